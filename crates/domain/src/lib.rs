@@ -1,0 +1,16 @@
+//! Rules and data shapes shared by the Nafitha browser app and its server.
+//!
+//! Everything both sides must agree on lives here once: the catalogue and form-definition
+//! types, the wire shape of errors, the locales. The crate does no I/O and has no
+//! dependency that would not build for `wasm32-unknown-unknown`, because the browser runs
+//! these rules before sending and the server runs them again before storing.
+
+pub mod catalogue;
+pub mod error;
+pub mod form;
+pub mod locale;
+
+pub use catalogue::{AgencyRef, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary};
+pub use error::{ErrorBody, FieldError};
+pub use form::{Choice, Condition, Field, FieldKind, FormDefinition, FormDefinitionError};
+pub use locale::{Locale, Localized};

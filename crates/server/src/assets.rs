@@ -1,0 +1,171 @@
+//! Serving the built app (`dist/`) and preparing it to be served.
+//!
+//! Files are sent precompressed (`.br`, `.gz`) when the browser accepts it; deep links
+//! get `index.html` with 200 so the app's router takes over; a missing file (a path whose
+//! last segment has an extension) is a real 404. Assets whose names carry Trunk's content
+//! hash are cached for a year; everything else, `index.html` first, is revalidated.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+/// The service behind every path that is not the API: files of `dist`, else the app.
+pub fn app_service(dist: &Path) -> Router {
+    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let spa_fallback = tower::service_fn(move |request: Request| {
+        let index = index.clone();
+        async move {
+            if looks_like_a_file(request.uri().path()) {
+                return Ok((StatusCode::NOT_FOUND, "not found").into_response());
+            }
+            let response = index.oneshot(request).await?;
+            Ok::<_, std::convert::Infallible>(response.map(Body::new))
+        }
+    });
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .append_index_html_on_directories(true)
+        .fallback(spa_fallback);
+    Router::new().fallback_service(files).layer(middleware::from_fn(cache_headers))
+}
+
+/// True when the last path segment has an extension: a request for a file, not a route.
+fn looks_like_a_file(path: &str) -> bool {
+    path.rsplit('/').next().is_some_and(|segment| segment.contains('.'))
+}
+
+/// True for names like `nafitha-web-0123456789abcdef_bg.wasm` or `index-0123456789abcdef.css`:
+/// Trunk puts a hex content hash of at least 16 digits after the last `-`.
+pub fn is_hashed_asset(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let stem = name.split('.').next().unwrap_or_default();
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+async fn cache_headers(request: Request, next: Next) -> Response {
+    let hashed = is_hashed_asset(request.uri().path());
+    let mut response = next.run(request).await;
+    if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
+        let value = if hashed { IMMUTABLE } else { REVALIDATE };
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// File types worth compressing (everything text-like, and WASM).
+const COMPRESSIBLE: [&str; 9] = ["html", "js", "mjs", "wasm", "css", "svg", "json", "webmanifest", "txt"];
+
+/// What [`precompress_dir`] did.
+#[derive(Debug, Default)]
+pub struct PrecompressReport {
+    pub files: usize,
+}
+
+/// Writes `<file>.br` (Brotli, quality 11) and `<file>.gz` (gzip, level 9) beside every
+/// compressible file under `dir`.
+pub fn precompress_dir(dir: &Path) -> anyhow::Result<PrecompressReport> {
+    let mut report = PrecompressReport::default();
+    let mut pending: Vec<PathBuf> = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?;
+        for entry in entries {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            if !COMPRESSIBLE.contains(&ext) {
+                continue;
+            }
+            let data = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            write_sibling(&path, "br", &brotli_bytes(&data)?)?;
+            write_sibling(&path, "gz", &gzip_bytes(&data)?)?;
+            report.files += 1;
+        }
+    }
+    Ok(report)
+}
+
+fn write_sibling(path: &Path, ext: &str, data: &[u8]) -> anyhow::Result<()> {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(ext);
+    std::fs::write(&name, data).with_context(|| format!("cannot write {}", Path::new(&name).display()))
+}
+
+/// Brotli at its strongest setting, as served.
+pub fn brotli_bytes(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(data)?;
+    }
+    Ok(out)
+}
+
+/// gzip at level 9, as served.
+pub fn gzip_bytes(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data)?;
+    encoder.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b_bg.wasm"));
+        assert!(is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b.js"));
+        assert!(is_hashed_asset("/index-00112233445566778899aabbccddeeff.css"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/manifest.webmanifest"));
+        assert!(!is_hashed_asset("/icons/icon-192.png"));
+        assert!(!is_hashed_asset("/services/epm-road-damage"));
+        assert!(!is_hashed_asset("/nafitha-web-notahexhashatall.js"));
+    }
+
+    #[test]
+    fn files_are_told_apart_from_routes() {
+        assert!(looks_like_a_file("/pkg/missing.js"));
+        assert!(!looks_like_a_file("/services/epm-road-damage"));
+        assert!(!looks_like_a_file("/"));
+    }
+
+    #[test]
+    fn precompressed_siblings_decompress_to_the_original() {
+        let dir = tempfile::tempdir().unwrap();
+        let original = "<!doctype html>".repeat(200);
+        std::fs::write(dir.path().join("index.html"), &original).unwrap();
+        std::fs::write(dir.path().join("photo.png"), b"\x89PNG").unwrap();
+        let report = precompress_dir(dir.path()).unwrap();
+        assert_eq!(report.files, 1);
+        let br = std::fs::read(dir.path().join("index.html.br")).unwrap();
+        let mut decoded = Vec::new();
+        brotli::BrotliDecompress(&mut br.as_slice(), &mut decoded).unwrap();
+        assert_eq!(decoded, original.as_bytes());
+        assert!(br.len() < original.len() / 10);
+        let gz = std::fs::read(dir.path().join("index.html.gz")).unwrap();
+        let mut decoded = String::new();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut decoded).unwrap();
+        assert_eq!(decoded, original);
+        assert!(!dir.path().join("photo.png.br").exists(), "images are not recompressed");
+    }
+}

@@ -1,0 +1,209 @@
+//! Configuration from the environment, with defaults that make `make run` work with
+//! nothing set. Every value is checked here, before anything starts, so a mistake ends
+//! the process with one clear line instead of a failure later.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// What the server needs to start.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `NAFITHA_ADDR`, default `127.0.0.1:8080`. Port 0 picks a free port (tests).
+    pub addr: SocketAddr,
+    /// `NAFITHA_DATA_DIR`, default `./data`: the SQLite file, uploads, the outbox log.
+    pub data_dir: PathBuf,
+    /// `DATABASE_URL`, default SQLite in the data directory.
+    pub database: DatabaseUrl,
+    /// `NAFITHA_DIST`, default `./dist`: the built app to serve.
+    pub dist_dir: PathBuf,
+    /// `NAFITHA_DB_MAX_CONNECTIONS`, default 8 for SQLite and 20 for PostgreSQL.
+    pub max_connections: u32,
+}
+
+/// A database URL whose engine is known.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    Sqlite(String),
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// The URL as given.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DatabaseUrl::Sqlite(url) | DatabaseUrl::Postgres(url) => url,
+        }
+    }
+
+    /// The engine's name, for logs and test messages.
+    pub fn engine(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite(_) => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Recognises the engine by the scheme and checks the URL is well formed.
+    pub fn parse(raw: &str) -> Result<DatabaseUrl, ConfigError> {
+        let bad = |why: &str| ConfigError::DatabaseUrl(format!("{why} (got {})", redact(raw)));
+        if let Some(rest) = raw.strip_prefix("sqlite:") {
+            let path = rest.trim_start_matches("//");
+            let path = path.split('?').next().unwrap_or_default();
+            if path.is_empty() {
+                return Err(bad("a sqlite URL needs a file path, like sqlite://data/nafitha.db"));
+            }
+            return Ok(DatabaseUrl::Sqlite(raw.to_owned()));
+        }
+        if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
+            let url = url::Url::parse(raw).map_err(|e| bad(&format!("not a valid URL: {e}")))?;
+            if url.host_str().is_none_or(str::is_empty) {
+                return Err(bad("a postgres URL needs a host, like postgres://user@127.0.0.1:5432/nafitha"));
+            }
+            return Ok(DatabaseUrl::Postgres(raw.to_owned()));
+        }
+        Err(bad("it must start with sqlite: or postgres://"))
+    }
+
+    /// The URL with any password hidden, for logs.
+    pub fn redacted(&self) -> String {
+        redact(self.as_str())
+    }
+}
+
+fn redact(raw: &str) -> String {
+    match url::Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+/// A configuration the server cannot start with.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("NAFITHA_ADDR must be an address like 127.0.0.1:8080 (got {0:?})")]
+    Addr(String),
+    #[error("DATABASE_URL is not usable: {0}")]
+    DatabaseUrl(String),
+    #[error("NAFITHA_DB_MAX_CONNECTIONS must be a number from 1 to 1000 (got {0:?})")]
+    MaxConnections(String),
+    #[error("the data directory {path} is not writable: {source}")]
+    DataDir { path: String, source: std::io::Error },
+}
+
+impl Config {
+    /// Reads the configuration from the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests) and
+    /// makes sure the data directory exists and is writable.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+        let addr_raw = get("NAFITHA_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let addr = addr_raw.parse().map_err(|_| ConfigError::Addr(addr_raw.clone()))?;
+        let data_dir = PathBuf::from(get("NAFITHA_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+        let database = match get("DATABASE_URL") {
+            Some(raw) => DatabaseUrl::parse(raw.trim())?,
+            None => DatabaseUrl::Sqlite(default_sqlite_url(&data_dir)),
+        };
+        let max_connections = match get("NAFITHA_DB_MAX_CONNECTIONS") {
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or(ConfigError::MaxConnections(raw))?,
+            None if matches!(database, DatabaseUrl::Sqlite(_)) => 8,
+            None => 20,
+        };
+        let dist_dir = PathBuf::from(get("NAFITHA_DIST").unwrap_or_else(|| "./dist".to_owned()));
+        ensure_writable(&data_dir)?;
+        Ok(Config { addr, data_dir, database, dist_dir, max_connections })
+    }
+}
+
+/// The SQLite database inside the data directory, created when missing.
+fn default_sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}?mode=rwc", data_dir.join("nafitha.db").display())
+}
+
+fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
+    let fail = |source| ConfigError::DataDir { path: dir.display().to_string(), source };
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    let probe = dir.join(format!(".write-probe-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn config_with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_use_sqlite_in_the_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let config = config_with(&[("NAFITHA_DATA_DIR", data.to_str().unwrap())]).unwrap();
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+        assert_eq!(config.database.engine(), "sqlite");
+        assert!(config.database.as_str().contains("nafitha.db"));
+        assert_eq!(config.max_connections, 8);
+        assert!(data.is_dir(), "the data directory is created");
+    }
+
+    #[test]
+    fn postgres_urls_are_recognised_by_scheme() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_with(&[
+            ("NAFITHA_DATA_DIR", dir.path().to_str().unwrap()),
+            ("DATABASE_URL", "postgresql://nafitha:secret@db.internal:5432/nafitha"),
+        ])
+        .unwrap();
+        assert_eq!(config.database.engine(), "postgres");
+        assert_eq!(config.max_connections, 20);
+        assert!(!config.database.redacted().contains("secret"));
+    }
+
+    #[test]
+    fn malformed_database_urls_are_refused_with_a_reason() {
+        for raw in ["mysql://x/y", "postgres://", "sqlite:", "sqlite://?mode=rwc", "not a url"] {
+            let err = DatabaseUrl::parse(raw).unwrap_err().to_string();
+            assert!(err.starts_with("DATABASE_URL is not usable"), "{raw}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_bad_listen_address_or_pool_size_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        assert!(matches!(
+            config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_ADDR", "localhost")]),
+            Err(ConfigError::Addr(_))
+        ));
+        assert!(matches!(
+            config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_DB_MAX_CONNECTIONS", "0")]),
+            Err(ConfigError::MaxConnections(_))
+        ));
+    }
+
+    #[test]
+    fn a_data_directory_that_cannot_be_created_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("a-file");
+        std::fs::write(&file, b"x").unwrap();
+        let err = config_with(&[("NAFITHA_DATA_DIR", file.join("data").to_str().unwrap())]).unwrap_err();
+        assert!(matches!(err, ConfigError::DataDir { .. }), "{err}");
+        assert!(err.to_string().contains("not writable"));
+    }
+}

@@ -1,0 +1,137 @@
+//! The API's error type and how it becomes a response.
+//!
+//! Every error response has the body `{ "code", "message", "fields" }` (the domain's
+//! [`ErrorBody`]). Messages exist in Arabic and English; [`localize_errors`] picks the one
+//! the request's `Accept-Language` prefers. Details of server faults are logged, never sent.
+
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use nafitha_domain::{ErrorBody, FieldError, Locale, Localized};
+
+/// An error a handler returns.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// 404: no such thing, or nothing the caller may see (the two look the same).
+    #[error("not found")]
+    NotFound,
+    /// 405: the path exists but not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    /// 400: the request cannot be read (malformed JSON, a missing header).
+    #[error("bad request: {0:?}")]
+    BadRequest(Localized),
+    /// 500: a fault on our side; the cause is logged, the caller gets a generic message.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        ApiError::Internal(error.into())
+    }
+}
+
+/// An error body before its language is chosen. It travels in the response's extensions
+/// so [`localize_errors`] can render it in the caller's language.
+#[derive(Clone, Debug)]
+pub struct LocalizedError {
+    pub code: &'static str,
+    pub message: Localized,
+    pub fields: Vec<(String, Localized)>,
+}
+
+impl LocalizedError {
+    /// The wire body in `locale`.
+    pub fn body(&self, locale: Locale) -> ErrorBody {
+        ErrorBody {
+            code: self.code.to_owned(),
+            message: self.message.get(locale).to_owned(),
+            fields: self
+                .fields
+                .iter()
+                .map(|(field, message)| FieldError { field: field.clone(), message: message.get(locale).to_owned() })
+                .collect(),
+        }
+    }
+
+    fn into_response(self, status: StatusCode, locale: Locale) -> Response {
+        let mut response = (status, Json(self.body(locale))).into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+impl ApiError {
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn localized(&self) -> LocalizedError {
+        let (code, message) = match self {
+            ApiError::NotFound => (
+                "not_found",
+                Localized::new("لم نجد ما تبحث عنه", "We could not find what you asked for"),
+            ),
+            ApiError::MethodNotAllowed => (
+                "method_not_allowed",
+                Localized::new("هذه العملية غير متاحة هنا", "This operation is not available here"),
+            ),
+            ApiError::BadRequest(message) => ("bad_request", message.clone()),
+            ApiError::Internal(_) => (
+                "internal",
+                Localized::new(
+                    "حدث خطأ من جهتنا. لم يُحفظ شيء، حاول مرة أخرى بعد قليل",
+                    "Something went wrong on our side. Nothing was saved; please try again shortly",
+                ),
+            ),
+        };
+        LocalizedError { code, message, fields: Vec::new() }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(cause) = &self {
+            tracing::error!(error = format!("{cause:#}"), "request failed");
+        }
+        // Rendered in the default locale here; `localize_errors` re-renders it when the
+        // request asked for another.
+        self.localized().into_response(self.status(), Locale::default())
+    }
+}
+
+/// Middleware: renders every error body in the language the request prefers.
+pub async fn localize_errors(request: Request, next: Next) -> Response {
+    let locale = request
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_accept_language)
+        .unwrap_or_default();
+    let response = next.run(request).await;
+    if locale == Locale::default() {
+        return response;
+    }
+    match response.extensions().get::<LocalizedError>().cloned() {
+        Some(error) => error.into_response(response.status(), locale),
+        None => response,
+    }
+}
+
+/// The fallback for unknown `/api/...` paths.
+pub async fn api_not_found() -> ApiError {
+    ApiError::NotFound
+}
+
+/// The fallback for a known `/api/...` path called with the wrong method.
+pub async fn api_method_not_allowed() -> ApiError {
+    ApiError::MethodNotAllowed
+}

@@ -1,0 +1,13 @@
+//! The Nafitha API server as a library, so tests drive exactly what `main` runs.
+//!
+//! `main.rs` stays thin: it reads the command line and configuration, then calls
+//! [`startup::Application`]. Everything with behaviour lives in the modules below.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod routes;
+pub mod startup;
+pub mod store;
+pub mod telemetry;

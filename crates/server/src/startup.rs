@@ -1,0 +1,131 @@
+//! Builds the application from a [`Config`]: opens and migrates the store, seeds the
+//! catalogue, assembles the router, binds the listener. Tests use this with port 0.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::get;
+use axum::{middleware, Router};
+use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::localize_errors;
+use crate::store::seed::Catalogue;
+use crate::store::Store;
+use crate::{assets, routes};
+
+/// Largest JSON body the API reads. Uploads get their own limit on their own route.
+pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+/// Longest a request may take before the server answers 408.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// What every handler can reach.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub store: Store,
+}
+
+/// A built application, bound to its address and ready to serve.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    store: Store,
+}
+
+impl Application {
+    /// Connects, migrates, seeds and binds.
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let store = Store::connect(&config.database, config.max_connections).await?;
+        let added = store.seed_catalogue(&Catalogue::embedded()?).await.context("cannot seed the catalogue")?;
+        tracing::info!(engine = config.database.engine(), services_added = added, "database ready");
+        let router = build_router(AppState { store: store.clone() }, &config);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        Ok(Application { listener, router, store })
+    }
+
+    /// The address actually bound (the real port when the config asked for port 0).
+    pub fn address(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight and closes
+    /// the database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("the server stopped with an error")?;
+        self.store.close().await;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    }
+}
+
+/// The whole router: the API, the health check, and the app with its SPA fallback.
+pub fn build_router(state: AppState, config: &Config) -> Router {
+    let api = routes::api_router()
+        .layer(middleware::from_fn(localize_errors))
+        .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    Router::new()
+        .nest("/api/v1", api)
+        .route("/healthz", get(routes::health::healthz))
+        .with_state(state)
+        .fallback_service(assets::app_service(&config.dist_dir))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

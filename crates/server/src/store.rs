@@ -1,0 +1,100 @@
+//! Storage: one pool, one set of queries, two engines.
+//!
+//! SQLite (the embedded default) and PostgreSQL (for scale) are reached through sqlx's
+//! `Any` driver, so every query here is written once, with `$1` placeholders, and runs on
+//! both. Each engine has its own migration folder. Columns use only the types `Any`
+//! carries on both engines: text, bigint, double. Flags are bigint 0/1 with a check
+//! constraint (`Any` cannot decode SQLite booleans); times are bigint milliseconds since
+//! the Unix epoch (UTC). This module knows SQL; it knows nothing of HTTP.
+
+pub mod catalogue;
+pub mod seed;
+
+use std::time::Duration;
+
+use anyhow::Context;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use crate::config::DatabaseUrl;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Per-connection settings for SQLite: write-ahead log, enforced foreign keys, and
+/// `synchronous=full` so a commit that returned survives a power cut.
+const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
+     pragma foreign_keys = on; pragma busy_timeout = 5000;";
+
+/// Which engine a store runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// The database, shared by every request handler.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects to the database and brings its schema up to date.
+    pub async fn connect(database: &DatabaseUrl, max_connections: u32) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let engine = match database {
+            DatabaseUrl::Sqlite(_) => Engine::Sqlite,
+            DatabaseUrl::Postgres(_) => Engine::Postgres,
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(database.as_str())
+            .await
+            .with_context(|| format!("cannot open the database at {}", database.redacted()))?;
+        let migrator = match engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.context("cannot migrate the database")?;
+        Ok(Store { pool, engine })
+    }
+
+    /// The engine this store runs on.
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The pool, for the query modules of this crate.
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Answers when the database does: the readiness check.
+    pub async fn ping(&self) -> anyhow::Result<()> {
+        let _: AnyRow = sqlx::query("select 1").fetch_one(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Reads a non-negative bigint column into a narrower unsigned type, failing loudly
+/// rather than wrapping when the stored value does not fit.
+pub(crate) fn narrow<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T, sqlx::Error> {
+    T::try_from(value).map_err(|_| sqlx::Error::Decode(format!("{column} out of range: {value}").into()))
+}

@@ -1,0 +1,232 @@
+//! The seed catalogue: agencies, departments and services from ARCHITECTURE.md, embedded
+//! in the binary and written at start-up where missing.
+//!
+//! Seeding only inserts what is absent (by code), so agency admins' later edits to a
+//! service are never overwritten by a restart.
+
+use std::collections::HashSet;
+
+use anyhow::{bail, Context};
+use nafitha_domain::{FormDefinition, Locale, Localized, ServiceKind};
+use serde::Deserialize;
+
+use super::Store;
+
+const CATALOGUE_JSON: &str = include_str!("../../seed/catalogue.json");
+
+/// The whole seed catalogue.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub agencies: Vec<Agency>,
+    pub services: Vec<Service>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Agency {
+    pub code: String,
+    pub name: Localized,
+    pub phone: String,
+    pub email: String,
+    pub departments: Vec<Department>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Department {
+    pub code: String,
+    pub name: Localized,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub code: String,
+    pub kind: ServiceKind,
+    pub agency: String,
+    pub department: String,
+    pub name: Localized,
+    pub summary: Localized,
+    pub description: Localized,
+    pub fee_halalas: u32,
+    pub sla_working_days: u16,
+    pub documents: Vec<Localized>,
+    pub form: FormDefinition,
+}
+
+fn is_code(code: &str) -> bool {
+    !code.is_empty()
+        && code.len() <= 64
+        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+impl Catalogue {
+    /// The catalogue embedded in the binary, checked.
+    pub fn embedded() -> anyhow::Result<Catalogue> {
+        let catalogue: Catalogue = serde_json::from_str(CATALOGUE_JSON).context("seed/catalogue.json is malformed")?;
+        catalogue.check()?;
+        Ok(catalogue)
+    }
+
+    /// Checks codes, references between agencies, departments and services, that every
+    /// text exists in both languages, and every form definition (by the domain's rule).
+    pub fn check(&self) -> anyhow::Result<()> {
+        let mut codes = HashSet::new();
+        let mut departments = HashSet::new();
+        for agency in &self.agencies {
+            if !is_code(&agency.code) || !codes.insert(agency.code.as_str()) {
+                bail!("agency code {:?} is malformed or repeated", agency.code);
+            }
+            if agency.name.is_incomplete() || agency.phone.trim().is_empty() || agency.email.trim().is_empty() {
+                bail!("agency {} lacks a name in both languages or contact details", agency.code);
+            }
+            for department in &agency.departments {
+                if !is_code(&department.code) || !codes.insert(department.code.as_str()) {
+                    bail!("department code {:?} is malformed or repeated", department.code);
+                }
+                if department.name.is_incomplete() {
+                    bail!("department {} lacks a name in both languages", department.code);
+                }
+                departments.insert((agency.code.as_str(), department.code.as_str()));
+            }
+        }
+        for service in &self.services {
+            let code = &service.code;
+            if !is_code(code) || !codes.insert(code.as_str()) {
+                bail!("service code {code:?} is malformed or repeated");
+            }
+            if !departments.contains(&(service.agency.as_str(), service.department.as_str())) {
+                bail!("service {code}: department {} is not one of agency {}", service.department, service.agency);
+            }
+            let texts = [&service.name, &service.summary, &service.description];
+            if texts.into_iter().chain(&service.documents).any(Localized::is_incomplete) {
+                bail!("service {code}: every text needs Arabic and English");
+            }
+            if !(1..=365).contains(&service.sla_working_days) {
+                bail!("service {code}: the SLA must be 1 to 365 working days");
+            }
+            if let Err(problems) = service.form.check() {
+                let list: Vec<String> = problems
+                    .iter()
+                    .map(|p| format!("{}: {}", p.field().unwrap_or("form"), p.message(Locale::En)))
+                    .collect();
+                bail!("service {code}: form definition: {}", list.join("; "));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Store {
+    /// Writes the catalogue's agencies, departments and services that are not in the
+    /// database yet, in one transaction. Returns how many services were added.
+    pub async fn seed_catalogue(&self, catalogue: &Catalogue) -> anyhow::Result<u64> {
+        let mut tx = self.pool().begin().await?;
+        for (position, agency) in catalogue.agencies.iter().enumerate() {
+            sqlx::query(
+                "insert into agencies (code, name_ar, name_en, phone, email, position) \
+                 values ($1, $2, $3, $4, $5, $6) on conflict (code) do nothing",
+            )
+            .bind(&agency.code)
+            .bind(&agency.name.ar)
+            .bind(&agency.name.en)
+            .bind(&agency.phone)
+            .bind(&agency.email)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+            for department in &agency.departments {
+                sqlx::query(
+                    "insert into departments (code, agency_code, name_ar, name_en) \
+                     values ($1, $2, $3, $4) on conflict (code) do nothing",
+                )
+                .bind(&department.code)
+                .bind(&agency.code)
+                .bind(&department.name.ar)
+                .bind(&department.name.en)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let mut added = 0;
+        for (position, s) in catalogue.services.iter().enumerate() {
+            let result = sqlx::query(
+                "insert into services (code, kind, agency_code, department_code, name_ar, name_en, \
+                 summary_ar, summary_en, description_ar, description_en, fee_halalas, sla_working_days, \
+                 documents, form, active, position) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+                 on conflict (code) do nothing",
+            )
+            .bind(&s.code)
+            .bind(s.kind.code())
+            .bind(&s.agency)
+            .bind(&s.department)
+            .bind(&s.name.ar)
+            .bind(&s.name.en)
+            .bind(&s.summary.ar)
+            .bind(&s.summary.en)
+            .bind(&s.description.ar)
+            .bind(&s.description.en)
+            .bind(i64::from(s.fee_halalas))
+            .bind(i64::from(s.sla_working_days))
+            .bind(serde_json::to_string(&s.documents)?)
+            .bind(serde_json::to_string(&s.form)?)
+            .bind(1_i64)
+            .bind(position as i64)
+            .execute(&mut *tx)
+            .await?;
+            added += result.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(added)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_catalogue_is_well_formed_and_large_enough() {
+        let catalogue = Catalogue::embedded().expect("seed catalogue passes its checks");
+        assert!(catalogue.agencies.len() >= 6, "{} agencies", catalogue.agencies.len());
+        assert!(catalogue.services.len() >= 25, "{} services", catalogue.services.len());
+        for agency in &catalogue.agencies {
+            assert!(
+                catalogue.services.iter().any(|s| s.agency == agency.code),
+                "agency {} offers no service",
+                agency.code
+            );
+        }
+        for kind in ServiceKind::ALL {
+            assert!(catalogue.services.iter().any(|s| s.kind == kind), "no service of kind {kind:?}");
+        }
+        assert!(catalogue.services.iter().all(|s| !s.form.fields.is_empty()));
+    }
+
+    #[test]
+    fn a_service_in_another_agencys_department_is_refused() {
+        let mut catalogue = Catalogue::embedded().unwrap();
+        let other = catalogue
+            .agencies
+            .iter()
+            .find(|a| a.code != catalogue.services[0].agency)
+            .unwrap()
+            .departments[0]
+            .code
+            .clone();
+        catalogue.services[0].department = other;
+        let err = catalogue.check().unwrap_err().to_string();
+        assert!(err.contains("is not one of agency"), "{err}");
+    }
+
+    #[test]
+    fn a_service_with_a_broken_form_is_refused() {
+        let mut catalogue = Catalogue::embedded().unwrap();
+        let field = catalogue.services[0].form.fields[0].clone();
+        catalogue.services[0].form.fields.push(field);
+        let err = catalogue.check().unwrap_err().to_string();
+        assert!(err.contains("used twice"), "{err}");
+    }
+}

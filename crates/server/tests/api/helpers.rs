@@ -1,0 +1,87 @@
+//! Spawning the application for a test, once per database engine.
+
+use std::path::Path;
+
+use nafitha_server::config::{Config, DatabaseUrl};
+use nafitha_server::startup::Application;
+use tempfile::TempDir;
+
+/// A running application and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub engine: &'static str,
+    pub client: reqwest::Client,
+    /// The data directory and built app; removed when the test ends.
+    pub dir: TempDir,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+}
+
+/// One application per engine under test: SQLite always, PostgreSQL when configured.
+pub async fn spawn_apps() -> Vec<TestApp> {
+    let mut apps = vec![spawn_app(None).await];
+    if let Ok(url) = std::env::var("NAFITHA_TEST_POSTGRES_URL") {
+        if !url.trim().is_empty() {
+            apps.push(spawn_app(Some(fresh_postgres_database(&url).await)).await);
+        }
+    }
+    apps
+}
+
+/// Creates an empty database with a unique name on the PostgreSQL server at `url` and
+/// returns its URL, so tests never see each other's data.
+async fn fresh_postgres_database(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("nafitha_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(url).await.expect("connect to the test PostgreSQL");
+    sqlx::Executor::execute(&mut admin, format!(r#"create database "{name}""#).as_str())
+        .await
+        .expect("create a test database");
+    let mut parsed = url::Url::parse(url).expect("NAFITHA_TEST_POSTGRES_URL is a URL");
+    parsed.set_path(&name);
+    parsed.to_string()
+}
+
+/// Writes a minimal built app, like Trunk's output, into `dist`.
+fn write_fake_dist(dist: &Path) {
+    std::fs::create_dir_all(dist).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(dist.join("nafitha-web-0123456789abcdef.js"), "export default function init() {}\n".repeat(50)).unwrap();
+    std::fs::write(dist.join("manifest.webmanifest"), "{\"name\":\"Nafitha\"}").unwrap();
+    nafitha_server::assets::precompress_dir(dist).unwrap();
+}
+
+pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة</title></head><body></body></html>";
+
+async fn spawn_app(postgres_url: Option<String>) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let dist = dir.path().join("dist");
+    write_fake_dist(&dist);
+    let data = dir.path().join("data");
+    let database = match &postgres_url {
+        Some(url) => DatabaseUrl::Postgres(url.clone()),
+        None => DatabaseUrl::Sqlite(format!("sqlite://{}?mode=rwc", data.join("test.db").display())),
+    };
+    std::fs::create_dir_all(&data).unwrap();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data,
+        database,
+        dist_dir: dist,
+        max_connections: 4,
+    };
+    let engine = config.database.engine();
+    nafitha_server::telemetry::init();
+    let app = Application::build(config).await.expect("application builds");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp { address, engine, client: reqwest::Client::new(), dir }
+}

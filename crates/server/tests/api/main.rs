@@ -1,0 +1,6 @@
+//! API tests: the real router on a real port, against SQLite and (when
+//! `NAFITHA_TEST_POSTGRES_URL` is set) the same tests against PostgreSQL.
+
+mod catalogue;
+mod helpers;
+mod serving;

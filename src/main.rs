@@ -1,1 +1,12 @@
-fn main() {}
+//! Nafitha's browser app: a Leptos client-side-rendered single-page app.
+
+mod api;
+mod app;
+mod components;
+mod i18n;
+mod pages;
+mod state;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

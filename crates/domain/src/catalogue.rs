@@ -114,6 +114,15 @@ pub struct ServiceDetail {
     pub form: FormDefinition,
     /// Whether the service accepts new filings.
     pub active: bool,
+    /// How to reach the agency about this service.
+    pub contact: Contact,
+}
+
+/// An agency's contact details, shown on the service and confirmation pages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    pub phone: String,
+    pub email: String,
 }
 
 /// Formats a fee in halalas as riyals for people: `0` is "free", whole riyals have no
@@ -198,6 +207,7 @@ mod tests {
             documents: vec![],
             form: FormDefinition { fields: vec![] },
             active: true,
+            contact: Contact { phone: "940".into(), email: "care@example.sa".into() },
         };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["code"], "epm-road-damage");

@@ -1,7 +1,7 @@
 //! Reading the service catalogue.
 
 use nafitha_domain::{
-    AgencyRef, DepartmentRef, FormDefinition, Localized, ServiceDetail, ServiceKind, ServiceSummary,
+    AgencyRef, Contact, DepartmentRef, FormDefinition, Localized, ServiceDetail, ServiceKind, ServiceSummary,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -51,7 +51,7 @@ impl Store {
     /// One service with its department, documents and form, active or not.
     pub async fn get_service(&self, code: &str) -> Result<Option<ServiceDetail>, sqlx::Error> {
         let sql = format!(
-            "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, \
+            "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, a.phone, a.email, \
              d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en \
              from services s join agencies a on a.code = s.agency_code \
              join departments d on d.code = s.department_code where s.code = $1"
@@ -75,6 +75,7 @@ impl Store {
             documents: json_column(&row, "documents")?,
             form: json_column::<FormDefinition>(&row, "form")?,
             active: row.try_get::<i64, _>("active")? != 0,
+            contact: Contact { phone: row.try_get("phone")?, email: row.try_get("email")? },
         }))
     }
 }

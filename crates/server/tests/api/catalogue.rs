@@ -42,6 +42,7 @@ async fn one_service_comes_with_its_form_definition_department_and_documents() {
         assert_eq!(service["department"]["code"], "epm-roads");
         assert_eq!(service["active"], true);
         assert_eq!(service["sla_working_days"], 5);
+        assert_eq!(service["contact"]["phone"], "940");
         let fields = service["form"]["fields"].as_array().unwrap();
         let kinds: Vec<&str> = fields.iter().map(|f| f["type"].as_str().unwrap()).collect();
         assert!(kinds.contains(&"location") && kinds.contains(&"attachment"), "{}: {kinds:?}", app.engine);

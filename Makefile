@@ -1,0 +1,49 @@
+# Nafitha: the two commands are `make run` and `make test`. Both install what they need.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
+
+SERVER := target/release/nafitha-server
+# Budget for the app's WASM + JS, brotli-compressed as served (bytes).
+WASM_JS_BUDGET_BR := 250000
+
+.PHONY: setup build build-web build-server run dev test lint test-rust test-e2e size-check clean
+
+setup:
+	@scripts/setup.sh
+
+build: setup build-server build-web
+
+build-server:
+	cargo build --release -p nafitha-server
+
+# Trunk builds the size-optimised WASM into dist/; the server then writes .br and .gz
+# beside each file so they are served precompressed.
+build-web: build-server
+	trunk build --release
+	$(SERVER) precompress dist
+
+run: build
+	NAFITHA_DIST=dist $(SERVER)
+
+test: setup lint test-rust build test-e2e size-check
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p nafitha-web -p nafitha-domain --target wasm32-unknown-unknown -- -D warnings
+
+# Unit tests and the API tests: on SQLite always, and on PostgreSQL too when
+# NAFITHA_TEST_POSTGRES_URL is set (.ci/run sets it; scripts/with-postgres.sh does it locally).
+test-rust:
+	cargo test --workspace
+
+test-e2e:
+	cd end2end && npx playwright test
+
+size-check:
+	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist $(WASM_JS_BUDGET_BR)
+
+clean:
+	cargo clean
+	rm -rf dist

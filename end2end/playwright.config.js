@@ -1,0 +1,50 @@
+// End-to-end journeys in Debian's Chromium against the release server and built app.
+// Playwright never downloads a browser here; `make setup` installs /usr/bin/chromium.
+const { defineConfig } = require("@playwright/test");
+
+const port = Number(process.env.E2E_PORT || 18080);
+
+module.exports = defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: true,
+  workers: 2,
+  forbidOnly: !!process.env.CI,
+  reporter: [["list"]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
+    },
+  },
+  projects: [
+    { name: "desktop", use: { viewport: { width: 1280, height: 800 } } },
+    {
+      name: "mobile",
+      use: { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+    },
+  ],
+  webServer: {
+    // A fresh database every run, so the journeys start from the seeded catalogue.
+    command: "rm -rf ../target/e2e-data && exec ../target/release/nafitha-server",
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      NAFITHA_ADDR: `127.0.0.1:${port}`,
+      NAFITHA_DATA_DIR: "../target/e2e-data",
+      NAFITHA_DIST: "../dist",
+      NAFITHA_LOG: "warn",
+    },
+  },
+});

@@ -1,0 +1,68 @@
+//! The API client: one `verb_noun` function per endpoint, each returning
+//! `Result<T, ApiError>`. Every request tells the server the user's language, so error
+//! messages come back in it.
+
+use gloo_net::http::{Request, Response};
+use nafitha_domain::{ErrorBody, Locale, ServiceDetail, ServiceSummary};
+use serde::de::DeserializeOwned;
+
+use crate::i18n::texts;
+
+/// Why a call failed, in terms the screen can act on.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer at all: offline, or the server is unreachable.
+    Network,
+    /// The server answered 404.
+    NotFound,
+    /// The server answered with an error body.
+    Server { status: u16, body: ErrorBody },
+    /// The server answered something this app cannot read.
+    Unreadable,
+}
+
+impl ApiError {
+    /// What to tell the user.
+    pub fn message(&self, locale: Locale) -> String {
+        let t = texts(locale);
+        match self {
+            ApiError::Network => t.offline.to_owned(),
+            ApiError::Server { body, .. } if !body.message.is_empty() => body.message.clone(),
+            _ => t.load_failed.to_owned(),
+        }
+    }
+}
+
+async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    if response.ok() {
+        return response.json().await.map_err(|_| ApiError::Unreadable);
+    }
+    let status = response.status();
+    if status == 404 {
+        return Err(ApiError::NotFound);
+    }
+    match response.json::<ErrorBody>().await {
+        Ok(body) => Err(ApiError::Server { status, body }),
+        Err(_) => Err(ApiError::Unreadable),
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(path: &str, locale: Locale) -> Result<T, ApiError> {
+    let response = Request::get(path)
+        .header("Accept-Language", locale.tag())
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+/// `GET /api/v1/services`
+pub async fn list_services(locale: Locale) -> Result<Vec<ServiceSummary>, ApiError> {
+    get_json("/api/v1/services", locale).await
+}
+
+/// `GET /api/v1/services/{code}`
+pub async fn get_service(code: &str, locale: Locale) -> Result<ServiceDetail, ApiError> {
+    let code = String::from(js_sys::encode_uri_component(code));
+    get_json(&format!("/api/v1/services/{code}"), locale).await
+}

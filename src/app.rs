@@ -1,0 +1,35 @@
+//! The root: contexts, the page frame, the router and its fallback page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::SiteHeader;
+use crate::pages::{HomePage, NotFoundPage, ServicePage};
+use crate::state::{provide_announcer, provide_locale};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let locale = provide_locale();
+    let announcer = provide_announcer();
+    view! {
+        <Router>
+            <SiteHeader/>
+            <main id="main" class="container" tabindex="-1">
+                <Routes fallback=NotFoundPage>
+                    <Route path=path!("/") view=HomePage/>
+                    <Route path=path!("/services/:code") view=ServicePage/>
+                </Routes>
+            </main>
+            <footer class="site-footer">
+                <div class="container">
+                    <p>{move || locale.texts().tagline}</p>
+                    <p>{move || locale.texts().footer_note}</p>
+                </div>
+            </footer>
+            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+                {move || announcer.message.get()}
+            </div>
+        </Router>
+    }
+}

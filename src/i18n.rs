@@ -1,0 +1,59 @@
+//! Every text the app shows, in Arabic and English.
+//!
+//! One struct with a field per text, filled once per language, so a missing translation
+//! is a compile error rather than a blank on screen. Texts that take a number are
+//! functions, because Arabic has dual and plural forms English does not. No i18n crate:
+//! they weigh more in the WASM than these few hundred bytes of strings.
+
+mod ar;
+mod en;
+
+use nafitha_domain::Locale;
+
+pub struct Texts {
+    pub app_name: &'static str,
+    pub tagline: &'static str,
+    pub skip_to_content: &'static str,
+    /// The language switch's text: the *other* language, in that language.
+    pub other_language_name: &'static str,
+    pub other_language_tag: &'static str,
+    pub switch_language_label: &'static str,
+    pub loading: &'static str,
+    pub load_failed: &'static str,
+    pub offline: &'static str,
+    pub try_again: &'static str,
+    pub home_title: &'static str,
+    pub home_intro: &'static str,
+    pub search_label: &'static str,
+    pub search_hint: &'static str,
+    pub services_found: fn(usize) -> String,
+    pub no_results: &'static str,
+    pub breadcrumb: &'static str,
+    pub all_services: &'static str,
+    pub fee: &'static str,
+    pub time_to_complete: &'static str,
+    pub working_days: fn(u16) -> String,
+    pub agency: &'static str,
+    pub department: &'static str,
+    pub kind: &'static str,
+    pub about_service: &'static str,
+    pub documents_title: &'static str,
+    pub no_documents: &'static str,
+    pub questions_title: &'static str,
+    pub optional: &'static str,
+    pub not_accepting: &'static str,
+    pub contact_title: &'static str,
+    pub service_not_found: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub go_home: &'static str,
+    pub footer_note: &'static str,
+}
+
+/// The texts of `locale`.
+pub fn texts(locale: Locale) -> &'static Texts {
+    match locale {
+        Locale::Ar => &ar::TEXTS,
+        Locale::En => &en::TEXTS,
+    }
+}

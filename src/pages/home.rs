@@ -1,0 +1,125 @@
+//! `/`: every service, grouped by agency, with a search kept in the URL (`?q=`) so a
+//! search can be bookmarked, shared, and survives a reload.
+
+use leptos::either::Either;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use nafitha_domain::{AgencyRef, Locale, ServiceSummary};
+
+use crate::api;
+use crate::components::{LoadError, PageHeading};
+use crate::state::{use_announcer, use_locale};
+
+/// Groups services by agency, keeping the catalogue's order.
+fn group_by_agency<'a>(
+    services: impl Iterator<Item = &'a ServiceSummary>,
+) -> Vec<(&'a AgencyRef, Vec<&'a ServiceSummary>)> {
+    let mut groups: Vec<(&AgencyRef, Vec<&ServiceSummary>)> = Vec::new();
+    for service in services {
+        match groups.iter_mut().find(|(agency, _)| agency.code == service.agency.code) {
+            Some((_, list)) => list.push(service),
+            None => groups.push((&service.agency, vec![service])),
+        }
+    }
+    groups
+}
+
+fn catalogue_view(services: &[ServiceSummary], query: &str, locale: Locale) -> impl IntoView {
+    let t = crate::i18n::texts(locale);
+    let groups = group_by_agency(services.iter().filter(|s| s.matches(query)));
+    let found: usize = groups.iter().map(|(_, list)| list.len()).sum();
+    let count = (!query.trim().is_empty()).then(|| view! { <p class="results-count">{(t.services_found)(found)}</p> });
+    if found == 0 {
+        return Either::Left(view! { {count} <p class="notice">{t.no_results}</p> });
+    }
+    let groups = groups
+        .into_iter()
+        .map(|(agency, list)| {
+            let heading_id = format!("agency-{}", agency.code);
+            let items = list
+                .into_iter()
+                .map(|s| {
+                    let name = s.name.get(locale).to_owned();
+                    view! {
+                        <li class="service-item">
+                            <A href=format!("/services/{}", s.code) attr:class="service-link">{name}</A>
+                            <p class="service-summary">{s.summary.get(locale).to_owned()}</p>
+                            <span class="tag">{s.kind.label(locale)}</span>
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! {
+                <section class="agency" aria-labelledby=heading_id.clone()>
+                    <h2 id=heading_id.clone()>{agency.name.get(locale).to_owned()}</h2>
+                    <ul class="service-list">{items}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    Either::Right(view! { {count} {groups} })
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let locale = use_locale();
+    let announcer = use_announcer();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| query_map.read().get("q").unwrap_or_default());
+    let services = LocalResource::new(move || api::list_services(locale.locale.get_untracked()));
+    let navigate = use_navigate();
+
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        let path = if value.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/?q={}", String::from(js_sys::encode_uri_component(&value)))
+        };
+        navigate(&path, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+    };
+
+    // Tell screen-reader users how many services match as they type.
+    Effect::new(move |previous: Option<String>| {
+        let q = query.get();
+        if previous.is_some_and(|p| p != q) && !q.trim().is_empty() {
+            if let Some(Ok(list)) = services.get_untracked() {
+                let n = list.iter().filter(|s| s.matches(&q)).count();
+                announcer.announce((locale.texts().services_found)(n));
+            }
+        }
+        q
+    });
+
+    let heading = Signal::derive(move || locale.texts().home_title.to_owned());
+    view! {
+        <PageHeading text=heading/>
+        <p class="lead">{move || locale.texts().home_intro}</p>
+        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+            <label class="label" for="service-search">{move || locale.texts().search_label}</label>
+            <p class="hint" id="service-search-hint">{move || locale.texts().search_hint}</p>
+            <input
+                id="service-search"
+                class="input"
+                type="search"
+                name="q"
+                autocomplete="off"
+                aria-describedby="service-search-hint"
+                prop:value=query
+                on:input=on_input
+            />
+        </form>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match services.await {
+                    Ok(list) => Either::Left(move || catalogue_view(&list, &query.get(), locale.locale.get())),
+                    Err(error) => Either::Right(view! {
+                        <LoadError error on_retry=Callback::new(move |()| services.refetch())/>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,102 @@
+//! `/services/:code`: a service's start page: what it is, who handles it, the fee, how
+//! long it takes, the documents to have ready and the questions that will be asked.
+
+use leptos::either::{Either, EitherOf3};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use nafitha_domain::{format_fee, Locale, ServiceDetail};
+
+use crate::api::{self, ApiError};
+use crate::components::{LoadError, PageHeading};
+use crate::state::use_locale;
+
+fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
+    let t = crate::i18n::texts(locale);
+    let s = &service.summary;
+    let inactive = (!service.active).then(|| view! { <div class="notice notice-warning"><p>{t.not_accepting}</p></div> });
+    let documents = if service.documents.is_empty() {
+        Either::Left(view! { <p>{t.no_documents}</p> })
+    } else {
+        Either::Right(view! {
+            <ul class="bullets">
+                {service.documents.iter().map(|d| view! { <li>{d.get(locale).to_owned()}</li> }).collect_view()}
+            </ul>
+        })
+    };
+    let questions = service
+        .form
+        .fields
+        .iter()
+        .map(|f| {
+            let optional = (!f.required).then(|| format!(" {}", t.optional));
+            view! { <li>{f.label.get(locale).to_owned()}{optional}</li> }
+        })
+        .collect_view();
+    let phone_href = format!("tel:{}", service.contact.phone);
+    let email_href = format!("mailto:{}", service.contact.email);
+    view! {
+        <p class="lead">{s.summary.get(locale).to_owned()}</p>
+        {inactive}
+        <dl class="facts">
+            <div><dt>{t.agency}</dt><dd>{s.agency.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.department}</dt><dd>{service.department.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.kind}</dt><dd>{s.kind.label(locale)}</dd></div>
+            <div><dt>{t.fee}</dt><dd>{format_fee(s.fee_halalas, locale)}</dd></div>
+            <div><dt>{t.time_to_complete}</dt><dd>{(t.working_days)(s.sla_working_days)}</dd></div>
+        </dl>
+        <h2>{t.about_service}</h2>
+        <p>{service.description.get(locale).to_owned()}</p>
+        <h2>{t.documents_title}</h2>
+        {documents}
+        <h2>{t.questions_title}</h2>
+        <ul class="bullets">{questions}</ul>
+        <h2>{t.contact_title}</h2>
+        <p class="contact">
+            <a href=phone_href dir="ltr">{service.contact.phone.clone()}</a>
+            " · "
+            <a href=email_href dir="ltr">{service.contact.email.clone()}</a>
+        </p>
+    }
+}
+
+#[component]
+pub fn ServicePage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let service = LocalResource::new(move || {
+        let code = code.get();
+        let lang = locale.locale.get_untracked();
+        async move { api::get_service(&code, lang).await }
+    });
+    let heading = Signal::derive(move || {
+        let t = locale.texts();
+        match service.get() {
+            None => t.loading.to_owned(),
+            Some(Ok(s)) => s.summary.name.get(locale.locale.get()).to_owned(),
+            Some(Err(ApiError::NotFound)) => t.service_not_found.to_owned(),
+            Some(Err(_)) => t.load_failed.to_owned(),
+        }
+    });
+    view! {
+        <nav class="breadcrumbs" aria-label=move || locale.texts().breadcrumb>
+            <A href="/" attr:class="back-link">{move || locale.texts().all_services}</A>
+        </nav>
+        <PageHeading text=heading loading=Signal::derive(move || service.get().is_none())/>
+        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match service.await {
+                    Ok(detail) => EitherOf3::A(move || details_view(&detail, locale.locale.get())),
+                    Err(ApiError::NotFound) => EitherOf3::B(view! {
+                        <p>{move || locale.texts().not_found_body}</p>
+                        <p><A href="/">{move || locale.texts().go_home}</A></p>
+                    }),
+                    Err(error) => EitherOf3::C(view! {
+                        <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}

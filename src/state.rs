@@ -34,7 +34,9 @@ pub fn provide_locale() -> LocaleContext {
         .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten())
         .and_then(|tag| Locale::from_tag(&tag))
         .unwrap_or_default();
-    let context = LocaleContext { locale: RwSignal::new(remembered) };
+    let context = LocaleContext {
+        locale: RwSignal::new(remembered),
+    };
     Effect::new(move |_| {
         let locale = context.locale.get();
         if let Some(html) = document().document_element() {
@@ -72,7 +74,10 @@ impl AnnouncerContext {
 }
 
 pub fn provide_announcer() -> AnnouncerContext {
-    let context = AnnouncerContext { message: RwSignal::new(String::new()), navigated: StoredValue::new(false) };
+    let context = AnnouncerContext {
+        message: RwSignal::new(String::new()),
+        navigated: StoredValue::new(false),
+    };
     provide_context(context);
     context
 }

@@ -33,7 +33,9 @@ pub fn PageHeading(
         if done == Some(true) {
             return true;
         }
-        let Some(h1) = heading.get() else { return false };
+        let Some(h1) = heading.get() else {
+            return false;
+        };
         if announcer.navigated.get_value() {
             arrived_by_navigation.set_value(true);
             let _ = h1.focus();

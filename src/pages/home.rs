@@ -18,7 +18,10 @@ fn group_by_agency<'a>(
 ) -> Vec<(&'a AgencyRef, Vec<&'a ServiceSummary>)> {
     let mut groups: Vec<(&AgencyRef, Vec<&ServiceSummary>)> = Vec::new();
     for service in services {
-        match groups.iter_mut().find(|(agency, _)| agency.code == service.agency.code) {
+        match groups
+            .iter_mut()
+            .find(|(agency, _)| agency.code == service.agency.code)
+        {
             Some((_, list)) => list.push(service),
             None => groups.push((&service.agency, vec![service])),
         }
@@ -30,7 +33,8 @@ fn catalogue_view(services: &[ServiceSummary], query: &str, locale: Locale) -> i
     let t = crate::i18n::texts(locale);
     let groups = group_by_agency(services.iter().filter(|s| s.matches(query)));
     let found: usize = groups.iter().map(|(_, list)| list.len()).sum();
-    let count = (!query.trim().is_empty()).then(|| view! { <p class="results-count">{(t.services_found)(found)}</p> });
+    let count = (!query.trim().is_empty())
+        .then(|| view! { <p class="results-count">{(t.services_found)(found)}</p> });
     if found == 0 {
         return Either::Left(view! { {count} <p class="notice">{t.no_results}</p> });
     }
@@ -78,7 +82,14 @@ pub fn HomePage() -> impl IntoView {
         } else {
             format!("/?q={}", String::from(js_sys::encode_uri_component(&value)))
         };
-        navigate(&path, NavigateOptions { replace: true, scroll: false, ..Default::default() });
+        navigate(
+            &path,
+            NavigateOptions {
+                replace: true,
+                scroll: false,
+                ..Default::default()
+            },
+        );
     };
 
     // Tell screen-reader users how many services match as they type.

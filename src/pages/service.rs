@@ -14,7 +14,8 @@ use crate::state::use_locale;
 fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
     let t = crate::i18n::texts(locale);
     let s = &service.summary;
-    let inactive = (!service.active).then(|| view! { <div class="notice notice-warning"><p>{t.not_accepting}</p></div> });
+    let inactive = (!service.active)
+        .then(|| view! { <div class="notice notice-warning"><p>{t.not_accepting}</p></div> });
     let documents = if service.documents.is_empty() {
         Either::Left(view! { <p>{t.no_documents}</p> })
     } else {

@@ -33,12 +33,19 @@ fn measure(dist: &Path) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if !matches!(ext, "wasm" | "js") {
             continue;
         }
         rows.push(Row {
-            name: path.file_name().unwrap_or_default().to_string_lossy().into_owned(),
+            name: path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
             raw: size(&path)?,
             gzip: size(&sibling(&path, "gz"))?,
             brotli: size(&sibling(&path, "br"))?,
@@ -54,7 +61,8 @@ fn kb(bytes: u64) -> String {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    let (Some(dist), Some(budget)) = (args.get(1), args.get(2).and_then(|b| b.parse::<u64>().ok())) else {
+    let (Some(dist), Some(budget)) = (args.get(1), args.get(2).and_then(|b| b.parse::<u64>().ok()))
+    else {
         eprintln!("usage: size-check <dist dir> <budget in bytes, brotli, WASM+JS>");
         return ExitCode::from(2);
     };
@@ -72,7 +80,13 @@ fn main() -> ExitCode {
     println!("| file | raw | gzip -9 | brotli 11 |");
     println!("|---|---:|---:|---:|");
     for r in &rows {
-        println!("| {} | {} | {} | {} |", r.name, kb(r.raw), kb(r.gzip), kb(r.brotli));
+        println!(
+            "| {} | {} | {} | {} |",
+            r.name,
+            kb(r.raw),
+            kb(r.gzip),
+            kb(r.brotli)
+        );
     }
     let total = |f: fn(&Row) -> u64| rows.iter().map(f).sum::<u64>();
     let brotli = total(|r| r.brotli);
@@ -83,9 +97,17 @@ fn main() -> ExitCode {
         kb(brotli)
     );
     if brotli > budget {
-        eprintln!("size-check: FAILED: WASM + JS is {} brotli, over the {} budget", kb(brotli), kb(budget));
+        eprintln!(
+            "size-check: FAILED: WASM + JS is {} brotli, over the {} budget",
+            kb(brotli),
+            kb(budget)
+        );
         return ExitCode::FAILURE;
     }
-    println!("\nsize-check: OK: {} brotli of the {} budget", kb(brotli), kb(budget));
+    println!(
+        "\nsize-check: OK: {} brotli of the {} budget",
+        kb(brotli),
+        kb(budget)
+    );
     ExitCode::SUCCESS
 }

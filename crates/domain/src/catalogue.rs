@@ -207,7 +207,10 @@ mod tests {
             documents: vec![],
             form: FormDefinition { fields: vec![] },
             active: true,
-            contact: Contact { phone: "940".into(), email: "care@example.sa".into() },
+            contact: Contact {
+                phone: "940".into(),
+                email: "care@example.sa".into(),
+            },
         };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["code"], "epm-road-damage");

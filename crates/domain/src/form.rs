@@ -244,11 +244,7 @@ fn is_valid_id(id: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-fn check_options(
-    field: &str,
-    options: &[Choice],
-    errors: &mut Vec<FormDefinitionError>,
-) {
+fn check_options(field: &str, options: &[Choice], errors: &mut Vec<FormDefinitionError>) {
     let owned = || field.to_owned();
     if options.len() < 2 {
         errors.push(FormDefinitionError::TooFewOptions { field: owned() });
@@ -289,31 +285,41 @@ impl FormDefinition {
             } else if earlier.iter().any(|f| f.id == field.id) {
                 errors.push(E::DuplicateId { field: id() });
             }
-            if field.label.is_incomplete() || field.hint.as_ref().is_some_and(Localized::is_incomplete) {
+            if field.label.is_incomplete()
+                || field.hint.as_ref().is_some_and(Localized::is_incomplete)
+            {
                 errors.push(E::MissingTranslation { field: id() });
             }
             match &field.kind {
-                FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
-                    if !(1..=MAX_TEXT_LENGTH).contains(max_length) {
-                        errors.push(E::BadTextLimit { field: id() });
-                    }
+                FieldKind::Text { max_length } | FieldKind::LongText { max_length }
+                    if !(1..=MAX_TEXT_LENGTH).contains(max_length) =>
+                {
+                    errors.push(E::BadTextLimit { field: id() });
                 }
-                FieldKind::Number { min: Some(min), max: Some(max) } if min > max => {
+                FieldKind::Number {
+                    min: Some(min),
+                    max: Some(max),
+                } if min > max => {
                     errors.push(E::BadNumberRange { field: id() });
                 }
                 FieldKind::Choice { options } => check_options(&field.id, options, &mut errors),
-                FieldKind::MultiChoice { options, max_selected } => {
+                FieldKind::MultiChoice {
+                    options,
+                    max_selected,
+                } => {
                     check_options(&field.id, options, &mut errors);
                     if max_selected.is_some_and(|m| m == 0 || usize::from(m) > options.len()) {
                         errors.push(E::BadMaxSelected { field: id() });
                     }
                 }
-                FieldKind::Attachment { max_files, max_size_mb, .. } => {
-                    if !(1..=MAX_ATTACHMENT_FILES).contains(max_files)
-                        || !(1..=MAX_ATTACHMENT_MB).contains(max_size_mb)
-                    {
-                        errors.push(E::BadAttachmentLimits { field: id() });
-                    }
+                FieldKind::Attachment {
+                    max_files,
+                    max_size_mb,
+                    ..
+                } if !(1..=MAX_ATTACHMENT_FILES).contains(max_files)
+                    || !(1..=MAX_ATTACHMENT_MB).contains(max_size_mb) =>
+                {
+                    errors.push(E::BadAttachmentLimits { field: id() });
                 }
                 _ => {}
             }
@@ -375,10 +381,26 @@ mod tests {
             fields: vec![
                 with_kind("has_shop", FieldKind::YesNo),
                 Field {
-                    show_if: Some(Condition { field: "has_shop".into(), equals: "yes".into() }),
-                    ..with_kind("shop_area", FieldKind::Number { min: Some(1), max: Some(10_000) })
+                    show_if: Some(Condition {
+                        field: "has_shop".into(),
+                        equals: "yes".into(),
+                    }),
+                    ..with_kind(
+                        "shop_area",
+                        FieldKind::Number {
+                            min: Some(1),
+                            max: Some(10_000),
+                        },
+                    )
                 },
-                with_kind("photos", FieldKind::Attachment { max_files: 3, max_size_mb: 5, accept: Accept::Images }),
+                with_kind(
+                    "photos",
+                    FieldKind::Attachment {
+                        max_files: 3,
+                        max_size_mb: 5,
+                        accept: Accept::Images,
+                    },
+                ),
             ],
         };
         assert_eq!(form.check(), Ok(()));
@@ -386,12 +408,22 @@ mod tests {
 
     #[test]
     fn bad_and_duplicate_ids_are_reported() {
-        let found = problems(vec![text("Name"), text("9lives"), text("ok"), text("ok"), text("")]);
+        let found = problems(vec![
+            text("Name"),
+            text("9lives"),
+            text("ok"),
+            text("ok"),
+            text(""),
+        ]);
         assert_eq!(
             found,
             vec![
-                FormDefinitionError::BadId { field: "Name".into() },
-                FormDefinitionError::BadId { field: "9lives".into() },
+                FormDefinitionError::BadId {
+                    field: "Name".into()
+                },
+                FormDefinitionError::BadId {
+                    field: "9lives".into()
+                },
                 FormDefinitionError::DuplicateId { field: "ok".into() },
                 FormDefinitionError::BadId { field: "".into() },
             ]
@@ -410,17 +442,44 @@ mod tests {
         let found = problems(vec![no_en, half_hint, choice]);
         let fields: Vec<_> = found.iter().filter_map(|e| e.field()).collect();
         assert_eq!(fields, vec!["a", "b", "c"]);
-        assert!(found.iter().all(|e| matches!(e, FormDefinitionError::MissingTranslation { .. })));
+        assert!(found
+            .iter()
+            .all(|e| matches!(e, FormDefinitionError::MissingTranslation { .. })));
     }
 
     #[test]
     fn limits_out_of_range_are_reported() {
         let found = problems(vec![
             with_kind("t", FieldKind::Text { max_length: 0 }),
-            with_kind("l", FieldKind::LongText { max_length: MAX_TEXT_LENGTH + 1 }),
-            with_kind("n", FieldKind::Number { min: Some(5), max: Some(4) }),
-            with_kind("a", FieldKind::Attachment { max_files: 0, max_size_mb: 5, accept: Accept::Pdf }),
-            with_kind("b", FieldKind::Attachment { max_files: 1, max_size_mb: MAX_ATTACHMENT_MB + 1, accept: Accept::Pdf }),
+            with_kind(
+                "l",
+                FieldKind::LongText {
+                    max_length: MAX_TEXT_LENGTH + 1,
+                },
+            ),
+            with_kind(
+                "n",
+                FieldKind::Number {
+                    min: Some(5),
+                    max: Some(4),
+                },
+            ),
+            with_kind(
+                "a",
+                FieldKind::Attachment {
+                    max_files: 0,
+                    max_size_mb: 5,
+                    accept: Accept::Pdf,
+                },
+            ),
+            with_kind(
+                "b",
+                FieldKind::Attachment {
+                    max_files: 1,
+                    max_size_mb: MAX_ATTACHMENT_MB + 1,
+                    accept: Accept::Pdf,
+                },
+            ),
         ]);
         assert_eq!(
             found,
@@ -437,31 +496,82 @@ mod tests {
     #[test]
     fn choices_need_two_distinct_non_blank_options_and_a_sane_maximum() {
         let found = problems(vec![
-            with_kind("one", FieldKind::Choice { options: options(&["only"]) }),
-            with_kind("dup", FieldKind::Choice { options: options(&["a", "a"]) }),
-            with_kind("blank", FieldKind::Choice { options: options(&["a", " "]) }),
-            with_kind("many", FieldKind::MultiChoice { options: options(&["a", "b"]), max_selected: Some(3) }),
+            with_kind(
+                "one",
+                FieldKind::Choice {
+                    options: options(&["only"]),
+                },
+            ),
+            with_kind(
+                "dup",
+                FieldKind::Choice {
+                    options: options(&["a", "a"]),
+                },
+            ),
+            with_kind(
+                "blank",
+                FieldKind::Choice {
+                    options: options(&["a", " "]),
+                },
+            ),
+            with_kind(
+                "many",
+                FieldKind::MultiChoice {
+                    options: options(&["a", "b"]),
+                    max_selected: Some(3),
+                },
+            ),
         ]);
         assert_eq!(
             found,
             vec![
-                FormDefinitionError::TooFewOptions { field: "one".into() },
-                FormDefinitionError::BadOption { field: "dup".into() },
-                FormDefinitionError::BadOption { field: "blank".into() },
-                FormDefinitionError::BadMaxSelected { field: "many".into() },
+                FormDefinitionError::TooFewOptions {
+                    field: "one".into()
+                },
+                FormDefinitionError::BadOption {
+                    field: "dup".into()
+                },
+                FormDefinitionError::BadOption {
+                    field: "blank".into()
+                },
+                FormDefinitionError::BadMaxSelected {
+                    field: "many".into()
+                },
             ]
         );
     }
 
     #[test]
     fn conditions_must_point_back_at_a_choice_and_one_of_its_values() {
-        let cond = |field: &str, equals: &str| Some(Condition { field: field.into(), equals: equals.into() });
+        let cond = |field: &str, equals: &str| {
+            Some(Condition {
+                field: field.into(),
+                equals: equals.into(),
+            })
+        };
         let found = problems(vec![
-            with_kind("kind", FieldKind::Choice { options: options(&["a", "b"]) }),
-            Field { show_if: cond("kind", "a"), ..text("ok") },
-            Field { show_if: cond("kind", "z"), ..text("unknown_value") },
-            Field { show_if: cond("later", "yes"), ..text("forward") },
-            Field { show_if: cond("ok", "x"), ..text("on_text") },
+            with_kind(
+                "kind",
+                FieldKind::Choice {
+                    options: options(&["a", "b"]),
+                },
+            ),
+            Field {
+                show_if: cond("kind", "a"),
+                ..text("ok")
+            },
+            Field {
+                show_if: cond("kind", "z"),
+                ..text("unknown_value")
+            },
+            Field {
+                show_if: cond("later", "yes"),
+                ..text("forward")
+            },
+            Field {
+                show_if: cond("ok", "x"),
+                ..text("on_text")
+            },
             with_kind("later", FieldKind::YesNo),
         ]);
         let fields: Vec<_> = found.iter().filter_map(|e| e.field()).collect();
@@ -488,7 +598,10 @@ mod tests {
             {"id":"where","type":"location","required":false,"label":{"ar":"الموقع","en":"Location"}}
         ]}"#;
         let form: FormDefinition = serde_json::from_str(json).unwrap();
-        assert_eq!(form.fields[0].kind, FieldKind::LongText { max_length: 2_000 });
+        assert_eq!(
+            form.fields[0].kind,
+            FieldKind::LongText { max_length: 2_000 }
+        );
         assert!(form.fields[0].required);
         assert!(!form.fields[1].required);
         assert_eq!(form.check(), Ok(()));

@@ -10,7 +10,9 @@ pub mod error;
 pub mod form;
 pub mod locale;
 
-pub use catalogue::{format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary};
+pub use catalogue::{
+    format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary,
+};
 pub use error::{ErrorBody, FieldError};
 pub use form::{Choice, Condition, Field, FieldKind, FormDefinition, FormDefinitionError};
 pub use locale::{Locale, Localized};

@@ -133,9 +133,18 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_highest_weighted_supported_locale() {
-        assert_eq!(Locale::from_accept_language("en-US,en;q=0.9,ar;q=0.8"), Locale::En);
-        assert_eq!(Locale::from_accept_language("fr, en;q=0.5, ar;q=0.7"), Locale::Ar);
-        assert_eq!(Locale::from_accept_language("ar;q=0.2, en;q=0.25"), Locale::En);
+        assert_eq!(
+            Locale::from_accept_language("en-US,en;q=0.9,ar;q=0.8"),
+            Locale::En
+        );
+        assert_eq!(
+            Locale::from_accept_language("fr, en;q=0.5, ar;q=0.7"),
+            Locale::Ar
+        );
+        assert_eq!(
+            Locale::from_accept_language("ar;q=0.2, en;q=0.25"),
+            Locale::En
+        );
     }
 
     #[test]

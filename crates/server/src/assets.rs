@@ -23,7 +23,9 @@ const REVALIDATE: &str = "no-cache";
 
 /// The service behind every path that is not the API: files of `dist`, else the app.
 pub fn app_service(dist: &Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html")).precompressed_br().precompressed_gzip();
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
     let spa_fallback = tower::service_fn(move |request: Request| {
         let index = index.clone();
         async move {
@@ -39,12 +41,16 @@ pub fn app_service(dist: &Path) -> Router {
         .precompressed_gzip()
         .append_index_html_on_directories(true)
         .fallback(spa_fallback);
-    Router::new().fallback_service(files).layer(middleware::from_fn(cache_headers))
+    Router::new()
+        .fallback_service(files)
+        .layer(middleware::from_fn(cache_headers))
 }
 
 /// True when the last path segment has an extension: a request for a file, not a route.
 fn looks_like_a_file(path: &str) -> bool {
-    path.rsplit('/').next().is_some_and(|segment| segment.contains('.'))
+    path.rsplit('/')
+        .next()
+        .is_some_and(|segment| segment.contains('.'))
 }
 
 /// True for names like `nafitha-web-0123456789abcdef_bg.wasm` or `index-0123456789abcdef.css`:
@@ -62,13 +68,25 @@ async fn cache_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed { IMMUTABLE } else { REVALIDATE };
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     response
 }
 
 /// File types worth compressing (everything text-like, and WASM).
-const COMPRESSIBLE: [&str; 9] = ["html", "js", "mjs", "wasm", "css", "svg", "json", "webmanifest", "txt"];
+const COMPRESSIBLE: [&str; 9] = [
+    "html",
+    "js",
+    "mjs",
+    "wasm",
+    "css",
+    "svg",
+    "json",
+    "webmanifest",
+    "txt",
+];
 
 /// What [`precompress_dir`] did.
 #[derive(Debug, Default)]
@@ -82,18 +100,23 @@ pub fn precompress_dir(dir: &Path) -> anyhow::Result<PrecompressReport> {
     let mut report = PrecompressReport::default();
     let mut pending: Vec<PathBuf> = vec![dir.to_path_buf()];
     while let Some(current) = pending.pop() {
-        let entries = std::fs::read_dir(&current).with_context(|| format!("cannot read {}", current.display()))?;
+        let entries = std::fs::read_dir(&current)
+            .with_context(|| format!("cannot read {}", current.display()))?;
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {
                 pending.push(path);
                 continue;
             }
-            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+            let ext = path
+                .extension()
+                .and_then(|e| e.to_str())
+                .unwrap_or_default();
             if !COMPRESSIBLE.contains(&ext) {
                 continue;
             }
-            let data = std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let data =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
             write_sibling(&path, "br", &brotli_bytes(&data)?)?;
             write_sibling(&path, "gz", &gzip_bytes(&data)?)?;
             report.files += 1;
@@ -106,7 +129,8 @@ fn write_sibling(path: &Path, ext: &str, data: &[u8]) -> anyhow::Result<()> {
     let mut name = path.as_os_str().to_owned();
     name.push(".");
     name.push(ext);
-    std::fs::write(&name, data).with_context(|| format!("cannot write {}", Path::new(&name).display()))
+    std::fs::write(&name, data)
+        .with_context(|| format!("cannot write {}", Path::new(&name).display()))
 }
 
 /// Brotli at its strongest setting, as served.
@@ -134,7 +158,9 @@ mod tests {
     fn trunk_hashed_names_are_recognised() {
         assert!(is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b_bg.wasm"));
         assert!(is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b.js"));
-        assert!(is_hashed_asset("/index-00112233445566778899aabbccddeeff.css"));
+        assert!(is_hashed_asset(
+            "/index-00112233445566778899aabbccddeeff.css"
+        ));
         assert!(!is_hashed_asset("/index.html"));
         assert!(!is_hashed_asset("/manifest.webmanifest"));
         assert!(!is_hashed_asset("/icons/icon-192.png"));
@@ -164,8 +190,15 @@ mod tests {
         assert!(br.len() < original.len() / 10);
         let gz = std::fs::read(dir.path().join("index.html.gz")).unwrap();
         let mut decoded = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(gz.as_slice()), &mut decoded).unwrap();
+        std::io::Read::read_to_string(
+            &mut flate2::read::GzDecoder::new(gz.as_slice()),
+            &mut decoded,
+        )
+        .unwrap();
         assert_eq!(decoded, original);
-        assert!(!dir.path().join("photo.png.br").exists(), "images are not recompressed");
+        assert!(
+            !dir.path().join("photo.png.br").exists(),
+            "images are not recompressed"
+        );
     }
 }

@@ -50,14 +50,18 @@ impl DatabaseUrl {
             let path = rest.trim_start_matches("//");
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() {
-                return Err(bad("a sqlite URL needs a file path, like sqlite://data/nafitha.db"));
+                return Err(bad(
+                    "a sqlite URL needs a file path, like sqlite://data/nafitha.db",
+                ));
             }
             return Ok(DatabaseUrl::Sqlite(raw.to_owned()));
         }
         if raw.starts_with("postgres://") || raw.starts_with("postgresql://") {
             let url = url::Url::parse(raw).map_err(|e| bad(&format!("not a valid URL: {e}")))?;
             if url.host_str().is_none_or(str::is_empty) {
-                return Err(bad("a postgres URL needs a host, like postgres://user@127.0.0.1:5432/nafitha"));
+                return Err(bad(
+                    "a postgres URL needs a host, like postgres://user@127.0.0.1:5432/nafitha",
+                ));
             }
             return Ok(DatabaseUrl::Postgres(raw.to_owned()));
         }
@@ -90,7 +94,10 @@ pub enum ConfigError {
     #[error("NAFITHA_DB_MAX_CONNECTIONS must be a number from 1 to 1000 (got {0:?})")]
     MaxConnections(String),
     #[error("the data directory {path} is not writable: {source}")]
-    DataDir { path: String, source: std::io::Error },
+    DataDir {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 impl Config {
@@ -104,8 +111,11 @@ impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
         let addr_raw = get("NAFITHA_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let addr = addr_raw.parse().map_err(|_| ConfigError::Addr(addr_raw.clone()))?;
-        let data_dir = PathBuf::from(get("NAFITHA_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+        let addr = addr_raw
+            .parse()
+            .map_err(|_| ConfigError::Addr(addr_raw.clone()))?;
+        let data_dir =
+            PathBuf::from(get("NAFITHA_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
         let database = match get("DATABASE_URL") {
             Some(raw) => DatabaseUrl::parse(raw.trim())?,
             None => DatabaseUrl::Sqlite(default_sqlite_url(&data_dir)),
@@ -122,17 +132,29 @@ impl Config {
         };
         let dist_dir = PathBuf::from(get("NAFITHA_DIST").unwrap_or_else(|| "./dist".to_owned()));
         ensure_writable(&data_dir)?;
-        Ok(Config { addr, data_dir, database, dist_dir, max_connections })
+        Ok(Config {
+            addr,
+            data_dir,
+            database,
+            dist_dir,
+            max_connections,
+        })
     }
 }
 
 /// The SQLite database inside the data directory, created when missing.
 fn default_sqlite_url(data_dir: &Path) -> String {
-    format!("sqlite://{}?mode=rwc", data_dir.join("nafitha.db").display())
+    format!(
+        "sqlite://{}?mode=rwc",
+        data_dir.join("nafitha.db").display()
+    )
 }
 
 fn ensure_writable(dir: &Path) -> Result<(), ConfigError> {
-    let fail = |source| ConfigError::DataDir { path: dir.display().to_string(), source };
+    let fail = |source| ConfigError::DataDir {
+        path: dir.display().to_string(),
+        source,
+    };
     std::fs::create_dir_all(dir).map_err(fail)?;
     let probe = dir.join(format!(".write-probe-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(fail)?;
@@ -146,7 +168,10 @@ mod tests {
     use super::*;
 
     fn config_with(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = pairs.iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).into(), (*v).into()))
+            .collect();
         Config::from_lookup(|k| map.get(k).cloned())
     }
 
@@ -167,7 +192,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let config = config_with(&[
             ("NAFITHA_DATA_DIR", dir.path().to_str().unwrap()),
-            ("DATABASE_URL", "postgresql://nafitha:secret@db.internal:5432/nafitha"),
+            (
+                "DATABASE_URL",
+                "postgresql://nafitha:secret@db.internal:5432/nafitha",
+            ),
         ])
         .unwrap();
         assert_eq!(config.database.engine(), "postgres");
@@ -177,9 +205,18 @@ mod tests {
 
     #[test]
     fn malformed_database_urls_are_refused_with_a_reason() {
-        for raw in ["mysql://x/y", "postgres://", "sqlite:", "sqlite://?mode=rwc", "not a url"] {
+        for raw in [
+            "mysql://x/y",
+            "postgres://",
+            "sqlite:",
+            "sqlite://?mode=rwc",
+            "not a url",
+        ] {
             let err = DatabaseUrl::parse(raw).unwrap_err().to_string();
-            assert!(err.starts_with("DATABASE_URL is not usable"), "{raw}: {err}");
+            assert!(
+                err.starts_with("DATABASE_URL is not usable"),
+                "{raw}: {err}"
+            );
         }
     }
 
@@ -192,7 +229,10 @@ mod tests {
             Err(ConfigError::Addr(_))
         ));
         assert!(matches!(
-            config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_DB_MAX_CONNECTIONS", "0")]),
+            config_with(&[
+                ("NAFITHA_DATA_DIR", data),
+                ("NAFITHA_DB_MAX_CONNECTIONS", "0")
+            ]),
             Err(ConfigError::MaxConnections(_))
         ));
     }
@@ -202,7 +242,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("a-file");
         std::fs::write(&file, b"x").unwrap();
-        let err = config_with(&[("NAFITHA_DATA_DIR", file.join("data").to_str().unwrap())]).unwrap_err();
+        let err =
+            config_with(&[("NAFITHA_DATA_DIR", file.join("data").to_str().unwrap())]).unwrap_err();
         assert!(matches!(err, ConfigError::DataDir { .. }), "{err}");
         assert!(err.to_string().contains("not writable"));
     }

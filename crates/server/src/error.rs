@@ -52,7 +52,10 @@ impl LocalizedError {
             fields: self
                 .fields
                 .iter()
-                .map(|(field, message)| FieldError { field: field.clone(), message: message.get(locale).to_owned() })
+                .map(|(field, message)| FieldError {
+                    field: field.clone(),
+                    message: message.get(locale).to_owned(),
+                })
                 .collect(),
         }
     }
@@ -82,7 +85,10 @@ impl ApiError {
             ),
             ApiError::MethodNotAllowed => (
                 "method_not_allowed",
-                Localized::new("هذه العملية غير متاحة هنا", "This operation is not available here"),
+                Localized::new(
+                    "هذه العملية غير متاحة هنا",
+                    "This operation is not available here",
+                ),
             ),
             ApiError::BadRequest(message) => ("bad_request", message.clone()),
             ApiError::Internal(_) => (
@@ -93,7 +99,11 @@ impl ApiError {
                 ),
             ),
         };
-        LocalizedError { code, message, fields: Vec::new() }
+        LocalizedError {
+            code,
+            message,
+            fields: Vec::new(),
+        }
     }
 }
 
@@ -104,7 +114,8 @@ impl IntoResponse for ApiError {
         }
         // Rendered in the default locale here; `localize_errors` re-renders it when the
         // request asked for another.
-        self.localized().into_response(self.status(), Locale::default())
+        self.localized()
+            .into_response(self.status(), Locale::default())
     }
 }
 

@@ -43,18 +43,36 @@ impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let store = Store::connect(&config.database, config.max_connections).await?;
-        let added = store.seed_catalogue(&Catalogue::embedded()?).await.context("cannot seed the catalogue")?;
-        tracing::info!(engine = config.database.engine(), services_added = added, "database ready");
-        let router = build_router(AppState { store: store.clone() }, &config);
+        let added = store
+            .seed_catalogue(&Catalogue::embedded()?)
+            .await
+            .context("cannot seed the catalogue")?;
+        tracing::info!(
+            engine = config.database.engine(),
+            services_added = added,
+            "database ready"
+        );
+        let router = build_router(
+            AppState {
+                store: store.clone(),
+            },
+            &config,
+        );
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
-        Ok(Application { listener, router, store })
+        Ok(Application {
+            listener,
+            router,
+            store,
+        })
     }
 
     /// The address actually bound (the real port when the config asked for port 0).
     pub fn address(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
@@ -79,7 +97,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .layer(middleware::from_fn(localize_errors))
         .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
         .layer(CompressionLayer::new())
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(routes::health::healthz))
@@ -97,7 +118,10 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
         ))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(TraceLayer::new_for_http())
 }
 

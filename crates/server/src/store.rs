@@ -67,7 +67,10 @@ impl Store {
             Engine::Sqlite => &SQLITE_MIGRATIONS,
             Engine::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.context("cannot migrate the database")?;
+        migrator
+            .run(&pool)
+            .await
+            .context("cannot migrate the database")?;
         Ok(Store { pool, engine })
     }
 
@@ -96,5 +99,6 @@ impl Store {
 /// Reads a non-negative bigint column into a narrower unsigned type, failing loudly
 /// rather than wrapping when the stored value does not fit.
 pub(crate) fn narrow<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T, sqlx::Error> {
-    T::try_from(value).map_err(|_| sqlx::Error::Decode(format!("{column} out of range: {value}").into()))
+    T::try_from(value)
+        .map_err(|_| sqlx::Error::Decode(format!("{column} out of range: {value}").into()))
 }

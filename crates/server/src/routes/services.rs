@@ -15,7 +15,9 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Every service that accepts filings, in catalogue order (grouped by agency).
-async fn list_services(State(state): State<AppState>) -> Result<Json<Vec<ServiceSummary>>, ApiError> {
+async fn list_services(
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ServiceSummary>>, ApiError> {
     Ok(Json(state.store.list_services().await?))
 }
 
@@ -24,5 +26,10 @@ async fn get_service(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> Result<Json<ServiceDetail>, ApiError> {
-    state.store.get_service(&code).await?.map(Json).ok_or(ApiError::NotFound)
+    state
+        .store
+        .get_service(&code)
+        .await?
+        .map(Json)
+        .ok_or(ApiError::NotFound)
 }

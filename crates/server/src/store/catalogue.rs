@@ -1,7 +1,8 @@
 //! Reading the service catalogue.
 
 use nafitha_domain::{
-    AgencyRef, Contact, DepartmentRef, FormDefinition, Localized, ServiceDetail, ServiceKind, ServiceSummary,
+    AgencyRef, Contact, DepartmentRef, FormDefinition, Localized, ServiceDetail, ServiceKind,
+    ServiceSummary,
 };
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -18,8 +19,14 @@ fn summary_from_row(row: &AnyRow) -> Result<ServiceSummary, sqlx::Error> {
         code: row.try_get("code")?,
         kind: ServiceKind::from_code(&kind)
             .ok_or_else(|| sqlx::Error::Decode(format!("unknown service kind {kind:?}").into()))?,
-        name: Localized::new(row.try_get::<String, _>("name_ar")?, row.try_get::<String, _>("name_en")?),
-        summary: Localized::new(row.try_get::<String, _>("summary_ar")?, row.try_get::<String, _>("summary_en")?),
+        name: Localized::new(
+            row.try_get::<String, _>("name_ar")?,
+            row.try_get::<String, _>("name_en")?,
+        ),
+        summary: Localized::new(
+            row.try_get::<String, _>("summary_ar")?,
+            row.try_get::<String, _>("summary_en")?,
+        ),
         agency: AgencyRef {
             code: row.try_get("agency_code")?,
             name: Localized::new(
@@ -32,7 +39,10 @@ fn summary_from_row(row: &AnyRow) -> Result<ServiceSummary, sqlx::Error> {
     })
 }
 
-fn json_column<T: serde::de::DeserializeOwned>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &AnyRow,
+    column: &str,
+) -> Result<T, sqlx::Error> {
     let text: String = row.try_get(column)?;
     serde_json::from_str(&text).map_err(|e| sqlx::Error::Decode(format!("{column}: {e}").into()))
 }
@@ -56,7 +66,11 @@ impl Store {
              from services s join agencies a on a.code = s.agency_code \
              join departments d on d.code = s.department_code where s.code = $1"
         );
-        let Some(row) = sqlx::query(&sql).bind(code).fetch_optional(self.pool()).await? else {
+        let Some(row) = sqlx::query(&sql)
+            .bind(code)
+            .fetch_optional(self.pool())
+            .await?
+        else {
             return Ok(None);
         };
         Ok(Some(ServiceDetail {
@@ -75,7 +89,10 @@ impl Store {
             documents: json_column(&row, "documents")?,
             form: json_column::<FormDefinition>(&row, "form")?,
             active: row.try_get::<i64, _>("active")? != 0,
-            contact: Contact { phone: row.try_get("phone")?, email: row.try_get("email")? },
+            contact: Contact {
+                phone: row.try_get("phone")?,
+                email: row.try_get("email")?,
+            },
         }))
     }
 }

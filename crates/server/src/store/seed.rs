@@ -58,13 +58,16 @@ pub struct Service {
 fn is_code(code: &str) -> bool {
     !code.is_empty()
         && code.len() <= 64
-        && code.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }
 
 impl Catalogue {
     /// The catalogue embedded in the binary, checked.
     pub fn embedded() -> anyhow::Result<Catalogue> {
-        let catalogue: Catalogue = serde_json::from_str(CATALOGUE_JSON).context("seed/catalogue.json is malformed")?;
+        let catalogue: Catalogue =
+            serde_json::from_str(CATALOGUE_JSON).context("seed/catalogue.json is malformed")?;
         catalogue.check()?;
         Ok(catalogue)
     }
@@ -78,15 +81,27 @@ impl Catalogue {
             if !is_code(&agency.code) || !codes.insert(agency.code.as_str()) {
                 bail!("agency code {:?} is malformed or repeated", agency.code);
             }
-            if agency.name.is_incomplete() || agency.phone.trim().is_empty() || agency.email.trim().is_empty() {
-                bail!("agency {} lacks a name in both languages or contact details", agency.code);
+            if agency.name.is_incomplete()
+                || agency.phone.trim().is_empty()
+                || agency.email.trim().is_empty()
+            {
+                bail!(
+                    "agency {} lacks a name in both languages or contact details",
+                    agency.code
+                );
             }
             for department in &agency.departments {
                 if !is_code(&department.code) || !codes.insert(department.code.as_str()) {
-                    bail!("department code {:?} is malformed or repeated", department.code);
+                    bail!(
+                        "department code {:?} is malformed or repeated",
+                        department.code
+                    );
                 }
                 if department.name.is_incomplete() {
-                    bail!("department {} lacks a name in both languages", department.code);
+                    bail!(
+                        "department {} lacks a name in both languages",
+                        department.code
+                    );
                 }
                 departments.insert((agency.code.as_str(), department.code.as_str()));
             }
@@ -97,10 +112,18 @@ impl Catalogue {
                 bail!("service code {code:?} is malformed or repeated");
             }
             if !departments.contains(&(service.agency.as_str(), service.department.as_str())) {
-                bail!("service {code}: department {} is not one of agency {}", service.department, service.agency);
+                bail!(
+                    "service {code}: department {} is not one of agency {}",
+                    service.department,
+                    service.agency
+                );
             }
             let texts = [&service.name, &service.summary, &service.description];
-            if texts.into_iter().chain(&service.documents).any(Localized::is_incomplete) {
+            if texts
+                .into_iter()
+                .chain(&service.documents)
+                .any(Localized::is_incomplete)
+            {
                 bail!("service {code}: every text needs Arabic and English");
             }
             if !(1..=365).contains(&service.sla_working_days) {
@@ -190,8 +213,16 @@ mod tests {
     #[test]
     fn the_embedded_catalogue_is_well_formed_and_large_enough() {
         let catalogue = Catalogue::embedded().expect("seed catalogue passes its checks");
-        assert!(catalogue.agencies.len() >= 6, "{} agencies", catalogue.agencies.len());
-        assert!(catalogue.services.len() >= 25, "{} services", catalogue.services.len());
+        assert!(
+            catalogue.agencies.len() >= 6,
+            "{} agencies",
+            catalogue.agencies.len()
+        );
+        assert!(
+            catalogue.services.len() >= 25,
+            "{} services",
+            catalogue.services.len()
+        );
         for agency in &catalogue.agencies {
             assert!(
                 catalogue.services.iter().any(|s| s.agency == agency.code),
@@ -200,7 +231,10 @@ mod tests {
             );
         }
         for kind in ServiceKind::ALL {
-            assert!(catalogue.services.iter().any(|s| s.kind == kind), "no service of kind {kind:?}");
+            assert!(
+                catalogue.services.iter().any(|s| s.kind == kind),
+                "no service of kind {kind:?}"
+            );
         }
         assert!(catalogue.services.iter().all(|s| !s.form.fields.is_empty()));
     }

@@ -21,7 +21,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
-        self.client.get(self.url(path)).send().await.expect("request sent")
+        self.client
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("request sent")
     }
 }
 
@@ -41,7 +45,9 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 async fn fresh_postgres_database(url: &str) -> String {
     use sqlx::Connection;
     let name = format!("nafitha_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(url).await.expect("connect to the test PostgreSQL");
+    let mut admin = sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to the test PostgreSQL");
     sqlx::Executor::execute(&mut admin, format!(r#"create database "{name}""#).as_str())
         .await
         .expect("create a test database");
@@ -54,7 +60,11 @@ async fn fresh_postgres_database(url: &str) -> String {
 fn write_fake_dist(dist: &Path) {
     std::fs::create_dir_all(dist).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
-    std::fs::write(dist.join("nafitha-web-0123456789abcdef.js"), "export default function init() {}\n".repeat(50)).unwrap();
+    std::fs::write(
+        dist.join("nafitha-web-0123456789abcdef.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
     std::fs::write(dist.join("manifest.webmanifest"), "{\"name\":\"Nafitha\"}").unwrap();
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
@@ -68,7 +78,10 @@ async fn spawn_app(postgres_url: Option<String>) -> TestApp {
     let data = dir.path().join("data");
     let database = match &postgres_url {
         Some(url) => DatabaseUrl::Postgres(url.clone()),
-        None => DatabaseUrl::Sqlite(format!("sqlite://{}?mode=rwc", data.join("test.db").display())),
+        None => DatabaseUrl::Sqlite(format!(
+            "sqlite://{}?mode=rwc",
+            data.join("test.db").display()
+        )),
     };
     std::fs::create_dir_all(&data).unwrap();
     let config = Config {
@@ -80,8 +93,15 @@ async fn spawn_app(postgres_url: Option<String>) -> TestApp {
     };
     let engine = config.database.engine();
     nafitha_server::telemetry::init();
-    let app = Application::build(config).await.expect("application builds");
+    let app = Application::build(config)
+        .await
+        .expect("application builds");
     let address = format!("http://{}", app.address());
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    TestApp { address, engine, client: reqwest::Client::new(), dir }
+    TestApp {
+        address,
+        engine,
+        client: reqwest::Client::new(),
+        dir,
+    }
 }

@@ -34,7 +34,12 @@ async fn unknown_api_paths_and_methods_get_a_json_error_not_the_app() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["code"], "not_found");
 
-        let response = app.client.delete(app.url("/api/v1/services")).send().await.unwrap();
+        let response = app
+            .client
+            .delete(app.url("/api/v1/services"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), 405);
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["code"], "method_not_allowed");
@@ -52,13 +57,31 @@ async fn a_missing_file_is_a_real_404_not_the_app() {
 #[tokio::test]
 async fn hashed_assets_are_served_precompressed_and_cached_immutably() {
     for app in spawn_apps().await {
-        let plain = std::fs::read(app.dir.path().join("dist/nafitha-web-0123456789abcdef.js")).unwrap();
-        let br = std::fs::read(app.dir.path().join("dist/nafitha-web-0123456789abcdef.js.br")).unwrap();
-        let gz = std::fs::read(app.dir.path().join("dist/nafitha-web-0123456789abcdef.js.gz")).unwrap();
-        let cases: [(&str, Option<&str>, &[u8]); 3] =
-            [("br, gzip", Some("br"), &br), ("gzip", Some("gzip"), &gz), ("identity", None, &plain)];
+        let plain =
+            std::fs::read(app.dir.path().join("dist/nafitha-web-0123456789abcdef.js")).unwrap();
+        let br = std::fs::read(
+            app.dir
+                .path()
+                .join("dist/nafitha-web-0123456789abcdef.js.br"),
+        )
+        .unwrap();
+        let gz = std::fs::read(
+            app.dir
+                .path()
+                .join("dist/nafitha-web-0123456789abcdef.js.gz"),
+        )
+        .unwrap();
+        let cases: [(&str, Option<&str>, &[u8]); 3] = [
+            ("br, gzip", Some("br"), &br),
+            ("gzip", Some("gzip"), &gz),
+            ("identity", None, &plain),
+        ];
         for (accept, expected_encoding, expected_body) in cases {
-            let client = reqwest::Client::builder().no_gzip().no_brotli().build().unwrap_or_default();
+            let client = reqwest::Client::builder()
+                .no_gzip()
+                .no_brotli()
+                .build()
+                .unwrap_or_default();
             let response = client
                 .get(app.url("/nafitha-web-0123456789abcdef.js"))
                 .header("Accept-Encoding", accept)
@@ -67,10 +90,24 @@ async fn hashed_assets_are_served_precompressed_and_cached_immutably() {
                 .unwrap();
             assert_eq!(response.status(), 200, "{accept}");
             let headers = response.headers().clone();
-            assert_eq!(headers.get("content-encoding").map(|v| v.to_str().unwrap()), expected_encoding, "{accept}");
-            assert_eq!(headers["cache-control"], "public, max-age=31536000, immutable");
-            assert!(headers["content-type"].to_str().unwrap().contains("javascript"));
-            assert_eq!(response.bytes().await.unwrap().as_ref(), expected_body, "{accept}");
+            assert_eq!(
+                headers.get("content-encoding").map(|v| v.to_str().unwrap()),
+                expected_encoding,
+                "{accept}"
+            );
+            assert_eq!(
+                headers["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
+            assert!(headers["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("javascript"));
+            assert_eq!(
+                response.bytes().await.unwrap().as_ref(),
+                expected_body,
+                "{accept}"
+            );
         }
     }
 }

@@ -93,7 +93,7 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("NAFITHA_DB_MAX_CONNECTIONS must be a number from 1 to 1000 (got {0:?})")]
     MaxConnections(String),
-    #[error("the data directory {path} is not writable: {source}")]
+    #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
         source: std::io::Error,

@@ -20,10 +20,25 @@ fn main() -> ExitCode {
         Err(error) => {
             // One clear line, the whole cause chain, no backtrace: this is what an
             // operator sees when the configuration is wrong.
-            eprintln!("nafitha-server: error: {error:#}");
+            eprintln!("nafitha-server: error: {}", one_line(&error));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and its causes on one line, skipping a cause whose text its parent already
+/// ends with (some libraries repeat their source in their own message).
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if !line.ends_with(&cause) {
+            if !line.is_empty() {
+                line.push_str(": ");
+            }
+            line.push_str(&cause);
+        }
+    }
+    line
 }
 
 fn serve() -> anyhow::Result<()> {

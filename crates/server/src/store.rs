@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::config::DatabaseUrl;
 
@@ -26,6 +26,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 /// `synchronous=full` so a commit that returned survives a power cut.
 const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
      pragma foreign_keys = on; pragma busy_timeout = 5000;";
+
+/// How long to wait for the database to accept a connection.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Which engine a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,9 +52,18 @@ impl Store {
             DatabaseUrl::Sqlite(_) => Engine::Sqlite,
             DatabaseUrl::Postgres(_) => Engine::Postgres,
         };
+        // One plain connection first: when the database is unreachable this reports why
+        // (refused, unknown host, bad password) instead of the pool's bare timeout.
+        let probe =
+            tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(database.as_str()))
+                .await
+                .map_err(|_| anyhow::anyhow!("no answer within {} s", CONNECT_TIMEOUT.as_secs()))
+                .and_then(|result| result.map_err(anyhow::Error::from))
+                .with_context(|| format!("cannot open the database at {}", database.redacted()))?;
+        probe.close().await.ok();
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
-            .acquire_timeout(Duration::from_secs(10))
+            .acquire_timeout(CONNECT_TIMEOUT)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {

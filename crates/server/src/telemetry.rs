@@ -1,6 +1,8 @@
 //! Structured logs through `tracing`. Set the level with `NAFITHA_LOG` (an env-filter
 //! directive) and the format with `NAFITHA_LOG_FORMAT=json` for one JSON object a line.
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 const DEFAULT_FILTER: &str = "info,sqlx=warn,tower_http=info";
@@ -11,6 +13,7 @@ pub fn init() {
         EnvFilter::try_from_env("NAFITHA_LOG").unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr);
     let result = if std::env::var("NAFITHA_LOG_FORMAT").is_ok_and(|f| f == "json") {
         builder.json().flatten_event(true).try_init()

@@ -8,7 +8,9 @@
 pub mod catalogue;
 pub mod error;
 pub mod form;
+pub mod identity;
 pub mod locale;
+pub mod reference;
 
 pub use catalogue::{
     format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary,
@@ -16,3 +18,4 @@ pub use catalogue::{
 pub use error::{ErrorBody, FieldError};
 pub use form::{Choice, Condition, Field, FieldKind, FormDefinition, FormDefinitionError};
 pub use locale::{Locale, Localized};
+pub use reference::{ReferenceError, ReferenceNumber};

@@ -1,0 +1,249 @@
+//! Reference numbers: what a citizen receives by SMS, reads aloud on the phone and types
+//! on a keypad to track a request.
+//!
+//! Twelve digits: eleven random ones and a Damm check digit. Damm's quasigroup catches
+//! every single-digit error and every swap of two adjacent digits, which are the mistakes
+//! people make copying numbers. Randomness comes from the caller (the server), so this
+//! module stays free of I/O; numbers are not sequential and cannot be guessed from one
+//! another. Input is forgiving: Arabic-Indic and Persian digits, spaces and hyphens are
+//! accepted.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::locale::Localized;
+
+/// Digits in a reference number, check digit included.
+pub const REFERENCE_LEN: usize = 12;
+/// The random part is a number below this.
+pub const BODY_LIMIT: u64 = 100_000_000_000;
+
+/// Damm's table: a totally anti-symmetric quasigroup of order 10.
+const DAMM: [[u8; 10]; 10] = [
+    [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+    [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+    [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+    [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+    [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+    [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+    [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+    [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+    [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+    [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+];
+
+/// The Damm interim digit of `digits` (each 0..=9); 0 means a valid check.
+fn damm(digits: impl IntoIterator<Item = u8>) -> u8 {
+    digits.into_iter().fold(0, |interim, d| DAMM[usize::from(interim)][usize::from(d)])
+}
+
+/// Maps any decimal digit a phone keyboard may produce (ASCII, Arabic-Indic, Persian)
+/// to its value.
+pub fn digit_value(c: char) -> Option<u8> {
+    let value = match c {
+        '0'..='9' => u32::from(c) - u32::from('0'),
+        '\u{0660}'..='\u{0669}' => u32::from(c) - 0x0660,
+        '\u{06F0}'..='\u{06F9}' => u32::from(c) - 0x06F0,
+        _ => return None,
+    };
+    u8::try_from(value).ok()
+}
+
+/// A well-formed reference number (its check digit is right).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ReferenceNumber(String);
+
+/// Why a typed reference number is not one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReferenceError {
+    /// Something other than digits, spaces and hyphens.
+    NotDigits,
+    /// Not twelve digits.
+    WrongLength,
+    /// Twelve digits, but the check digit does not match: a typing mistake.
+    CheckDigit,
+}
+
+impl ReferenceError {
+    pub fn message(self) -> Localized {
+        match self {
+            ReferenceError::NotDigits => Localized::new(
+                "رقم الطلب يتكون من أرقام فقط",
+                "A reference number has digits only",
+            ),
+            ReferenceError::WrongLength => Localized::new(
+                format!("رقم الطلب يتكون من {REFERENCE_LEN} رقمًا"),
+                format!("A reference number has {REFERENCE_LEN} digits"),
+            ),
+            ReferenceError::CheckDigit => Localized::new(
+                "رقم الطلب غير صحيح، تحقق من الأرقام كما وصلتك في الرسالة",
+                "This reference number is not right. Check the digits against your SMS",
+            ),
+        }
+    }
+}
+
+impl ReferenceNumber {
+    /// Builds the reference number whose random part is `body` (taken modulo
+    /// [`BODY_LIMIT`]), appending its check digit.
+    pub fn from_body(body: u64) -> ReferenceNumber {
+        let mut digits = format!("{:011}", body % BODY_LIMIT);
+        let check = damm(digits.bytes().map(|b| b - b'0'));
+        digits.push(char::from(b'0' + check));
+        ReferenceNumber(digits)
+    }
+
+    /// Reads a reference number as a person may type it: with Arabic-Indic digits,
+    /// spaces or hyphens.
+    pub fn parse(input: &str) -> Result<ReferenceNumber, ReferenceError> {
+        let mut digits = String::with_capacity(REFERENCE_LEN);
+        for c in input.chars() {
+            if c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}') {
+                continue;
+            }
+            let d = digit_value(c).ok_or(ReferenceError::NotDigits)?;
+            digits.push(char::from(b'0' + d));
+        }
+        if digits.len() != REFERENCE_LEN {
+            return Err(ReferenceError::WrongLength);
+        }
+        if damm(digits.bytes().map(|b| b - b'0')) != 0 {
+            return Err(ReferenceError::CheckDigit);
+        }
+        Ok(ReferenceNumber(digits))
+    }
+
+    /// The twelve digits, as stored and sent.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// In groups of four for reading aloud: `1234 5678 9012`.
+    pub fn grouped(&self) -> String {
+        let mut out = String::with_capacity(REFERENCE_LEN + 2);
+        for (i, c) in self.0.chars().enumerate() {
+            if i > 0 && i % 4 == 0 {
+                out.push(' ');
+            }
+            out.push(c);
+        }
+        out
+    }
+}
+
+impl fmt::Display for ReferenceNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ReferenceNumber {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ReferenceNumber::parse(&value).map_err(|e| e.message().en)
+    }
+}
+
+impl From<ReferenceNumber> for String {
+    fn from(value: ReferenceNumber) -> Self {
+        value.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fixed spread of bodies (a multiplicative sequence, no randomness in tests).
+    fn sample_bodies() -> impl Iterator<Item = u64> {
+        (1..=2_000u64).map(|i| i.wrapping_mul(6_364_136_223_846_793_005) % BODY_LIMIT)
+    }
+
+    #[test]
+    fn every_generated_number_has_twelve_digits_and_a_valid_check() {
+        for body in sample_bodies().chain([0, BODY_LIMIT - 1, BODY_LIMIT + 5]) {
+            let reference = ReferenceNumber::from_body(body);
+            assert_eq!(reference.as_str().len(), REFERENCE_LEN);
+            assert_eq!(ReferenceNumber::parse(reference.as_str()), Ok(reference.clone()));
+        }
+    }
+
+    #[test]
+    fn every_single_digit_error_is_caught() {
+        for body in sample_bodies().take(300) {
+            let good: Vec<u8> = ReferenceNumber::from_body(body).as_str().bytes().collect();
+            for position in 0..REFERENCE_LEN {
+                for wrong in b'0'..=b'9' {
+                    if wrong == good[position] {
+                        continue;
+                    }
+                    let mut typed = good.clone();
+                    typed[position] = wrong;
+                    let typed = String::from_utf8(typed).unwrap();
+                    assert_eq!(ReferenceNumber::parse(&typed), Err(ReferenceError::CheckDigit), "{typed}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_swap_of_adjacent_different_digits_is_caught() {
+        for body in sample_bodies() {
+            let good: Vec<u8> = ReferenceNumber::from_body(body).as_str().bytes().collect();
+            for position in 0..REFERENCE_LEN - 1 {
+                if good[position] == good[position + 1] {
+                    continue;
+                }
+                let mut typed = good.clone();
+                typed.swap(position, position + 1);
+                let typed = String::from_utf8(typed).unwrap();
+                assert_eq!(ReferenceNumber::parse(&typed), Err(ReferenceError::CheckDigit), "{typed}");
+            }
+        }
+    }
+
+    #[test]
+    fn arabic_indic_digits_spaces_and_hyphens_are_accepted() {
+        let reference = ReferenceNumber::from_body(12_345_678_901);
+        let ascii = reference.as_str();
+        let arabic: String = ascii.chars().map(|c| char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap()).collect();
+        let persian: String = ascii.chars().map(|c| char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap()).collect();
+        for typed in [
+            arabic,
+            persian,
+            reference.grouped(),
+            format!("{}-{}-{}", &ascii[..4], &ascii[4..8], &ascii[8..]),
+            format!("  {ascii}\n"),
+        ] {
+            assert_eq!(ReferenceNumber::parse(&typed), Ok(reference.clone()), "{typed:?}");
+        }
+    }
+
+    #[test]
+    fn malformed_input_is_refused_with_the_reason() {
+        assert_eq!(ReferenceNumber::parse("1234 5678 901x"), Err(ReferenceError::NotDigits));
+        assert_eq!(ReferenceNumber::parse("12345"), Err(ReferenceError::WrongLength));
+        assert_eq!(ReferenceNumber::parse(""), Err(ReferenceError::WrongLength));
+        assert_eq!(ReferenceNumber::parse("1234567890123"), Err(ReferenceError::WrongLength));
+        assert!(ReferenceError::CheckDigit.message().ar.contains("غير صحيح"));
+    }
+
+    #[test]
+    fn numbers_are_grouped_in_fours_for_reading() {
+        let reference = ReferenceNumber::from_body(1);
+        assert_eq!(reference.grouped(), format!("0000 0000 001{}", &reference.as_str()[11..]));
+    }
+
+    #[test]
+    fn serde_refuses_a_number_with_a_wrong_check_digit() {
+        let good = ReferenceNumber::from_body(42);
+        let json = serde_json::to_string(&good).unwrap();
+        assert_eq!(serde_json::from_str::<ReferenceNumber>(&json).unwrap(), good);
+        let mut bad = good.as_str().to_owned();
+        let last = bad.pop().unwrap();
+        bad.push(if last == '9' { '0' } else { char::from(last as u8 + 1) });
+        assert!(serde_json::from_str::<ReferenceNumber>(&format!("\"{bad}\"")).is_err());
+    }
+}

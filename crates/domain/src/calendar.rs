@@ -1,0 +1,208 @@
+//! Civil dates and working days, without a date crate (the browser formats dates for
+//! people with `Intl`; this module only does arithmetic both sides must agree on).
+//!
+//! The working week is Sunday to Thursday. Deadlines are counted in working days from the
+//! day a request is filed: a request filed on Thursday with a 1-day SLA is due Sunday.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A day of the proleptic Gregorian calendar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Date {
+    /// Days since 1970-01-01 (negative before).
+    days: i64,
+}
+
+/// Days in `month` of `year`.
+fn days_in_month(year: i64, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+impl Date {
+    /// The date with this year, month (1..=12) and day, if it exists.
+    pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || !(1..=9999).contains(&year) {
+            return None;
+        }
+        // Days from civil (Howard Hinnant's algorithm).
+        let y = if month <= 2 { year - 1 } else { year };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        Some(Date { days: era * 146_097 + doe - 719_468 })
+    }
+
+    /// The date `days` days after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        Date { days }
+    }
+
+    /// The UTC date of a Unix time in milliseconds.
+    pub fn from_unix_millis(millis: i64) -> Date {
+        Date { days: millis.div_euclid(86_400_000) }
+    }
+
+    /// Days since 1970-01-01.
+    pub fn days_since_epoch(self) -> i64 {
+        self.days
+    }
+
+    /// (year, month, day).
+    pub fn ymd(self) -> (i64, u32, u32) {
+        let z = self.days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        (year, month, day)
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+            return None;
+        }
+        Date::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+    }
+
+    /// 0 = Sunday … 6 = Saturday.
+    pub fn weekday(self) -> u32 {
+        // 1970-01-01 was a Thursday (4).
+        (self.days + 4).rem_euclid(7) as u32
+    }
+
+    /// True from Sunday to Thursday.
+    pub fn is_working_day(self) -> bool {
+        self.weekday() <= 4
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date { days: self.days + days }
+    }
+
+    /// The day on which `n` working days after `self` have passed: the due date of a
+    /// request filed on `self` with an SLA of `n` working days. The filing day itself
+    /// does not count.
+    pub fn add_working_days(self, n: u32) -> Date {
+        let mut date = self;
+        let mut left = n;
+        while left > 0 {
+            date = date.add_days(1);
+            if date.is_working_day() {
+                left -= 1;
+            }
+        }
+        date
+    }
+
+    /// Working days after `self` up to and including `end` (0 when `end` is not later).
+    pub fn working_days_until(self, end: Date) -> u32 {
+        let mut count = 0;
+        let mut date = self;
+        while date < end {
+            date = date.add_days(1);
+            if date.is_working_day() {
+                count += 1;
+            }
+        }
+        count
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (y, m, d) = self.ymd();
+        write!(f, "{y:04}-{m:02}-{d:02}")
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Date::parse(&value).ok_or_else(|| format!("not a date (YYYY-MM-DD): {value:?}"))
+    }
+}
+
+impl From<Date> for String {
+    fn from(value: Date) -> Self {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn dates_round_trip_through_days_across_centuries_and_leap_days() {
+        for text in ["1970-01-01", "2000-02-29", "2024-02-29", "1900-03-01", "2026-11-23", "9999-12-31", "0001-01-01"] {
+            assert_eq!(d(text).to_string(), text);
+        }
+        // Every year from 0001 to 9999 is in range.
+        for days in (-719_162..2_932_896).step_by(997) {
+            let date = Date::from_days_since_epoch(days);
+            let (y, m, dd) = date.ymd();
+            assert_eq!(Date::from_ymd(y, m, dd), Some(date), "{days}");
+        }
+        assert_eq!(d("1970-01-01").days_since_epoch(), 0);
+        assert_eq!(Date::from_unix_millis(-1).to_string(), "1969-12-31");
+    }
+
+    #[test]
+    fn impossible_or_malformed_dates_are_refused() {
+        for text in ["2025-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01", "2026-1-01", "2026/01/01", "", "2026-01-0x"] {
+            assert_eq!(Date::parse(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn the_working_week_is_sunday_to_thursday() {
+        // 2026-11-22 is a Sunday.
+        assert_eq!(d("2026-11-22").weekday(), 0);
+        let week: Vec<bool> = (0..7).map(|i| d("2026-11-22").add_days(i).is_working_day()).collect();
+        assert_eq!(week, [true, true, true, true, true, false, false]);
+    }
+
+    #[test]
+    fn due_dates_skip_fridays_and_saturdays() {
+        // Filed Thursday 2026-11-26 with 1 working day: due Sunday 2026-11-29.
+        assert_eq!(d("2026-11-26").add_working_days(1), d("2026-11-29"));
+        // Filed Monday with 5 working days: due the next Monday.
+        assert_eq!(d("2026-11-23").add_working_days(5), d("2026-11-30"));
+        // Filed on a Friday with 2: Sunday and Monday count.
+        assert_eq!(d("2026-11-27").add_working_days(2), d("2026-11-30"));
+        assert_eq!(d("2026-11-23").add_working_days(0), d("2026-11-23"));
+        assert_eq!(d("2026-11-23").add_working_days(10), d("2026-12-07"));
+    }
+
+    #[test]
+    fn working_days_between_two_dates_invert_the_due_date() {
+        for start in 0..14 {
+            let filed = d("2026-11-20").add_days(start);
+            for n in 0..25 {
+                assert_eq!(filed.working_days_until(filed.add_working_days(n)), n);
+            }
+        }
+        assert_eq!(d("2026-11-30").working_days_until(d("2026-11-23")), 0);
+    }
+}

@@ -29,7 +29,11 @@ fn days_in_month(year: i64, month: u32) -> u32 {
 impl Date {
     /// The date with this year, month (1..=12) and day, if it exists.
     pub fn from_ymd(year: i64, month: u32, day: u32) -> Option<Date> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) || !(1..=9999).contains(&year) {
+        if !(1..=12).contains(&month)
+            || day == 0
+            || day > days_in_month(year, month)
+            || !(1..=9999).contains(&year)
+        {
             return None;
         }
         // Days from civil (Howard Hinnant's algorithm).
@@ -39,7 +43,9 @@ impl Date {
         let m = i64::from(month);
         let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(day) - 1;
         let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        Some(Date { days: era * 146_097 + doe - 719_468 })
+        Some(Date {
+            days: era * 146_097 + doe - 719_468,
+        })
     }
 
     /// The date `days` days after 1970-01-01.
@@ -49,7 +55,9 @@ impl Date {
 
     /// The UTC date of a Unix time in milliseconds.
     pub fn from_unix_millis(millis: i64) -> Date {
-        Date { days: millis.div_euclid(86_400_000) }
+        Date {
+            days: millis.div_euclid(86_400_000),
+        }
     }
 
     /// Days since 1970-01-01.
@@ -75,7 +83,13 @@ impl Date {
     pub fn parse(text: &str) -> Option<Date> {
         let mut parts = text.trim().splitn(3, '-');
         let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-        if y.len() != 4 || m.len() != 2 || d.len() != 2 || ![y, m, d].iter().all(|p| p.bytes().all(|b| b.is_ascii_digit())) {
+        if y.len() != 4
+            || m.len() != 2
+            || d.len() != 2
+            || ![y, m, d]
+                .iter()
+                .all(|p| p.bytes().all(|b| b.is_ascii_digit()))
+        {
             return None;
         }
         Date::from_ymd(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
@@ -93,7 +107,9 @@ impl Date {
     }
 
     pub fn add_days(self, days: i64) -> Date {
-        Date { days: self.days + days }
+        Date {
+            days: self.days + days,
+        }
     }
 
     /// The day on which `n` working days after `self` have passed: the due date of a
@@ -155,7 +171,15 @@ mod tests {
 
     #[test]
     fn dates_round_trip_through_days_across_centuries_and_leap_days() {
-        for text in ["1970-01-01", "2000-02-29", "2024-02-29", "1900-03-01", "2026-11-23", "9999-12-31", "0001-01-01"] {
+        for text in [
+            "1970-01-01",
+            "2000-02-29",
+            "2024-02-29",
+            "1900-03-01",
+            "2026-11-23",
+            "9999-12-31",
+            "0001-01-01",
+        ] {
             assert_eq!(d(text).to_string(), text);
         }
         // Every year from 0001 to 9999 is in range.
@@ -170,7 +194,18 @@ mod tests {
 
     #[test]
     fn impossible_or_malformed_dates_are_refused() {
-        for text in ["2025-02-29", "1900-02-29", "2026-13-01", "2026-00-10", "2026-04-31", "26-01-01", "2026-1-01", "2026/01/01", "", "2026-01-0x"] {
+        for text in [
+            "2025-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-04-31",
+            "26-01-01",
+            "2026-1-01",
+            "2026/01/01",
+            "",
+            "2026-01-0x",
+        ] {
             assert_eq!(Date::parse(text), None, "{text}");
         }
     }
@@ -179,7 +214,9 @@ mod tests {
     fn the_working_week_is_sunday_to_thursday() {
         // 2026-11-22 is a Sunday.
         assert_eq!(d("2026-11-22").weekday(), 0);
-        let week: Vec<bool> = (0..7).map(|i| d("2026-11-22").add_days(i).is_working_day()).collect();
+        let week: Vec<bool> = (0..7)
+            .map(|i| d("2026-11-22").add_days(i).is_working_day())
+            .collect();
         assert_eq!(week, [true, true, true, true, true, false, false]);
     }
 

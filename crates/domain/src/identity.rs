@@ -53,12 +53,14 @@ pub fn normalize_mobile(input: &str) -> Result<String, Localized> {
 /// A national ID (starts with 1) or iqama number (starts with 2): ten digits whose last
 /// is a Luhn check digit.
 pub fn normalize_national_id(input: &str) -> Result<String, Localized> {
-    let digits = digits_only(input.trim()).filter(|d| d.len() == 10).ok_or_else(|| {
-        Localized::new(
-            "رقم الهوية أو الإقامة يتكون من 10 أرقام",
-            "A national ID or iqama number has 10 digits",
-        )
-    })?;
+    let digits = digits_only(input.trim())
+        .filter(|d| d.len() == 10)
+        .ok_or_else(|| {
+            Localized::new(
+                "رقم الهوية أو الإقامة يتكون من 10 أرقام",
+                "A national ID or iqama number has 10 digits",
+            )
+        })?;
     if !digits.starts_with(['1', '2']) {
         return Err(Localized::new(
             "رقم الهوية الوطنية يبدأ بالرقم 1 ورقم الإقامة بالرقم 2",
@@ -69,9 +71,15 @@ pub fn normalize_national_id(input: &str) -> Result<String, Localized> {
         .bytes()
         .map(|b| u32::from(b - b'0'))
         .enumerate()
-        .map(|(i, d)| if i % 2 == 0 { (d * 2) / 10 + (d * 2) % 10 } else { d })
+        .map(|(i, d)| {
+            if i % 2 == 0 {
+                (d * 2) / 10 + (d * 2) % 10
+            } else {
+                d
+            }
+        })
         .sum();
-    if sum % 10 != 0 {
+    if !sum.is_multiple_of(10) {
         return Err(Localized::new(
             "رقم الهوية أو الإقامة غير صحيح، تحقق من الأرقام",
             "This national ID or iqama number is not right. Check the digits",
@@ -84,12 +92,14 @@ pub fn normalize_national_id(input: &str) -> Result<String, Localized> {
 /// region (1 to 5) or, for the unified national number, 7. The format has no check
 /// digit.
 pub fn normalize_cr_number(input: &str) -> Result<String, Localized> {
-    let digits = digits_only(input.trim()).filter(|d| d.len() == 10).ok_or_else(|| {
-        Localized::new(
-            "رقم السجل التجاري يتكون من 10 أرقام",
-            "A commercial registration number has 10 digits",
-        )
-    })?;
+    let digits = digits_only(input.trim())
+        .filter(|d| d.len() == 10)
+        .ok_or_else(|| {
+            Localized::new(
+                "رقم السجل التجاري يتكون من 10 أرقام",
+                "A commercial registration number has 10 digits",
+            )
+        })?;
     if !digits.starts_with(['1', '2', '3', '4', '5', '7']) {
         return Err(Localized::new(
             "رقم السجل التجاري يبدأ بالرقم 1 إلى 5 أو بالرقم 7",
@@ -116,13 +126,26 @@ mod tests {
             "٠٥١٢٣٤٥٦٧٨",
             "۰۵۱۲۳۴۵۶۷۸",
         ] {
-            assert_eq!(normalize_mobile(typed).as_deref(), Ok("+966512345678"), "{typed}");
+            assert_eq!(
+                normalize_mobile(typed).as_deref(),
+                Ok("+966512345678"),
+                "{typed}"
+            );
         }
     }
 
     #[test]
     fn landlines_foreign_and_malformed_numbers_are_refused() {
-        for typed in ["0112345678", "+971501234567", "05123", "05123456789", "05-abc-5678", "", "+", "+0512345678"] {
+        for typed in [
+            "0112345678",
+            "+971501234567",
+            "05123",
+            "05123456789",
+            "05-abc-5678",
+            "",
+            "+",
+            "+0512345678",
+        ] {
             let err = normalize_mobile(typed).unwrap_err();
             assert!(err.en.contains("Saudi mobile"), "{typed}");
             assert!(!err.ar.is_empty());
@@ -142,9 +165,15 @@ mod tests {
         let citizen = with_luhn("108765432");
         let resident = with_luhn("212345678");
         assert!(citizen.starts_with('1') && resident.starts_with('2'));
-        let arabic: String = citizen.chars().map(|c| char::from_u32(0x0660 + (c as u32 - 48)).unwrap()).collect();
+        let arabic: String = citizen
+            .chars()
+            .map(|c| char::from_u32(0x0660 + (c as u32 - 48)).unwrap())
+            .collect();
         assert_eq!(normalize_national_id(&arabic), Ok(citizen.clone()));
-        assert_eq!(normalize_national_id(&format!(" {} ", &resident)), Ok(resident));
+        assert_eq!(
+            normalize_national_id(&format!(" {} ", &resident)),
+            Ok(resident)
+        );
     }
 
     #[test]
@@ -152,17 +181,41 @@ mod tests {
         let good = with_luhn("108765432");
         let last = good.as_bytes()[9] - b'0';
         let bad_check = format!("{}{}", &good[..9], (last + 1) % 10);
-        assert!(normalize_national_id(&bad_check).unwrap_err().en.contains("not right"));
-        assert!(normalize_national_id("10876543").unwrap_err().en.contains("10 digits"));
-        assert!(normalize_national_id("3087654321").unwrap_err().en.contains("starts with 1"));
-        assert!(normalize_national_id("1o87654321").unwrap_err().en.contains("10 digits"));
+        assert!(normalize_national_id(&bad_check)
+            .unwrap_err()
+            .en
+            .contains("not right"));
+        assert!(normalize_national_id("10876543")
+            .unwrap_err()
+            .en
+            .contains("10 digits"));
+        assert!(normalize_national_id("3087654321")
+            .unwrap_err()
+            .en
+            .contains("starts with 1"));
+        assert!(normalize_national_id("1o87654321")
+            .unwrap_err()
+            .en
+            .contains("10 digits"));
     }
 
     #[test]
     fn commercial_registration_numbers_are_ten_digits_from_a_known_series() {
-        assert_eq!(normalize_cr_number("2050 012345").as_deref(), Ok("2050012345"));
-        assert_eq!(normalize_cr_number("7001234567").as_deref(), Ok("7001234567"));
-        assert!(normalize_cr_number("205001234").unwrap_err().en.contains("10 digits"));
-        assert!(normalize_cr_number("9050012345").unwrap_err().en.contains("starts with"));
+        assert_eq!(
+            normalize_cr_number("2050 012345").as_deref(),
+            Ok("2050012345")
+        );
+        assert_eq!(
+            normalize_cr_number("7001234567").as_deref(),
+            Ok("7001234567")
+        );
+        assert!(normalize_cr_number("205001234")
+            .unwrap_err()
+            .en
+            .contains("10 digits"));
+        assert!(normalize_cr_number("9050012345")
+            .unwrap_err()
+            .en
+            .contains("starts with"));
     }
 }

@@ -35,7 +35,9 @@ const DAMM: [[u8; 10]; 10] = [
 
 /// The Damm interim digit of `digits` (each 0..=9); 0 means a valid check.
 fn damm(digits: impl IntoIterator<Item = u8>) -> u8 {
-    digits.into_iter().fold(0, |interim, d| DAMM[usize::from(interim)][usize::from(d)])
+    digits
+        .into_iter()
+        .fold(0, |interim, d| DAMM[usize::from(interim)][usize::from(d)])
 }
 
 /// Maps any decimal digit a phone keyboard may produce (ASCII, Arabic-Indic, Persian)
@@ -166,7 +168,10 @@ mod tests {
         for body in sample_bodies().chain([0, BODY_LIMIT - 1, BODY_LIMIT + 5]) {
             let reference = ReferenceNumber::from_body(body);
             assert_eq!(reference.as_str().len(), REFERENCE_LEN);
-            assert_eq!(ReferenceNumber::parse(reference.as_str()), Ok(reference.clone()));
+            assert_eq!(
+                ReferenceNumber::parse(reference.as_str()),
+                Ok(reference.clone())
+            );
         }
     }
 
@@ -182,7 +187,11 @@ mod tests {
                     let mut typed = good.clone();
                     typed[position] = wrong;
                     let typed = String::from_utf8(typed).unwrap();
-                    assert_eq!(ReferenceNumber::parse(&typed), Err(ReferenceError::CheckDigit), "{typed}");
+                    assert_eq!(
+                        ReferenceNumber::parse(&typed),
+                        Err(ReferenceError::CheckDigit),
+                        "{typed}"
+                    );
                 }
             }
         }
@@ -199,7 +208,11 @@ mod tests {
                 let mut typed = good.clone();
                 typed.swap(position, position + 1);
                 let typed = String::from_utf8(typed).unwrap();
-                assert_eq!(ReferenceNumber::parse(&typed), Err(ReferenceError::CheckDigit), "{typed}");
+                assert_eq!(
+                    ReferenceNumber::parse(&typed),
+                    Err(ReferenceError::CheckDigit),
+                    "{typed}"
+                );
             }
         }
     }
@@ -208,8 +221,14 @@ mod tests {
     fn arabic_indic_digits_spaces_and_hyphens_are_accepted() {
         let reference = ReferenceNumber::from_body(12_345_678_901);
         let ascii = reference.as_str();
-        let arabic: String = ascii.chars().map(|c| char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap()).collect();
-        let persian: String = ascii.chars().map(|c| char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap()).collect();
+        let arabic: String = ascii
+            .chars()
+            .map(|c| char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap())
+            .collect();
+        let persian: String = ascii
+            .chars()
+            .map(|c| char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap())
+            .collect();
         for typed in [
             arabic,
             persian,
@@ -217,33 +236,56 @@ mod tests {
             format!("{}-{}-{}", &ascii[..4], &ascii[4..8], &ascii[8..]),
             format!("  {ascii}\n"),
         ] {
-            assert_eq!(ReferenceNumber::parse(&typed), Ok(reference.clone()), "{typed:?}");
+            assert_eq!(
+                ReferenceNumber::parse(&typed),
+                Ok(reference.clone()),
+                "{typed:?}"
+            );
         }
     }
 
     #[test]
     fn malformed_input_is_refused_with_the_reason() {
-        assert_eq!(ReferenceNumber::parse("1234 5678 901x"), Err(ReferenceError::NotDigits));
-        assert_eq!(ReferenceNumber::parse("12345"), Err(ReferenceError::WrongLength));
+        assert_eq!(
+            ReferenceNumber::parse("1234 5678 901x"),
+            Err(ReferenceError::NotDigits)
+        );
+        assert_eq!(
+            ReferenceNumber::parse("12345"),
+            Err(ReferenceError::WrongLength)
+        );
         assert_eq!(ReferenceNumber::parse(""), Err(ReferenceError::WrongLength));
-        assert_eq!(ReferenceNumber::parse("1234567890123"), Err(ReferenceError::WrongLength));
+        assert_eq!(
+            ReferenceNumber::parse("1234567890123"),
+            Err(ReferenceError::WrongLength)
+        );
         assert!(ReferenceError::CheckDigit.message().ar.contains("غير صحيح"));
     }
 
     #[test]
     fn numbers_are_grouped_in_fours_for_reading() {
         let reference = ReferenceNumber::from_body(1);
-        assert_eq!(reference.grouped(), format!("0000 0000 001{}", &reference.as_str()[11..]));
+        assert_eq!(
+            reference.grouped(),
+            format!("0000 0000 001{}", &reference.as_str()[11..])
+        );
     }
 
     #[test]
     fn serde_refuses_a_number_with_a_wrong_check_digit() {
         let good = ReferenceNumber::from_body(42);
         let json = serde_json::to_string(&good).unwrap();
-        assert_eq!(serde_json::from_str::<ReferenceNumber>(&json).unwrap(), good);
+        assert_eq!(
+            serde_json::from_str::<ReferenceNumber>(&json).unwrap(),
+            good
+        );
         let mut bad = good.as_str().to_owned();
         let last = bad.pop().unwrap();
-        bad.push(if last == '9' { '0' } else { char::from(last as u8 + 1) });
+        bad.push(if last == '9' {
+            '0'
+        } else {
+            char::from(last as u8 + 1)
+        });
         assert!(serde_json::from_str::<ReferenceNumber>(&format!("\"{bad}\"")).is_err());
     }
 }

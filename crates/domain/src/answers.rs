@@ -180,8 +180,14 @@ fn not_an_option(field: &Field) -> Localized {
     )
 }
 
-fn check_location(field: &Field, value: &Value) -> Result<Value, Localized> {
-    let (ar, en) = in_sentence(&field.label);
+/// Validates a location given beside the answers (`{ lat?, lng?, address? }`): a map point,
+/// a typed address, or both.
+pub fn validate_location(value: &Value) -> Result<Value, Localized> {
+    check_location(&Localized::new("الموقع", "Location"), value)
+}
+
+fn check_location(label: &Localized, value: &Value) -> Result<Value, Localized> {
+    let (ar, en) = in_sentence(label);
     let bad = || {
         Localized::new(
             format!("{ar}: الإحداثيات أو العنوان غير صحيحة"),
@@ -332,7 +338,7 @@ fn check_answer(field: &Field, value: &Value, today: Date) -> Result<Value, Loca
                 .as_str()
                 .map_or(Err(Localized::default()), normalize_cr_number),
         ),
-        FieldKind::Location => check_location(field, value),
+        FieldKind::Location => check_location(&field.label, value),
         FieldKind::Attachment { max_files, .. } => check_attachments(field, value, *max_files),
     }
 }

@@ -141,6 +141,28 @@ impl Date {
     }
 }
 
+/// Saudi Arabia's offset from UTC (no daylight saving time).
+const RIYADH_OFFSET_MS: i64 = 3 * 3_600_000;
+
+/// The date in Saudi Arabia at a Unix time in milliseconds: "today" for deadlines and for
+/// date answers.
+pub fn riyadh_date(unix_millis: i64) -> Date {
+    Date::from_unix_millis(unix_millis + RIYADH_OFFSET_MS)
+}
+
+/// A Unix time in milliseconds as RFC 3339 in UTC: `2026-11-23T17:05:09.123Z`.
+pub fn format_rfc3339(unix_millis: i64) -> String {
+    let date = Date::from_unix_millis(unix_millis);
+    let ms_of_day = unix_millis.rem_euclid(86_400_000);
+    let (h, m, s, ms) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1000 % 60,
+        ms_of_day % 1000,
+    );
+    format!("{date}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
@@ -208,6 +230,20 @@ mod tests {
         ] {
             assert_eq!(Date::parse(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn times_format_as_rfc3339_utc_and_riyadh_is_three_hours_ahead() {
+        assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            format_rfc3339(1_795_453_509_123),
+            "2026-11-23T17:05:09.123Z"
+        );
+        assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
+        // 21:30 UTC on the 23rd is 00:30 on the 24th in Riyadh.
+        let late = 1_795_469_400_000;
+        assert_eq!(format_rfc3339(late), "2026-11-23T21:30:00.000Z");
+        assert_eq!(riyadh_date(late).to_string(), "2026-11-24");
     }
 
     #[test]

@@ -9,8 +9,10 @@ pub mod answers;
 pub mod calendar;
 pub mod catalogue;
 pub mod error;
+pub mod filing;
 pub mod form;
 pub mod identity;
+pub mod lifecycle;
 pub mod locale;
 pub mod reference;
 

@@ -1,0 +1,330 @@
+//! Filing a request: what the browser (or a channel partner) sends, the one validation of
+//! it, and what comes back. `POST /api/v1/requests` and `GET /api/v1/track/{reference}`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::answers::{validate_location, InvalidAnswer};
+use crate::calendar::Date;
+use crate::catalogue::{AgencyRef, DepartmentRef};
+use crate::form::FormDefinition;
+use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_id};
+use crate::lifecycle::RequestStatus;
+use crate::locale::{Locale, Localized};
+use crate::reference::ReferenceNumber;
+
+/// Shortest and longest applicant name, in characters.
+pub const NAME_LENGTH: (usize, usize) = (2, 100);
+/// Longest e-mail address (RFC 5321).
+pub const MAX_EMAIL_LENGTH: usize = 254;
+/// Most uploads one request may carry in all.
+pub const MAX_ATTACHMENTS: usize = 20;
+
+/// Who is filing.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub name: String,
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub national_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cr_number: Option<String>,
+}
+
+/// The body of `POST /api/v1/requests`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewRequest {
+    pub service_code: String,
+    pub locale: Locale,
+    pub applicant: Applicant,
+    #[serde(default)]
+    pub answers: Map<String, Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Value>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<String>,
+}
+
+/// A request that passed validation, normalised, ready to store.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValidRequest {
+    pub applicant: Applicant,
+    pub answers: Map<String, Value>,
+    pub location: Option<Value>,
+}
+
+fn optional(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn check_email(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    email.len() <= MAX_EMAIL_LENGTH
+        && !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+impl Applicant {
+    /// Validates and normalises the applicant's details; problems are named
+    /// `applicant.<field>`.
+    pub fn validate(&self) -> Result<Applicant, Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let mut problem = |field: &str, message: Localized| {
+            problems.push(InvalidAnswer {
+                field: format!("applicant.{field}"),
+                message,
+            });
+        };
+        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        let length = name.chars().count();
+        if length < NAME_LENGTH.0 || length > NAME_LENGTH.1 || name.chars().any(char::is_control) {
+            problem(
+                "name",
+                Localized::new(
+                    format!(
+                        "أدخل اسمك الكامل ({} إلى {} حرفًا)",
+                        NAME_LENGTH.0, NAME_LENGTH.1
+                    ),
+                    format!(
+                        "Enter your full name ({} to {} characters)",
+                        NAME_LENGTH.0, NAME_LENGTH.1
+                    ),
+                ),
+            );
+        }
+        let phone = normalize_mobile(&self.phone).unwrap_or_else(|message| {
+            problem("phone", message);
+            String::new()
+        });
+        let email = optional(&self.email).map(str::to_owned);
+        if email.as_deref().is_some_and(|e| !check_email(e)) {
+            problem(
+                "email",
+                Localized::new(
+                    "أدخل بريدًا إلكترونيًا صحيحًا، مثل name@example.com",
+                    "Enter an email address in the correct format, like name@example.com",
+                ),
+            );
+        }
+        let national_id = optional(&self.national_id).and_then(|id| {
+            normalize_national_id(id)
+                .map_err(|message| problem("national_id", message))
+                .ok()
+        });
+        let cr_number = optional(&self.cr_number).and_then(|cr| {
+            normalize_cr_number(cr)
+                .map_err(|message| problem("cr_number", message))
+                .ok()
+        });
+        if problems.is_empty() {
+            Ok(Applicant {
+                name,
+                phone,
+                email,
+                national_id,
+                cr_number,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+impl NewRequest {
+    /// The whole check of a filing against the service's form, as of `today` (the date in
+    /// Saudi Arabia): applicant, answers, location and attachments, every problem at once.
+    pub fn validate(
+        &self,
+        form: &FormDefinition,
+        today: Date,
+    ) -> Result<ValidRequest, Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let applicant = self
+            .applicant
+            .validate()
+            .map_err(|mut p| problems.append(&mut p))
+            .ok();
+        let answers = form
+            .validate_answers(&self.answers, today)
+            .map_err(|mut p| problems.append(&mut p))
+            .ok();
+        let location = match &self.location {
+            None | Some(Value::Null) => None,
+            Some(value) => validate_location(value)
+                .map_err(|message| {
+                    problems.push(InvalidAnswer {
+                        field: "location".into(),
+                        message,
+                    })
+                })
+                .ok(),
+        };
+        if self.attachments.len() > MAX_ATTACHMENTS {
+            problems.push(InvalidAnswer {
+                field: "attachments".into(),
+                message: Localized::new(
+                    format!("يمكنك إرفاق {MAX_ATTACHMENTS} ملفًا كحد أقصى"),
+                    format!("You can attach up to {MAX_ATTACHMENTS} files"),
+                ),
+            });
+        }
+        match (applicant, answers, problems.is_empty()) {
+            (Some(applicant), Some(answers), true) => Ok(ValidRequest {
+                applicant,
+                answers,
+                location,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// The answer to a filing.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FiledRequest {
+    pub reference: ReferenceNumber,
+    pub status: RequestStatus,
+    pub service_code: String,
+    /// RFC 3339, UTC.
+    pub submitted_at: String,
+    /// The date by which the agency promised to finish (its SLA in working days).
+    pub due_on: Date,
+}
+
+/// One public step of a request's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub status: RequestStatus,
+    pub department: DepartmentRef,
+    /// RFC 3339, UTC.
+    pub at: String,
+}
+
+/// What anyone holding a reference number may see: no name, phone, answer or attachment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrackedRequest {
+    pub reference: ReferenceNumber,
+    pub status: RequestStatus,
+    pub service: ServiceName,
+    pub agency: AgencyRef,
+    pub department: DepartmentRef,
+    pub submitted_at: String,
+    pub due_on: Date,
+    /// The due date has passed and the request is not finished.
+    pub overdue: bool,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// A service named inside another answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceName {
+    pub code: String,
+    pub name: Localized,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::form::{Field, FieldKind};
+
+    fn request(value: Value) -> NewRequest {
+        serde_json::from_value(value).unwrap()
+    }
+
+    fn form() -> FormDefinition {
+        FormDefinition {
+            fields: vec![Field {
+                id: "details".into(),
+                label: Localized::new("التفاصيل", "Details"),
+                hint: None,
+                required: true,
+                show_if: None,
+                kind: FieldKind::LongText { max_length: 100 },
+            }],
+        }
+    }
+
+    fn today() -> Date {
+        Date::parse("2026-11-23").unwrap()
+    }
+
+    #[test]
+    fn a_good_request_comes_back_normalised() {
+        let valid = request(json!({
+            "service_code": "epm-road-damage", "locale": "ar",
+            "applicant": { "name": "  سارة   العتيبي ", "phone": "٠٥٠ ١٢٣ ٤٥٦٧", "email": " ", "national_id": "1000000008" },
+            "answers": { "details": " حفرة كبيرة " },
+            "location": { "address": "شارع الملك فهد، الدمام" }
+        }))
+        .validate(&form(), today())
+        .unwrap();
+        assert_eq!(valid.applicant.name, "سارة العتيبي");
+        assert_eq!(valid.applicant.phone, "+966501234567");
+        assert_eq!(valid.applicant.email, None);
+        assert_eq!(valid.applicant.national_id.as_deref(), Some("1000000008"));
+        assert_eq!(valid.answers["details"], "حفرة كبيرة");
+        assert_eq!(
+            valid.location,
+            Some(json!({ "address": "شارع الملك فهد، الدمام" }))
+        );
+    }
+
+    #[test]
+    fn every_bad_field_is_named_applicant_answers_and_location_alike() {
+        let problems = request(json!({
+            "service_code": "x", "locale": "en",
+            "applicant": { "name": "A", "phone": "12", "email": "not-an-email", "national_id": "123", "cr_number": "9" },
+            "answers": {},
+            "location": { "lat": 200, "lng": 1 },
+            "attachments": vec!["a"; MAX_ATTACHMENTS + 1]
+        }))
+        .validate(&form(), today())
+        .unwrap_err();
+        let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "applicant.name",
+                "applicant.phone",
+                "applicant.email",
+                "applicant.national_id",
+                "applicant.cr_number",
+                "details",
+                "location",
+                "attachments"
+            ]
+        );
+        assert!(problems
+            .iter()
+            .all(|p| !p.message.ar.is_empty() && !p.message.en.is_empty()));
+    }
+
+    #[test]
+    fn email_addresses_are_checked_for_shape() {
+        for good in ["a@b.sa", "first.last+tag@mail.example.com"] {
+            assert!(check_email(good), "{good}");
+        }
+        for bad in ["a@b", "@b.sa", "a b@c.sa", "a@.sa", "a@sa.", "plain"] {
+            assert!(!check_email(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_locale_or_missing_applicant_is_a_malformed_body() {
+        let body = json!({ "service_code": "x", "locale": "fr", "applicant": { "name": "n", "phone": "p" } });
+        assert!(serde_json::from_value::<NewRequest>(body).is_err());
+        assert!(serde_json::from_value::<NewRequest>(
+            json!({ "service_code": "x", "locale": "ar" })
+        )
+        .is_err());
+    }
+}

@@ -18,6 +18,9 @@ pub struct Config {
     pub dist_dir: PathBuf,
     /// `NAFITHA_DB_MAX_CONNECTIONS`, default 8 for SQLite and 20 for PostgreSQL.
     pub max_connections: u32,
+    /// `NAFITHA_PUBLIC_URL`, default `http://<NAFITHA_ADDR>`: the portal's address as
+    /// citizens reach it, for links in SMS and email. No trailing slash.
+    pub public_url: String,
 }
 
 /// A database URL whose engine is known.
@@ -93,6 +96,10 @@ pub enum ConfigError {
     DatabaseUrl(String),
     #[error("NAFITHA_DB_MAX_CONNECTIONS must be a number from 1 to 1000 (got {0:?})")]
     MaxConnections(String),
+    #[error(
+        "NAFITHA_PUBLIC_URL must be an http(s) address like https://nafitha.example.sa (got {0:?})"
+    )]
+    PublicUrl(String),
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -131,6 +138,15 @@ impl Config {
             None => 20,
         };
         let dist_dir = PathBuf::from(get("NAFITHA_DIST").unwrap_or_else(|| "./dist".to_owned()));
+        let public_url = match get("NAFITHA_PUBLIC_URL") {
+            Some(raw) => match url::Url::parse(raw.trim()) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => {
+                    raw.trim().trim_end_matches('/').to_owned()
+                }
+                _ => return Err(ConfigError::PublicUrl(raw)),
+            },
+            None => format!("http://{addr}"),
+        };
         ensure_writable(&data_dir)?;
         Ok(Config {
             addr,
@@ -138,6 +154,7 @@ impl Config {
             database,
             dist_dir,
             max_connections,
+            public_url,
         })
     }
 }
@@ -235,6 +252,26 @@ mod tests {
             ]),
             Err(ConfigError::MaxConnections(_))
         ));
+    }
+
+    #[test]
+    fn the_public_url_must_be_http_and_loses_its_trailing_slash() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let err = config_with(&[
+            ("NAFITHA_DATA_DIR", data),
+            ("NAFITHA_PUBLIC_URL", "ftp://x"),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, ConfigError::PublicUrl(_)), "{err}");
+        let config = config_with(&[
+            ("NAFITHA_DATA_DIR", data),
+            ("NAFITHA_PUBLIC_URL", "https://nafitha.example.sa/"),
+        ])
+        .unwrap();
+        assert_eq!(config.public_url, "https://nafitha.example.sa");
+        let config = config_with(&[("NAFITHA_DATA_DIR", data)]).unwrap();
+        assert_eq!(config.public_url, "http://127.0.0.1:8080");
     }
 
     #[test]

@@ -4,11 +4,14 @@
 //! [`ErrorBody`]). Messages exist in Arabic and English; [`localize_errors`] picks the one
 //! the request's `Accept-Language` prefers. Details of server faults are logged, never sent.
 
+use axum::extract::rejection::JsonRejection;
+use axum::extract::FromRequest;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::{ErrorBody, FieldError, Locale, Localized};
 
 /// An error a handler returns.
@@ -23,6 +26,18 @@ pub enum ApiError {
     /// 400: the request cannot be read (malformed JSON, a missing header).
     #[error("bad request: {0:?}")]
     BadRequest(Localized),
+    /// 413: the body is larger than the route accepts.
+    #[error("payload too large")]
+    PayloadTooLarge,
+    /// 422: the input was read but breaks a rule; every bad field is named.
+    #[error("validation failed: {0:?}")]
+    Validation(Vec<InvalidAnswer>),
+    /// 422: the input conflicts with what is stored (a code and a message, no fields).
+    #[error("unprocessable: {code}")]
+    Unprocessable {
+        code: &'static str,
+        message: Localized,
+    },
     /// 500: a fault on our side; the cause is logged, the caller gets a generic message.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -73,6 +88,10 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -91,6 +110,29 @@ impl ApiError {
                 ),
             ),
             ApiError::BadRequest(message) => ("bad_request", message.clone()),
+            ApiError::PayloadTooLarge => (
+                "payload_too_large",
+                Localized::new(
+                    "حجم الطلب أكبر من المسموح",
+                    "The request is larger than allowed",
+                ),
+            ),
+            ApiError::Validation(problems) => {
+                let fields = problems
+                    .iter()
+                    .map(|p| (p.field.clone(), p.message.clone()))
+                    .collect();
+                let message = Localized::new(
+                    "توجد مشكلة في بعض الإجابات، صححها ثم أرسل مرة أخرى",
+                    "There is a problem with some answers. Correct them and send again",
+                );
+                return LocalizedError {
+                    code: "validation",
+                    message,
+                    fields,
+                };
+            }
+            ApiError::Unprocessable { code, message } => (*code, message.clone()),
             ApiError::Internal(_) => (
                 "internal",
                 Localized::new(
@@ -145,4 +187,36 @@ pub async fn api_not_found() -> ApiError {
 /// The fallback for a known `/api/...` path called with the wrong method.
 pub async fn api_method_not_allowed() -> ApiError {
     ApiError::MethodNotAllowed
+}
+
+/// A JSON body extractor whose rejections are [`ApiError`]s, so a malformed body gets the
+/// same error shape as everything else.
+#[derive(Debug, Clone, Copy, Default, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(Localized::new(
+                "يجب إرسال البيانات بصيغة JSON",
+                "Send the data as JSON (Content-Type: application/json)",
+            )),
+            JsonRejection::BytesRejection(_)
+                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                ApiError::PayloadTooLarge
+            }
+            other => ApiError::BadRequest(Localized::new(
+                "تعذّرت قراءة البيانات المرسلة",
+                format!("The data sent could not be read: {}", other.body_text()),
+            )),
+        }
+    }
+}
+
+impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
+    fn into_response(self) -> Response {
+        Json(self.0).into_response()
+    }
 }

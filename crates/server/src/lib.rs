@@ -7,6 +7,7 @@ pub mod assets;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod notify;
 pub mod routes;
 pub mod startup;
 pub mod store;

@@ -1,7 +1,9 @@
 //! The HTTP API under `/api/v1`, one router per resource, plus `/healthz`.
 
 pub mod health;
+pub mod requests;
 pub mod services;
+pub mod track;
 
 use axum::Router;
 
@@ -12,6 +14,8 @@ use crate::startup::AppState;
 pub fn api_router() -> Router<AppState> {
     Router::new()
         .merge(services::router())
+        .merge(requests::router())
+        .merge(track::router())
         .fallback(api_not_found)
         .method_not_allowed_fallback(api_method_not_allowed)
 }

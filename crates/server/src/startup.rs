@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::error::localize_errors;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
-use crate::{assets, routes};
+use crate::{assets, notify, routes};
 
 /// Largest JSON body the API reads. Uploads get their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -30,6 +30,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub store: Store,
+    /// The portal's public address, for links in notifications.
+    pub public_url: String,
 }
 
 /// A built application, bound to its address and ready to serve.
@@ -37,6 +39,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     store: Store,
+    notifier: tokio::task::JoinHandle<()>,
+    stop_notifier: tokio::sync::watch::Sender<bool>,
 }
 
 impl Application {
@@ -52,19 +56,25 @@ impl Application {
             services_added = added,
             "database ready"
         );
-        let router = build_router(
-            AppState {
-                store: store.clone(),
-            },
-            &config,
-        );
+        let state = AppState {
+            store: store.clone(),
+            public_url: config.public_url.clone(),
+        };
+        let router = build_router(state, &config);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let adapter = notify::Adapter::Log {
+            path: config.data_dir.join("outbox.jsonl"),
+        };
+        let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
+        let notifier = tokio::spawn(notify::run_worker(store.clone(), adapter, stopped));
         Ok(Application {
             listener,
             router,
             store,
+            notifier,
+            stop_notifier,
         })
     }
 
@@ -85,6 +95,11 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await
             .context("the server stopped with an error")?;
+        // Let the notifier finish the message in hand, then close the database.
+        let _ = self.stop_notifier.send(true);
+        if let Err(error) = self.notifier.await {
+            tracing::error!(%error, "the notifier stopped abnormally");
+        }
         self.store.close().await;
         tracing::info!("stopped cleanly");
         Ok(())

@@ -8,6 +8,8 @@
 //! the Unix epoch (UTC). This module knows SQL; it knows nothing of HTTP.
 
 pub mod catalogue;
+pub mod outbox;
+pub mod requests;
 pub mod seed;
 
 use std::time::Duration;

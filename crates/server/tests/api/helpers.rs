@@ -13,6 +13,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The data directory and built app; removed when the test ends.
     pub dir: TempDir,
+    /// The database the app uses, for assertions on what was (not) stored.
+    pub database_url: String,
 }
 
 impl TestApp {
@@ -26,6 +28,20 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// Rows in `table`, straight from the database.
+    pub async fn count(&self, table: &str) -> i64 {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        let row = sqlx::query(&format!("select count(*) as n from {table}"))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        row.try_get::<i64, _>("n").unwrap()
     }
 }
 
@@ -90,9 +106,13 @@ async fn spawn_app(postgres_url: Option<String>) -> TestApp {
         database,
         dist_dir: dist,
         max_connections: 4,
+        public_url: "https://nafitha.test".into(),
     };
     let engine = config.database.engine();
-    nafitha_server::telemetry::init();
+    let database_url = config.database.as_str().to_owned();
+    if std::env::var_os("NAFITHA_TEST_LOG").is_some() {
+        nafitha_server::telemetry::init();
+    }
     let app = Application::build(config)
         .await
         .expect("application builds");
@@ -103,5 +123,6 @@ async fn spawn_app(postgres_url: Option<String>) -> TestApp {
         engine,
         client: reqwest::Client::new(),
         dir,
+        database_url,
     }
 }

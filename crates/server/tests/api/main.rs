@@ -2,5 +2,6 @@
 //! `NAFITHA_TEST_POSTGRES_URL` is set) the same tests against PostgreSQL.
 
 mod catalogue;
+mod filing;
 mod helpers;
 mod serving;

@@ -1,0 +1,169 @@
+//! Filing: `POST /api/v1/requests`. The body is validated by the domain's rule against
+//! the service's form; the request, its first event, its idempotency key and its
+//! notifications are stored in one transaction, or nothing is.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::filing::{FiledRequest, NewRequest};
+use nafitha_domain::{Localized, ReferenceNumber};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::error::{ApiError, ApiJson};
+use crate::notify::{messages, now_ms};
+use crate::startup::AppState;
+use crate::store::requests::{Filing, FilingOutcome};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/requests", post(create_request))
+}
+
+/// Longest idempotency key accepted.
+const MAX_KEY_LENGTH: usize = 128;
+
+fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+    let key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+        .ok_or_else(|| {
+            ApiError::BadRequest(Localized::new(
+                "الترويسة Idempotency-Key مطلوبة لكل طلب جديد",
+                "Every filing needs an Idempotency-Key header",
+            ))
+        })?;
+    let well_formed = (8..=MAX_KEY_LENGTH).contains(&key.len())
+        && key
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !well_formed {
+        return Err(ApiError::BadRequest(Localized::new(
+            "قيمة Idempotency-Key من 8 إلى 128 حرفًا إنجليزيًا أو رقمًا",
+            "An Idempotency-Key is 8 to 128 letters, digits, - or _",
+        )));
+    }
+    Ok(key.to_owned())
+}
+
+/// The SHA-256 of the body in canonical form (keys sorted), so the same filing sent
+/// twice is recognised whatever the key order.
+fn body_hash(body: &Value) -> String {
+    let digest = Sha256::digest(body.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn one_field(field: &str, message: Localized) -> ApiError {
+    ApiError::Validation(vec![InvalidAnswer {
+        field: field.to_owned(),
+        message,
+    }])
+}
+
+/// Files a request; 201 with the reference, or 200 with the same reference for a replay.
+async fn create_request(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<Value>,
+) -> Result<(StatusCode, ApiJson<FiledRequest>), ApiError> {
+    let key = idempotency_key(&headers)?;
+    let request: NewRequest = serde_json::from_value(body.clone()).map_err(|e| {
+        ApiError::BadRequest(Localized::new(
+            "تعذّرت قراءة البيانات المرسلة",
+            format!("The data sent could not be read: {e}"),
+        ))
+    })?;
+    let service = state
+        .store
+        .get_service(&request.service_code)
+        .await?
+        .ok_or_else(|| {
+            one_field(
+                "service_code",
+                Localized::new(
+                    "لا توجد خدمة بهذا الرمز",
+                    "There is no service with this code",
+                ),
+            )
+        })?;
+    if !service.active {
+        return Err(ApiError::Unprocessable {
+            code: "service_inactive",
+            message: Localized::new(
+                "لا تستقبل هذه الخدمة طلبات جديدة حاليًا",
+                "This service is not accepting new applications at the moment",
+            ),
+        });
+    }
+    let now = now_ms();
+    let today = riyadh_date(now);
+    let valid = request
+        .validate(&service.form, today)
+        .map_err(ApiError::Validation)?;
+    if !request.attachments.is_empty() || has_attachment_answers(&service, &valid.answers) {
+        // Uploads are not accepted yet, so no upload id can exist.
+        return Err(one_field(
+            "attachments",
+            Localized::new(
+                "الملفات المرفقة غير موجودة، ارفعها مرة أخرى",
+                "The attached files were not found. Upload them again",
+            ),
+        ));
+    }
+    let due_on = today.add_working_days(u32::from(service.summary.sla_working_days));
+    let hash = body_hash(&body);
+    let to = messages::Recipient {
+        locale: request.locale,
+        phone: &valid.applicant.phone,
+        email: valid.applicant.email.as_deref(),
+    };
+    let build_messages = |reference: &ReferenceNumber| {
+        messages::filed(
+            &to,
+            reference,
+            due_on,
+            &service.summary.name,
+            &state.public_url,
+        )
+    };
+    let filing = Filing {
+        service: &service,
+        request: &valid,
+        locale: request.locale,
+        channel: "web",
+        idempotency_key: &key,
+        body_hash: &hash,
+        now_ms: now,
+        due_on,
+        messages: &build_messages,
+    };
+    match state
+        .store
+        .file_request(&filing, || ReferenceNumber::from_body(rand::random()))
+        .await?
+    {
+        FilingOutcome::Created(filed) => Ok((StatusCode::CREATED, ApiJson(filed))),
+        FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
+        FilingOutcome::KeyReused => Err(ApiError::Unprocessable {
+            code: "idempotency_key_reused",
+            message: Localized::new(
+                "استُخدم مفتاح الإرسال نفسه لطلب مختلف",
+                "This Idempotency-Key was already used for a different request",
+            ),
+        }),
+    }
+}
+
+fn has_attachment_answers(
+    service: &nafitha_domain::ServiceDetail,
+    answers: &serde_json::Map<String, Value>,
+) -> bool {
+    service.form.fields.iter().any(|f| {
+        matches!(f.kind, nafitha_domain::FieldKind::Attachment { .. })
+            && answers.contains_key(&f.id)
+    })
+}

@@ -1,0 +1,92 @@
+//! The notification outbox: messages written in the same transaction as the change they
+//! announce, claimed and delivered by the notifier. A claim is a lease: an atomic update
+//! that only one worker (of any number of instances) can win, so a message is delivered by
+//! one worker at a time, and a worker that dies lets the lease lapse for another.
+
+use sqlx::Row;
+
+use super::Store;
+
+/// A message claimed for delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PendingMessage {
+    pub id: i64,
+    pub channel: String,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body: String,
+    /// Delivery attempts so far, this one included.
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Claims up to `limit` messages that are due, each leased until `lease_until_ms`.
+    pub async fn claim_outbox(
+        &self,
+        now_ms: i64,
+        lease_until_ms: i64,
+        limit: i64,
+    ) -> Result<Vec<PendingMessage>, sqlx::Error> {
+        let due = sqlx::query(
+            "select id from outbox where sent_at is null and next_attempt_at <= $1 \
+             and (locked_until is null or locked_until < $1) order by id limit $2",
+        )
+        .bind(now_ms)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claimed = Vec::with_capacity(due.len());
+        for row in due {
+            let id: i64 = row.try_get("id")?;
+            let won = sqlx::query(
+                "update outbox set locked_until = $2, attempts = attempts + 1 \
+                 where id = $1 and sent_at is null and (locked_until is null or locked_until < $3) \
+                 returning id, channel, recipient, subject, body, attempts",
+            )
+            .bind(id)
+            .bind(lease_until_ms)
+            .bind(now_ms)
+            .fetch_optional(self.pool())
+            .await?;
+            if let Some(row) = won {
+                claimed.push(PendingMessage {
+                    id: row.try_get("id")?,
+                    channel: row.try_get("channel")?,
+                    recipient: row.try_get("recipient")?,
+                    subject: row.try_get("subject")?,
+                    body: row.try_get("body")?,
+                    attempts: row.try_get("attempts")?,
+                });
+            }
+        }
+        Ok(claimed)
+    }
+
+    /// Records a delivered message; it is never claimed again.
+    pub async fn mark_sent(&self, id: i64, now_ms: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "update outbox set sent_at = $2, locked_until = null, last_error = null where id = $1",
+        )
+        .bind(id)
+        .bind(now_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Records a failed attempt; the message is tried again at `retry_at_ms`.
+    pub async fn mark_failed(
+        &self,
+        id: i64,
+        retry_at_ms: i64,
+        error: &str,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query("update outbox set next_attempt_at = $2, locked_until = null, last_error = $3 where id = $1")
+            .bind(id)
+            .bind(retry_at_ms)
+            .bind(error)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+}

@@ -12,7 +12,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 
-use crate::store::outbox::PendingMessage;
+use crate::store::outbox::{Delivery, PendingMessage};
 use crate::store::Store;
 
 /// How long a claimed message is reserved for the worker that claimed it.
@@ -20,7 +20,7 @@ const LEASE_MS: i64 = 60_000;
 /// How often the worker looks for due messages.
 const POLL: Duration = Duration::from_millis(250);
 /// Messages claimed at once.
-const BATCH: i64 = 20;
+const BATCH: i64 = 100;
 
 /// Where messages go.
 #[derive(Clone, Debug)]
@@ -69,46 +69,44 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (10_000_i64.saturating_mul(1_i64 << exponent)).min(3_600_000)
 }
 
-/// Delivers every due message once: what the worker does on each tick.
+/// Delivers one batch of due messages: what the worker does on each turn. Returns how
+/// many were claimed, so the worker knows whether more may be waiting.
 pub async fn deliver_due(store: &Store, adapter: &Adapter) -> anyhow::Result<usize> {
     let now = now_ms();
     let claimed = store.claim_outbox(now, now + LEASE_MS, BATCH).await?;
-    let count = claimed.len();
-    for message in claimed {
-        match adapter.deliver(&message, now_ms()).await {
-            Ok(()) => store.mark_sent(message.id, now_ms()).await?,
+    let mut results = Vec::with_capacity(claimed.len());
+    for message in &claimed {
+        results.push(match adapter.deliver(message, now_ms()).await {
+            Ok(()) => Delivery::Sent { id: message.id, at_ms: now_ms() },
             Err(error) => {
-                tracing::warn!(
-                    id = message.id,
-                    attempts = message.attempts,
-                    error = format!("{error:#}"),
-                    "delivery failed"
-                );
-                store
-                    .mark_failed(
-                        message.id,
-                        now_ms() + backoff_ms(message.attempts),
-                        &format!("{error:#}"),
-                    )
-                    .await?;
+                let error = format!("{error:#}");
+                tracing::warn!(id = message.id, attempts = message.attempts, %error, "delivery failed");
+                Delivery::Failed { id: message.id, retry_at_ms: now_ms() + backoff_ms(message.attempts), error }
             }
-        }
+        });
     }
-    Ok(count)
+    store.record_deliveries(&results).await?;
+    Ok(claimed.len())
 }
 
-/// Runs until `stop` turns true.
+/// Runs until `stop` turns true; drains without pausing while batches come back full.
 pub async fn run_worker(store: Store, adapter: Adapter, mut stop: watch::Receiver<bool>) {
     loop {
-        if let Err(error) = deliver_due(&store, &adapter).await {
-            tracing::error!(error = format!("{error:#}"), "notifier tick failed");
-        }
-        tokio::select! {
-            _ = stop.changed() => break,
-            () = tokio::time::sleep(POLL) => {}
-        }
+        let claimed = match deliver_due(&store, &adapter).await {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::error!(error = format!("{error:#}"), "notifier turn failed");
+                0
+            }
+        };
         if *stop.borrow() {
             break;
+        }
+        if claimed < BATCH as usize {
+            tokio::select! {
+                _ = stop.changed() => break,
+                () = tokio::time::sleep(POLL) => {}
+            }
         }
     }
 }

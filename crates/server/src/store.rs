@@ -12,12 +12,14 @@ pub mod outbox;
 pub mod requests;
 pub mod seed;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use tokio::sync::{Mutex, MutexGuard};
 
 use crate::config::DatabaseUrl;
 
@@ -44,6 +46,10 @@ pub enum Engine {
 pub struct Store {
     pool: AnyPool,
     engine: Engine,
+    /// SQLite allows one writer at a time; a writer that finds the database locked sleeps
+    /// in SQLite's busy handler (up to 100 ms a try), which ruins tail latency. Writers
+    /// queue here instead, in order. PostgreSQL has none: it locks by row.
+    write_queue: Option<Arc<Mutex<()>>>,
 }
 
 impl Store {
@@ -85,12 +91,26 @@ impl Store {
             .run(&pool)
             .await
             .context("cannot migrate the database")?;
-        Ok(Store { pool, engine })
+        let write_queue = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
+        Ok(Store {
+            pool,
+            engine,
+            write_queue,
+        })
     }
 
     /// The engine this store runs on.
     pub fn engine(&self) -> Engine {
         self.engine
+    }
+
+    /// Waits for this process's turn to write (SQLite only); hold the guard for the
+    /// whole write transaction.
+    pub(crate) async fn write_turn(&self) -> Option<MutexGuard<'_, ()>> {
+        match &self.write_queue {
+            Some(queue) => Some(queue.lock().await),
+            None => None,
+        }
     }
 
     /// The pool, for the query modules of this crate.

@@ -1,7 +1,8 @@
 //! The notification outbox: messages written in the same transaction as the change they
 //! announce, claimed and delivered by the notifier. A claim is a lease: an atomic update
 //! that only one worker (of any number of instances) can win, so a message is delivered by
-//! one worker at a time, and a worker that dies lets the lease lapse for another.
+//! one worker at a time, and a worker that dies lets the lease lapse for another. Claims
+//! and results are written a batch per transaction: one durable commit, not one a message.
 
 use sqlx::Row;
 
@@ -17,6 +18,20 @@ pub struct PendingMessage {
     pub body: String,
     /// Delivery attempts so far, this one included.
     pub attempts: i64,
+}
+
+/// What became of one delivery attempt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Delivery {
+    Sent {
+        id: i64,
+        at_ms: i64,
+    },
+    Failed {
+        id: i64,
+        retry_at_ms: i64,
+        error: String,
+    },
 }
 
 impl Store {
@@ -35,9 +50,15 @@ impl Store {
         .bind(limit)
         .fetch_all(self.pool())
         .await?;
+        if due.is_empty() {
+            return Ok(Vec::new());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
         let mut claimed = Vec::with_capacity(due.len());
         for row in due {
             let id: i64 = row.try_get("id")?;
+            // Wins only if no other worker claimed it since the select above.
             let won = sqlx::query(
                 "update outbox set locked_until = $2, attempts = attempts + 1 \
                  where id = $1 and sent_at is null and (locked_until is null or locked_until < $3) \
@@ -46,7 +67,7 @@ impl Store {
             .bind(id)
             .bind(lease_until_ms)
             .bind(now_ms)
-            .fetch_optional(self.pool())
+            .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = won {
                 claimed.push(PendingMessage {
@@ -59,34 +80,39 @@ impl Store {
                 });
             }
         }
+        tx.commit().await?;
         Ok(claimed)
     }
 
-    /// Records a delivered message; it is never claimed again.
-    pub async fn mark_sent(&self, id: i64, now_ms: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "update outbox set sent_at = $2, locked_until = null, last_error = null where id = $1",
-        )
-        .bind(id)
-        .bind(now_ms)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Records a failed attempt; the message is tried again at `retry_at_ms`.
-    pub async fn mark_failed(
-        &self,
-        id: i64,
-        retry_at_ms: i64,
-        error: &str,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query("update outbox set next_attempt_at = $2, locked_until = null, last_error = $3 where id = $1")
-            .bind(id)
-            .bind(retry_at_ms)
-            .bind(error)
-            .execute(self.pool())
-            .await?;
-        Ok(())
+    /// Records the results of a batch: sent messages are never claimed again, failed ones
+    /// are tried again at their retry time.
+    pub async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<(), sqlx::Error> {
+        if deliveries.is_empty() {
+            return Ok(());
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        for delivery in deliveries {
+            match delivery {
+                Delivery::Sent { id, at_ms } => {
+                    sqlx::query("update outbox set sent_at = $2, locked_until = null, last_error = null where id = $1")
+                        .bind(id)
+                        .bind(at_ms)
+                        .execute(&mut *tx)
+                        .await?
+                }
+                Delivery::Failed { id, retry_at_ms, error } => {
+                    sqlx::query(
+                        "update outbox set next_attempt_at = $2, locked_until = null, last_error = $3 where id = $1",
+                    )
+                    .bind(id)
+                    .bind(retry_at_ms)
+                    .bind(error)
+                    .execute(&mut *tx)
+                    .await?
+                }
+            };
+        }
+        tx.commit().await
     }
 }

@@ -86,6 +86,7 @@ impl Store {
         filing: &Filing<'_>,
         mut next_reference: impl FnMut() -> ReferenceNumber,
     ) -> Result<FilingOutcome, sqlx::Error> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         // The key goes in first: a concurrent twin waits here, then finds the key taken.
         let claimed = sqlx::query(

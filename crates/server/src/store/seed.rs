@@ -145,6 +145,7 @@ impl Store {
     /// Writes the catalogue's agencies, departments and services that are not in the
     /// database yet, in one transaction. Returns how many services were added.
     pub async fn seed_catalogue(&self, catalogue: &Catalogue) -> anyhow::Result<u64> {
+        let _turn = self.write_turn().await;
         let mut tx = self.pool().begin().await?;
         for (position, agency) in catalogue.agencies.iter().enumerate() {
             sqlx::query(

@@ -3,7 +3,8 @@
 //! messages come back in it.
 
 use gloo_net::http::{Request, Response};
-use nafitha_domain::{ErrorBody, Locale, ServiceDetail, ServiceSummary};
+use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
+use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
 use serde::de::DeserializeOwned;
 
 use crate::i18n::texts;
@@ -65,4 +66,30 @@ pub async fn list_services(locale: Locale) -> Result<Vec<ServiceSummary>, ApiErr
 pub async fn get_service(code: &str, locale: Locale) -> Result<ServiceDetail, ApiError> {
     let code = String::from(js_sys::encode_uri_component(code));
     get_json(&format!("/api/v1/services/{code}"), locale).await
+}
+
+/// `POST /api/v1/requests`, with the draft's idempotency key: sending the same draft
+/// again (after a lost answer, or from the offline queue) returns the same reference.
+pub async fn create_request(
+    body: &NewRequest,
+    idempotency_key: &str,
+    locale: Locale,
+) -> Result<FiledRequest, ApiError> {
+    let response = Request::post("/api/v1/requests")
+        .header("Accept-Language", locale.tag())
+        .header("Idempotency-Key", idempotency_key)
+        .json(body)
+        .map_err(|_| ApiError::Unreadable)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+/// `GET /api/v1/track/{reference}`
+pub async fn track_request(
+    reference: &ReferenceNumber,
+    locale: Locale,
+) -> Result<TrackedRequest, ApiError> {
+    get_json(&format!("/api/v1/track/{reference}"), locale).await
 }

@@ -5,7 +5,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::SiteHeader;
-use crate::pages::{HomePage, NotFoundPage, ServicePage};
+use crate::pages::{ConfirmationPage, FilingPage, HomePage, NotFoundPage, ServicePage, TrackPage};
 use crate::state::{provide_announcer, provide_locale};
 
 #[component]
@@ -19,6 +19,9 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFoundPage>
                     <Route path=path!("/") view=HomePage/>
                     <Route path=path!("/services/:code") view=ServicePage/>
+                    <Route path=path!("/services/:code/apply") view=FilingPage/>
+                    <Route path=path!("/confirmation/:reference") view=ConfirmationPage/>
+                    <Route path=path!("/track") view=TrackPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -3,6 +3,8 @@
 mod api;
 mod app;
 mod components;
+mod dates;
+mod drafts;
 mod i18n;
 mod pages;
 mod state;

@@ -119,6 +119,9 @@ test("the keyboard alone reaches the skip link, the language switch and a servic
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "Excavation permit" })).toBeFocused();
 
+  // Back past "All services" and "Track a request" to the language switch.
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByRole("link", { name: "All services" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("button", { name: /العربية/ })).toBeFocused();

@@ -18,11 +18,18 @@ pub fn PageHeading(
     /// real title.
     #[prop(optional, into)]
     loading: Signal<bool>,
+    /// True while the page shows errors: the document title then starts with "Error:".
+    #[prop(optional, into)]
+    error: Signal<bool>,
 ) -> impl IntoView {
     let locale = use_locale();
     let announcer = use_announcer();
     let heading = NodeRef::<H1>::new();
-    let title = Memo::new(move |_| format!("{} - {}", text.get(), locale.texts().app_name));
+    let title = Memo::new(move |_| {
+        let t = locale.texts();
+        let prefix = if error.get() { t.error_prefix } else { "" };
+        format!("{prefix}{} - {}", text.get(), t.app_name)
+    });
 
     Effect::new(move |_| document().set_title(&title.get()));
 

@@ -46,5 +46,10 @@ pub fn SiteHeader() -> impl IntoView {
                 </button>
             </div>
         </header>
+        <nav class="site-nav" aria-label=move || t().nav_track>
+            <div class="container">
+                <A href="/track">{move || t().nav_track}</A>
+            </div>
+        </nav>
     }
 }

@@ -92,16 +92,22 @@ pub fn HomePage() -> impl IntoView {
         );
     };
 
-    // Tell screen-reader users how many services match as they type.
-    Effect::new(move |previous: Option<String>| {
+    // Tell screen-reader users how many services match as they type (also when they
+    // typed before the list arrived, or opened a link with a search in it).
+    let matching = Memo::new(move |_| {
         let q = query.get();
-        if previous.is_some_and(|p| p != q) && !q.trim().is_empty() {
-            if let Some(Ok(list)) = services.get_untracked() {
-                let n = list.iter().filter(|s| s.matches(&q)).count();
+        let count = services.with(|list| match list {
+            Some(Ok(list)) => Some(list.iter().filter(|s| s.matches(&q)).count()),
+            _ => None,
+        });
+        (q, count)
+    });
+    Effect::new(move |_| {
+        if let (q, Some(n)) = matching.get() {
+            if !q.trim().is_empty() {
                 announcer.announce((locale.texts().services_found)(n));
             }
         }
-        q
     });
 
     let heading = Signal::derive(move || locale.texts().home_title.to_owned());

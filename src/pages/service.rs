@@ -34,6 +34,18 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
             view! { <li>{f.label.get(locale).to_owned()}{optional}</li> }
         })
         .collect_view();
+    let start = if crate::pages::can_file_online(service) {
+        let href = format!("/services/{}/apply", s.code);
+        Some(Either::Left(
+            view! { <p><A href=href attr:class="button button-start">{t.start_now}</A></p> },
+        ))
+    } else if service.active {
+        Some(Either::Right(
+            view! { <p class="notice">{t.documents_unavailable}</p> },
+        ))
+    } else {
+        None
+    };
     let phone_href = format!("tel:{}", service.contact.phone);
     let email_href = format!("mailto:{}", service.contact.email);
     view! {
@@ -52,6 +64,7 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
         {documents}
         <h2>{t.questions_title}</h2>
         <ul class="bullets">{questions}</ul>
+        {start}
         <h2>{t.contact_title}</h2>
         <p class="contact">
             <a href=phone_href dir="ltr">{service.contact.phone.clone()}</a>

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use crate::answers::{validate_location, InvalidAnswer};
 use crate::calendar::Date;
-use crate::catalogue::{AgencyRef, DepartmentRef};
+use crate::catalogue::{AgencyRef, Contact, DepartmentRef};
 use crate::form::FormDefinition;
 use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_id};
 use crate::lifecycle::RequestStatus;
@@ -220,6 +220,8 @@ pub struct TrackedRequest {
     /// The due date has passed and the request is not finished.
     pub overdue: bool,
     pub timeline: Vec<TimelineEntry>,
+    /// How to reach the agency.
+    pub contact: Contact,
 }
 
 /// A service named inside another answer.

@@ -6,7 +6,9 @@ use nafitha_domain::filing::{
     FiledRequest, ServiceName, TimelineEntry, TrackedRequest, ValidRequest,
 };
 use nafitha_domain::lifecycle::RequestStatus;
-use nafitha_domain::{AgencyRef, DepartmentRef, Locale, Localized, ReferenceNumber, ServiceDetail};
+use nafitha_domain::{
+    AgencyRef, Contact, DepartmentRef, Locale, Localized, ReferenceNumber, ServiceDetail,
+};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -208,7 +210,7 @@ impl Store {
         let Some(row) = sqlx::query(
             "select r.id, r.reference, r.status, r.submitted_at, r.due_on, \
              s.code as service_code, s.name_ar as service_ar, s.name_en as service_en, \
-             a.code as agency_code, a.name_ar as agency_ar, a.name_en as agency_en, \
+             a.code as agency_code, a.name_ar as agency_ar, a.name_en as agency_en, a.phone, a.email, \
              d.code as department_code, d.name_ar as department_ar, d.name_en as department_en \
              from requests r join services s on s.code = r.service_code \
              join agencies a on a.code = r.agency_code join departments d on d.code = r.department_code \
@@ -262,6 +264,10 @@ impl Store {
             submitted_at: filed.submitted_at,
             due_on: filed.due_on,
             timeline,
+            contact: Contact {
+                phone: row.try_get("phone")?,
+                email: row.try_get("email")?,
+            },
         }))
     }
 }

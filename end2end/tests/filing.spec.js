@@ -1,0 +1,193 @@
+// Filing: a citizen files, leaves with a reference number, and can track it. Drafts
+// survive a reload; a send while offline waits on the device and files exactly once.
+const fs = require("fs");
+const path = require("path");
+const { test, expect } = require("@playwright/test");
+const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
+
+const OUTBOX = path.join(__dirname, "..", "..", "target", "e2e-data", "outbox.jsonl");
+
+/** A mobile number no other test uses, so outbox lines can be attributed. */
+function uniqueMobile() {
+  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+}
+
+/** Outbox messages (as the log notifier wrote them) sent to `mobile`. */
+function messagesTo(mobile) {
+  const e164 = "+966" + mobile.slice(1);
+  if (!fs.existsSync(OUTBOX)) return [];
+  return fs
+    .readFileSync(OUTBOX, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .filter((m) => m.to === e164);
+}
+
+test.describe("in Arabic, on a phone", () => {
+  test.use({ geolocation: { latitude: 26.4207, longitude: 50.0888 }, permissions: ["geolocation"] });
+
+  test("a citizen reports road damage with a location and reads the reference number", async ({ page }) => {
+    const mobile = uniqueMobile();
+    await page.goto("/services/epm-road-damage");
+    await page.getByRole("link", { name: "ابدأ الآن" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "تفاصيل الطلب" })).toBeFocused();
+    await expectNoAxeViolations(page);
+
+    // Nothing answered: the error summary takes focus and links to each question.
+    await page.getByRole("button", { name: "متابعة" }).click();
+    const summary = page.getByRole("alert").filter({ hasText: "توجد مشكلة" });
+    await expect(summary).toBeFocused();
+    await expect(page).toHaveTitle(/^خطأ: /);
+    await expectNoAxeViolations(page);
+    await summary.getByRole("link", { name: "اختر نوع التلف" }).click();
+    await expect(page.getByLabel("حفرة")).toBeFocused();
+
+    await page.getByLabel("حفرة").check();
+    await page.getByRole("group", { name: /هل يشكل خطرًا/ }).getByLabel("نعم").check();
+    await page.getByRole("button", { name: "استخدم موقعي الحالي" }).click();
+    await expect(page.getByText("26.42070, 50.08880")).toBeVisible();
+    await page.getByLabel("العنوان أو وصف المكان").fill("شارع الملك فهد، الدمام");
+    await expectNoHorizontalScroll(page);
+    await page.getByRole("button", { name: "متابعة" }).click();
+
+    await expect(page.getByRole("heading", { level: 1, name: "بياناتك" })).toBeFocused();
+    await page.getByLabel("الاسم الكامل").fill("سارة العتيبي");
+    await page.getByLabel("رقم الجوال").fill("٠" + mobile.slice(1).replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[d]));
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "متابعة" }).click();
+
+    await expect(page.getByRole("heading", { level: 1, name: "راجع طلبك قبل الإرسال" })).toBeVisible();
+    await expect(page.getByText("شارع الملك فهد، الدمام · 26.42070, 50.08880")).toBeVisible();
+    await expectNoAxeViolations(page);
+    await page.getByRole("button", { name: "أرسل الطلب" }).click();
+
+    await expect(page.getByRole("heading", { level: 1, name: "تم استلام طلبك" })).toBeVisible();
+    const reference = (await page.locator(".panel-reference").textContent()).trim();
+    expect(reference).toMatch(/^\d{4} \d{4} \d{4}$/);
+    await expect(page.getByText("ماذا يحدث بعد ذلك")).toBeVisible();
+    await expect(page.getByRole("link", { name: "940" })).toBeVisible();
+    await expectNoAxeViolations(page);
+    await expectNoHorizontalScroll(page);
+
+    // The SMS carries the same reference, in Arabic.
+    await expect.poll(() => messagesTo(mobile).length).toBe(1);
+    expect(messagesTo(mobile)[0].body).toContain(reference);
+    expect(messagesTo(mobile)[0].body).toContain("استلمنا طلبك");
+  });
+});
+
+test("an applicant files a telecom complaint in English and tracks it by its reference", async ({ page }) => {
+  const mobile = uniqueMobile();
+  await openIn(page, "en", "/services/cst-service-complaint");
+  await page.getByRole("link", { name: "Start now" }).click();
+  await page.getByLabel("Mobily").check();
+  await page.getByLabel("Internet").check();
+  await page.getByLabel("Service number").fill(mobile);
+  await page.getByLabel("Provider's complaint number").fill("MB-2026-1182");
+  await page.getByLabel("Details of the complaint").fill("The fibre line has been down for nine days.");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await page.getByLabel("Full name").fill("Omar Haddad");
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByLabel("Email address (optional)").fill("not-an-email");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await expect(page.getByText("Enter an email address in the correct format").first()).toBeVisible();
+  await page.getByLabel("Email address (optional)").fill("omar@example.com");
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  // Change an answer from the check page.
+  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
+  await page.getByRole("link", { name: "Change Provider", exact: true }).click();
+  await page.getByLabel("Zain").check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Zain")).toBeVisible();
+  await page.getByRole("button", { name: "Send request" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Request received" })).toBeVisible();
+  const reference = (await page.locator(".panel-reference").textContent()).trim();
+  await expectNoAxeViolations(page);
+
+  await page.getByRole("link", { name: "Track your request" }).click();
+  await expect(page).toHaveURL(new RegExp(`/track\\?ref=${reference.replace(/ /g, "")}$`));
+  await expect(page.getByText("Received").first()).toBeVisible();
+  await expect(page.getByText("Telecom or internet service complaint")).toBeVisible();
+  await expect(page.getByText("Telecom Consumer Protection").first()).toBeVisible();
+  await expect(page.getByText("Omar")).toHaveCount(0);
+  await expectNoAxeViolations(page);
+});
+
+test("tracking accepts Arabic-Indic digits and spaces, and catches a mistyped digit", async ({ page, request }) => {
+  const filed = await request.post("/api/v1/requests", {
+    headers: { "Idempotency-Key": `e2e-track-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: {
+      service_code: "mof-general-inquiry",
+      locale: "ar",
+      applicant: { name: "خالد الزهراني", phone: uniqueMobile() },
+      answers: { subject: "استفسار", details: "سؤال عن أمر دفع" },
+    },
+  });
+  expect(filed.status()).toBe(201);
+  const reference = (await filed.json()).reference;
+  const arabicIndic = reference.replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[d]);
+  const spaced = `${arabicIndic.slice(0, 4)} ${arabicIndic.slice(4, 8)} ${arabicIndic.slice(8)}`;
+
+  await page.goto("/track");
+  await expect(page.getByRole("heading", { level: 1, name: "تابع طلبًا" })).toBeVisible();
+  await page.getByLabel("رقم الطلب").fill(spaced);
+  await page.getByRole("button", { name: "ابحث" }).click();
+  await expect(page).toHaveURL(new RegExp(`/track\\?ref=${reference}$`));
+  await expect(page.getByText("تم الاستلام").first()).toBeVisible();
+  await expect(page.getByText("استفسار عام").first()).toBeVisible();
+  await expect(page.getByText("خالد")).toHaveCount(0);
+  await expectNoAxeViolations(page);
+
+  // One digit wrong: the check digit catches it before anything is asked of the server.
+  const wrong = reference.slice(0, 5) + String((Number(reference[5]) + 1) % 10) + reference.slice(6);
+  await page.getByLabel("رقم الطلب").fill(wrong);
+  await page.getByRole("button", { name: "ابحث" }).click();
+  const summary = page.getByRole("alert").filter({ hasText: "توجد مشكلة" });
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText("رقم الطلب غير صحيح");
+  await expectNoAxeViolations(page);
+});
+
+test("what a citizen typed survives a reload, and the draft is cleared after sending", async ({ page }) => {
+  await openIn(page, "en", "/services/mof-general-inquiry/apply");
+  await page.getByLabel("Subject").fill("Pension transfer");
+  await page.getByLabel("Your question").fill("How long does a transfer take?");
+  await page.reload();
+  await expect(page.getByText("We restored what you typed before")).toBeVisible();
+  await expect(page.getByLabel("Subject")).toHaveValue("Pension transfer");
+  await expect(page.getByLabel("Your question")).toHaveValue("How long does a transfer take?");
+  await expectNoAxeViolations(page);
+});
+
+test("a request sent while offline waits on the device and is filed exactly once", async ({ page, context }) => {
+  const mobile = uniqueMobile();
+  await openIn(page, "en", "/services/mof-general-inquiry/apply");
+  await page.getByLabel("Subject").fill("Offline filing");
+  await page.getByLabel("Your question").fill("Sent from a train.");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Full name").fill("Layla Nasser");
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
+
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  await expectNoAxeViolations(page);
+  // A second tap while offline must not create a second request later.
+  await page.getByRole("button", { name: "Send request" }).click();
+
+  await context.setOffline(false);
+  await expect(page.getByRole("heading", { level: 1, name: "Request received" })).toBeVisible({ timeout: 20_000 });
+  const reference = (await page.locator(".panel-reference").textContent()).trim();
+  await expect.poll(() => messagesTo(mobile).length).toBe(1);
+  await page.waitForTimeout(1500);
+  expect(messagesTo(mobile)).toHaveLength(1);
+  expect(messagesTo(mobile)[0].body).toContain(reference);
+});

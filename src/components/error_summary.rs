@@ -1,0 +1,64 @@
+//! GOV.UK's error summary: "There is a problem", then one link per problem that moves
+//! focus to the field. It takes focus itself when it appears.
+
+use leptos::html::Div;
+use leptos::prelude::*;
+use nafitha_domain::answers::InvalidAnswer;
+
+use crate::state::use_locale;
+
+/// The id of the input (or first option) of a field, for labels and error links.
+pub fn input_id(field: &str) -> String {
+    format!("field-{}", field.replace('.', "-"))
+}
+
+/// Moves focus to a field's input, scrolling it into view.
+pub fn focus_field(field: &str) {
+    if let Some(element) = document().get_element_by_id(&input_id(field)) {
+        let element: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(element);
+        let _ = element.focus();
+    }
+}
+
+#[component]
+pub fn ErrorSummary(
+    /// The problems to list, in the order of the fields on the page.
+    #[prop(into)]
+    errors: Signal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let summary = NodeRef::<Div>::new();
+    Effect::new(move |_| {
+        if !errors.get().is_empty() {
+            if let Some(div) = summary.get() {
+                let _ = div.focus();
+            }
+        }
+    });
+    view! {
+        <Show when=move || !errors.get().is_empty()>
+            <div class="error-summary" node_ref=summary tabindex="-1" role="alert" aria-labelledby="error-summary-title">
+                <h2 id="error-summary-title">{move || locale.texts().error_summary_title}</h2>
+                <ul>
+                    <For
+                        each=move || errors.get()
+                        key=|e| (e.field.clone(), e.message.en.clone())
+                        children=move |e| {
+                            let href = format!("#{}", input_id(&e.field));
+                            let field = e.field.clone();
+                            let message = e.message.clone();
+                            view! {
+                                <li>
+                                    <a href=href on:click=move |ev| {
+                                        ev.prevent_default();
+                                        focus_field(&field);
+                                    }>{move || message.get(locale.locale.get()).to_owned()}</a>
+                                </li>
+                            }
+                        }
+                    />
+                </ul>
+            </div>
+        </Show>
+    }
+}

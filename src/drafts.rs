@@ -1,0 +1,64 @@
+//! Drafts on the device: what a citizen typed, saved as they type and restored when they
+//! come back (per service), and the queue of drafts waiting to be sent while offline.
+//!
+//! Each draft carries one idempotency key for its whole life, so however many times it is
+//! sent (a retry, the offline queue, a double tap) the server files it once.
+
+use nafitha_domain::filing::Applicant;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+const PREFIX: &str = "nafitha.draft.";
+
+/// A filing in progress.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Draft {
+    pub idempotency_key: String,
+    #[serde(default)]
+    pub answers: Map<String, Value>,
+    #[serde(default)]
+    pub applicant: Applicant,
+    /// True once the citizen pressed "Send" and the request has not been accepted yet:
+    /// the draft is in the offline queue.
+    #[serde(default)]
+    pub pending: bool,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// A fresh random key (a UUID from the browser's cryptographic generator).
+fn new_key() -> String {
+    web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .map(|c| c.random_uuid())
+        .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
+}
+
+/// The saved draft for `service`, or a new one.
+pub fn load(service: &str) -> Draft {
+    storage()
+        .and_then(|s| s.get_item(&format!("{PREFIX}{service}")).ok().flatten())
+        .and_then(|json| serde_json::from_str(&json).ok())
+        .filter(|d: &Draft| !d.idempotency_key.is_empty())
+        .unwrap_or_else(|| Draft {
+            idempotency_key: new_key(),
+            ..Draft::default()
+        })
+}
+
+/// Saves the draft for `service` (silently does nothing when storage is unavailable, as
+/// in some private browsing modes: the form still works, it just is not remembered).
+pub fn save(service: &str, draft: &Draft) {
+    if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(draft)) {
+        let _ = storage.set_item(&format!("{PREFIX}{service}"), &json);
+    }
+}
+
+/// Forgets the draft for `service` (after the request was accepted).
+pub fn clear(service: &str) {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&format!("{PREFIX}{service}"));
+    }
+}

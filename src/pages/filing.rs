@@ -1,0 +1,549 @@
+//! `/services/:code/apply?step=…`: filing, one step per page (GOV.UK): the service's
+//! questions, the applicant's details, then "check your answers" and send.
+//!
+//! Every keystroke is saved on the device (see [`crate::drafts`]); each step is checked
+//! with the same domain rule the server runs again; a send that meets no network waits in
+//! the on-device queue and goes out when the connection returns, with the draft's one
+//! idempotency key, so it is filed once.
+
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::filing::{Applicant, NewRequest};
+use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
+use serde_json::Value;
+
+use crate::api::{self, ApiError};
+use crate::components::error_summary::input_id;
+use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
+use crate::drafts::{self, Draft};
+use crate::state::use_locale;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Questions,
+    Details,
+    Check,
+}
+
+impl Step {
+    fn query(self) -> &'static str {
+        match self {
+            Step::Questions => "questions",
+            Step::Details => "details",
+            Step::Check => "check",
+        }
+    }
+}
+
+/// True when filing online is possible: uploads are not accepted yet, so a service
+/// whose form requires documents cannot be filed here.
+pub fn can_file_online(service: &ServiceDetail) -> bool {
+    service.active
+        && !service
+            .form
+            .fields
+            .iter()
+            .any(|f| f.required && matches!(f.kind, FieldKind::Attachment { .. }))
+}
+
+/// The questions the app asks (optional attachments are left out until uploads exist).
+fn askable(field: &Field) -> bool {
+    !matches!(field.kind, FieldKind::Attachment { .. })
+}
+
+fn today() -> nafitha_domain::calendar::Date {
+    riyadh_date(js_sys::Date::now() as i64)
+}
+
+/// An answer as the check-answers page shows it.
+fn display_answer(field: &Field, value: &Value, locale: Locale) -> String {
+    let t = crate::i18n::texts(locale);
+    let option_label = |v: &str| match &field.kind {
+        FieldKind::Choice { options } | FieldKind::MultiChoice { options, .. } => options
+            .iter()
+            .find(|o| o.value == v)
+            .map_or_else(|| v.to_owned(), |o| o.label.get(locale).to_owned()),
+        _ => v.to_owned(),
+    };
+    match (&field.kind, value) {
+        (FieldKind::YesNo, Value::String(v)) => (if v == "yes" { t.yes } else { t.no }).to_owned(),
+        (_, Value::String(v)) => option_label(v),
+        (_, Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(option_label)
+            .collect::<Vec<_>>()
+            .join("، "),
+        (FieldKind::Location, Value::Object(map)) => {
+            let mut parts = Vec::new();
+            if let Some(address) = map.get("address").and_then(Value::as_str) {
+                parts.push(address.to_owned());
+            }
+            if let (Some(lat), Some(lng)) = (
+                map.get("lat").and_then(Value::as_f64),
+                map.get("lng").and_then(Value::as_f64),
+            ) {
+                parts.push(format!("{lat:.5}, {lng:.5}"));
+            }
+            parts.join(" · ")
+        }
+        (_, other) => other.to_string(),
+    }
+}
+
+#[component]
+pub fn FilingPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let service = LocalResource::new(move || {
+        let code = code.get();
+        let lang = locale.locale.get_untracked();
+        async move { api::get_service(&code, lang).await }
+    });
+    view! {
+        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
+            {move || Suspend::new(async move {
+                match service.await {
+                    Ok(detail) if can_file_online(&detail) => EitherOf3::A(view! { <FilingSteps service=detail/> }),
+                    Ok(detail) => {
+                        let href = format!("/services/{}", detail.summary.code);
+                        EitherOf3::B(view! {
+                            <PageHeading text=Signal::derive(move || detail.summary.name.get(locale.locale.get()).to_owned())/>
+                            <p class="notice">{move || locale.texts().documents_unavailable}</p>
+                            <p><A href=href>{move || locale.texts().back}</A></p>
+                        })
+                    }
+                    Err(error) => EitherOf3::C(view! {
+                        <PageHeading text=Signal::derive(move || locale.texts().service_not_found.to_owned())/>
+                        <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
+                    }),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn FilingSteps(service: ServiceDetail) -> impl IntoView {
+    let locale = use_locale();
+    let query = use_query_map();
+    let navigate = use_navigate();
+    let step = Memo::new(move |_| match query.read().get("step").as_deref() {
+        Some("details") => Step::Details,
+        Some("check") => Step::Check,
+        _ => Step::Questions,
+    });
+    let code = service.summary.code.clone();
+    let draft = RwSignal::new(drafts::load(&code));
+    let restored = {
+        let d = draft.get_untracked();
+        !d.answers.is_empty() || !d.applicant.name.is_empty()
+    };
+    {
+        let code = code.clone();
+        Effect::new(move |_| draft.with(|d| drafts::save(&code, d)));
+    }
+    let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    let sending = RwSignal::new(false);
+    let offline = RwSignal::new(false);
+    let service = StoredValue::new(service);
+    let go = {
+        let code = code.clone();
+        move |to: Step| {
+            navigate(
+                &format!("/services/{code}/apply?step={}", to.query()),
+                Default::default(),
+            );
+        }
+    };
+    // A step starts without the previous step's errors.
+    Effect::new(move |_| {
+        step.track();
+        errors.set(Vec::new());
+    });
+
+    let send = {
+        let code = code.clone();
+        let go = go.clone();
+        let navigate = use_navigate();
+        move || {
+            if sending.get_untracked() {
+                return;
+            }
+            sending.set(true);
+            draft.update(|d| d.pending = true);
+            let body = service.with_value(|s| NewRequest {
+                service_code: s.summary.code.clone(),
+                locale: locale.locale.get_untracked(),
+                applicant: draft.get_untracked().applicant,
+                answers: draft
+                    .get_untracked()
+                    .answers
+                    .into_iter()
+                    .filter(|(k, _)| s.form.field(k).is_some_and(askable))
+                    .collect(),
+                location: None,
+                attachments: Vec::new(),
+            });
+            let key = draft.get_untracked().idempotency_key;
+            let (code, go, navigate) = (code.clone(), go.clone(), navigate.clone());
+            spawn_local(async move {
+                let result = api::create_request(&body, &key, body.locale).await;
+                sending.set(false);
+                match result {
+                    Ok(filed) => {
+                        offline.set(false);
+                        drafts::clear(&code);
+                        navigate(
+                            &format!("/confirmation/{}", filed.reference),
+                            Default::default(),
+                        );
+                    }
+                    Err(ApiError::Network) => offline.set(true),
+                    Err(ApiError::Server { status: 422, body }) if !body.fields.is_empty() => {
+                        draft.update(|d| d.pending = false);
+                        let problems: Vec<InvalidAnswer> = body
+                            .fields
+                            .into_iter()
+                            .map(|f| InvalidAnswer {
+                                field: f.field,
+                                message: Localized::new(f.message.clone(), f.message),
+                            })
+                            .collect();
+                        let to = if problems.iter().any(|p| p.field.starts_with("applicant.")) {
+                            Step::Details
+                        } else {
+                            Step::Questions
+                        };
+                        go(to);
+                        errors.set(problems);
+                    }
+                    Err(other) => {
+                        draft.update(|d| d.pending = false);
+                        let message = other.message(locale.locale.get_untracked());
+                        errors.set(vec![InvalidAnswer {
+                            field: "send".into(),
+                            message: Localized::new(message.clone(), message),
+                        }]);
+                    }
+                }
+            });
+        }
+    };
+    // The on-device queue: a pending draft is sent when the connection comes back, and
+    // retried every 10 s meanwhile (some browsers miss the `online` event).
+    {
+        let send = send.clone();
+        let retry = move || {
+            if draft.get_untracked().pending && !sending.get_untracked() {
+                send();
+            }
+        };
+        let on_online = window_event_listener(leptos::ev::online, {
+            let retry = retry.clone();
+            move |_| retry()
+        });
+        let interval =
+            set_interval_with_handle(retry.clone(), std::time::Duration::from_secs(10)).ok();
+        on_cleanup(move || {
+            on_online.remove();
+            if let Some(handle) = interval {
+                handle.clear();
+            }
+        });
+        if draft.get_untracked().pending {
+            offline.set(true);
+            retry();
+        }
+    }
+
+    let caption =
+        move || service.with_value(|s| s.summary.name.get(locale.locale.get()).to_owned());
+    let has_errors = Signal::derive(move || !errors.read().is_empty());
+    let restored_notice = restored.then(
+        || view! { <p class="notice" role="status">{move || locale.texts().draft_restored}</p> },
+    );
+    let offline_notice = move || {
+        offline.get().then(|| view! { <div class="notice notice-warning" role="alert"><p>{locale.texts().offline_queued}</p></div> })
+    };
+
+    let step_view = move || {
+        let go = go.clone();
+        let send = send.clone();
+        match step.get() {
+            Step::Questions => EitherOf3::A(view! {
+                <p class="caption">{caption}</p>
+                <PageHeading text=Signal::derive(move || locale.texts().about_request_title.to_owned()) error=has_errors/>
+                <ErrorSummary errors=errors/>
+                <QuestionsForm service draft errors on_continue=Callback::new(move |()| go(Step::Details))/>
+            }),
+            Step::Details => EitherOf3::B(view! {
+                <p class="caption">{caption}</p>
+                <PageHeading text=Signal::derive(move || locale.texts().details_title.to_owned()) error=has_errors/>
+                <ErrorSummary errors=errors/>
+                <DetailsForm service draft errors on_continue=Callback::new(move |()| go(Step::Check))/>
+            }),
+            Step::Check => EitherOf3::C(view! {
+                <p class="caption">{caption}</p>
+                <PageHeading text=Signal::derive(move || locale.texts().check_title.to_owned()) error=has_errors/>
+                <ErrorSummary errors=errors/>
+                {offline_notice}
+                <CheckAnswers service draft/>
+                <button type="button" class="button" disabled=move || sending.get() on:click=move |_| send()>
+                    {move || if sending.get() { locale.texts().sending } else { locale.texts().send }}
+                </button>
+            }),
+        }
+    };
+    view! {
+        {restored_notice}
+        {step_view}
+    }
+}
+
+#[component]
+fn QuestionsForm(
+    service: StoredValue<ServiceDetail>,
+    draft: RwSignal<Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    on_continue: Callback<()>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let visible = move || {
+        let answers = draft.with(|d| d.answers.clone());
+        service.with_value(|s| {
+            s.form
+                .visible_fields(&answers)
+                .filter(|f| askable(f))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let answers = draft.with_untracked(|d| d.answers.clone());
+        let result = service.with_value(|s| s.form.validate_answers(&answers, today()));
+        match result {
+            Ok(_) => on_continue.run(()),
+            Err(problems) => errors.set(problems),
+        }
+    };
+    view! {
+        <form novalidate on:submit=submit>
+            <For
+                each=visible
+                key=|field| field.id.clone()
+                children=move |field| {
+                    let id = field.id.clone();
+                    let (value_id, change_id, error_id) = (id.clone(), id.clone(), id);
+                    view! {
+                        <Question
+                            field
+                            value=Signal::derive(move || draft.with(|d| d.answers.get(&value_id).cloned()))
+                            on_change=Callback::new(move |value: Value| draft.update(|d| {
+                                if value.is_null() { d.answers.remove(&change_id); } else { d.answers.insert(change_id.clone(), value); }
+                            }))
+                            error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
+                        />
+                    }
+                }
+            />
+            <button type="submit" class="button">{move || locale.texts().continue_label}</button>
+        </form>
+    }
+}
+
+#[derive(Clone, Copy)]
+enum ApplicantField {
+    Name,
+    Phone,
+    Email,
+    NationalId,
+    CrNumber,
+}
+
+impl ApplicantField {
+    fn key(self) -> &'static str {
+        match self {
+            ApplicantField::Name => "applicant.name",
+            ApplicantField::Phone => "applicant.phone",
+            ApplicantField::Email => "applicant.email",
+            ApplicantField::NationalId => "applicant.national_id",
+            ApplicantField::CrNumber => "applicant.cr_number",
+        }
+    }
+
+    fn get(self, a: &Applicant) -> String {
+        match self {
+            ApplicantField::Name => a.name.clone(),
+            ApplicantField::Phone => a.phone.clone(),
+            ApplicantField::Email => a.email.clone().unwrap_or_default(),
+            ApplicantField::NationalId => a.national_id.clone().unwrap_or_default(),
+            ApplicantField::CrNumber => a.cr_number.clone().unwrap_or_default(),
+        }
+    }
+
+    fn set(self, a: &mut Applicant, value: String) {
+        let optional = (!value.trim().is_empty()).then(|| value.clone());
+        match self {
+            ApplicantField::Name => a.name = value,
+            ApplicantField::Phone => a.phone = value,
+            ApplicantField::Email => a.email = optional,
+            ApplicantField::NationalId => a.national_id = optional,
+            ApplicantField::CrNumber => a.cr_number = optional,
+        }
+    }
+
+    fn label(self, locale: Locale) -> String {
+        let t = crate::i18n::texts(locale);
+        match self {
+            ApplicantField::Name => t.full_name.to_owned(),
+            ApplicantField::Phone => t.mobile.to_owned(),
+            ApplicantField::Email => format!("{} {}", t.email, t.optional),
+            ApplicantField::NationalId => format!("{} {}", t.national_id, t.optional),
+            ApplicantField::CrNumber => format!("{} {}", t.cr_number, t.optional),
+        }
+    }
+}
+
+#[component]
+fn ApplicantInput(
+    field: ApplicantField,
+    draft: RwSignal<Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let id = input_id(field.key());
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let error =
+        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == field.key()).cloned()));
+    let (input_type, autocomplete, mode) = match field {
+        ApplicantField::Name => ("text", "name", None),
+        ApplicantField::Phone => ("tel", "tel", Some("tel")),
+        ApplicantField::Email => ("email", "email", Some("email")),
+        ApplicantField::NationalId | ApplicantField::CrNumber => ("text", "off", Some("numeric")),
+    };
+    let hint = matches!(field, ApplicantField::Phone).then(
+        || view! { <p class="hint" id=hint_id.clone()>{move || locale.texts().mobile_hint}</p> },
+    );
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if matches!(field, ApplicantField::Phone) {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let ltr = (!matches!(field, ApplicantField::Name)).then_some("ltr");
+    view! {
+        <div class=move || if error.get().is_some() { "form-group form-group-error" } else { "form-group" }>
+            <label class="label" for=id.clone()>{move || field.label(locale.locale.get())}</label>
+            {hint}
+            {move || error.get().map(|e| view! {
+                <p class="field-error" id=error_id.clone()>
+                    <span class="visually-hidden">{locale.texts().error_prefix}</span>
+                    {e.message.get(locale.locale.get()).to_owned()}
+                </p>
+            })}
+            <input id=id class="input" type=input_type autocomplete=autocomplete inputmode=mode dir=ltr
+                aria-describedby=described_by aria-invalid=move || error.get().is_some().then_some("true")
+                prop:value=move || draft.with(|d| field.get(&d.applicant))
+                on:input=move |ev| draft.update(|d| field.set(&mut d.applicant, event_target_value(&ev)))/>
+        </div>
+    }
+}
+
+#[component]
+fn DetailsForm(
+    service: StoredValue<ServiceDetail>,
+    draft: RwSignal<Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    on_continue: Callback<()>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let is_permit = service.with_value(|s| s.summary.kind == ServiceKind::Permit);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        match draft.with_untracked(|d| d.applicant.validate()) {
+            Ok(_) => on_continue.run(()),
+            Err(problems) => errors.set(problems),
+        }
+    };
+    view! {
+        <form novalidate on:submit=submit>
+            <ApplicantInput field=ApplicantField::Name draft errors/>
+            <ApplicantInput field=ApplicantField::Phone draft errors/>
+            <ApplicantInput field=ApplicantField::Email draft errors/>
+            <ApplicantInput field=ApplicantField::NationalId draft errors/>
+            {is_permit.then(|| view! { <ApplicantInput field=ApplicantField::CrNumber draft errors/> })}
+            <button type="submit" class="button">{move || locale.texts().continue_label}</button>
+        </form>
+    }
+}
+
+#[component]
+fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> impl IntoView {
+    let locale = use_locale();
+    let code = service.with_value(|s| s.summary.code.clone());
+    let rows = move || {
+        let l = locale.locale.get();
+        let t = locale.texts();
+        let d = draft.get();
+        let questions_href = format!("/services/{code}/apply?step=questions");
+        let details_href = format!("/services/{code}/apply?step=details");
+        let mut rows: Vec<(String, String, String)> = service.with_value(|s| {
+            s.form
+                .visible_fields(&d.answers)
+                .filter(|f| askable(f))
+                .map(|f| {
+                    let shown = d
+                        .answers
+                        .get(&f.id)
+                        .map_or_else(|| t.not_answered.to_owned(), |v| display_answer(f, v, l));
+                    (f.label.get(l).to_owned(), shown, questions_href.clone())
+                })
+                .collect()
+        });
+        let a = &d.applicant;
+        rows.push((t.full_name.to_owned(), a.name.clone(), details_href.clone()));
+        rows.push((t.mobile.to_owned(), a.phone.clone(), details_href.clone()));
+        for (label, value) in [
+            (t.email, &a.email),
+            (t.national_id, &a.national_id),
+            (t.cr_number, &a.cr_number),
+        ] {
+            if let Some(value) = value {
+                rows.push((label.to_owned(), value.clone(), details_href.clone()));
+            }
+        }
+        rows.into_iter()
+            .map(|(label, value, href)| {
+                let hidden = label.clone();
+                view! {
+                    <div class="summary-row">
+                        <dt>{label}</dt>
+                        <dd>{value}</dd>
+                        <dd class="summary-action">
+                            // A plain link: the router's <A> would mark it aria-current
+                            // (same path, other step), which is not true.
+                            <a href=href>{t.change}<span class="visually-hidden">" " {hidden}</span></a>
+                        </dd>
+                    </div>
+                }
+            })
+            .collect_view()
+    };
+    view! { <dl class="summary-list">{rows}</dl> }
+}

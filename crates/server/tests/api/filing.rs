@@ -318,3 +318,30 @@ fn urlencode(text: &str) -> String {
         .collect::<String>()
         .replace('+', "%20")
 }
+
+#[tokio::test]
+async fn a_deactivated_service_accepts_no_filing_but_still_shows_its_page() {
+    for app in spawn_apps().await {
+        app.execute("update services set active = 0 where code = 'epm-road-damage'")
+            .await;
+        let response = file(&app, Some("key-inactive-01"), &road_damage()).await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], "service_inactive");
+        assert_eq!(count_requests(&app).await, 0, "{}", app.engine);
+
+        let service: Value = app
+            .get("/api/v1/services/epm-road-damage")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(service["active"], false);
+        let list: Vec<Value> = app.get("/api/v1/services").await.json().await.unwrap();
+        assert!(
+            list.iter().all(|s| s["code"] != "epm-road-damage"),
+            "{}",
+            app.engine
+        );
+    }
+}

@@ -30,6 +30,16 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// Runs one statement on the app's database (to arrange what the API cannot, yet).
+    pub async fn execute(&self, sql: &str) {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        sqlx::query(sql).execute(&mut conn).await.unwrap();
+    }
+
     /// Rows in `table`, straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::{Connection, Row};

@@ -166,7 +166,12 @@ impl NewRequest {
                 })
                 .ok(),
         };
-        if self.attachments.len() > MAX_ATTACHMENTS {
+        let malformed = |id: &String| {
+            id.is_empty()
+                || id.len() > 64
+                || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        };
+        if self.attachments.len() > MAX_ATTACHMENTS || self.attachments.iter().any(malformed) {
             problems.push(InvalidAnswer {
                 field: "attachments".into(),
                 message: Localized::new(

@@ -4,6 +4,7 @@
 //! [`startup::Application`]. Everything with behaviour lives in the modules below.
 
 pub mod assets;
+pub mod attachments;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -10,7 +10,6 @@ use axum::routing::get;
 use axum::{middleware, Router};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -19,9 +18,9 @@ use crate::config::Config;
 use crate::error::localize_errors;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
-use crate::{assets, notify, routes};
+use crate::{assets, attachments, notify, routes};
 
-/// Largest JSON body the API reads. Uploads get their own limit on their own route.
+/// Largest JSON body the API reads. Uploads have their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
 /// Longest a request may take before the server answers 408.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,6 +31,8 @@ pub struct AppState {
     pub store: Store,
     /// The portal's public address, for links in notifications.
     pub public_url: String,
+    /// Where attachment files are kept.
+    pub objects: attachments::Objects,
 }
 
 /// A built application, bound to its address and ready to serve.
@@ -56,9 +57,12 @@ impl Application {
             services_added = added,
             "database ready"
         );
+        let objects = attachments::local_objects(&config.data_dir)
+            .context("cannot open the uploads directory")?;
         let state = AppState {
             store: store.clone(),
             public_url: config.public_url.clone(),
+            objects: objects.clone(),
         };
         let router = build_router(state, &config);
         let listener = TcpListener::bind(config.addr)
@@ -68,7 +72,8 @@ impl Application {
             path: config.data_dir.join("outbox.jsonl"),
         };
         let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
-        let notifier = tokio::spawn(notify::run_worker(store.clone(), adapter, stopped));
+        let notifier = tokio::spawn(notify::run_worker(store.clone(), adapter, stopped.clone()));
+        tokio::spawn(attachments::run_cleanup(store.clone(), objects, stopped));
         Ok(Application {
             listener,
             router,
@@ -110,7 +115,6 @@ impl Application {
 pub fn build_router(state: AppState, config: &Config) -> Router {
     let api = routes::api_router()
         .layer(middleware::from_fn(localize_errors))
-        .layer(RequestBodyLimitLayer::new(JSON_BODY_LIMIT))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

@@ -11,6 +11,7 @@ pub mod catalogue;
 pub mod outbox;
 pub mod requests;
 pub mod seed;
+pub mod uploads;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -104,16 +104,7 @@ async fn create_request(
     let valid = request
         .validate(&service.form, today)
         .map_err(ApiError::Validation)?;
-    if !request.attachments.is_empty() || has_attachment_answers(&service, &valid.answers) {
-        // Uploads are not accepted yet, so no upload id can exist.
-        return Err(one_field(
-            "attachments",
-            Localized::new(
-                "الملفات المرفقة غير موجودة، ارفعها مرة أخرى",
-                "The attached files were not found. Upload them again",
-            ),
-        ));
-    }
+    let uploads = uploads_of(&service, &valid.answers, &request.attachments);
     let due_on = today.add_working_days(u32::from(service.summary.sla_working_days));
     let hash = body_hash(&body);
     let to = messages::Recipient {
@@ -139,6 +130,7 @@ async fn create_request(
         body_hash: &hash,
         now_ms: now,
         due_on,
+        uploads: &uploads,
         messages: &build_messages,
     };
     match state
@@ -148,6 +140,13 @@ async fn create_request(
     {
         FilingOutcome::Created(filed) => Ok((StatusCode::CREATED, ApiJson(filed))),
         FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
+        FilingOutcome::UnknownUpload(field) => Err(one_field(
+            &field,
+            Localized::new(
+                "الملف المرفق غير موجود أو انتهت صلاحيته، ارفعه مرة أخرى",
+                "An attached file was not found or has expired. Upload it again",
+            ),
+        )),
         FilingOutcome::KeyReused => Err(ApiError::Unprocessable {
             code: "idempotency_key_reused",
             message: Localized::new(
@@ -158,12 +157,29 @@ async fn create_request(
     }
 }
 
-fn has_attachment_answers(
+/// Every upload the filing brings: those answering attachment questions (with the
+/// question's id) and the top-level list (with an empty id).
+fn uploads_of(
     service: &nafitha_domain::ServiceDetail,
     answers: &serde_json::Map<String, Value>,
-) -> bool {
-    service.form.fields.iter().any(|f| {
-        matches!(f.kind, nafitha_domain::FieldKind::Attachment { .. })
-            && answers.contains_key(&f.id)
-    })
+    top_level: &[String],
+) -> Vec<(String, String)> {
+    let mut uploads = Vec::new();
+    for field in &service.form.fields {
+        if let (nafitha_domain::FieldKind::Attachment { .. }, Some(Value::Array(ids))) =
+            (&field.kind, answers.get(&field.id))
+        {
+            uploads.extend(
+                ids.iter()
+                    .filter_map(Value::as_str)
+                    .map(|id| (field.id.clone(), id.to_owned())),
+            );
+        }
+    }
+    for id in top_level {
+        if !uploads.iter().any(|(_, u)| u == id) {
+            uploads.push((String::new(), id.clone()));
+        }
+    }
+    uploads
 }

@@ -37,6 +37,9 @@ pub struct Filing<'a> {
     pub body_hash: &'a str,
     pub now_ms: i64,
     pub due_on: Date,
+    /// The uploads this request brings: (the question it answers, or "" for the top-level
+    /// list; the upload id).
+    pub uploads: &'a [(String, String)],
     /// Builds the messages for the reference the request ends up with.
     pub messages: &'a (dyn Fn(&ReferenceNumber) -> Vec<OutboxMessage> + Send + Sync),
 }
@@ -50,6 +53,9 @@ pub enum FilingOutcome {
     Replayed(FiledRequest),
     /// The key was used before with a different body.
     KeyReused,
+    /// An upload does not exist, belongs to another question or service, or is already
+    /// part of another request; names the question (or `attachments`).
+    UnknownUpload(String),
 }
 
 fn decode_err(what: &str) -> sqlx::Error {
@@ -148,6 +154,28 @@ impl Store {
             ));
         };
 
+        for (field, upload) in filing.uploads {
+            let linked = sqlx::query(
+                "update uploads set request_id = $1 where id = $2 and service_code = $3 \
+                 and ($4 = '' or field_id = $4) and request_id is null",
+            )
+            .bind(id)
+            .bind(upload)
+            .bind(&service.code)
+            .bind(field)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if linked != 1 {
+                tx.rollback().await?;
+                let field = if field.is_empty() {
+                    "attachments".to_owned()
+                } else {
+                    field.clone()
+                };
+                return Ok(FilingOutcome::UnknownUpload(field));
+            }
+        }
         sqlx::query(
             "insert into request_events (request_id, kind, status, department_code, public, actor, message, created_at) \
              values ($1, 'submitted', $2, $3, 1, 'applicant', null, $4)",

@@ -220,13 +220,15 @@ async fn an_unknown_service_an_oversized_body_or_an_unknown_attachment_stores_no
         huge["answers"]["details"] = json!("x".repeat(100_000));
         let response = file(&app, Some("key-huge-000001"), &huge).await;
         assert_eq!(response.status(), 413, "{}", app.engine);
+        let error: Value = response.json().await.unwrap();
+        assert_eq!(error["code"], "payload_too_large");
 
         let mut attached = road_damage();
         attached["answers"]["photos"] = json!(["upload-that-does-not-exist"]);
         let response = file(&app, Some("key-attach-0001"), &attached).await;
         assert_eq!(response.status(), 422);
         let error: Value = response.json().await.unwrap();
-        assert_eq!(error["fields"][0]["field"], "attachments");
+        assert_eq!(error["fields"][0]["field"], "photos", "the question is named");
         assert_eq!(count_requests(&app).await, 0, "{}", app.engine);
     }
 }

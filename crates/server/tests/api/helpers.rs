@@ -40,6 +40,18 @@ impl TestApp {
         sqlx::query(sql).execute(&mut conn).await.unwrap();
     }
 
+    /// A store on the app's database, for driving jobs the server runs on a timer.
+    pub async fn store(&self) -> nafitha_server::store::Store {
+        let url = if self.engine == "postgres" {
+            nafitha_server::config::DatabaseUrl::Postgres(self.database_url.clone())
+        } else {
+            nafitha_server::config::DatabaseUrl::Sqlite(self.database_url.clone())
+        };
+        nafitha_server::store::Store::connect(&url, 2)
+            .await
+            .unwrap()
+    }
+
     /// Rows in `table`, straight from the database.
     pub async fn count(&self, table: &str) -> i64 {
         use sqlx::{Connection, Row};

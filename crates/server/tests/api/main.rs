@@ -5,3 +5,4 @@ mod catalogue;
 mod filing;
 mod helpers;
 mod serving;
+mod uploads;

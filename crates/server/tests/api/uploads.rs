@@ -1,0 +1,323 @@
+//! `POST /api/v1/uploads` and attachments in filings.
+
+use nafitha_server::attachments::samples::{jpeg_with_exif, png_with_text};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_apps, TestApp};
+
+async fn upload(
+    app: &TestApp,
+    service: &str,
+    field: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/uploads?service={service}&field={field}")))
+        .header("Content-Type", content_type)
+        .header("Accept-Language", "en")
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+fn road_damage_with_photos(photos: Value) -> Value {
+    json!({
+        "service_code": "epm-road-damage", "locale": "en",
+        "applicant": { "name": "Sara Otaibi", "phone": "0501234567" },
+        "answers": { "damage": "crack", "danger": "no", "location": { "address": "King Fahd Road" }, "photos": photos }
+    })
+}
+
+async fn file(app: &TestApp, key: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/requests"))
+        .header("Idempotency-Key", key)
+        .header("Accept-Language", "en")
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn error_message(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.unwrap();
+    body["fields"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_photo_is_stored_without_its_metadata_and_attached_to_the_filing() {
+    for app in spawn_apps().await {
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await;
+        assert_eq!(response.status(), 201, "{}", app.engine);
+        let uploaded: Value = response.json().await.unwrap();
+        let id = uploaded["id"].as_str().unwrap().to_owned();
+        assert_eq!(uploaded["kind"], "jpeg");
+
+        let stored = std::fs::read(app.dir.path().join("data/uploads").join(&id)).unwrap();
+        let text = String::from_utf8_lossy(&stored);
+        assert!(
+            !text.contains("GPS") && !text.contains("Exif"),
+            "{}: metadata left in {text}",
+            app.engine
+        );
+
+        let png = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/png",
+            png_with_text(),
+        )
+        .await;
+        let png_id = png.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+
+        let response = file(
+            &app,
+            "key-photo-00001",
+            &road_damage_with_photos(json!([id, png_id])),
+        )
+        .await;
+        assert_eq!(response.status(), 201, "{}", app.engine);
+        assert_eq!(
+            app.count("uploads where request_id is not null").await,
+            2,
+            "{}",
+            app.engine
+        );
+    }
+}
+
+#[tokio::test]
+async fn files_of_the_wrong_type_or_that_pretend_to_be_images_are_refused() {
+    for app in spawn_apps().await {
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            b"<html><script>alert(1)</script>".to_vec(),
+        )
+        .await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        assert_eq!(
+            error_message(response).await,
+            "The file is not a real image. Choose a JPG or PNG photo"
+        );
+
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "application/octet-stream",
+            b"GIF89a....".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            error_message(response).await,
+            "The file must be a JPG or PNG image, or a PDF"
+        );
+
+        // A PDF where only photos are taken.
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "application/pdf",
+            b"%PDF-1.7\n%%EOF".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            error_message(response).await,
+            "The file must be a JPG or PNG image"
+        );
+
+        // Starts like a JPEG, is not one.
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            b"\xFF\xD8\xFFnot really".to_vec(),
+        )
+        .await;
+        assert_eq!(
+            error_message(response).await,
+            "The file is damaged or is not really an image"
+        );
+
+        let response = upload(&app, "epm-road-damage", "photos", "image/jpeg", Vec::new()).await;
+        assert_eq!(response.status(), 422);
+        assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn a_file_over_the_questions_limit_or_the_servers_is_refused() {
+    for app in spawn_apps().await {
+        // Road damage photos allow 10 MB each.
+        let mut big = jpeg_with_exif();
+        big.resize(10 * 1024 * 1024 + 1, 0);
+        let response = upload(&app, "epm-road-damage", "photos", "image/jpeg", big).await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        assert_eq!(
+            error_message(response).await,
+            "The file must be smaller than 10 MB"
+        );
+
+        let huge = vec![0u8; nafitha_server::routes::uploads::UPLOAD_BODY_LIMIT + 1];
+        let response = upload(&app, "epm-road-damage", "photos", "image/jpeg", huge).await;
+        assert_eq!(response.status(), 413, "{}", app.engine);
+        assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn uploads_are_only_for_attachment_questions_of_open_services() {
+    for app in spawn_apps().await {
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "details",
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await;
+        assert_eq!(response.status(), 422);
+        let response = upload(
+            &app,
+            "no-such-service",
+            "photos",
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await;
+        assert_eq!(response.status(), 422);
+        assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn an_upload_cannot_be_used_by_another_question_service_or_request() {
+    for app in spawn_apps().await {
+        let uploaded: Value = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+        let id = uploaded["id"].as_str().unwrap();
+
+        // Another service's question.
+        let street = json!({
+            "service_code": "epm-street-cleanliness", "locale": "en",
+            "applicant": { "name": "Sara Otaibi", "phone": "0501234567" },
+            "answers": { "problem": "rubbish", "location": { "address": "Corniche" }, "photos": [id] }
+        });
+        let response = file(&app, "key-foreign-0001", &street).await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["fields"][0]["field"], "photos");
+        assert_eq!(
+            app.count("requests").await,
+            0,
+            "{}: nothing stored",
+            app.engine
+        );
+
+        // Its own request takes it once; a second request cannot.
+        assert_eq!(
+            file(
+                &app,
+                "key-first-00001",
+                &road_damage_with_photos(json!([id]))
+            )
+            .await
+            .status(),
+            201
+        );
+        let response = file(
+            &app,
+            "key-second-0001",
+            &road_damage_with_photos(json!([id])),
+        )
+        .await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        assert_eq!(app.count("requests").await, 1, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept() {
+    for app in spawn_apps().await {
+        let mut ids = Vec::new();
+        for _ in 0..2 {
+            let uploaded: Value = upload(
+                &app,
+                "epm-road-damage",
+                "photos",
+                "image/jpeg",
+                jpeg_with_exif(),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+            ids.push(uploaded["id"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(
+            file(
+                &app,
+                "key-keep-000001",
+                &road_damage_with_photos(json!([ids[0]]))
+            )
+            .await
+            .status(),
+            201
+        );
+        // Both uploads are two days old now.
+        let two_days_ago = nafitha_server::notify::now_ms() - 2 * 86_400_000;
+        app.execute(&format!("update uploads set created_at = {two_days_ago}"))
+            .await;
+
+        let store = app.store().await;
+        let objects =
+            nafitha_server::attachments::local_objects(&app.dir.path().join("data")).unwrap();
+        let removed = nafitha_server::attachments::remove_expired(
+            &store,
+            &objects,
+            nafitha_server::notify::now_ms(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(removed, 1, "{}", app.engine);
+        assert_eq!(app.count("uploads").await, 1, "{}", app.engine);
+        assert!(
+            app.dir.path().join("data/uploads").join(&ids[0]).exists(),
+            "the attached file stays"
+        );
+        assert!(
+            !app.dir.path().join("data/uploads").join(&ids[1]).exists(),
+            "the orphan file goes"
+        );
+    }
+}

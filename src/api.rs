@@ -93,3 +93,35 @@ pub async fn track_request(
 ) -> Result<TrackedRequest, ApiError> {
     get_json(&format!("/api/v1/track/{reference}"), locale).await
 }
+
+/// A service's detail, refetched when `code` changes. Pages share this constructor so the
+/// WASM carries one copy of the resource machinery for it.
+pub fn service_resource(
+    code: leptos::prelude::Memo<String>,
+) -> leptos::prelude::LocalResource<Result<ServiceDetail, ApiError>> {
+    use leptos::prelude::*;
+    let locale = crate::state::use_locale();
+    LocalResource::new(move || {
+        let code = code.get();
+        let lang = locale.locale.get_untracked();
+        async move { get_service(&code, lang).await }
+    })
+}
+
+/// The public view of a request; `None` while there is no (well-formed) reference.
+pub fn tracked_resource(
+    reference: leptos::prelude::Memo<Option<ReferenceNumber>>,
+) -> leptos::prelude::LocalResource<Option<Result<TrackedRequest, ApiError>>> {
+    use leptos::prelude::*;
+    let locale = crate::state::use_locale();
+    LocalResource::new(move || {
+        let reference = reference.get();
+        let lang = locale.locale.get_untracked();
+        async move {
+            match reference {
+                Some(r) => Some(track_request(&r, lang).await),
+                None => None,
+            }
+        }
+    })
+}

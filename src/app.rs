@@ -5,12 +5,13 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 use crate::components::SiteHeader;
+use crate::i18n::tr;
 use crate::pages::{ConfirmationPage, FilingPage, HomePage, NotFoundPage, ServicePage, TrackPage};
 use crate::state::{provide_announcer, provide_locale};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let locale = provide_locale();
+    provide_locale();
     let announcer = provide_announcer();
     view! {
         <Router>
@@ -26,8 +27,8 @@ pub fn App() -> impl IntoView {
             </main>
             <footer class="site-footer">
                 <div class="container">
-                    <p>{move || locale.texts().tagline}</p>
-                    <p>{move || locale.texts().footer_note}</p>
+                    <p>{tr(|t| t.tagline)}</p>
+                    <p>{tr(|t| t.footer_note)}</p>
                 </div>
             </footer>
             <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">

@@ -22,6 +22,16 @@ pub struct Draft {
     /// the draft is in the offline queue.
     #[serde(default)]
     pub pending: bool,
+    /// Names and sizes of the files uploaded for this draft, by upload id, for display.
+    #[serde(default)]
+    pub files: std::collections::BTreeMap<String, UploadedFile>,
+}
+
+/// A file uploaded for a draft, as the applicant knows it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UploadedFile {
+    pub name: String,
+    pub size: u64,
 }
 
 fn storage() -> Option<web_sys::Storage> {

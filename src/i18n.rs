@@ -49,7 +49,6 @@ pub struct Texts {
     pub go_home: &'static str,
     pub footer_note: &'static str,
     pub start_now: &'static str,
-    pub documents_unavailable: &'static str,
     pub about_request_title: &'static str,
     pub details_title: &'static str,
     pub check_title: &'static str,
@@ -95,6 +94,10 @@ pub struct Texts {
     pub timeline_title: &'static str,
     pub request_not_found: &'static str,
     pub nav_track: &'static str,
+    pub uploading: &'static str,
+    pub remove: &'static str,
+    pub upload_offline: &'static str,
+    pub too_many_files: fn(u8) -> String,
 }
 
 /// The texts of `locale`.
@@ -103,4 +106,14 @@ pub fn texts(locale: Locale) -> &'static Texts {
         Locale::Ar => &ar::TEXTS,
         Locale::En => &en::TEXTS,
     }
+}
+
+/// A text of the current language, kept up to date when the language changes. Every call
+/// returns the same closure type (it holds only a function pointer and the context), so
+/// the WASM carries one copy of the code that renders it rather than one per text.
+pub fn tr(
+    pick: fn(&'static Texts) -> &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let locale = crate::state::use_locale();
+    move || pick(locale.texts())
 }

@@ -8,6 +8,7 @@ mod drafts;
 mod i18n;
 mod pages;
 mod state;
+mod uploads;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -5,7 +5,24 @@ const path = require("path");
 const { test, expect } = require("@playwright/test");
 const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
 
-const OUTBOX = path.join(__dirname, "..", "..", "target", "e2e-data", "outbox.jsonl");
+const DATA = path.join(__dirname, "..", "..", "target", "e2e-data");
+const OUTBOX = path.join(DATA, "outbox.jsonl");
+
+/** A real JPEG (a screenshot) with an EXIF segment carrying a GPS position added. */
+async function photoWithLocation(page) {
+  const jpeg = await page.screenshot({ type: "jpeg", quality: 80 });
+  const exif = Buffer.from("Exif\0\0GPSLatitude=26.4207;GPSLongitude=50.0888;Make=TestPhone");
+  const segment = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.from([(exif.length + 2) >> 8, (exif.length + 2) & 0xff]), exif]);
+  return Buffer.concat([jpeg.subarray(0, 2), segment, jpeg.subarray(2)]);
+}
+
+/** The upload stored most recently. */
+function newestUpload() {
+  const dir = path.join(DATA, "uploads");
+  const files = fs.readdirSync(dir).map((f) => ({ f, t: fs.statSync(path.join(dir, f)).mtimeMs }));
+  files.sort((a, b) => b.t - a.t);
+  return fs.readFileSync(path.join(dir, files[0].f));
+}
 
 /** A mobile number no other test uses, so outbox lines can be attributed. */
 function uniqueMobile() {
@@ -48,6 +65,15 @@ test.describe("in Arabic, on a phone", () => {
     await page.getByRole("button", { name: "استخدم موقعي الحالي" }).click();
     await expect(page.getByText("26.42070, 50.08880")).toBeVisible();
     await page.getByLabel("العنوان أو وصف المكان").fill("شارع الملك فهد، الدمام");
+    const photo = await photoWithLocation(page);
+    expect(photo.includes("GPSLatitude")).toBe(true);
+    await page.getByLabel("صور (اختياري)").setInputFiles({ name: "حفرة.jpg", mimeType: "image/jpeg", buffer: photo });
+    await expect(page.getByRole("listitem").filter({ hasText: "حفرة.jpg" })).toBeVisible();
+    const stored = newestUpload();
+    expect(stored.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(stored.includes("GPSLatitude")).toBe(false);
+    expect(stored.includes("TestPhone")).toBe(false);
+    await expectNoAxeViolations(page);
     await expectNoHorizontalScroll(page);
     await page.getByRole("button", { name: "متابعة" }).click();
 
@@ -59,6 +85,7 @@ test.describe("in Arabic, on a phone", () => {
 
     await expect(page.getByRole("heading", { level: 1, name: "راجع طلبك قبل الإرسال" })).toBeVisible();
     await expect(page.getByText("شارع الملك فهد، الدمام · 26.42070, 50.08880")).toBeVisible();
+    await expect(page.getByText("حفرة.jpg")).toBeVisible();
     await expectNoAxeViolations(page);
     await page.getByRole("button", { name: "أرسل الطلب" }).click();
 
@@ -190,4 +217,38 @@ test("a request sent while offline waits on the device and is filed exactly once
   await page.waitForTimeout(1500);
   expect(messagesTo(mobile)).toHaveLength(1);
   expect(messagesTo(mobile)[0].body).toContain(reference);
+});
+
+test("an investor applies for a permit with a PDF, after a file that only pretends to be a photo is refused", async ({ page }) => {
+  const mobile = uniqueMobile();
+  await openIn(page, "en", "/services/mim-emergency-operating-permit");
+  await page.getByRole("link", { name: "Start now" }).click();
+  await page.getByLabel("Industrial licence number").fill("IL-449120");
+  await page.getByLabel("Workers on site").fill("120");
+  await page.getByLabel("Two shifts").check();
+
+  const documents = page.getByLabel("Required documents");
+  await documents.setInputFiles({ name: "licence.jpg", mimeType: "image/jpeg", buffer: Buffer.from("this is not a picture") });
+  await expect(page.getByText("licence.jpg: The file is not a real image")).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  const pdf = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+  await documents.setInputFiles({ name: "safety-plan.pdf", mimeType: "application/pdf", buffer: pdf });
+  const listed = page.getByRole("listitem").filter({ hasText: "safety-plan.pdf" });
+  await expect(listed).toBeVisible();
+  await expect(page.getByText("licence.jpg: The file is not a real image")).toHaveCount(0);
+  await page.getByRole("button", { name: "Continue" }).click();
+
+  await page.getByLabel("Full name").fill("Faisal Al-Qahtani");
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByLabel("Commercial registration number (optional)").fill("2050012345");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("safety-plan.pdf")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Send request" }).click();
+
+  await expect(page.getByRole("heading", { level: 1, name: "Request received" })).toBeVisible();
+  await expect(page.locator(".panel-reference")).toHaveText(/^\d{4} \d{4} \d{4}$/);
+  await expect(page.getByText("Ministry of Industry and Mineral Resources").first()).toBeVisible();
+  await expectNoAxeViolations(page);
 });

@@ -5,6 +5,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 /// The id of the input (or first option) of a field, for labels and error links.
@@ -38,25 +39,27 @@ pub fn ErrorSummary(
     view! {
         <Show when=move || !errors.get().is_empty()>
             <div class="error-summary" node_ref=summary tabindex="-1" role="alert" aria-labelledby="error-summary-title">
-                <h2 id="error-summary-title">{move || locale.texts().error_summary_title}</h2>
+                <h2 id="error-summary-title">{tr(|t| t.error_summary_title)}</h2>
                 <ul>
-                    <For
-                        each=move || errors.get()
-                        key=|e| (e.field.clone(), e.message.en.clone())
-                        children=move |e| {
-                            let href = format!("#{}", input_id(&e.field));
-                            let field = e.field.clone();
-                            let message = e.message.clone();
-                            view! {
-                                <li>
-                                    <a href=href on:click=move |ev| {
-                                        ev.prevent_default();
-                                        focus_field(&field);
-                                    }>{move || message.get(locale.locale.get()).to_owned()}</a>
-                                </li>
-                            }
-                        }
-                    />
+                    {move || {
+                        errors
+                            .get()
+                            .into_iter()
+                            .map(|e| {
+                                let href = format!("#{}", input_id(&e.field));
+                                let field = e.field.clone();
+                                let message = e.message.clone();
+                                view! {
+                                    <li>
+                                        <a href=href on:click=move |ev| {
+                                            ev.prevent_default();
+                                            focus_field(&field);
+                                        }>{move || message.get(locale.locale.get()).to_owned()}</a>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
                 </ul>
             </div>
         </Show>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 #[component]
@@ -17,7 +18,7 @@ pub fn LoadError(
         <div class="notice notice-error" role="alert">
             <p>{move || error.message(locale.locale.get())}</p>
             <button type="button" class="button button-secondary" on:click=move |_| on_retry.run(())>
-                {move || locale.texts().try_again}
+                {tr(|t| t.try_again)}
             </button>
         </div>
     }

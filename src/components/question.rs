@@ -4,18 +4,20 @@
 //! "(optional)" and the field's error follow the GOV.UK patterns.
 
 use leptos::prelude::*;
-use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::{Field, FieldKind, Locale};
+use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
+use nafitha_domain::{Choice, Field, FieldKind, Locale, Localized};
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
 
+use crate::components::attachment_question::AttachmentControl;
 use crate::components::error_summary::input_id;
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 fn as_text(value: &Option<Value>) -> String {
     match value {
         Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => n.to_string(),
+        Some(number @ Value::Number(_)) => serde_json::to_string(number).unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -41,6 +43,11 @@ pub fn Question(
     /// The problem with this answer, if any.
     #[prop(into)]
     error: Signal<Option<InvalidAnswer>>,
+    /// For a text input: its type (`text`, `email`, or `numeric` for digits typed left to
+    /// right) and what the browser may fill in (`name`, `email`, `off`), when the kind
+    /// alone does not say (the applicant's name and email, a reference number).
+    #[prop(optional_no_strip)]
+    autofill: Option<(&'static str, &'static str)>,
 ) -> impl IntoView {
     let locale = use_locale();
     let id = input_id(&field.id);
@@ -90,8 +97,29 @@ pub fn Question(
     let label = move || label_text(&label_field, locale.locale.get());
 
     let control = match field.kind.clone() {
-        FieldKind::Choice { options } | FieldKind::MultiChoice { options, .. } => {
-            let multi = matches!(field.kind, FieldKind::MultiChoice { .. });
+        kind @ (FieldKind::Choice { .. } | FieldKind::MultiChoice { .. } | FieldKind::YesNo) => {
+            let multi = matches!(kind, FieldKind::MultiChoice { .. });
+            let inline = matches!(kind, FieldKind::YesNo);
+            // Yes/no is a choice of two, stored as "yes" or "no".
+            let options = match kind {
+                FieldKind::Choice { options } | FieldKind::MultiChoice { options, .. } => options,
+                _ => {
+                    let (ar, en) = (
+                        crate::i18n::texts(Locale::Ar),
+                        crate::i18n::texts(Locale::En),
+                    );
+                    vec![
+                        Choice {
+                            value: "yes".into(),
+                            label: Localized::new(ar.yes, en.yes),
+                        },
+                        Choice {
+                            value: "no".into(),
+                            label: Localized::new(ar.no, en.no),
+                        },
+                    ]
+                }
+            };
             let name = id.clone();
             let items = options
                 .into_iter()
@@ -144,41 +172,7 @@ pub fn Question(
                         <legend class="label">{label}</legend>
                         {hint}
                         {error_view}
-                        <div class="choices">{items}</div>
-                    </fieldset>
-                </div>
-            }
-            .into_any();
-        }
-        FieldKind::YesNo => {
-            let yes_id = id.clone();
-            let no_id = format!("{id}-no");
-            let is = move |answer: &'static str| {
-                move || {
-                    value
-                        .get()
-                        .and_then(|v| v.as_str().map(|s| s == answer))
-                        .unwrap_or(false)
-                }
-            };
-            return view! {
-                <div class=group_class>
-                    <fieldset class="fieldset" aria-describedby=described_by aria-invalid=invalid>
-                        <legend class="label">{label}</legend>
-                        {hint}
-                        {error_view}
-                        <div class="choices choices-inline">
-                            <div class="choice">
-                                <input type="radio" id=yes_id.clone() name=id.clone() value="yes" prop:checked=is("yes")
-                                    on:change=move |_| on_change.run(json!("yes"))/>
-                                <label for=yes_id>{move || locale.texts().yes}</label>
-                            </div>
-                            <div class="choice">
-                                <input type="radio" id=no_id.clone() name=id.clone() value="no" prop:checked=is("no")
-                                    on:change=move |_| on_change.run(json!("no"))/>
-                                <label for=no_id>{move || locale.texts().no}</label>
-                            </div>
-                        </div>
+                        <div class=if inline { "choices choices-inline" } else { "choices" }>{items}</div>
                     </fieldset>
                 </div>
             }
@@ -197,6 +191,13 @@ pub fn Question(
             }
             .into_any();
         }
+        FieldKind::Attachment {
+            max_files, accept, ..
+        } => view! {
+            <AttachmentControl id=id.clone() field_id=field.id.clone() max_files accept
+                described_by=Signal::derive(described_by.clone())/>
+        }
+        .into_any(),
         FieldKind::LongText { .. } => view! {
             <textarea id=id.clone() class="textarea" rows="5" name=id.clone()
                 aria-describedby=described_by aria-invalid=invalid
@@ -211,7 +212,18 @@ pub fn Question(
                 FieldKind::NationalId | FieldKind::CrNumber => {
                     ("text", Some("numeric"), Some("off"), Some("ltr"))
                 }
-                _ => ("text", None, None, None),
+                _ => match autofill {
+                    Some(("email", autocomplete)) => {
+                        ("email", Some("email"), Some(autocomplete), Some("ltr"))
+                    }
+                    Some(("numeric", autocomplete)) => {
+                        ("text", Some("numeric"), Some(autocomplete), Some("ltr"))
+                    }
+                    Some((input_type, autocomplete)) => {
+                        (input_type, None, Some(autocomplete), None)
+                    }
+                    None => ("text", None, None, None),
+                },
             };
             view! {
                 <input id=id.clone() class="input" type=input_type inputmode=input_mode autocomplete=autocomplete dir=dir
@@ -308,16 +320,16 @@ fn LocationInput(
     };
     let address_id = format!("{id}-address");
     view! {
-        <label class="label-secondary" for=id.clone()>{move || locale.texts().address}</label>
+        <label class="label-secondary" for=id.clone()>{tr(|t| t.address)}</label>
         <textarea id=id class="textarea" rows="2" prop:value=address
             on:input=move |ev| set("address", Value::String(event_target_value(&ev)))></textarea>
         <div class="location-actions" id=address_id>
             <button type="button" class="button button-secondary" on:click=locate>
-                {move || locale.texts().use_my_location}
+                {tr(|t| t.use_my_location)}
             </button>
             {move || point().map(|(lat, lng)| view! {
                 <p class="location-found" role="status">
-                    {locale.texts().location_found} " " <span dir="ltr">{format!("{lat:.5}, {lng:.5}")}</span> " "
+                    {locale.texts().location_found} " " <span dir="ltr">{format!("{}, {}", format_coordinate(lat), format_coordinate(lng))}</span> " "
                     <button type="button" class="link-button" on:click=move |_| { set("lat", Value::Null); set("lng", Value::Null); }>
                         {locale.texts().remove_location}
                     </button>

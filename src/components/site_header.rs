@@ -1,15 +1,14 @@
 //! The header on every page: skip link, the portal's name, the language switch.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use nafitha_domain::Locale;
 
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     let locale = use_locale();
-    let t = move || locale.texts();
     let switch = move |_| {
         locale.locale.update(|l| {
             *l = match l {
@@ -26,29 +25,29 @@ pub fn SiteHeader() -> impl IntoView {
         }
     };
     view! {
-        <a class="skip-link" href="#main" on:click=skip>{move || t().skip_to_content}</a>
+        <a class="skip-link" href="#main" on:click=skip>{tr(|t| t.skip_to_content)}</a>
         <header class="site-header">
             <div class="container site-header-inner">
-                <A href="/" attr:class="brand">
+                <a href="/" class="brand">
                     <img src="/icons/icon.svg" alt="" width="32" height="32"/>
-                    <span class="brand-name">{move || t().app_name}</span>
-                </A>
+                    <span class="brand-name">{tr(|t| t.app_name)}</span>
+                </a>
                 <button
                     type="button"
                     class="language-switch"
-                    lang=move || t().other_language_tag
+                    lang=tr(|t| t.other_language_tag)
                     on:click=switch
                 >
                     <span class="visually-hidden" lang=move || locale.locale.get().tag()>
-                        {move || t().switch_language_label} ": "
+                        {tr(|t| t.switch_language_label)} ": "
                     </span>
-                    {move || t().other_language_name}
+                    {tr(|t| t.other_language_name)}
                 </button>
             </div>
         </header>
-        <nav class="site-nav" aria-label=move || t().nav_track>
+        <nav class="site-nav" aria-label=tr(|t| t.nav_track)>
             <div class="container">
-                <A href="/track">{move || t().nav_track}</A>
+                <a href="/track">{tr(|t| t.nav_track)}</a>
             </div>
         </nav>
     }

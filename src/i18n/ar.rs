@@ -70,7 +70,6 @@ pub static TEXTS: Texts = Texts {
     go_home: "العودة إلى جميع الخدمات",
     footer_note: "أيام العمل من الأحد إلى الخميس.",
     start_now: "ابدأ الآن",
-    documents_unavailable: "يتطلب التقديم على هذه الخدمة رفع مستندات، ورفع المستندات عبر نافذة غير متاح بعد. تواصل مع الجهة على الرقم أدناه.",
     about_request_title: "تفاصيل الطلب",
     details_title: "بياناتك",
     check_title: "راجع طلبك قبل الإرسال",
@@ -116,4 +115,8 @@ pub static TEXTS: Texts = Texts {
     timeline_title: "سجل الطلب",
     request_not_found: "لا يوجد طلب بهذا الرقم. تحقق من الرقم كما وصلك في الرسالة.",
     nav_track: "تابع طلبًا",
+    uploading: "جارٍ رفع",
+    remove: "إزالة",
+    upload_offline: "تعذّر رفع الملف لأنك غير متصل بالإنترنت. حاول مرة أخرى عند عودة الاتصال.",
+    too_many_files: |n| format!("يمكنك إرفاق {n} ملفات كحد أقصى"),
 };

@@ -48,7 +48,6 @@ pub static TEXTS: Texts = Texts {
     go_home: "Go back to all services",
     footer_note: "Working days are Sunday to Thursday.",
     start_now: "Start now",
-    documents_unavailable: "Applying for this service needs documents, and uploading documents through Nafitha is not available yet. Contact the agency on the number below.",
     about_request_title: "About your request",
     details_title: "Your details",
     check_title: "Check your answers before sending",
@@ -94,4 +93,8 @@ pub static TEXTS: Texts = Texts {
     timeline_title: "History",
     request_not_found: "There is no request with this number. Check it against your SMS.",
     nav_track: "Track a request",
+    uploading: "Uploading",
+    remove: "Remove",
+    upload_offline: "The file could not be uploaded because you are offline. Try again when you are connected.",
+    too_many_files: |n| format!("You can attach up to {n} files"),
 };

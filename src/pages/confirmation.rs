@@ -3,18 +3,18 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use nafitha_domain::ReferenceNumber;
 
 use crate::api;
-use crate::components::{LoadError, PageHeading};
+use crate::components::{contact_view, LoadError, PageHeading};
 use crate::dates::format_day;
+use crate::i18n::tr;
 use crate::pages::track::request_facts;
 use crate::state::use_locale;
 
 #[component]
-pub fn ConfirmationPage() -> impl IntoView {
+pub fn ConfirmationPage() -> AnyView {
     let locale = use_locale();
     let params = use_params_map();
     let reference = Memo::new(move |_| {
@@ -23,16 +23,7 @@ pub fn ConfirmationPage() -> impl IntoView {
             .get("reference")
             .and_then(|r| ReferenceNumber::parse(&r).ok())
     });
-    let found = LocalResource::new(move || {
-        let reference = reference.get();
-        let lang = locale.locale.get_untracked();
-        async move {
-            match reference {
-                Some(r) => api::track_request(&r, lang).await,
-                None => Err(api::ApiError::NotFound),
-            }
-        }
-    });
+    let found = api::tracked_resource(reference);
     let grouped = move || reference.get().map(|r| r.grouped()).unwrap_or_default();
     let track_href = move || {
         reference
@@ -48,38 +39,31 @@ pub fn ConfirmationPage() -> impl IntoView {
     view! {
         <div class="panel">
             <PageHeading text=Signal::derive(move || locale.texts().confirmation_title.to_owned())/>
-            <p class="panel-label">{move || locale.texts().your_reference}</p>
+            <p class="panel-label">{tr(|t| t.your_reference)}</p>
             <p class="panel-reference" dir="ltr">{grouped}</p>
         </div>
-        <p>{move || locale.texts().sms_sent}</p>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match found.await {
+        <p>{tr(|t| t.sms_sent)}</p>
+        {move || match found.get() {
+            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            Some(result) => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {
                     Ok(request) => Either::Left(move || {
                         let l = locale.locale.get();
                         let t = locale.texts();
-                        let phone_href = format!("tel:{}", request.contact.phone);
-                        let email_href = format!("mailto:{}", request.contact.email);
                         view! {
                             <h2>{t.what_next_title}</h2>
                             <p>{t.what_next_body} " " <strong>{format_day(request.due_on, l)}</strong></p>
                             {request_facts(&request, l)}
                             <h2>{t.contact_title}</h2>
-                            <p class="contact">
-                                {request.agency.name.get(l).to_owned()} ": "
-                                <a href=phone_href dir="ltr">{request.contact.phone.clone()}</a>
-                                " · "
-                                <a href=email_href dir="ltr">{request.contact.email.clone()}</a>
-                            </p>
+                            {contact_view(&request.contact, Some(request.agency.name.get(l).to_owned()))}
                         }
                     }),
                     Err(error) => Either::Right(view! { <LoadError error on_retry=Callback::new(move |()| found.refetch())/> }),
-                }
-            })}
-        </Suspense>
+            }),
+        }}
         <div class="button-group">
-            <button type="button" class="button button-secondary" on:click=print>{move || locale.texts().print}</button>
-            <A href=track_href>{move || locale.texts().track_this}</A>
+            <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.print)}</button>
+            <a href=track_href>{tr(|t| t.track_this)}</a>
         </div>
     }
+    .into_any()
 }

@@ -6,21 +6,21 @@
 //! the on-device queue and goes out when the connection returns, with the draft's one
 //! idempotency key, so it is filed once.
 
-use leptos::either::EitherOf3;
+use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
 use serde_json::Value;
 
 use crate::api::{self, ApiError};
-use crate::components::error_summary::input_id;
+use crate::components::attachment_question::FilingContext;
 use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
 use crate::drafts::{self, Draft};
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,20 +40,9 @@ impl Step {
     }
 }
 
-/// True when filing online is possible: uploads are not accepted yet, so a service
-/// whose form requires documents cannot be filed here.
+/// True when the service accepts filings.
 pub fn can_file_online(service: &ServiceDetail) -> bool {
     service.active
-        && !service
-            .form
-            .fields
-            .iter()
-            .any(|f| f.required && matches!(f.kind, FieldKind::Attachment { .. }))
-}
-
-/// The questions the app asks (optional attachments are left out until uploads exist).
-fn askable(field: &Field) -> bool {
-    !matches!(field.kind, FieldKind::Attachment { .. })
 }
 
 fn today() -> nafitha_domain::calendar::Date {
@@ -88,45 +77,45 @@ fn display_answer(field: &Field, value: &Value, locale: Locale) -> String {
                 map.get("lat").and_then(Value::as_f64),
                 map.get("lng").and_then(Value::as_f64),
             ) {
-                parts.push(format!("{lat:.5}, {lng:.5}"));
+                parts.push(format!(
+                    "{}, {}",
+                    format_coordinate(lat),
+                    format_coordinate(lng)
+                ));
             }
             parts.join(" · ")
         }
-        (_, other) => other.to_string(),
+        (_, other) => serde_json::to_string(other).unwrap_or_default(),
     }
 }
 
 #[component]
-pub fn FilingPage() -> impl IntoView {
+pub fn FilingPage() -> AnyView {
     let locale = use_locale();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let service = LocalResource::new(move || {
-        let code = code.get();
-        let lang = locale.locale.get_untracked();
-        async move { api::get_service(&code, lang).await }
-    });
+    let service = api::service_resource(code);
     view! {
-        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match service.await {
+        {move || match service.get() {
+            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            Some(result) => Either::Right(match result {
                     Ok(detail) if can_file_online(&detail) => EitherOf3::A(view! { <FilingSteps service=detail/> }),
                     Ok(detail) => {
                         let href = format!("/services/{}", detail.summary.code);
                         EitherOf3::B(view! {
                             <PageHeading text=Signal::derive(move || detail.summary.name.get(locale.locale.get()).to_owned())/>
-                            <p class="notice">{move || locale.texts().documents_unavailable}</p>
-                            <p><A href=href>{move || locale.texts().back}</A></p>
+                            <p class="notice">{tr(|t| t.not_accepting)}</p>
+                            <p><a href=href>{tr(|t| t.back)}</a></p>
                         })
                     }
                     Err(error) => EitherOf3::C(view! {
                         <PageHeading text=Signal::derive(move || locale.texts().service_not_found.to_owned())/>
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
                     }),
-                }
-            })}
-        </Suspense>
+            }),
+        }}
     }
+    .into_any()
 }
 
 #[component]
@@ -152,6 +141,11 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let sending = RwSignal::new(false);
     let offline = RwSignal::new(false);
+    let service_code = StoredValue::new(service.summary.code.clone());
+    provide_context(FilingContext {
+        draft,
+        service_code,
+    });
     let service = StoredValue::new(service);
     let go = {
         let code = code.clone();
@@ -186,7 +180,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     .get_untracked()
                     .answers
                     .into_iter()
-                    .filter(|(k, _)| s.form.field(k).is_some_and(askable))
+                    .filter(|(k, _)| s.form.field(k).is_some())
                     .collect(),
                 location: None,
                 attachments: Vec::new(),
@@ -266,9 +260,8 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let caption =
         move || service.with_value(|s| s.summary.name.get(locale.locale.get()).to_owned());
     let has_errors = Signal::derive(move || !errors.read().is_empty());
-    let restored_notice = restored.then(
-        || view! { <p class="notice" role="status">{move || locale.texts().draft_restored}</p> },
-    );
+    let restored_notice =
+        restored.then(|| view! { <p class="notice" role="status">{tr(|t| t.draft_restored)}</p> });
     let offline_notice = move || {
         offline.get().then(|| view! { <div class="notice notice-warning" role="alert"><p>{locale.texts().offline_queued}</p></div> })
     };
@@ -314,16 +307,9 @@ fn QuestionsForm(
     errors: RwSignal<Vec<InvalidAnswer>>,
     on_continue: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let visible = move || {
         let answers = draft.with(|d| d.answers.clone());
-        service.with_value(|s| {
-            s.form
-                .visible_fields(&answers)
-                .filter(|f| askable(f))
-                .cloned()
-                .collect::<Vec<_>>()
-        })
+        service.with_value(|s| s.form.visible_fields(&answers).cloned().collect::<Vec<_>>())
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -352,9 +338,10 @@ fn QuestionsForm(
                             error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
                         />
                     }
+                    .into_any()
                 }
             />
-            <button type="submit" class="button">{move || locale.texts().continue_label}</button>
+            <button type="submit" class="button">{tr(|t| t.continue_label)}</button>
         </form>
     }
 }
@@ -400,68 +387,47 @@ impl ApplicantField {
         }
     }
 
-    fn label(self, locale: Locale) -> String {
-        let t = crate::i18n::texts(locale);
-        match self {
-            ApplicantField::Name => t.full_name.to_owned(),
-            ApplicantField::Phone => t.mobile.to_owned(),
-            ApplicantField::Email => format!("{} {}", t.email, t.optional),
-            ApplicantField::NationalId => format!("{} {}", t.national_id, t.optional),
-            ApplicantField::CrNumber => format!("{} {}", t.cr_number, t.optional),
+    /// The detail as a question, so the details page renders it like any other.
+    fn as_field(self) -> Field {
+        let (ar, en) = (
+            crate::i18n::texts(Locale::Ar),
+            crate::i18n::texts(Locale::En),
+        );
+        let text =
+            |pick: fn(&crate::i18n::Texts) -> &'static str| Localized::new(pick(ar), pick(en));
+        let (label, kind, required) = match self {
+            ApplicantField::Name => (
+                text(|t| t.full_name),
+                FieldKind::Text { max_length: 100 },
+                true,
+            ),
+            ApplicantField::Phone => (text(|t| t.mobile), FieldKind::Phone, true),
+            ApplicantField::Email => (
+                text(|t| t.email),
+                FieldKind::Text { max_length: 254 },
+                false,
+            ),
+            ApplicantField::NationalId => (text(|t| t.national_id), FieldKind::NationalId, false),
+            ApplicantField::CrNumber => (text(|t| t.cr_number), FieldKind::CrNumber, false),
+        };
+        let hint = matches!(self, ApplicantField::Phone).then(|| text(|t| t.mobile_hint));
+        Field {
+            id: self.key().to_owned(),
+            label,
+            hint,
+            required,
+            show_if: None,
+            kind,
         }
     }
-}
 
-#[component]
-fn ApplicantInput(
-    field: ApplicantField,
-    draft: RwSignal<Draft>,
-    errors: RwSignal<Vec<InvalidAnswer>>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let id = input_id(field.key());
-    let error_id = format!("{id}-error");
-    let hint_id = format!("{id}-hint");
-    let error =
-        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == field.key()).cloned()));
-    let (input_type, autocomplete, mode) = match field {
-        ApplicantField::Name => ("text", "name", None),
-        ApplicantField::Phone => ("tel", "tel", Some("tel")),
-        ApplicantField::Email => ("email", "email", Some("email")),
-        ApplicantField::NationalId | ApplicantField::CrNumber => ("text", "off", Some("numeric")),
-    };
-    let hint = matches!(field, ApplicantField::Phone).then(
-        || view! { <p class="hint" id=hint_id.clone()>{move || locale.texts().mobile_hint}</p> },
-    );
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
-            let mut ids = Vec::new();
-            if matches!(field, ApplicantField::Phone) {
-                ids.push(hint_id.clone());
-            }
-            if error.get().is_some() {
-                ids.push(error_id.clone());
-            }
-            (!ids.is_empty()).then(|| ids.join(" "))
+    /// What the browser may fill in, and the input type, for the text details.
+    fn autofill(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            ApplicantField::Name => Some(("text", "name")),
+            ApplicantField::Email => Some(("email", "email")),
+            _ => None,
         }
-    };
-    let ltr = (!matches!(field, ApplicantField::Name)).then_some("ltr");
-    view! {
-        <div class=move || if error.get().is_some() { "form-group form-group-error" } else { "form-group" }>
-            <label class="label" for=id.clone()>{move || field.label(locale.locale.get())}</label>
-            {hint}
-            {move || error.get().map(|e| view! {
-                <p class="field-error" id=error_id.clone()>
-                    <span class="visually-hidden">{locale.texts().error_prefix}</span>
-                    {e.message.get(locale.locale.get()).to_owned()}
-                </p>
-            })}
-            <input id=id class="input" type=input_type autocomplete=autocomplete inputmode=mode dir=ltr
-                aria-describedby=described_by aria-invalid=move || error.get().is_some().then_some("true")
-                prop:value=move || draft.with(|d| field.get(&d.applicant))
-                on:input=move |ev| draft.update(|d| field.set(&mut d.applicant, event_target_value(&ev)))/>
-        </div>
     }
 }
 
@@ -472,7 +438,6 @@ fn DetailsForm(
     errors: RwSignal<Vec<InvalidAnswer>>,
     on_continue: Callback<()>,
 ) -> impl IntoView {
-    let locale = use_locale();
     let is_permit = service.with_value(|s| s.summary.kind == ServiceKind::Permit);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -481,14 +446,35 @@ fn DetailsForm(
             Err(problems) => errors.set(problems),
         }
     };
+    let mut fields = vec![
+        ApplicantField::Name,
+        ApplicantField::Phone,
+        ApplicantField::Email,
+        ApplicantField::NationalId,
+    ];
+    if is_permit {
+        fields.push(ApplicantField::CrNumber);
+    }
+    let questions = fields
+        .into_iter()
+        .map(|which| {
+            view! {
+                <Question
+                    field=which.as_field()
+                    value=Signal::derive(move || draft.with(|d| Some(Value::String(which.get(&d.applicant)))))
+                    on_change=Callback::new(move |value: Value| {
+                        draft.update(|d| which.set(&mut d.applicant, value.as_str().unwrap_or_default().to_owned()))
+                    })
+                    error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == which.key()).cloned()))
+                    autofill=which.autofill()
+                />
+            }
+        })
+        .collect_view();
     view! {
         <form novalidate on:submit=submit>
-            <ApplicantInput field=ApplicantField::Name draft errors/>
-            <ApplicantInput field=ApplicantField::Phone draft errors/>
-            <ApplicantInput field=ApplicantField::Email draft errors/>
-            <ApplicantInput field=ApplicantField::NationalId draft errors/>
-            {is_permit.then(|| view! { <ApplicantInput field=ApplicantField::CrNumber draft errors/> })}
-            <button type="submit" class="button">{move || locale.texts().continue_label}</button>
+            {questions}
+            <button type="submit" class="button">{tr(|t| t.continue_label)}</button>
         </form>
     }
 }
@@ -506,12 +492,17 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
         let mut rows: Vec<(String, String, String)> = service.with_value(|s| {
             s.form
                 .visible_fields(&d.answers)
-                .filter(|f| askable(f))
                 .map(|f| {
-                    let shown = d
-                        .answers
-                        .get(&f.id)
-                        .map_or_else(|| t.not_answered.to_owned(), |v| display_answer(f, v, l));
+                    let shown = match (&f.kind, d.answers.get(&f.id)) {
+                        (FieldKind::Attachment { .. }, Some(Value::Array(ids))) => ids
+                            .iter()
+                            .filter_map(|id| id.as_str().and_then(|id| d.files.get(id)))
+                            .map(|file| file.name.clone())
+                            .collect::<Vec<_>>()
+                            .join("، "),
+                        (_, Some(v)) => display_answer(f, v, l),
+                        (_, None) => t.not_answered.to_owned(),
+                    };
                     (f.label.get(l).to_owned(), shown, questions_href.clone())
                 })
                 .collect()

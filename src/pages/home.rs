@@ -3,13 +3,14 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use nafitha_domain::{AgencyRef, Locale, ServiceSummary};
+use nafitha_domain::{AgencyRef, Field, FieldKind, Locale, Localized, ServiceSummary};
+use serde_json::Value;
 
 use crate::api;
-use crate::components::{LoadError, PageHeading};
+use crate::components::{LoadError, PageHeading, Question};
+use crate::i18n::tr;
 use crate::state::{use_announcer, use_locale};
 
 /// Groups services by agency, keeping the catalogue's order.
@@ -48,7 +49,7 @@ fn catalogue_view(services: &[ServiceSummary], query: &str, locale: Locale) -> i
                     let name = s.name.get(locale).to_owned();
                     view! {
                         <li class="service-item">
-                            <A href=format!("/services/{}", s.code) attr:class="service-link">{name}</A>
+                            <a href=format!("/services/{}", s.code) class="service-link">{name}</a>
                             <p class="service-summary">{s.summary.get(locale).to_owned()}</p>
                             <span class="tag">{s.kind.label(locale)}</span>
                         </li>
@@ -66,8 +67,24 @@ fn catalogue_view(services: &[ServiceSummary], query: &str, locale: Locale) -> i
     Either::Right(view! { {count} {groups} })
 }
 
+/// The search box, as a question (so it shares the form code of every other input).
+fn search_field() -> Field {
+    let (ar, en) = (
+        crate::i18n::texts(Locale::Ar),
+        crate::i18n::texts(Locale::En),
+    );
+    Field {
+        id: "q".into(),
+        label: Localized::new(ar.search_label, en.search_label),
+        hint: Some(Localized::new(ar.search_hint, en.search_hint)),
+        required: true,
+        show_if: None,
+        kind: FieldKind::Text { max_length: 100 },
+    }
+}
+
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub fn HomePage() -> AnyView {
     let locale = use_locale();
     let announcer = use_announcer();
     let query_map = use_query_map();
@@ -75,8 +92,7 @@ pub fn HomePage() -> impl IntoView {
     let services = LocalResource::new(move || api::list_services(locale.locale.get_untracked()));
     let navigate = use_navigate();
 
-    let on_input = move |ev| {
-        let value = event_target_value(&ev);
+    let on_input = move |value: &str| {
         let path = if value.is_empty() {
             "/".to_owned()
         } else {
@@ -113,30 +129,25 @@ pub fn HomePage() -> impl IntoView {
     let heading = Signal::derive(move || locale.texts().home_title.to_owned());
     view! {
         <PageHeading text=heading/>
-        <p class="lead">{move || locale.texts().home_intro}</p>
+        <p class="lead">{tr(|t| t.home_intro)}</p>
         <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
-            <label class="label" for="service-search">{move || locale.texts().search_label}</label>
-            <p class="hint" id="service-search-hint">{move || locale.texts().search_hint}</p>
-            <input
-                id="service-search"
-                class="input"
-                type="search"
-                name="q"
-                autocomplete="off"
-                aria-describedby="service-search-hint"
-                prop:value=query
-                on:input=on_input
+            <Question
+                field=search_field()
+                value=Signal::derive(move || Some(Value::String(query.get())))
+                on_change=Callback::new(move |value: Value| on_input(value.as_str().unwrap_or_default()))
+                error=Signal::derive(|| None)
+                autofill=Some(("search", "off"))
             />
         </form>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match services.await {
+        {move || match services.get() {
+            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            Some(result) => Either::Right(match result {
                     Ok(list) => Either::Left(move || catalogue_view(&list, &query.get(), locale.locale.get())),
                     Err(error) => Either::Right(view! {
                         <LoadError error on_retry=Callback::new(move |()| services.refetch())/>
                     }),
-                }
-            })}
-        </Suspense>
+            }),
+        }}
     }
+    .into_any()
 }

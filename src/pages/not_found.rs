@@ -1,18 +1,19 @@
 //! The page for any path the router does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::PageHeading;
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 #[component]
-pub fn NotFoundPage() -> impl IntoView {
+pub fn NotFoundPage() -> AnyView {
     let locale = use_locale();
     let heading = Signal::derive(move || locale.texts().not_found_title.to_owned());
     view! {
         <PageHeading text=heading/>
-        <p>{move || locale.texts().not_found_body}</p>
-        <p><A href="/">{move || locale.texts().go_home}</A></p>
+        <p>{tr(|t| t.not_found_body)}</p>
+        <p><a href="/">{tr(|t| t.go_home)}</a></p>
     }
+    .into_any()
 }

@@ -3,12 +3,12 @@
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 use nafitha_domain::{format_fee, Locale, ServiceDetail};
 
 use crate::api::{self, ApiError};
-use crate::components::{LoadError, PageHeading};
+use crate::components::{contact_view, LoadError, PageHeading};
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
@@ -34,20 +34,10 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
             view! { <li>{f.label.get(locale).to_owned()}{optional}</li> }
         })
         .collect_view();
-    let start = if crate::pages::can_file_online(service) {
+    let start = crate::pages::can_file_online(service).then(|| {
         let href = format!("/services/{}/apply", s.code);
-        Some(Either::Left(
-            view! { <p><A href=href attr:class="button button-start">{t.start_now}</A></p> },
-        ))
-    } else if service.active {
-        Some(Either::Right(
-            view! { <p class="notice">{t.documents_unavailable}</p> },
-        ))
-    } else {
-        None
-    };
-    let phone_href = format!("tel:{}", service.contact.phone);
-    let email_href = format!("mailto:{}", service.contact.email);
+        view! { <p><a href=href class="button button-start">{t.start_now}</a></p> }
+    });
     view! {
         <p class="lead">{s.summary.get(locale).to_owned()}</p>
         {inactive}
@@ -66,24 +56,16 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
         <ul class="bullets">{questions}</ul>
         {start}
         <h2>{t.contact_title}</h2>
-        <p class="contact">
-            <a href=phone_href dir="ltr">{service.contact.phone.clone()}</a>
-            " · "
-            <a href=email_href dir="ltr">{service.contact.email.clone()}</a>
-        </p>
+        {contact_view(&service.contact, None)}
     }
 }
 
 #[component]
-pub fn ServicePage() -> impl IntoView {
+pub fn ServicePage() -> AnyView {
     let locale = use_locale();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let service = LocalResource::new(move || {
-        let code = code.get();
-        let lang = locale.locale.get_untracked();
-        async move { api::get_service(&code, lang).await }
-    });
+    let service = api::service_resource(code);
     let heading = Signal::derive(move || {
         let t = locale.texts();
         match service.get() {
@@ -94,23 +76,23 @@ pub fn ServicePage() -> impl IntoView {
         }
     });
     view! {
-        <nav class="breadcrumbs" aria-label=move || locale.texts().breadcrumb>
-            <A href="/" attr:class="back-link">{move || locale.texts().all_services}</A>
+        <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumb)>
+            <a href="/" class="back-link">{tr(|t| t.all_services)}</a>
         </nav>
         <PageHeading text=heading loading=Signal::derive(move || service.get().is_none())/>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match service.await {
+        {move || match service.get() {
+            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            Some(result) => Either::Right(match result {
                     Ok(detail) => EitherOf3::A(move || details_view(&detail, locale.locale.get())),
                     Err(ApiError::NotFound) => EitherOf3::B(view! {
-                        <p>{move || locale.texts().not_found_body}</p>
-                        <p><A href="/">{move || locale.texts().go_home}</A></p>
+                        <p>{tr(|t| t.not_found_body)}</p>
+                        <p><a href="/">{tr(|t| t.go_home)}</a></p>
                     }),
                     Err(error) => EitherOf3::C(view! {
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
                     }),
-                }
-            })}
-        </Suspense>
+            }),
+        }}
     }
+    .into_any()
 }

@@ -7,12 +7,13 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::filing::TrackedRequest;
-use nafitha_domain::{Locale, ReferenceNumber};
+use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
+use serde_json::Value;
 
 use crate::api::{self, ApiError};
-use crate::components::error_summary::input_id;
-use crate::components::{ErrorSummary, LoadError, PageHeading};
+use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
 use crate::dates::{format_day, format_moment};
+use crate::i18n::tr;
 use crate::state::use_locale;
 
 /// The facts of a tracked request, shared by the tracking and confirmation pages.
@@ -56,7 +57,7 @@ fn timeline_view(request: &TrackedRequest, locale: Locale) -> impl IntoView {
 }
 
 #[component]
-pub fn TrackPage() -> impl IntoView {
+pub fn TrackPage() -> AnyView {
     let locale = use_locale();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -68,16 +69,7 @@ pub fn TrackPage() -> impl IntoView {
     });
     let typed = RwSignal::new(query.get_untracked().get("ref").unwrap_or_default());
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
-    let found = LocalResource::new(move || {
-        let reference = reference.get();
-        let lang = locale.locale.get_untracked();
-        async move {
-            match reference {
-                Some(r) => Some(api::track_request(&r, lang).await),
-                None => None,
-            }
-        }
-    });
+    let found = api::tracked_resource(reference);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ReferenceNumber::parse(&typed.get_untracked()) {
@@ -91,49 +83,48 @@ pub fn TrackPage() -> impl IntoView {
             }]),
         }
     };
-    let id = input_id("reference");
-    let error = move || {
-        errors.with(|e| {
-            e.first()
-                .map(|p| p.message.get(locale.locale.get()).to_owned())
-        })
-    };
     let has_errors = Signal::derive(move || !errors.read().is_empty());
+    let (ar, en) = (
+        crate::i18n::texts(Locale::Ar),
+        crate::i18n::texts(Locale::En),
+    );
+    let field = Field {
+        id: "reference".into(),
+        label: Localized::new(ar.reference_label, en.reference_label),
+        hint: Some(Localized::new(ar.reference_hint, en.reference_hint)),
+        required: true,
+        show_if: None,
+        kind: FieldKind::Text { max_length: 40 },
+    };
     view! {
         <PageHeading text=Signal::derive(move || locale.texts().track_title.to_owned()) error=has_errors/>
         <ErrorSummary errors=errors/>
         <form class="track-form" novalidate on:submit=submit>
-            <div class=move || if has_errors.get() { "form-group form-group-error" } else { "form-group" }>
-                <label class="label" for=id.clone()>{move || locale.texts().reference_label}</label>
-                <p class="hint" id="reference-hint">{move || locale.texts().reference_hint}</p>
-                {move || error().map(|message| view! {
-                    <p class="field-error" id="reference-error">
-                        <span class="visually-hidden">{locale.texts().error_prefix}</span>{message}
-                    </p>
-                })}
-                <input id=id class="input input-reference" type="text" inputmode="numeric" autocomplete="off" dir="ltr"
-                    aria-describedby=move || if has_errors.get() { "reference-hint reference-error" } else { "reference-hint" }
-                    aria-invalid=move || has_errors.get().then_some("true")
-                    prop:value=typed on:input=move |ev| typed.set(event_target_value(&ev))/>
-            </div>
-            <button type="submit" class="button">{move || locale.texts().find}</button>
+            <Question
+                field
+                value=Signal::derive(move || Some(Value::String(typed.get())))
+                on_change=Callback::new(move |value: Value| typed.set(value.as_str().unwrap_or_default().to_owned()))
+                error=Signal::derive(move || errors.with(|e| e.first().cloned()))
+                autofill=Some(("numeric", "off"))
+            />
+            <button type="submit" class="button">{tr(|t| t.find)}</button>
         </form>
-        <Suspense fallback=move || view! { <p class="loading" role="status">{locale.texts().loading}</p> }>
-            {move || Suspend::new(async move {
-                match found.await {
+        {move || match found.get() {
+            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            Some(result) => Either::Right(match result {
                     None => EitherOf3::A(()),
                     Some(Ok(request)) => EitherOf3::B(move || {
                         let l = locale.locale.get();
                         view! { <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section> }
                     }),
                     Some(Err(ApiError::NotFound)) => EitherOf3::C(Either::Left(view! {
-                        <p class="notice" role="alert">{move || locale.texts().request_not_found}</p>
+                        <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p>
                     })),
                     Some(Err(error)) => EitherOf3::C(Either::Right(view! {
                         <LoadError error on_retry=Callback::new(move |()| found.refetch())/>
                     })),
-                }
-            })}
-        </Suspense>
+            }),
+        }}
     }
+    .into_any()
 }

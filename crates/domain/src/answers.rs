@@ -15,6 +15,15 @@ use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_
 use crate::locale::Localized;
 use crate::reference::digit_value;
 
+/// A coordinate with five decimals (about a metre), written without float formatting:
+/// `26.42070`, `-0.50000`.
+pub fn format_coordinate(x: f64) -> String {
+    let scaled = (x * 100_000.0).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let abs = scaled.unsigned_abs();
+    format!("{sign}{}.{:05}", abs / 100_000, abs % 100_000)
+}
+
 /// Longest free-text address of a location answer.
 pub const MAX_ADDRESS_LENGTH: usize = 300;
 /// Longest upload id accepted in an attachment answer.
@@ -636,6 +645,14 @@ mod tests {
         ] {
             assert_eq!(rejects(FieldKind::Location, bad.clone()).len(), 1, "{bad}");
         }
+    }
+
+    #[test]
+    fn coordinates_show_five_decimals() {
+        assert_eq!(format_coordinate(26.4207), "26.42070");
+        assert_eq!(format_coordinate(50.088_849), "50.08885");
+        assert_eq!(format_coordinate(-0.5), "-0.50000");
+        assert_eq!(format_coordinate(0.0), "0.00000");
     }
 
     #[test]

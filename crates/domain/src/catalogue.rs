@@ -93,7 +93,7 @@ impl ServiceSummary {
     /// True when `query` occurs in the service's or its agency's name, in either
     /// language, or in its code; an empty query matches everything.
     pub fn matches(&self, query: &str) -> bool {
-        let q = query.trim().to_lowercase();
+        let q = query.trim().to_ascii_lowercase();
         q.is_empty()
             || self.name.contains_lowercase(&q)
             || self.summary.contains_lowercase(&q)
@@ -102,10 +102,11 @@ impl ServiceSummary {
     }
 }
 
-/// A service with everything its start page and form need.
+/// A service with everything its start page and form need. On the wire the summary's
+/// fields sit beside the rest (no nesting).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "DetailWire", into = "DetailWire")]
 pub struct ServiceDetail {
-    #[serde(flatten)]
     pub summary: ServiceSummary,
     pub department: DepartmentRef,
     pub description: Localized,
@@ -116,6 +117,69 @@ pub struct ServiceDetail {
     pub active: bool,
     /// How to reach the agency about this service.
     pub contact: Contact,
+}
+
+/// [`ServiceDetail`] as written in JSON: one flat object. A plain struct rather than
+/// `#[serde(flatten)]`, which would buffer every field through serde's generic content
+/// type and weigh tens of kilobytes in the WASM.
+#[derive(Serialize, Deserialize)]
+struct DetailWire {
+    code: String,
+    kind: ServiceKind,
+    name: Localized,
+    summary: Localized,
+    agency: AgencyRef,
+    fee_halalas: u32,
+    sla_working_days: u16,
+    department: DepartmentRef,
+    description: Localized,
+    documents: Vec<Localized>,
+    form: FormDefinition,
+    active: bool,
+    contact: Contact,
+}
+
+impl From<DetailWire> for ServiceDetail {
+    fn from(w: DetailWire) -> Self {
+        ServiceDetail {
+            summary: ServiceSummary {
+                code: w.code,
+                kind: w.kind,
+                name: w.name,
+                summary: w.summary,
+                agency: w.agency,
+                fee_halalas: w.fee_halalas,
+                sla_working_days: w.sla_working_days,
+            },
+            department: w.department,
+            description: w.description,
+            documents: w.documents,
+            form: w.form,
+            active: w.active,
+            contact: w.contact,
+        }
+    }
+}
+
+impl From<ServiceDetail> for DetailWire {
+    fn from(d: ServiceDetail) -> Self {
+        let s = d.summary;
+        DetailWire {
+            code: s.code,
+            kind: s.kind,
+            name: s.name,
+            summary: s.summary,
+            agency: s.agency,
+            fee_halalas: s.fee_halalas,
+            sla_working_days: s.sla_working_days,
+            department: d.department,
+            description: d.description,
+            documents: d.documents,
+            form: d.form,
+            active: d.active,
+            contact: d.contact,
+        }
+    }
 }
 
 /// An agency's contact details, shown on the service and confirmation pages.

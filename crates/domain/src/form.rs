@@ -27,8 +27,10 @@ pub struct FormDefinition {
     pub fields: Vec<Field>,
 }
 
-/// One question.
+/// One question. On the wire its kind and the kind's limits sit beside the common
+/// attributes: `{ "id", "type": "choice", "label", "options": [...] }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "FieldWire", into = "FieldWire")]
 pub struct Field {
     /// Stable id: the key of the answer. Lowercase ASCII letters, digits and `_`.
     pub id: String,
@@ -36,13 +38,167 @@ pub struct Field {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hint: Option<Localized>,
     /// Optional questions are marked "(optional)" to the applicant.
-    #[serde(default = "required_by_default")]
     pub required: bool,
     /// Ask this question only when an earlier answer has a given value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<Condition>,
-    #[serde(flatten)]
     pub kind: FieldKind,
+}
+
+/// The names of the field kinds on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum KindTag {
+    Text,
+    LongText,
+    Number,
+    Date,
+    Choice,
+    MultiChoice,
+    YesNo,
+    Phone,
+    NationalId,
+    CrNumber,
+    Location,
+    Attachment,
+}
+
+/// A field as written in JSON: flat, every kind's limits optional. Going through this
+/// plain struct instead of `#[serde(flatten)]` over an internally tagged enum keeps serde
+/// from buffering every field, which costs tens of kilobytes of WASM.
+#[derive(Serialize, Deserialize)]
+struct FieldWire {
+    id: String,
+    #[serde(rename = "type")]
+    kind: KindTag,
+    label: Localized,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    hint: Option<Localized>,
+    #[serde(default = "required_by_default")]
+    required: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    show_if: Option<Condition>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_length: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    min: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    range: Option<DateRange>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    options: Option<Vec<Choice>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_selected: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_files: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_size_mb: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    accept: Option<Accept>,
+}
+
+impl TryFrom<FieldWire> for Field {
+    type Error = String;
+
+    fn try_from(w: FieldWire) -> Result<Self, Self::Error> {
+        let missing = |what: &str| format!("field {}: a {:?} question needs {what}", w.id, w.kind);
+        let kind = match w.kind {
+            KindTag::Text => FieldKind::Text {
+                max_length: w.max_length.unwrap_or_else(default_text_max),
+            },
+            KindTag::LongText => FieldKind::LongText {
+                max_length: w.max_length.unwrap_or_else(default_long_text_max),
+            },
+            KindTag::Number => FieldKind::Number {
+                min: w.min,
+                max: w.max,
+            },
+            KindTag::Date => FieldKind::Date {
+                range: w.range.unwrap_or_default(),
+            },
+            KindTag::Choice => FieldKind::Choice {
+                options: w.options.ok_or_else(|| missing("options"))?,
+            },
+            KindTag::MultiChoice => FieldKind::MultiChoice {
+                options: w.options.ok_or_else(|| missing("options"))?,
+                max_selected: w.max_selected,
+            },
+            KindTag::YesNo => FieldKind::YesNo,
+            KindTag::Phone => FieldKind::Phone,
+            KindTag::NationalId => FieldKind::NationalId,
+            KindTag::CrNumber => FieldKind::CrNumber,
+            KindTag::Location => FieldKind::Location,
+            KindTag::Attachment => FieldKind::Attachment {
+                max_files: w.max_files.ok_or_else(|| missing("max_files"))?,
+                max_size_mb: w.max_size_mb.ok_or_else(|| missing("max_size_mb"))?,
+                accept: w.accept.unwrap_or_default(),
+            },
+        };
+        Ok(Field {
+            id: w.id,
+            label: w.label,
+            hint: w.hint,
+            required: w.required,
+            show_if: w.show_if,
+            kind,
+        })
+    }
+}
+
+impl From<Field> for FieldWire {
+    fn from(f: Field) -> Self {
+        let mut w = FieldWire {
+            id: f.id,
+            kind: KindTag::Text,
+            label: f.label,
+            hint: f.hint,
+            required: f.required,
+            show_if: f.show_if,
+            max_length: None,
+            min: None,
+            max: None,
+            range: None,
+            options: None,
+            max_selected: None,
+            max_files: None,
+            max_size_mb: None,
+            accept: None,
+        };
+        match f.kind {
+            FieldKind::Text { max_length } => w.max_length = Some(max_length),
+            FieldKind::LongText { max_length } => {
+                (w.kind, w.max_length) = (KindTag::LongText, Some(max_length))
+            }
+            FieldKind::Number { min, max } => (w.kind, w.min, w.max) = (KindTag::Number, min, max),
+            FieldKind::Date { range } => (w.kind, w.range) = (KindTag::Date, Some(range)),
+            FieldKind::Choice { options } => (w.kind, w.options) = (KindTag::Choice, Some(options)),
+            FieldKind::MultiChoice {
+                options,
+                max_selected,
+            } => {
+                (w.kind, w.options, w.max_selected) =
+                    (KindTag::MultiChoice, Some(options), max_selected)
+            }
+            FieldKind::YesNo => w.kind = KindTag::YesNo,
+            FieldKind::Phone => w.kind = KindTag::Phone,
+            FieldKind::NationalId => w.kind = KindTag::NationalId,
+            FieldKind::CrNumber => w.kind = KindTag::CrNumber,
+            FieldKind::Location => w.kind = KindTag::Location,
+            FieldKind::Attachment {
+                max_files,
+                max_size_mb,
+                accept,
+            } => {
+                (w.kind, w.max_files, w.max_size_mb, w.accept) = (
+                    KindTag::Attachment,
+                    Some(max_files),
+                    Some(max_size_mb),
+                    Some(accept),
+                )
+            }
+        }
+        w
+    }
 }
 
 fn required_by_default() -> bool {
@@ -85,25 +241,19 @@ pub enum Accept {
 }
 
 /// The kind of a question, with the limits that kind has.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {
     Text {
-        #[serde(default = "default_text_max")]
         max_length: u32,
     },
     LongText {
-        #[serde(default = "default_long_text_max")]
         max_length: u32,
     },
     Number {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         min: Option<i64>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         max: Option<i64>,
     },
     Date {
-        #[serde(default)]
         range: DateRange,
     },
     Choice {
@@ -111,7 +261,6 @@ pub enum FieldKind {
     },
     MultiChoice {
         options: Vec<Choice>,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
         max_selected: Option<u16>,
     },
     YesNo,
@@ -122,7 +271,6 @@ pub enum FieldKind {
     Attachment {
         max_files: u8,
         max_size_mb: u8,
-        #[serde(default)]
         accept: Accept,
     },
 }
@@ -589,6 +737,65 @@ mod tests {
         let e = FormDefinitionError::BadCondition { field: "x".into() };
         assert!(e.message(Locale::En).contains("condition"));
         assert!(e.message(Locale::Ar).contains("الشرط"));
+    }
+
+    #[test]
+    fn every_kind_round_trips_through_flat_json() {
+        let kinds = vec![
+            FieldKind::Text { max_length: 7 },
+            FieldKind::LongText { max_length: 70 },
+            FieldKind::Number {
+                min: Some(-1),
+                max: None,
+            },
+            FieldKind::Date {
+                range: DateRange::TodayOrFuture,
+            },
+            FieldKind::Choice {
+                options: options(&["a", "b"]),
+            },
+            FieldKind::MultiChoice {
+                options: options(&["a", "b"]),
+                max_selected: Some(1),
+            },
+            FieldKind::YesNo,
+            FieldKind::Phone,
+            FieldKind::NationalId,
+            FieldKind::CrNumber,
+            FieldKind::Location,
+            FieldKind::Attachment {
+                max_files: 2,
+                max_size_mb: 3,
+                accept: Accept::Pdf,
+            },
+        ];
+        for kind in kinds {
+            let mut field = with_kind("q", kind);
+            field.required = false;
+            field.show_if = Some(Condition {
+                field: "p".into(),
+                equals: "yes".into(),
+            });
+            let json = serde_json::to_value(&field).unwrap();
+            assert!(
+                json["type"].is_string() && json.get("kind").is_none(),
+                "{json}"
+            );
+            assert_eq!(serde_json::from_value::<Field>(json).unwrap(), field);
+        }
+    }
+
+    #[test]
+    fn a_kind_missing_its_limits_is_a_malformed_definition() {
+        let choice = r#"{"id":"c","type":"choice","label":{"ar":"س","en":"Q"}}"#;
+        assert!(serde_json::from_str::<Field>(choice)
+            .unwrap_err()
+            .to_string()
+            .contains("needs options"));
+        let upload = r#"{"id":"u","type":"attachment","label":{"ar":"س","en":"Q"},"max_files":1}"#;
+        assert!(serde_json::from_str::<Field>(upload).is_err());
+        let unknown = r#"{"id":"x","type":"signature","label":{"ar":"س","en":"Q"}}"#;
+        assert!(serde_json::from_str::<Field>(unknown).is_err());
     }
 
     #[test]

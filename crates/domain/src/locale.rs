@@ -113,9 +113,11 @@ impl Localized {
         self.ar.trim().is_empty() || self.en.trim().is_empty()
     }
 
-    /// True when `needle` (already lower-cased) occurs in either language.
+    /// True when `needle` (already lower-cased) occurs in either language. Arabic has no
+    /// letter case, so ASCII case folding is all either language needs (and it spares the
+    /// WASM the Unicode case tables).
     pub fn contains_lowercase(&self, needle: &str) -> bool {
-        self.ar.to_lowercase().contains(needle) || self.en.to_lowercase().contains(needle)
+        self.ar.contains(needle) || self.en.to_ascii_lowercase().contains(needle)
     }
 }
 

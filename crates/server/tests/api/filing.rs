@@ -228,7 +228,10 @@ async fn an_unknown_service_an_oversized_body_or_an_unknown_attachment_stores_no
         let response = file(&app, Some("key-attach-0001"), &attached).await;
         assert_eq!(response.status(), 422);
         let error: Value = response.json().await.unwrap();
-        assert_eq!(error["fields"][0]["field"], "photos", "the question is named");
+        assert_eq!(
+            error["fields"][0]["field"], "photos",
+            "the question is named"
+        );
         assert_eq!(count_requests(&app).await, 0, "{}", app.engine);
     }
 }

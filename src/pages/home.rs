@@ -96,7 +96,7 @@ pub fn HomePage() -> AnyView {
         let path = if value.is_empty() {
             "/".to_owned()
         } else {
-            format!("/?q={}", String::from(js_sys::encode_uri_component(&value)))
+            format!("/?q={}", String::from(js_sys::encode_uri_component(value)))
         };
         navigate(
             &path,

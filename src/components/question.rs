@@ -56,7 +56,7 @@ pub fn Question(
     let has_hint = field.hint.is_some();
     let described_by = {
         let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || {
+        Signal::derive(move || {
             let mut ids = Vec::new();
             if has_hint {
                 ids.push(hint_id.clone());
@@ -65,7 +65,7 @@ pub fn Question(
                 ids.push(error_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
-        }
+        })
     };
     let hint = field.hint.clone().map(|hint| {
         let hint_id = hint_id.clone();
@@ -96,6 +96,7 @@ pub fn Question(
     let label_field = field.clone();
     let label = move || label_text(&label_field, locale.locale.get());
 
+    use Control::{Grouped, Single};
     let control = match field.kind.clone() {
         kind @ (FieldKind::Choice { .. } | FieldKind::MultiChoice { .. } | FieldKind::YesNo) => {
             let multi = matches!(kind, FieldKind::MultiChoice { .. });
@@ -166,44 +167,28 @@ pub fn Question(
                     }
                 })
                 .collect_view();
-            return view! {
-                <div class=group_class>
-                    <fieldset class="fieldset" aria-describedby=described_by aria-invalid=invalid>
-                        <legend class="label">{label}</legend>
-                        {hint}
-                        {error_view}
-                        <div class=if inline { "choices choices-inline" } else { "choices" }>{items}</div>
-                    </fieldset>
-                </div>
-            }
-            .into_any();
+            Grouped(view! { <div class=if inline { "choices choices-inline" } else { "choices" }>{items}</div> }.into_any())
         }
         FieldKind::Location => {
-            return view! {
-                <div class=group_class>
-                    <fieldset class="fieldset" aria-describedby=described_by aria-invalid=invalid>
-                        <legend class="label">{label}</legend>
-                        {hint}
-                        {error_view}
-                        <LocationInput id=id.clone() value on_change/>
-                    </fieldset>
-                </div>
-            }
-            .into_any();
+            Grouped(view! { <LocationInput id=id.clone() value on_change/> }.into_any())
         }
         FieldKind::Attachment {
             max_files, accept, ..
-        } => view! {
-            <AttachmentControl id=id.clone() field_id=field.id.clone() max_files accept
-                described_by=Signal::derive(described_by.clone())/>
-        }
-        .into_any(),
-        FieldKind::LongText { .. } => view! {
-            <textarea id=id.clone() class="textarea" rows="5" name=id.clone()
-                aria-describedby=described_by aria-invalid=invalid
-                prop:value=move || as_text(&value.get()) on:input=text_change></textarea>
-        }
-        .into_any(),
+        } => Single(
+            view! {
+                <AttachmentControl id=id.clone() field_id=field.id.clone() max_files accept
+                    described_by/>
+            }
+            .into_any(),
+        ),
+        FieldKind::LongText { .. } => Single(
+            view! {
+                <textarea id=id.clone() class="textarea" rows="5" name=id.clone()
+                    aria-describedby=described_by aria-invalid=invalid
+                    prop:value=move || as_text(&value.get()) on:input=text_change></textarea>
+            }
+            .into_any(),
+        ),
         kind => {
             let (input_type, input_mode, autocomplete, dir) = match kind {
                 FieldKind::Number { .. } => ("text", Some("numeric"), None, None),
@@ -225,23 +210,45 @@ pub fn Question(
                     None => ("text", None, None, None),
                 },
             };
-            view! {
-                <input id=id.clone() class="input" type=input_type inputmode=input_mode autocomplete=autocomplete dir=dir
-                    name=id.clone() aria-describedby=described_by aria-invalid=invalid
-                    prop:value=move || as_text(&value.get()) on:input=text_change/>
-            }
-            .into_any()
+            Single(
+                view! {
+                    <input id=id.clone() class="input" type=input_type inputmode=input_mode autocomplete=autocomplete dir=dir
+                        name=id.clone() aria-describedby=described_by aria-invalid=invalid
+                        prop:value=move || as_text(&value.get()) on:input=text_change/>
+                }
+                .into_any(),
+            )
         }
     };
-    view! {
-        <div class=group_class>
-            <label class="label" for=id>{label}</label>
-            {hint}
-            {error_view}
-            {control}
-        </div>
+    match control {
+        // Radios, checkboxes and the location's parts: a fieldset whose legend is the label.
+        Grouped(control) => view! {
+            <div class=group_class>
+                <fieldset class="fieldset" aria-describedby=described_by aria-invalid=invalid>
+                    <legend class="label">{label}</legend>
+                    {hint}
+                    {error_view}
+                    {control}
+                </fieldset>
+            </div>
+        }
+        .into_any(),
+        Single(control) => view! {
+            <div class=group_class>
+                <label class="label" for=id>{label}</label>
+                {hint}
+                {error_view}
+                {control}
+            </div>
+        }
+        .into_any(),
     }
-    .into_any()
+}
+
+/// A question's input: one control with a label, or a group of them with a legend.
+enum Control {
+    Single(AnyView),
+    Grouped(AnyView),
 }
 
 /// An address box and a "use my current location" button; either one is enough.

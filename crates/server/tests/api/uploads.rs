@@ -22,6 +22,21 @@ async fn upload(
         .unwrap()
 }
 
+/// Uploads a photo for the road damage report and returns its id.
+async fn upload_road_photo(app: &TestApp) -> String {
+    let response = upload(
+        app,
+        "epm-road-damage",
+        "photos",
+        "image/jpeg",
+        jpeg_with_exif(),
+    )
+    .await;
+    assert_eq!(response.status(), 201, "{}", app.engine);
+    let uploaded: Value = response.json().await.unwrap();
+    uploaded["id"].as_str().unwrap().to_owned()
+}
+
 fn road_damage_with_photos(photos: Value) -> Value {
     json!({
         "service_code": "epm-road-damage", "locale": "en",
@@ -214,18 +229,7 @@ async fn uploads_are_only_for_attachment_questions_of_open_services() {
 #[tokio::test]
 async fn an_upload_cannot_be_used_by_another_question_service_or_request() {
     for app in spawn_apps().await {
-        let uploaded: Value = upload(
-            &app,
-            "epm-road-damage",
-            "photos",
-            "image/jpeg",
-            jpeg_with_exif(),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-        let id = uploaded["id"].as_str().unwrap();
+        let id = &upload_road_photo(&app).await;
 
         // Another service's question.
         let street = json!({
@@ -271,18 +275,7 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
     for app in spawn_apps().await {
         let mut ids = Vec::new();
         for _ in 0..2 {
-            let uploaded: Value = upload(
-                &app,
-                "epm-road-damage",
-                "photos",
-                "image/jpeg",
-                jpeg_with_exif(),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-            ids.push(uploaded["id"].as_str().unwrap().to_owned());
+            ids.push(upload_road_photo(&app).await);
         }
         assert_eq!(
             file(

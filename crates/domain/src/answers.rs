@@ -29,6 +29,14 @@ pub const MAX_ADDRESS_LENGTH: usize = 300;
 /// Longest upload id accepted in an attachment answer.
 const MAX_UPLOAD_ID_LENGTH: usize = 64;
 
+/// True for a well-formed upload id: 1 to 64 ASCII letters, digits or `-`. (Whether the
+/// upload exists is the server's to check.)
+pub fn is_upload_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_UPLOAD_ID_LENGTH
+        && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
 /// One answer that is not acceptable, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InvalidAnswer {
@@ -250,15 +258,9 @@ fn check_location(label: &Localized, value: &Value) -> Result<Value, Localized> 
 
 fn check_attachments(field: &Field, value: &Value, max_files: u8) -> Result<Value, Localized> {
     let (ar, en) = in_sentence(&field.label);
-    let ids = value.as_array().filter(|ids| {
-        ids.iter().all(|id| {
-            id.as_str().is_some_and(|s| {
-                !s.is_empty()
-                    && s.len() <= MAX_UPLOAD_ID_LENGTH
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            })
-        })
-    });
+    let ids = value
+        .as_array()
+        .filter(|ids| ids.iter().all(|id| id.as_str().is_some_and(is_upload_id)));
     let Some(ids) = ids else {
         return Err(Localized::new(
             format!("{ar}: الملفات المرفقة غير صحيحة"),

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::answers::{validate_location, InvalidAnswer};
+use crate::answers::{is_upload_id, validate_location, InvalidAnswer};
 use crate::calendar::Date;
 use crate::catalogue::{AgencyRef, Contact, DepartmentRef};
 use crate::form::FormDefinition;
@@ -166,12 +166,9 @@ impl NewRequest {
                 })
                 .ok(),
         };
-        let malformed = |id: &String| {
-            id.is_empty()
-                || id.len() > 64
-                || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        };
-        if self.attachments.len() > MAX_ATTACHMENTS || self.attachments.iter().any(malformed) {
+        if self.attachments.len() > MAX_ATTACHMENTS
+            || !self.attachments.iter().all(|id| is_upload_id(id))
+        {
             problems.push(InvalidAnswer {
                 field: "attachments".into(),
                 message: Localized::new(

@@ -7,7 +7,7 @@ use crate::reference::digit_value;
 
 /// Keeps the digits of `input`, as ASCII, allowing spaces, hyphens, dots and brackets
 /// between them; `None` when anything else is there.
-fn digits_only(input: &str) -> Option<String> {
+pub(crate) fn digits_only(input: &str) -> Option<String> {
     let mut out = String::with_capacity(input.len());
     for c in input.chars() {
         if c.is_whitespace() || matches!(c, '-' | '.' | '(' | ')' | '\u{2010}'..='\u{2015}') {

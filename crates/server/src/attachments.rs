@@ -186,7 +186,7 @@ pub async fn remove_expired(
     Ok(removed)
 }
 
-/// Runs the clean-up every ten minutes until `stop` turns true.
+/// Runs the clean-up (expired uploads, sessions and sign-in codes) every ten minutes until `stop` turns true.
 pub async fn run_cleanup(
     store: crate::store::Store,
     objects: Objects,
@@ -197,6 +197,9 @@ pub async fn run_cleanup(
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired uploads removed"),
             Err(error) => tracing::error!(error = format!("{error:#}"), "upload clean-up failed"),
+        }
+        if let Err(error) = store.remove_expired_sign_ins(crate::notify::now_ms()).await {
+            tracing::error!(%error, "session clean-up failed");
         }
         tokio::select! {
             _ = stop.changed() => break,

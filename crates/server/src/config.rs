@@ -21,6 +21,40 @@ pub struct Config {
     /// `NAFITHA_PUBLIC_URL`, default `http://<NAFITHA_ADDR>`: the portal's address as
     /// citizens reach it, for links in SMS and email. No trailing slash.
     pub public_url: String,
+    /// Where notifications go (log file, SMS gateway, SMTP) and how failures are retried.
+    pub notify: NotifyConfig,
+    /// `NAFITHA_TRACK_PER_MINUTE`, default 30: public tracking lookups one client may make
+    /// per minute (so reference numbers cannot be swept).
+    pub track_per_minute: u32,
+    /// `NAFITHA_CLIENT_IP_HEADER`, unset by default: the header a trusted reverse proxy
+    /// puts the client's address in (`x-real-ip`); without it, the peer address is used.
+    pub client_ip_header: Option<String>,
+}
+
+/// Notification delivery.
+#[derive(Clone, Debug, Default)]
+pub struct NotifyConfig {
+    /// `NAFITHA_SMS_GATEWAY_URL` (+ `NAFITHA_SMS_GATEWAY_TOKEN`): SMS are POSTed there as
+    /// JSON; unset: SMS go to `<data dir>/outbox.jsonl`.
+    pub sms_gateway: Option<SmsGateway>,
+    /// `NAFITHA_SMTP_URL` (`smtp://user:pass@host:587`, `smtps://…`) and
+    /// `NAFITHA_SMTP_FROM`; unset: email goes to `<data dir>/outbox.jsonl`.
+    pub smtp: Option<Smtp>,
+    /// `NAFITHA_NOTIFY_RETRY_MS`, default 10000: the first retry's delay, doubled on each
+    /// further failure up to an hour.
+    pub retry_base_ms: i64,
+}
+
+#[derive(Clone, Debug)]
+pub struct SmsGateway {
+    pub url: String,
+    pub token: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Smtp {
+    pub url: String,
+    pub from: String,
 }
 
 /// A database URL whose engine is known.
@@ -100,6 +134,10 @@ pub enum ConfigError {
         "NAFITHA_PUBLIC_URL must be an http(s) address like https://nafitha.example.sa (got {0:?})"
     )]
     PublicUrl(String),
+    #[error("{0}")]
+    Notify(String),
+    #[error("NAFITHA_TRACK_PER_MINUTE must be a number from 1 to 100000 (got {0:?})")]
+    TrackPerMinute(String),
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -147,8 +185,23 @@ impl Config {
             },
             None => format!("http://{addr}"),
         };
+        let notify = notify_config(&get)?;
+        let track_per_minute = match get("NAFITHA_TRACK_PER_MINUTE") {
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=100_000).contains(n))
+                .ok_or(ConfigError::TrackPerMinute(raw))?,
+            None => 30,
+        };
+        let client_ip_header =
+            get("NAFITHA_CLIENT_IP_HEADER").map(|h| h.trim().to_ascii_lowercase());
         ensure_writable(&data_dir)?;
         Ok(Config {
+            notify,
+            track_per_minute,
+            client_ip_header,
             addr,
             data_dir,
             database,
@@ -157,6 +210,62 @@ impl Config {
             public_url,
         })
     }
+}
+
+fn notify_config(get: &impl Fn(&str) -> Option<String>) -> Result<NotifyConfig, ConfigError> {
+    let http_url = |key: &str, raw: String| match url::Url::parse(raw.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(raw.trim().to_owned()),
+        _ => Err(ConfigError::Notify(format!(
+            "{key} must be an http(s) address (got {raw:?})"
+        ))),
+    };
+    let sms_gateway = match get("NAFITHA_SMS_GATEWAY_URL") {
+        Some(raw) => Some(SmsGateway {
+            url: http_url("NAFITHA_SMS_GATEWAY_URL", raw)?,
+            token: get("NAFITHA_SMS_GATEWAY_TOKEN"),
+        }),
+        None => None,
+    };
+    let smtp = match get("NAFITHA_SMTP_URL") {
+        Some(raw) => {
+            let scheme_ok = raw.starts_with("smtp://") || raw.starts_with("smtps://");
+            let from = get("NAFITHA_SMTP_FROM").filter(|f| f.contains('@'));
+            match (scheme_ok, from) {
+                (true, Some(from)) => Some(Smtp {
+                    url: raw.trim().to_owned(),
+                    from: from.trim().to_owned(),
+                }),
+                (false, _) => {
+                    return Err(ConfigError::Notify(
+                        "NAFITHA_SMTP_URL must start with smtp:// or smtps://".into(),
+                    ))
+                }
+                (true, None) => return Err(ConfigError::Notify(
+                    "NAFITHA_SMTP_FROM must be set to the sender address when NAFITHA_SMTP_URL is"
+                        .into(),
+                )),
+            }
+        }
+        None => None,
+    };
+    let retry_base_ms = match get("NAFITHA_NOTIFY_RETRY_MS") {
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (0..=3_600_000).contains(n))
+            .ok_or_else(|| {
+                ConfigError::Notify(format!(
+                    "NAFITHA_NOTIFY_RETRY_MS must be a number of milliseconds up to 3600000 (got {raw:?})"
+                ))
+            })?,
+        None => 10_000,
+    };
+    Ok(NotifyConfig {
+        sms_gateway,
+        smtp,
+        retry_base_ms,
+    })
 }
 
 /// The SQLite database inside the data directory, created when missing.

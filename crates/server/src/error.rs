@@ -26,6 +26,28 @@ pub enum ApiError {
     /// 400: the request cannot be read (malformed JSON, a missing header).
     #[error("bad request: {0:?}")]
     BadRequest(Localized),
+    /// 401: the route needs a session (citizen or staff) and the request has none.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// 403: signed in, but this is not the caller's to do (another party's action, a role
+    /// that does not allow it).
+    #[error("forbidden: {code}")]
+    Forbidden {
+        code: &'static str,
+        message: Localized,
+    },
+    /// 409: the life cycle does not allow this now, or the request changed meanwhile.
+    #[error("conflict: {code}")]
+    Conflict {
+        code: &'static str,
+        message: Localized,
+    },
+    /// 429: too many attempts; try again after this many seconds.
+    #[error("too many requests")]
+    TooManyRequests {
+        retry_after_s: u64,
+        message: Localized,
+    },
     /// 413: the body is larger than the route accepts.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -88,6 +110,10 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -110,6 +136,17 @@ impl ApiError {
                 ),
             ),
             ApiError::BadRequest(message) => ("bad_request", message.clone()),
+            ApiError::Unauthorized => (
+                "sign_in_required",
+                Localized::new(
+                    "سجّل الدخول أولًا، أو انتهت جلستك فسجّل الدخول مرة أخرى",
+                    "Sign in first (or your session has ended: sign in again)",
+                ),
+            ),
+            ApiError::Forbidden { code, message } | ApiError::Conflict { code, message } => {
+                (*code, message.clone())
+            }
+            ApiError::TooManyRequests { message, .. } => ("too_many_requests", message.clone()),
             ApiError::PayloadTooLarge => (
                 "payload_too_large",
                 Localized::new(
@@ -156,8 +193,15 @@ impl IntoResponse for ApiError {
         }
         // Rendered in the default locale here; `localize_errors` re-renders it when the
         // request asked for another.
-        self.localized()
-            .into_response(self.status(), Locale::default())
+        let mut response = self
+            .localized()
+            .into_response(self.status(), Locale::default());
+        if let ApiError::TooManyRequests { retry_after_s, .. } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, retry_after_s.into());
+        }
+        response
     }
 }
 
@@ -174,7 +218,17 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
         return response;
     }
     match response.extensions().get::<LocalizedError>().cloned() {
-        Some(error) => error.into_response(response.status(), locale),
+        Some(error) => {
+            let (parts, _) = response.into_parts();
+            let mut localized = error.into_response(parts.status, locale);
+            // Keep the headers the error set (Retry-After, cookies) but the new length.
+            for (name, value) in &parts.headers {
+                if name != header::CONTENT_LENGTH {
+                    localized.headers_mut().insert(name, value.clone());
+                }
+            }
+            localized
+        }
         None => response,
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod assets;
 pub mod attachments;
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod error;

@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`, one router per resource, plus `/healthz`.
 
+pub mod account;
 pub mod health;
 pub mod requests;
 pub mod services;
@@ -20,6 +21,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(services::router())
         .merge(requests::router())
         .merge(track::router())
+        .merge(account::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     Router::new()
         .merge(json)

@@ -33,6 +33,12 @@ pub struct AppState {
     pub public_url: String,
     /// Where attachment files are kept.
     pub objects: attachments::Objects,
+    /// Session cookies carry `Secure` (the portal is served over HTTPS).
+    pub secure_cookies: bool,
+    /// The header a trusted proxy puts the client's address in, if any.
+    pub client_ip_header: Option<String>,
+    /// Per-client limits (tracking, sign-in).
+    pub limits: std::sync::Arc<crate::auth::RateLimits>,
 }
 
 /// A built application, bound to its address and ready to serve.
@@ -63,16 +69,18 @@ impl Application {
             store: store.clone(),
             public_url: config.public_url.clone(),
             objects: objects.clone(),
+            secure_cookies: config.public_url.starts_with("https://"),
+            client_ip_header: config.client_ip_header.clone(),
+            limits: crate::auth::RateLimits::new(config.track_per_minute),
         };
+        tokio::spawn(forget_idle_clients(state.limits.clone()));
         let router = build_router(state, &config);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.addr))?;
-        let adapter = notify::Adapter::Log {
-            path: config.data_dir.join("outbox.jsonl"),
-        };
+        let notifier = notify::Notifier::from_config(&config.notify, &config.data_dir)?;
         let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
-        let notifier = tokio::spawn(notify::run_worker(store.clone(), adapter, stopped.clone()));
+        let notifier = tokio::spawn(notify::run_worker(store.clone(), notifier, stopped.clone()));
         tokio::spawn(attachments::run_cleanup(store.clone(), objects, stopped));
         Ok(Application {
             listener,
@@ -96,7 +104,10 @@ impl Application {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        axum::serve(self.listener, self.router)
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await
             .context("the server stopped with an error")?;
@@ -142,6 +153,15 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(TraceLayer::new_for_http())
+}
+
+/// Keeps the rate limiters' memory bounded by forgetting clients that went quiet.
+async fn forget_idle_clients(limits: std::sync::Arc<crate::auth::RateLimits>) {
+    let mut every = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        every.tick().await;
+        limits.forget_idle();
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

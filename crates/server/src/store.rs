@@ -7,6 +7,8 @@
 //! constraint (`Any` cannot decode SQLite booleans); times are bigint milliseconds since
 //! the Unix epoch (UTC). This module knows SQL; it knows nothing of HTTP.
 
+pub mod account;
+pub mod actions;
 pub mod catalogue;
 pub mod outbox;
 pub mod requests;

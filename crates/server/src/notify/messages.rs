@@ -2,6 +2,7 @@
 //! reference, what happened, and a link.
 
 use nafitha_domain::calendar::Date;
+use nafitha_domain::lifecycle::Action;
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
 
 use crate::store::requests::OutboxMessage;
@@ -58,4 +59,126 @@ pub fn filed(
         });
     }
     messages
+}
+
+/// The SMS carrying a sign-in code (no link: the code is typed where it was asked for).
+pub fn sign_in_code(phone: &str, code: &str, locale: Locale) -> OutboxMessage {
+    let minutes = nafitha_domain::account::CODE_VALID_MS / 60_000;
+    let body = match locale {
+        Locale::Ar => format!("نافذة: رمز الدخول {code}. صالح {minutes} دقيقة. لا تشاركه مع أحد."),
+        Locale::En => format!(
+            "Nafitha: your sign-in code is {code}. It is valid for {minutes} minutes. Do not share it."
+        ),
+    };
+    OutboxMessage {
+        channel: "sms",
+        recipient: phone.to_owned(),
+        subject: None,
+        body,
+    }
+}
+
+/// What the applicant is told when an event changes their request, or `None` for events
+/// they are not notified of (their own answers and withdrawals, internal notes).
+fn stage_text(action: Action, locale: Locale) -> Option<(&'static str, &'static str)> {
+    // (what happened, what to do)
+    Some(match (action, locale) {
+        (Action::Acknowledge, Locale::Ar) => ("بدأت الجهة دراسة طلبك", "تابع طلبك"),
+        (Action::Acknowledge, Locale::En) => {
+            ("the agency has started work on your request", "Follow it")
+        }
+        (Action::RequestInfo, Locale::Ar) => ("تحتاج الجهة معلومات منك", "أرسل ردك"),
+        (Action::RequestInfo, Locale::En) => {
+            ("the agency needs information from you", "Answer here")
+        }
+        (Action::Reply, Locale::Ar) => ("وصلك رد من الجهة", "اقرأ الرد"),
+        (Action::Reply, Locale::En) => ("the agency has replied", "Read the reply"),
+        (Action::Refer, Locale::Ar) => ("أحيل طلبك إلى الجهة المختصة", "تابع طلبك"),
+        (Action::Refer, Locale::En) => (
+            "your request was referred to the competent team",
+            "Follow it",
+        ),
+        (Action::Resolve, Locale::Ar) => ("تمت معالجة طلبك", "اطلع على التفاصيل"),
+        (Action::Resolve, Locale::En) => ("your request has been resolved", "See the details"),
+        (Action::Reject, Locale::Ar) => ("رُفض طلبك", "اطلع على السبب"),
+        (Action::Reject, Locale::En) => ("your request was rejected", "See the reason"),
+        (Action::Close, Locale::Ar) => ("أُغلق طلبك", "اطلع على التفاصيل"),
+        (Action::Close, Locale::En) => ("your request was closed", "See the details"),
+        (Action::Reopen, Locale::Ar) => ("أعيد فتح طلبك وعاد إلى الجهة", "تابع طلبك"),
+        (Action::Reopen, Locale::En) => (
+            "your request was reopened and is back with the agency",
+            "Follow it",
+        ),
+        _ => return None,
+    })
+}
+
+/// The messages for an event on a request: an SMS, and an email when one was given, with
+/// the reference and a link to the request page.
+pub fn stage_changed(
+    to: &Recipient<'_>,
+    reference: &ReferenceNumber,
+    action: Action,
+    public_url: &str,
+) -> Vec<OutboxMessage> {
+    let Some((what, next)) = stage_text(action, to.locale) else {
+        return Vec::new();
+    };
+    let link = format!("{public_url}/requests/{reference}");
+    let reference = reference.grouped();
+    let sms = match to.locale {
+        Locale::Ar => format!("نافذة: طلبك رقم {reference}: {what}. {next}: {link}"),
+        Locale::En => format!("Nafitha: request {reference}: {what}. {next}: {link}"),
+    };
+    let mut messages = vec![OutboxMessage {
+        channel: "sms",
+        recipient: to.phone.to_owned(),
+        subject: None,
+        body: sms,
+    }];
+    if let Some(email) = to.email {
+        let subject = match to.locale {
+            Locale::Ar => format!("تحديث على طلبك رقم {reference}"),
+            Locale::En => format!("An update on your request {reference}"),
+        };
+        let body = match to.locale {
+            Locale::Ar => format!("طلبك رقم {reference}: {what}.\n\n{next}: {link}"),
+            Locale::En => format!("Your request {reference}: {what}.\n\n{next}: {link}"),
+        };
+        messages.push(OutboxMessage {
+            channel: "email",
+            recipient: email.to_owned(),
+            subject: Some(subject),
+            body,
+        });
+    }
+    messages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_public_agency_action_and_a_reopening_notify_the_applicant() {
+        let reference = ReferenceNumber::from_body(12_345_678_901);
+        let to = Recipient {
+            locale: Locale::En,
+            phone: "+966512345678",
+            email: Some("a@example.sa"),
+        };
+        for action in Action::ALL {
+            let sent = stage_changed(&to, &reference, action, "https://n.sa");
+            let expected =
+                action.is_public() && !matches!(action, Action::Answer | Action::Withdraw);
+            assert_eq!(!sent.is_empty(), expected, "{action:?}");
+            if expected {
+                assert_eq!(sent.len(), 2);
+                assert!(sent[0]
+                    .body
+                    .contains(&format!("https://n.sa/requests/{reference}")));
+                assert!(sent[0].body.contains(&reference.grouped()));
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Public tracking: `GET /api/v1/track/{reference}`. Anyone holding a reference sees its
 //! stage, department, dates and public timeline; never a name, phone, answer or reply.
+//! Lookups are rate limited per client, so reference numbers cannot be swept.
 
 use axum::extract::{Path, State};
 use axum::routing::get;
@@ -8,6 +9,7 @@ use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::TrackedRequest;
 use nafitha_domain::ReferenceNumber;
 
+use crate::auth::{ClientIp, Limit};
 use crate::error::{ApiError, ApiJson};
 use crate::notify::now_ms;
 use crate::startup::AppState;
@@ -18,8 +20,11 @@ pub fn router() -> Router<AppState> {
 
 async fn track_request(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Path(reference): Path<String>,
 ) -> Result<ApiJson<TrackedRequest>, ApiError> {
+    // Counted before the reference is even read, so guesses cost the same as hits.
+    state.limits.check(Limit::Track, client)?;
     let reference =
         ReferenceNumber::parse(&reference).map_err(|e| ApiError::BadRequest(e.message()))?;
     state

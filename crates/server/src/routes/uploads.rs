@@ -9,6 +9,7 @@ use axum::routing::post;
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::form::{Accept, MAX_ATTACHMENT_MB};
+use nafitha_domain::lifecycle::{reply_attachment, REPLY_UPLOAD_FIELD};
 use nafitha_domain::{FieldKind, Localized};
 use serde::Serialize;
 
@@ -77,11 +78,24 @@ async fn create_upload(
                 "There is no open service with this code",
             )
         })?;
-    let Some(FieldKind::Attachment {
-        max_size_mb,
-        accept,
-        ..
-    }) = service.form.field(&field_id).map(|f| f.kind.clone())
+    // Files sent with an answer to the agency (or a reply) are made for a pseudo-question
+    // that every service has.
+    let question = if field_id == REPLY_UPLOAD_FIELD {
+        Some((reply_attachment(), Localized::new("المستند", "Document")))
+    } else {
+        service
+            .form
+            .field(&field_id)
+            .map(|f| (f.kind.clone(), f.label.clone()))
+    };
+    let Some((
+        FieldKind::Attachment {
+            max_size_mb,
+            accept,
+            ..
+        },
+        label,
+    )) = question
     else {
         return Err(problem(
             "field",
@@ -89,11 +103,6 @@ async fn create_upload(
             "This question does not take files",
         ));
     };
-    let label = service
-        .form
-        .field(&field_id)
-        .map(|f| f.label.clone())
-        .unwrap_or_default();
     if body.is_empty() {
         return Err(problem(
             &field_id,

@@ -32,6 +32,10 @@ pub enum Delivery {
         retry_at_ms: i64,
         error: String,
     },
+    /// Not attempted (the lease was running out): given back as it was.
+    Released {
+        id: i64,
+    },
 }
 
 impl Store {
@@ -98,6 +102,12 @@ impl Store {
                     sqlx::query("update outbox set sent_at = $2, locked_until = null, last_error = null where id = $1")
                         .bind(id)
                         .bind(at_ms)
+                        .execute(&mut *tx)
+                        .await?
+                }
+                Delivery::Released { id } => {
+                    sqlx::query("update outbox set locked_until = null, attempts = attempts - 1 where id = $1")
+                        .bind(id)
                         .execute(&mut *tx)
                         .await?
                 }

@@ -62,7 +62,7 @@ fn decode_err(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(what.to_owned().into())
 }
 
-fn status_of(row: &AnyRow) -> Result<RequestStatus, sqlx::Error> {
+pub(crate) fn status_of(row: &AnyRow) -> Result<RequestStatus, sqlx::Error> {
     let code: String = row.try_get("status")?;
     RequestStatus::from_code(&code).ok_or_else(|| decode_err("unknown request status"))
 }
@@ -80,7 +80,7 @@ fn filed_from_row(row: &AnyRow) -> Result<FiledRequest, sqlx::Error> {
     })
 }
 
-fn localized(row: &AnyRow, ar: &str, en: &str) -> Result<Localized, sqlx::Error> {
+pub(crate) fn localized(row: &AnyRow, ar: &str, en: &str) -> Result<Localized, sqlx::Error> {
     Ok(Localized::new(
         row.try_get::<String, _>(ar)?,
         row.try_get::<String, _>(en)?,
@@ -254,7 +254,7 @@ impl Store {
         let events = sqlx::query(
             "select e.status, e.created_at, d.code as department_code, d.name_ar as department_ar, \
              d.name_en as department_en from request_events e join departments d on d.code = e.department_code \
-             where e.request_id = $1 and e.public = 1 order by e.id",
+             where e.request_id = $1 and e.public = 1 and e.kind <> 'reply' order by e.id",
         )
         .bind(id)
         .fetch_all(self.pool())

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use nafitha_server::config::{Config, DatabaseUrl};
+use nafitha_server::config::{Config, DatabaseUrl, NotifyConfig};
 use nafitha_server::startup::Application;
 use tempfile::TempDir;
 
@@ -69,13 +69,7 @@ impl TestApp {
 
 /// One application per engine under test: SQLite always, PostgreSQL when configured.
 pub async fn spawn_apps() -> Vec<TestApp> {
-    let mut apps = vec![spawn_app(None).await];
-    if let Ok(url) = std::env::var("NAFITHA_TEST_POSTGRES_URL") {
-        if !url.trim().is_empty() {
-            apps.push(spawn_app(Some(fresh_postgres_database(&url).await)).await);
-        }
-    }
-    apps
+    spawn_apps_with(Options::default()).await
 }
 
 /// Creates an empty database with a unique name on the PostgreSQL server at `url` and
@@ -109,7 +103,41 @@ fn write_fake_dist(dist: &Path) {
 
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة</title></head><body></body></html>";
 
-async fn spawn_app(postgres_url: Option<String>) -> TestApp {
+/// What a test may change in the application it spawns.
+#[derive(Clone)]
+pub struct Options {
+    pub notify: NotifyConfig,
+    pub track_per_minute: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            notify: NotifyConfig {
+                retry_base_ms: 10_000,
+                ..NotifyConfig::default()
+            },
+            track_per_minute: 1_000,
+        }
+    }
+}
+
+/// One application per engine under test, each spawned with `options`.
+pub async fn spawn_apps_with(options: Options) -> Vec<TestApp> {
+    let mut apps = vec![spawn_app(None, &options).await];
+    if let Some(url) = postgres_server() {
+        apps.push(spawn_app(Some(fresh_postgres_database(&url).await), &options).await);
+    }
+    apps
+}
+
+fn postgres_server() -> Option<String> {
+    std::env::var("NAFITHA_TEST_POSTGRES_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+async fn spawn_app(postgres_url: Option<String>, options: &Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     write_fake_dist(&dist);
@@ -129,6 +157,9 @@ async fn spawn_app(postgres_url: Option<String>) -> TestApp {
         dist_dir: dist,
         max_connections: 4,
         public_url: "https://nafitha.test".into(),
+        notify: options.notify.clone(),
+        track_per_minute: options.track_per_minute,
+        client_ip_header: None,
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();

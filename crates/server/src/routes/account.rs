@@ -1,0 +1,353 @@
+//! The citizen's side after filing: sign-in by SMS code (`/auth/otp`, `/auth/verify`,
+//! `DELETE /auth/session`), `GET /me`, "my requests", the request page, its attachments,
+//! and the applicant's actions on it. Another citizen's request answers 404, exactly like
+//! a reference that does not exist.
+
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Router;
+use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::identity::normalize_mobile;
+use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::{Locale, Localized, ReferenceNumber};
+use serde::Serialize;
+
+use crate::auth::{
+    cleared_cookie, code_matches, cookie, hash_code, hash_token, new_code, new_token,
+    session_cookie, CitizenSession, ClientIp, Limit, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
+};
+use crate::error::{ApiError, ApiJson};
+use crate::notify::{messages, now_ms};
+use crate::startup::AppState;
+use crate::store::account::{CodeCheck, CodeIssued, NewSession};
+use crate::store::actions::{ActOutcome, Actor};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/otp", post(send_code))
+        .route("/auth/verify", post(verify_code))
+        .route("/auth/session", delete(sign_out))
+        .route("/me", get(get_me))
+        .route("/me/requests", get(list_my_requests))
+        .route("/requests/{reference}", get(get_request))
+        .route("/requests/{reference}/actions", post(act_on_request))
+        .route(
+            "/requests/{reference}/attachments/{id}",
+            get(get_attachment),
+        )
+}
+
+/// The answer to `POST /auth/otp`: the same whatever the number's history.
+#[derive(Debug, Serialize)]
+pub struct CodeSent {
+    pub sent: bool,
+    /// Seconds before another code may be asked for.
+    pub resend_after: i64,
+}
+
+fn field_problem(field: &str, message: Localized) -> ApiError {
+    ApiError::Validation(vec![InvalidAnswer {
+        field: field.to_owned(),
+        message,
+    }])
+}
+
+fn locale_of(headers: &HeaderMap) -> Locale {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_accept_language)
+        .unwrap_or_default()
+}
+
+/// A reference from the path; a malformed one is simply not found.
+pub fn path_reference(raw: &str) -> Result<ReferenceNumber, ApiError> {
+    ReferenceNumber::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+async fn send_code(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CodeRequest>,
+) -> Result<(StatusCode, ApiJson<CodeSent>), ApiError> {
+    state.limits.check(Limit::SignIn, client)?;
+    let phone = normalize_mobile(&body.phone).map_err(|m| field_problem("phone", m))?;
+    let code = new_code();
+    let sms = messages::sign_in_code(&phone, &code, locale_of(&headers));
+    match state
+        .store
+        .issue_sign_in_code(&phone, &hash_code(&phone, &code), &sms, now_ms())
+        .await?
+    {
+        CodeIssued::Sent => Ok((
+            StatusCode::ACCEPTED,
+            ApiJson(CodeSent {
+                sent: true,
+                resend_after: nafitha_domain::account::RESEND_AFTER_MS / 1000,
+            }),
+        )),
+        CodeIssued::TooSoon { retry_after_s } => Err(ApiError::TooManyRequests {
+            retry_after_s: retry_after_s.max(1).unsigned_abs(),
+            message: Localized::new(
+                format!("أرسلنا رمزًا قبل قليل. يمكنك طلب رمز جديد بعد {retry_after_s} ثانية"),
+                format!("We sent a code a moment ago. You can ask for a new one in {retry_after_s} seconds"),
+            ),
+        }),
+    }
+}
+
+async fn verify_code(
+    State(state): State<AppState>,
+    ClientIp(client): ClientIp,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CodeVerification>,
+) -> Result<Response, ApiError> {
+    state.limits.check(Limit::SignIn, client)?;
+    let (phone, code) = body.validate().map_err(|problems| {
+        ApiError::Validation(
+            problems
+                .into_iter()
+                .map(|(field, message)| InvalidAnswer {
+                    field: field.to_owned(),
+                    message,
+                })
+                .collect(),
+        )
+    })?;
+    let token = new_token();
+    let token_hash = hash_token(&token);
+    let session = NewSession {
+        token_hash: &token_hash,
+        kind: "citizen",
+        subject: &phone,
+        expires_at: now_ms() + CITIZEN_SESSION_MS,
+    };
+    let replaces = cookie(&headers, CITIZEN_COOKIE).map(hash_token);
+    let outcome = state
+        .store
+        .check_sign_in_code(
+            &phone,
+            |stored| code_matches(stored, &phone, &code),
+            &session,
+            replaces.as_deref(),
+            now_ms(),
+        )
+        .await?;
+    let refused = |code: &'static str, ar: String, en: String| ApiError::Unprocessable {
+        code,
+        message: Localized::new(ar, en),
+    };
+    match outcome {
+        CodeCheck::Accepted => {
+            let mut response = ApiJson(Me { phone }).into_response();
+            response.headers_mut().insert(
+                header::SET_COOKIE,
+                session_cookie(
+                    CITIZEN_COOKIE,
+                    &token,
+                    CITIZEN_SESSION_MS,
+                    state.secure_cookies,
+                ),
+            );
+            Ok(response)
+        }
+        CodeCheck::Wrong { tries_left } => Err(refused(
+            "wrong_code",
+            format!("الرمز غير صحيح. بقي لك {tries_left} من المحاولات"),
+            format!("The code is not right. You have {tries_left} tries left"),
+        )),
+        CodeCheck::NoCode => Err(refused(
+            "no_code",
+            "لا يوجد رمز صالح لهذا الرقم. اطلب رمزًا جديدًا".into(),
+            "There is no valid code for this number. Ask for a new code".into(),
+        )),
+        CodeCheck::Expired => Err(refused(
+            "code_expired",
+            "انتهت صلاحية الرمز. اطلب رمزًا جديدًا".into(),
+            "The code has expired. Ask for a new code".into(),
+        )),
+        CodeCheck::TooManyTries => Err(refused(
+            "too_many_tries",
+            "أدخلت رمزًا خاطئًا مرات كثيرة. اطلب رمزًا جديدًا".into(),
+            "Too many wrong codes. Ask for a new code".into(),
+        )),
+    }
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    if let Some(token) = cookie(&headers, CITIZEN_COOKIE) {
+        state.store.end_session(&hash_token(token)).await?;
+    }
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cleared_cookie(CITIZEN_COOKIE, state.secure_cookies),
+    );
+    Ok(response)
+}
+
+async fn get_me(session: CitizenSession) -> ApiJson<Me> {
+    ApiJson(Me {
+        phone: session.phone,
+    })
+}
+
+async fn list_my_requests(
+    State(state): State<AppState>,
+    session: CitizenSession,
+) -> Result<ApiJson<Vec<MyRequest>>, ApiError> {
+    Ok(ApiJson(
+        state
+            .store
+            .my_requests(&session.phone, riyadh_date(now_ms()))
+            .await?,
+    ))
+}
+
+async fn get_request(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path(reference): Path<String>,
+) -> Result<ApiJson<RequestDetail>, ApiError> {
+    let reference = path_reference(&reference)?;
+    state
+        .store
+        .request_for_applicant(&reference, &session.phone, now_ms())
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Turns what became of an action into the API's answer.
+pub fn act_result(outcome: ActOutcome) -> Result<(), ApiError> {
+    match outcome {
+        ActOutcome::Done => Ok(()),
+        ActOutcome::NotFound => Err(ApiError::NotFound),
+        ActOutcome::NotYours => Err(ApiError::Forbidden {
+            code: "not_your_action",
+            message: Localized::new(
+                "هذا الإجراء ليس من صلاحيتك",
+                "This action is not yours to take",
+            ),
+        }),
+        ActOutcome::Forbidden(message) => Err(ApiError::Conflict {
+            code: "not_allowed_now",
+            message,
+        }),
+        ActOutcome::Conflict => Err(ApiError::Conflict {
+            code: "changed_meanwhile",
+            message: Localized::new(
+                "تغيّر الطلب أثناء تنفيذ الإجراء. حدّث الصفحة وحاول مرة أخرى",
+                "The request changed meanwhile. Reload the page and try again",
+            ),
+        }),
+        ActOutcome::UnknownDepartment => Err(field_problem(
+            "department",
+            Localized::new(
+                "لا توجد إدارة بهذا الرمز",
+                "There is no department with this code",
+            ),
+        )),
+        ActOutcome::UnknownUpload => Err(field_problem(
+            "attachments",
+            Localized::new(
+                "أحد الملفات غير موجود أو انتهت صلاحيته. أرفقه مرة أخرى",
+                "One of the files is missing or has expired. Attach it again",
+            ),
+        )),
+    }
+}
+
+async fn act_on_request(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path(reference): Path<String>,
+    ApiJson(body): ApiJson<ActionRequest>,
+) -> Result<ApiJson<RequestDetail>, ApiError> {
+    let reference = path_reference(&reference)?;
+    let action = body.validate().map_err(ApiError::Validation)?;
+    let public_url = state.public_url.clone();
+    let notify = move |target: &crate::store::actions::NotifyTarget<'_>| {
+        let to = messages::Recipient {
+            locale: target.locale,
+            phone: target.phone,
+            email: target.email,
+        };
+        messages::stage_changed(&to, target.reference, target.action, &public_url)
+    };
+    let outcome = state
+        .store
+        .act_on_request(
+            &reference,
+            Actor::Applicant {
+                phone: &session.phone,
+            },
+            &action,
+            now_ms(),
+            &notify,
+        )
+        .await?;
+    act_result(outcome)?;
+    state
+        .store
+        .request_for_applicant(&reference, &session.phone, now_ms())
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
+
+async fn get_attachment(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path((reference, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let reference = path_reference(&reference)?;
+    let kind = state
+        .store
+        .attachment_kind(
+            &reference,
+            &id,
+            Actor::Applicant {
+                phone: &session.phone,
+            },
+        )
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    serve_attachment(&state, &id, &kind).await
+}
+
+/// The file of an upload, as a download of its checked type.
+pub async fn serve_attachment(
+    state: &AppState,
+    id: &str,
+    kind: &str,
+) -> Result<Response, ApiError> {
+    let (content_type, extension) = match kind {
+        "jpeg" => ("image/jpeg", "jpg"),
+        "png" => ("image/png", "png"),
+        _ => ("application/pdf", "pdf"),
+    };
+    let bytes = state
+        .objects
+        .get(&object_store::path::Path::from(id))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .bytes()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    Response::builder()
+        .header(header::CONTENT_TYPE, content_type)
+        .header(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{id}.{extension}\""),
+        )
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(Body::from(bytes))
+        .map_err(|e| ApiError::Internal(e.into()))
+}

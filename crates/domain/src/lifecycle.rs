@@ -322,7 +322,7 @@ impl ActionRequest {
             .map(str::to_owned);
         match &message {
             None if action.needs_message()
-                && !(action == Action::Answer && !self.attachments.is_empty()) =>
+                && (action != Action::Answer || self.attachments.is_empty()) =>
             {
                 problems.push(match action {
                     Action::Reject | Action::Reopen => {

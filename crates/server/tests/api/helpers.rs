@@ -18,6 +18,167 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Every message the notifier has written to the outbox log so far.
+    pub fn outbox_log(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(self.dir.path().join("data/outbox.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+            .collect()
+    }
+
+    /// Waits (up to 5 s) until the outbox log holds a message to `to` whose body contains
+    /// `needle`, and returns its body.
+    pub async fn wait_for_message(&self, to: &str, needle: &str) -> String {
+        for _ in 0..100 {
+            let found =
+                self.outbox_log().into_iter().rev().find(|m| {
+                    m["to"] == to && m["body"].as_str().is_some_and(|b| b.contains(needle))
+                });
+            if let Some(message) = found {
+                return message["body"].as_str().unwrap().to_owned();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!(
+            "{}: no message to {to} containing {needle:?}: {:?}",
+            self.engine,
+            self.outbox_log()
+        );
+    }
+
+    /// Files a road-damage report for `phone` and returns its reference.
+    pub async fn file_for(&self, phone: &str) -> String {
+        let body = serde_json::json!({
+            "service_code": "epm-road-damage",
+            "locale": "en",
+            "applicant": { "name": "Test Applicant", "phone": phone },
+            "answers": { "damage": "pothole", "danger": "no", "details": "A hole", "location": { "address": "King Fahd Road, Dammam" } }
+        });
+        let response = self
+            .client
+            .post(self.url("/api/v1/requests"))
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201, "{}", self.engine);
+        let filed: serde_json::Value = response.json().await.unwrap();
+        filed["reference"].as_str().unwrap().to_owned()
+    }
+
+    /// Signs in with the code the SMS carried; returns the `Cookie` header to send.
+    pub async fn sign_in(&self, phone: &str) -> String {
+        let sent = self
+            .client
+            .post(self.url("/api/v1/auth/otp"))
+            .header("Accept-Language", "en")
+            .json(&serde_json::json!({ "phone": phone }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(sent.status(), 202, "{}", self.engine);
+        let code = code_in(&self.wait_for_message(&e164(phone), "sign-in code").await);
+        let verified = self
+            .client
+            .post(self.url("/api/v1/auth/verify"))
+            .json(&serde_json::json!({ "phone": phone, "code": code }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(verified.status(), 200, "{}", self.engine);
+        session_cookie_of(&verified)
+    }
+
+    /// A GET with a session cookie.
+    pub async fn get_as(&self, cookie: &str, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A JSON POST with a session cookie.
+    pub async fn post_as(
+        &self,
+        cookie: &str,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("Cookie", cookie)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The agency acts on a request, through the same store operation its API uses.
+    pub async fn agency_acts(&self, reference: &str, action: serde_json::Value) {
+        use nafitha_server::notify::messages;
+        use nafitha_server::store::actions::{ActOutcome, Actor, NotifyTarget};
+        let action: nafitha_domain::lifecycle::ActionRequest =
+            serde_json::from_value(action).unwrap();
+        let action = action.validate().expect("a valid agency action");
+        let reference = nafitha_domain::ReferenceNumber::parse(reference).unwrap();
+        let notify = |t: &NotifyTarget<'_>| {
+            let to = messages::Recipient {
+                locale: t.locale,
+                phone: t.phone,
+                email: t.email,
+            };
+            messages::stage_changed(&to, t.reference, t.action, "https://nafitha.test")
+        };
+        let outcome = self
+            .store()
+            .await
+            .act_on_request(
+                &reference,
+                Actor::Staff {
+                    username: "agent.test",
+                    agency: "epm",
+                    department: None,
+                },
+                &action,
+                nafitha_server::notify::now_ms(),
+                &notify,
+            )
+            .await
+            .unwrap();
+        assert_eq!(outcome, ActOutcome::Done, "{}", self.engine);
+    }
+}
+
+/// A Saudi mobile number in E.164 form, from `05…`.
+pub fn e164(phone: &str) -> String {
+    format!("+966{}", phone.trim_start_matches('0'))
+}
+
+/// The five-digit code inside an SMS body.
+pub fn code_in(body: &str) -> String {
+    body.as_bytes()
+        .windows(5)
+        .find(|w| w.iter().all(u8::is_ascii_digit))
+        .map(|w| String::from_utf8(w.to_vec()).unwrap())
+        .expect("the SMS carries a code")
+}
+
+/// The `name=value` of the session cookie a response set.
+pub fn session_cookie_of(response: &reqwest::Response) -> String {
+    let set = response
+        .headers()
+        .get("set-cookie")
+        .expect("a session cookie")
+        .to_str()
+        .unwrap();
+    set.split(';').next().unwrap().to_owned()
+}
+
+impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
@@ -138,17 +299,35 @@ fn postgres_server() -> Option<String> {
 }
 
 async fn spawn_app(postgres_url: Option<String>, options: &Options) -> TestApp {
+    let database = postgres_url.map(DatabaseUrl::Postgres);
+    spawn_on(database, options).await
+}
+
+impl TestApp {
+    /// A second instance of the application on this one's database (as several
+    /// instances share one PostgreSQL), with its own data directory.
+    pub async fn twin(&self, options: &Options) -> TestApp {
+        let database = if self.engine == "postgres" {
+            DatabaseUrl::Postgres(self.database_url.clone())
+        } else {
+            DatabaseUrl::Sqlite(self.database_url.clone())
+        };
+        spawn_on(Some(database), options).await
+    }
+}
+
+/// Spawns the application on `database`, or on a fresh SQLite file when `None`.
+async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     write_fake_dist(&dist);
     let data = dir.path().join("data");
-    let database = match &postgres_url {
-        Some(url) => DatabaseUrl::Postgres(url.clone()),
-        None => DatabaseUrl::Sqlite(format!(
+    let database = database.unwrap_or_else(|| {
+        DatabaseUrl::Sqlite(format!(
             "sqlite://{}?mode=rwc",
             data.join("test.db").display()
-        )),
-    };
+        ))
+    });
     std::fs::create_dir_all(&data).unwrap();
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),

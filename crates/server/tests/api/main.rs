@@ -1,8 +1,10 @@
 //! API tests: the real router on a real port, against SQLite and (when
 //! `NAFITHA_TEST_POSTGRES_URL` is set) the same tests against PostgreSQL.
 
+mod account;
 mod catalogue;
 mod filing;
 mod helpers;
+mod notify;
 mod serving;
 mod uploads;

@@ -201,6 +201,11 @@ impl Action {
         self != Action::Note
     }
 
+    /// True when only a supervisor (or an admin) may take it: closing a decided request.
+    pub fn needs_supervisor(self) -> bool {
+        self == Action::Close
+    }
+
     /// True when it must carry a message: what is asked, said, noted, or why.
     pub fn needs_message(self) -> bool {
         matches!(

@@ -23,4 +23,35 @@ pub enum Command {
         /// The built app, usually `dist`.
         dir: PathBuf,
     },
+    /// Manage agency staff accounts (in the database `DATABASE_URL` names).
+    #[command(subcommand)]
+    Staff(StaffCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StaffCommand {
+    /// Create an account. The password is read from standard input (one line), never
+    /// from the command line, where other users of the machine could see it.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["agent", "supervisor", "admin"])]
+        role: String,
+        /// The agency's code, e.g. `epm`.
+        #[arg(long)]
+        agency: String,
+        /// Limit the account to one department of the agency.
+        #[arg(long)]
+        department: Option<String>,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List every account.
+    List,
+    /// Disable an account and end its sessions.
+    Disable {
+        #[arg(long)]
+        username: String,
+    },
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use nafitha_server::cli::{Cli, Command};
+use nafitha_server::cli::{Cli, Command, StaffCommand};
 use nafitha_server::config::Config;
 use nafitha_server::{assets, startup, telemetry};
 
@@ -14,6 +14,7 @@ fn main() -> ExitCode {
         Command::Precompress { dir } => assets::precompress_dir(&dir).map(|report| {
             println!("precompressed {} files in {}", report.files, dir.display());
         }),
+        Command::Staff(command) => staff(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,5 +50,85 @@ fn serve() -> anyhow::Result<()> {
         let app = startup::Application::build(config).await?;
         println!("Nafitha is running at http://{}", app.address());
         app.run_until_stopped(startup::shutdown_signal()).await
+    })
+}
+
+fn staff(command: StaffCommand) -> anyhow::Result<()> {
+    use nafitha_server::store::staff::{StaffAccount, StaffAdded};
+    let config = Config::from_env()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = nafitha_server::store::Store::connect(&config.database, 2).await?;
+        store
+            .seed_catalogue(&nafitha_server::store::seed::Catalogue::embedded()?)
+            .await?;
+        match command {
+            StaffCommand::Add {
+                username,
+                role,
+                agency,
+                department,
+                ..
+            } => {
+                let username = username.trim().to_owned();
+                anyhow::ensure!(
+                    (3..=64).contains(&username.len())
+                        && username
+                            .bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
+                    "the username must be 3 to 64 letters, digits, dots, hyphens or underscores"
+                );
+                let mut password = String::new();
+                std::io::stdin().read_line(&mut password)?;
+                let password = password.trim_end_matches(['\r', '\n']);
+                anyhow::ensure!(
+                    password.chars().count() >= 12,
+                    "the password must be at least 12 characters"
+                );
+                let account = StaffAccount {
+                    username: username.clone(),
+                    password_hash: nafitha_server::routes::staff::hash_password(password)?,
+                    role,
+                    agency,
+                    department,
+                    disabled: false,
+                    locked_until: None,
+                };
+                match store
+                    .add_staff(&account, nafitha_server::notify::now_ms())
+                    .await?
+                {
+                    StaffAdded::Added => println!("added {username}"),
+                    StaffAdded::UsernameTaken => anyhow::bail!("the username {username} is taken"),
+                    StaffAdded::UnknownAgency => {
+                        anyhow::bail!("there is no agency {}", account.agency)
+                    }
+                    StaffAdded::UnknownDepartment => anyhow::bail!(
+                        "agency {} has no department {}",
+                        account.agency,
+                        account.department.unwrap_or_default()
+                    ),
+                }
+            }
+            StaffCommand::List => {
+                for a in store.list_staff().await? {
+                    let state = if a.disabled { "disabled" } else { "active" };
+                    let department = a.department.as_deref().unwrap_or("-");
+                    println!(
+                        "{}\t{}\t{}\t{}\t{state}",
+                        a.username, a.role, a.agency, department
+                    );
+                }
+            }
+            StaffCommand::Disable { username } => {
+                anyhow::ensure!(
+                    store.disable_staff(&username).await?,
+                    "there is no account {username}"
+                );
+                println!("disabled {username}");
+            }
+        }
+        store.close().await;
+        Ok(())
     })
 }

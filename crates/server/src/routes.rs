@@ -4,6 +4,7 @@ pub mod account;
 pub mod health;
 pub mod requests;
 pub mod services;
+pub mod staff;
 pub mod track;
 pub mod uploads;
 
@@ -22,6 +23,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(requests::router())
         .merge(track::router())
         .merge(account::router())
+        .merge(staff::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     Router::new()
         .merge(json)

@@ -13,6 +13,7 @@ pub mod catalogue;
 pub mod outbox;
 pub mod requests;
 pub mod seed;
+pub mod staff;
 pub mod uploads;
 
 use std::sync::Arc;

@@ -7,4 +7,5 @@ mod filing;
 mod helpers;
 mod notify;
 mod serving;
+mod staff;
 mod uploads;

@@ -104,7 +104,12 @@ async fn the_worker_delivers_each_message_exactly_once_when_the_gateway_fails_tw
     let (gateway, url) = Gateway::start(2).await;
     for app in spawn_apps_with(through(&url)).await {
         // Arrange and act: a filing queues one SMS (no email given).
-        let reference = app.file_for("0503333333").await;
+        let phone = if app.engine == "postgres" {
+            "0503333332"
+        } else {
+            "0503333333"
+        };
+        let reference = app.file_for(phone).await;
         wait_until_sent(&app, 1).await;
         // Give any stray duplicate the time to arrive before counting.
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -127,7 +132,7 @@ async fn the_worker_delivers_each_message_exactly_once_when_the_gateway_fails_tw
             3,
             "two failures, then success"
         );
-        assert_eq!(body["to"], "+966503333333");
+        assert_eq!(body["to"], crate::helpers::e164(phone));
         assert_eq!(
             app.count("outbox where attempts = 3 and sent_at is not null")
                 .await,

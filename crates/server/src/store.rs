@@ -117,6 +117,19 @@ impl Store {
         }
     }
 
+    /// Begins a write transaction. On SQLite it takes the write lock at once (`BEGIN
+    /// IMMEDIATE`): a transaction that reads first and writes later could otherwise find,
+    /// at its first write, that another process (a second instance, an operator command)
+    /// wrote meanwhile, and fail with "database is locked" instead of waiting its turn.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            _ => self.pool.begin().await,
+        }
+    }
+
     /// The pool, for the query modules of this crate.
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool

@@ -54,7 +54,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<CodeIssued, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let previous = sqlx::query(
             "select sent_at, window_started_at, sent_in_window from sign_in_codes where phone = $1",
         )
@@ -122,7 +122,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<CodeCheck, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query(
             "select code_hash, expires_at, tries, used from sign_in_codes where phone = $1",
         )
@@ -187,7 +187,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<(), sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if let Some(old) = replaces {
             sqlx::query("delete from sessions where token_hash = $1")
                 .bind(old)

@@ -102,7 +102,7 @@ impl Store {
         notifications: Notifications<'_>,
     ) -> Result<ActOutcome, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query(
             "select id, status, service_code, agency_code, department_code, applicant_phone, applicant_email, locale \
              from requests where reference = $1",

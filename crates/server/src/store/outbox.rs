@@ -58,7 +58,7 @@ impl Store {
             return Ok(Vec::new());
         }
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let mut claimed = Vec::with_capacity(due.len());
         for row in due {
             let id: i64 = row.try_get("id")?;
@@ -95,7 +95,7 @@ impl Store {
             return Ok(());
         }
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for delivery in deliveries {
             match delivery {
                 Delivery::Sent { id, at_ms } => {

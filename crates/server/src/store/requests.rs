@@ -95,7 +95,7 @@ impl Store {
         mut next_reference: impl FnMut() -> ReferenceNumber,
     ) -> Result<FilingOutcome, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         // The key goes in first: a concurrent twin waits here, then finds the key taken.
         let claimed = sqlx::query(
             "insert into idempotency_keys (key, body_hash, reference, created_at) values ($1, $2, null, $3) \

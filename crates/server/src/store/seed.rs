@@ -146,7 +146,7 @@ impl Store {
     /// database yet, in one transaction. Returns how many services were added.
     pub async fn seed_catalogue(&self, catalogue: &Catalogue) -> anyhow::Result<u64> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         for (position, agency) in catalogue.agencies.iter().enumerate() {
             sqlx::query(
                 "insert into agencies (code, name_ar, name_en, phone, email, position) \

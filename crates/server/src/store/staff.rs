@@ -52,7 +52,7 @@ impl Store {
         now_ms: i64,
     ) -> Result<StaffAdded, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         if sqlx::query("select code from agencies where code = $1")
             .bind(&new.agency)
             .fetch_optional(&mut *tx)
@@ -110,7 +110,7 @@ impl Store {
     /// Disables an account and ends its sessions. False when there is no such account.
     pub async fn disable_staff(&self, username: &str) -> Result<bool, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.begin_write().await?;
         let done = sqlx::query("update staff set disabled = 1 where username = $1")
             .bind(username)
             .execute(&mut *tx)

@@ -99,6 +99,25 @@ pub fn cleared_cookie(name: &str, secure: bool) -> HeaderValue {
     session_cookie(name, "", 0, secure)
 }
 
+/// Ends the session the `name` cookie holds (on the server) and tells the browser to
+/// forget the cookie: what both sign-outs answer.
+pub async fn end_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    name: &str,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    if let Some(token) = cookie(headers, name) {
+        state.store.end_session(&hash_token(token)).await?;
+    }
+    let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cleared_cookie(name, state.secure_cookies),
+    );
+    Ok(response)
+}
+
 /// A signed-in citizen. Rejects with 401 when there is no live citizen session.
 #[derive(Clone, Debug)]
 pub struct CitizenSession {

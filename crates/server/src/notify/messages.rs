@@ -5,6 +5,7 @@ use nafitha_domain::calendar::Date;
 use nafitha_domain::lifecycle::Action;
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
 
+use crate::store::actions::NotifyTarget;
 use crate::store::requests::OutboxMessage;
 
 /// Who a notification goes to, and in which language.
@@ -153,6 +154,16 @@ pub fn stage_changed(
         });
     }
     messages
+}
+
+/// The messages for an event, as the store asks for them while taking an action.
+pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessage> {
+    let to = Recipient {
+        locale: target.locale,
+        phone: target.phone,
+        email: target.email,
+    };
+    stage_changed(&to, target.reference, target.action, public_url)
 }
 
 #[cfg(test)]

@@ -18,8 +18,8 @@ use nafitha_domain::{Locale, Localized, ReferenceNumber};
 use serde::Serialize;
 
 use crate::auth::{
-    cleared_cookie, code_matches, cookie, hash_code, hash_token, new_code, new_token,
-    session_cookie, CitizenSession, ClientIp, Limit, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
+    code_matches, cookie, hash_code, hash_token, new_code, new_token, session_cookie,
+    CitizenSession, ClientIp, Limit, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
 };
 use crate::error::{ApiError, ApiJson};
 use crate::notify::{messages, now_ms};
@@ -181,15 +181,7 @@ async fn verify_code(
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = cookie(&headers, CITIZEN_COOKIE) {
-        state.store.end_session(&hash_token(token)).await?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cleared_cookie(CITIZEN_COOKIE, state.secure_cookies),
-    );
-    Ok(response)
+    crate::auth::end_session(&state, &headers, CITIZEN_COOKIE).await
 }
 
 async fn get_me(session: CitizenSession) -> ApiJson<Me> {
@@ -274,12 +266,7 @@ async fn act_on_request(
     let action = body.validate().map_err(ApiError::Validation)?;
     let public_url = state.public_url.clone();
     let notify = move |target: &crate::store::actions::NotifyTarget<'_>| {
-        let to = messages::Recipient {
-            locale: target.locale,
-            phone: target.phone,
-            email: target.email,
-        };
-        messages::stage_changed(&to, target.reference, target.action, &public_url)
+        messages::for_event(target, &public_url)
     };
     let outcome = state
         .store

@@ -14,9 +14,7 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::Localized;
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{
-    cleared_cookie, cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE,
-};
+use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE};
 use crate::error::{ApiError, ApiJson};
 use crate::notify::{messages, now_ms};
 use crate::routes::account::{act_result, path_reference};
@@ -145,15 +143,7 @@ async fn sign_in(
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = cookie(&headers, STAFF_COOKIE) {
-        state.store.end_session(&hash_token(token)).await?;
-    }
-    let mut response = StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cleared_cookie(STAFF_COOKIE, state.secure_cookies),
-    );
-    Ok(response)
+    crate::auth::end_session(&state, &headers, STAFF_COOKIE).await
 }
 
 /// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
@@ -198,14 +188,7 @@ async fn act_on_request(
         });
     }
     let public_url = state.public_url.clone();
-    let notify = move |target: &NotifyTarget<'_>| {
-        let to = messages::Recipient {
-            locale: target.locale,
-            phone: target.phone,
-            email: target.email,
-        };
-        messages::stage_changed(&to, target.reference, target.action, &public_url)
-    };
+    let notify = move |target: &NotifyTarget<'_>| messages::for_event(target, &public_url);
     let outcome = state
         .store
         .act_on_request(

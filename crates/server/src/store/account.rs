@@ -97,16 +97,7 @@ impl Store {
         .bind(sent_in_window)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at) \
-             values ($1, $2, null, $3, null, $4, $4)",
-        )
-        .bind(sms.channel)
-        .bind(&sms.recipient)
-        .bind(&sms.body)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        super::outbox::queue_messages(&mut tx, std::slice::from_ref(sms), None, now_ms).await?;
         tx.commit().await?;
         Ok(CodeIssued::Sent)
     }

@@ -209,20 +209,7 @@ impl Store {
             email: email.as_deref(),
             action: action.action,
         };
-        for message in notifications(&target) {
-            sqlx::query(
-                "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at) \
-                 values ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(message.channel)
-            .bind(&message.recipient)
-            .bind(message.subject.as_deref())
-            .bind(&message.body)
-            .bind(id)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::outbox::queue_messages(&mut tx, &notifications(&target), Some(id), now_ms).await?;
         tx.commit().await?;
         Ok(ActOutcome::Done)
     }

@@ -38,6 +38,31 @@ pub enum Delivery {
     },
 }
 
+/// Queues `messages` (about request `request_id`, if any) in the transaction of the
+/// change they announce.
+pub(crate) async fn queue_messages(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    messages: &[super::requests::OutboxMessage],
+    request_id: Option<i64>,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    for message in messages {
+        sqlx::query(
+            "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at) \
+             values ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(message.channel)
+        .bind(&message.recipient)
+        .bind(message.subject.as_deref())
+        .bind(&message.body)
+        .bind(request_id)
+        .bind(now_ms)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// Claims up to `limit` messages that are due, each leased until `lease_until_ms`.
     pub async fn claim_outbox(

@@ -191,20 +191,13 @@ impl Store {
             .bind(filing.idempotency_key)
             .execute(&mut *tx)
             .await?;
-        for message in (filing.messages)(&reference) {
-            sqlx::query(
-                "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at) \
-                 values ($1, $2, $3, $4, $5, $6, $6)",
-            )
-            .bind(message.channel)
-            .bind(&message.recipient)
-            .bind(message.subject.as_deref())
-            .bind(&message.body)
-            .bind(id)
-            .bind(filing.now_ms)
-            .execute(&mut *tx)
-            .await?;
-        }
+        super::outbox::queue_messages(
+            &mut tx,
+            &(filing.messages)(&reference),
+            Some(id),
+            filing.now_ms,
+        )
+        .await?;
         tx.commit().await?;
         Ok(FilingOutcome::Created(FiledRequest {
             reference,

@@ -125,14 +125,7 @@ impl TestApp {
             serde_json::from_value(action).unwrap();
         let action = action.validate().expect("a valid agency action");
         let reference = nafitha_domain::ReferenceNumber::parse(reference).unwrap();
-        let notify = |t: &NotifyTarget<'_>| {
-            let to = messages::Recipient {
-                locale: t.locale,
-                phone: t.phone,
-                email: t.email,
-            };
-            messages::stage_changed(&to, t.reference, t.action, "https://nafitha.test")
-        };
+        let notify = |t: &NotifyTarget<'_>| messages::for_event(t, "https://nafitha.test");
         let outcome = self
             .store()
             .await

@@ -3,7 +3,9 @@
 //! messages come back in it.
 
 use gloo_net::http::{Request, Response};
+use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
+use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
 use serde::de::DeserializeOwned;
 
@@ -124,4 +126,74 @@ pub fn tracked_resource(
             }
         }
     })
+}
+
+async fn send_json<T: DeserializeOwned>(
+    request: gloo_net::http::RequestBuilder,
+    body: &impl serde::Serialize,
+    locale: Locale,
+) -> Result<T, ApiError> {
+    let response = request
+        .header("Accept-Language", locale.tag())
+        .json(body)
+        .map_err(|_| ApiError::Unreadable)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read(response).await
+}
+
+/// `POST /api/v1/auth/otp`: texts a sign-in code to `phone`.
+pub async fn send_code(phone: &str, locale: Locale) -> Result<(), ApiError> {
+    let body = CodeRequest {
+        phone: phone.to_owned(),
+    };
+    send_json::<serde::de::IgnoredAny>(Request::post("/api/v1/auth/otp"), &body, locale)
+        .await
+        .map(|_| ())
+}
+
+/// `POST /api/v1/auth/verify`: signs in (the server sets the session cookie).
+pub async fn verify_code(body: &CodeVerification, locale: Locale) -> Result<Me, ApiError> {
+    send_json(Request::post("/api/v1/auth/verify"), body, locale).await
+}
+
+/// `DELETE /api/v1/auth/session`: signs out on the server.
+pub async fn sign_out() -> Result<(), ApiError> {
+    Request::delete("/api/v1/auth/session")
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(|_| ApiError::Network)
+}
+
+/// `GET /api/v1/me/requests`
+pub async fn list_my_requests(locale: Locale) -> Result<Vec<MyRequest>, ApiError> {
+    get_json("/api/v1/me/requests", locale).await
+}
+
+/// `GET /api/v1/requests/{reference}`
+pub async fn get_request(
+    reference: &ReferenceNumber,
+    locale: Locale,
+) -> Result<RequestDetail, ApiError> {
+    get_json(&format!("/api/v1/requests/{reference}"), locale).await
+}
+
+/// `POST /api/v1/requests/{reference}/actions`: the applicant answers, withdraws or
+/// reopens; the answer is the updated request page.
+pub async fn act_on_request(
+    reference: &ReferenceNumber,
+    action: &ActionRequest,
+    locale: Locale,
+) -> Result<RequestDetail, ApiError> {
+    let path = format!("/api/v1/requests/{reference}/actions");
+    send_json(Request::post(&path), action, locale).await
+}
+
+impl ApiError {
+    /// True when the server wants a sign-in first.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, .. })
+    }
 }

@@ -6,7 +6,10 @@ use leptos_router::path;
 
 use crate::components::SiteHeader;
 use crate::i18n::tr;
-use crate::pages::{ConfirmationPage, FilingPage, HomePage, NotFoundPage, ServicePage, TrackPage};
+use crate::pages::{
+    ConfirmationPage, FilingPage, HomePage, MyRequestsPage, NotFoundPage, RequestPage, ServicePage,
+    SignInPage, TrackPage,
+};
 use crate::state::{provide_announcer, provide_locale};
 
 #[component]
@@ -23,6 +26,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/services/:code/apply") view=FilingPage/>
                     <Route path=path!("/confirmation/:reference") view=ConfirmationPage/>
                     <Route path=path!("/track") view=TrackPage/>
+                    <Route path=path!("/sign-in") view=SignInPage/>
+                    <Route path=path!("/requests") view=MyRequestsPage/>
+                    <Route path=path!("/requests/:reference") view=RequestPage/>
                 </Routes>
             </main>
             <footer class="site-footer">

@@ -48,6 +48,7 @@ pub fn SiteHeader() -> impl IntoView {
         <nav class="site-nav" aria-label=tr(|t| t.nav_track)>
             <div class="container">
                 <a href="/track">{tr(|t| t.nav_track)}</a>
+                <a href="/requests">{tr(|t| t.nav_my_requests)}</a>
             </div>
         </nav>
     }

@@ -1,0 +1,109 @@
+// After filing: a citizen signs in with the code from the SMS, finds the request in
+// "my requests", answers the agency's information request, and sees the history update.
+// The agency's side goes through the real staff API (an agent created with the CLI).
+const fs = require("fs");
+const path = require("path");
+const { execFileSync } = require("child_process");
+const { test, expect } = require("@playwright/test");
+const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
+
+const ROOT = path.join(__dirname, "..", "..");
+const DATA = path.join(ROOT, "target", "e2e-data");
+const OUTBOX = path.join(DATA, "outbox.jsonl");
+const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
+
+function uniqueMobile() {
+  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+}
+
+/** The newest outbox message to `mobile` whose body contains `needle`, waiting for it. */
+async function messageTo(mobile, needle) {
+  const e164 = "+966" + mobile.slice(1);
+  let found;
+  await expect
+    .poll(() => {
+      const lines = fs.existsSync(OUTBOX) ? fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean) : [];
+      found = lines.map((l) => JSON.parse(l)).reverse().find((m) => m.to === e164 && m.body.includes(needle));
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found.body;
+}
+
+/** A staff account made with `nafitha-server staff add`, signed in through the API. */
+async function agentSession(request, agency) {
+  const username = `e2e-agent-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+  const password = "a long e2e password";
+  execFileSync(SERVER, ["staff", "add", "--username", username, "--role", "agent", "--agency", agency, "--password-stdin"], {
+    input: password + "\n",
+    env: { ...process.env, NAFITHA_DATA_DIR: DATA, NAFITHA_LOG: "warn" },
+  });
+  const signedIn = await request.post("/api/v1/staff/session", { data: { username, password } });
+  expect(signedIn.status()).toBe(200);
+  return (action) => request.post(`/api/v1/staff/requests/${action.reference}/actions`, { data: action.body });
+}
+
+test("in Arabic on a phone: sign in by SMS code, find the request, answer the agency, see the history", async ({ page, request }) => {
+  // Arrange: a filed report, and the agency asking for more.
+  const mobile = uniqueMobile();
+  const filed = await request.post("/api/v1/requests", {
+    headers: { "Idempotency-Key": `e2e-account-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: {
+      service_code: "epm-road-damage",
+      locale: "ar",
+      applicant: { name: "نورة القحطاني", phone: mobile },
+      answers: { damage: "pothole", danger: "no", details: "حفرة أمام المدرسة", location: { address: "حي الفيصلية، الدمام" } },
+    },
+  });
+  expect(filed.status()).toBe(201);
+  const reference = (await filed.json()).reference;
+  const agency = await agentSession(request, "epm");
+  const asked = await agency({ reference, body: { action: "request_info", message: "ما عمق الحفرة تقريبًا؟" } });
+  expect(asked.status()).toBe(204);
+  const sms = await messageTo(mobile, "تحتاج الجهة معلومات منك");
+  expect(sms).toContain(`/requests/${reference}`);
+
+  // "My requests" asks for a sign-in first.
+  await openIn(page, "ar", "/requests");
+  await page.getByRole("link", { name: "دخول" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "سجّل الدخول لمتابعة طلباتك" })).toBeFocused();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("رقم الجوال").fill(mobile);
+  await page.getByRole("button", { name: "أرسل الرمز" }).click();
+  const code = (await messageTo(mobile, "رمز الدخول")).match(/\d{5}/)[0];
+  await page.getByLabel("الرمز المرسل في الرسالة النصية").fill(code);
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "دخول", exact: true }).click();
+
+  // The request is listed, waiting for the applicant.
+  await expect(page).toHaveURL(/\/requests$/);
+  const item = page.getByRole("listitem").filter({ hasText: reference.slice(0, 4) });
+  await expect(item).toContainText("بانتظار ردك");
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  await item.getByRole("link", { name: "الإبلاغ عن تلف في الطريق" }).click();
+
+  // The request page: the question, the answer form, the history.
+  await expect(page).toHaveURL(new RegExp(`/requests/${reference}$`));
+  await expect(page.getByRole("heading", { level: 2, name: "تحتاج الجهة معلومات منك" })).toBeVisible();
+  await expect(page.getByText("ما عمق الحفرة تقريبًا؟").first()).toBeVisible();
+  await expect(page.getByText("حفرة أمام المدرسة")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  await page.getByLabel("ردك").fill("عمقها نحو ثلاثين سنتيمترًا");
+  // What was typed survives a reload.
+  await page.reload();
+  await expect(page.getByLabel("ردك")).toHaveValue("عمقها نحو ثلاثين سنتيمترًا");
+  await page.getByRole("button", { name: "أرسل ردك" }).click();
+
+  // Back with the agency; the answer is on the history; nothing left to answer.
+  await expect(page.locator("dd strong.tag").first()).toHaveText("قيد الدراسة");
+  await expect(page.getByRole("list").filter({ hasText: "عمقها نحو ثلاثين سنتيمترًا" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: "تحتاج الجهة معلومات منك" })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+  // Public tracking shows the stage, never the conversation.
+  const tracked = await (await request.get(`/api/v1/track/${reference}`)).text();
+  expect(tracked).toContain("in_review");
+  expect(tracked).not.toContain("ثلاثين");
+  expect(tracked).not.toContain("نورة");
+});

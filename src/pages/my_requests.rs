@@ -1,0 +1,85 @@
+//! `/requests`: every request filed with the signed-in mobile number, newest first, with
+//! its stage and expected date. Not signed in: a way to sign in and come back here.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+use nafitha_domain::account::MyRequest;
+use nafitha_domain::Locale;
+
+use crate::api;
+use crate::components::{LoadError, PageHeading};
+use crate::dates::{format_day, format_moment};
+use crate::i18n::{texts, tr};
+use crate::state::use_locale;
+
+/// What to show when a page needs a signed-in citizen: a link that signs in and comes
+/// back to `here`.
+pub fn sign_in_prompt(here: String) -> AnyView {
+    let href = format!(
+        "/sign-in?next={}",
+        String::from(js_sys::encode_uri_component(&here))
+    );
+    view! {
+        <p class="notice">{tr(|t| t.sign_in_needed)}</p>
+        <a class="button" href=href>{tr(|t| t.sign_in)}</a>
+    }
+    .into_any()
+}
+
+fn request_row(r: MyRequest, locale: Locale) -> impl IntoView {
+    let t = texts(locale);
+    let overdue = r
+        .overdue
+        .then(|| view! { " " <strong class="tag tag-warning">{t.overdue}</strong> });
+    view! {
+        <li class="request-item">
+            <a href=format!("/requests/{}", r.reference)>{r.service.name.get(locale).to_owned()}</a>
+            " " <strong class="tag">{r.status.label(locale)}</strong>{overdue}
+            <dl class="facts facts-compact">
+                <div><dt>{t.reference_label}</dt><dd dir="ltr" class="reference">{r.reference.grouped()}</dd></div>
+                <div><dt>{t.submitted_on}</dt><dd>{format_moment(&r.submitted_at, locale)}</dd></div>
+                <div><dt>{t.expected_by}</dt><dd>{format_day(r.due_on, locale)}</dd></div>
+            </dl>
+        </li>
+    }
+}
+
+#[component]
+pub fn MyRequestsPage() -> AnyView {
+    let locale = use_locale();
+    let navigate = use_navigate();
+    let mine = LocalResource::new(move || {
+        let lang = locale.locale.get_untracked();
+        async move { api::list_my_requests(lang).await }
+    });
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let _ = api::sign_out().await;
+            navigate("/", Default::default());
+        });
+    };
+    view! {
+        <PageHeading text=Signal::derive(move || locale.texts().my_requests_title.to_owned())/>
+        {move || match mine.get() {
+            None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+            Some(Err(error)) if error.needs_sign_in() => sign_in_prompt("/requests".into()),
+            Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| mine.refetch())/> }.into_any(),
+            Some(Ok(list)) if list.is_empty() => view! {
+                <p>{tr(|t| t.no_requests)}</p>
+                <button type="button" class="link-button" on:click=sign_out.clone()>{tr(|t| t.sign_out)}</button>
+            }
+            .into_any(),
+            Some(Ok(list)) => {
+                let l = locale.locale.get();
+                let rows = list.into_iter().map(|r| request_row(r, l)).collect_view();
+                view! {
+                    <ul class="request-list">{rows}</ul>
+                    <button type="button" class="link-button" on:click=sign_out.clone()>{tr(|t| t.sign_out)}</button>
+                }
+                .into_any()
+            }
+        }}
+    }
+    .into_any()
+}

@@ -1,0 +1,347 @@
+//! `/requests/:reference`: the request page, for its applicant only. Where it stands, what
+//! the agency asked or replied, the whole public history with documents, what was filed,
+//! and what the applicant can do now (answer an information request, withdraw, reopen) —
+//! the moves offered are the life cycle's, from `nafitha_domain`. What the applicant types
+//! is kept on the device until it is sent.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use nafitha_domain::account::{AttachmentInfo, EventEntry, RequestDetail};
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::lifecycle::{
+    reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
+};
+use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
+use serde_json::Value;
+
+use crate::api::{self, ApiError};
+use crate::components::attachment_question::FilingContext;
+use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
+use crate::dates::format_moment;
+use crate::drafts;
+use crate::i18n::{texts, tr, Texts};
+use crate::pages::my_requests::sign_in_prompt;
+use crate::pages::track::request_facts;
+use crate::state::{use_announcer, use_locale};
+
+fn files_view(
+    reference: &ReferenceNumber,
+    files: &[AttachmentInfo],
+    locale: Locale,
+) -> impl IntoView {
+    let t = texts(locale);
+    let items = files
+        .iter()
+        .map(|f| {
+            let href = format!("/api/v1/requests/{reference}/attachments/{}", f.id);
+            let label = format!(
+                "{} ({}, {} KB)",
+                t.download,
+                f.kind.to_uppercase(),
+                f.size.div_euclid(1024).max(1)
+            );
+            view! { <li><a href=href download="">{label}</a></li> }
+        })
+        .collect_view();
+    view! { <ul class="file-list">{items}</ul> }
+}
+
+fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> impl IntoView {
+    let t = texts(locale);
+    let who = if e.by_applicant {
+        t.by_you.to_owned()
+    } else {
+        e.department.name.get(locale).to_owned()
+    };
+    let message = e
+        .message
+        .clone()
+        .map(|m| view! { <p class="message">{m}</p> });
+    let files = (!e.attachments.is_empty()).then(|| files_view(reference, &e.attachments, locale));
+    view! {
+        <li>
+            <strong>{e.status.label(locale)}</strong>
+            <span class="timeline-meta">{who} " · " {format_moment(&e.at, locale)}</span>
+            {message}
+            {files}
+        </li>
+    }
+}
+
+fn text_field(
+    id: &str,
+    label: fn(&Texts) -> &'static str,
+    required: bool,
+    kind: FieldKind,
+) -> Field {
+    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
+    Field {
+        id: id.into(),
+        label: Localized::new(label(ar), label(en)),
+        hint: None,
+        required,
+        show_if: None,
+        kind,
+    }
+}
+
+/// Answers as text for the summary: lists joined, a location by its address.
+fn answer_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => items.iter().map(answer_text).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => map.get("address").map(answer_text).unwrap_or_default(),
+        Value::Bool(true) => "✓".into(),
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// The forms for what the applicant may do now.
+fn actions_view(
+    detail: &RequestDetail,
+    act: Callback<(ActionRequest, &'static str)>,
+    draft: RwSignal<drafts::Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    locale: Locale,
+) -> impl IntoView {
+    let t = texts(locale);
+    let allowed = detail.applicant_actions();
+    let value_of = move |key: &'static str| {
+        Signal::derive(move || draft.with(|d| d.answers.get(key).cloned()))
+    };
+    let set = move |key: &'static str| {
+        Callback::new(move |v: Value| {
+            draft.update(|d| {
+                d.answers.insert(key.into(), v);
+            })
+        })
+    };
+    let error_of = move |id: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
+    };
+    let message = move || {
+        draft.with_untracked(|d| {
+            d.answers
+                .get("message")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+        })
+    };
+    let answer = allowed.contains(&Action::Answer).then(|| {
+        let asked = detail
+            .events
+            .iter()
+            .rev()
+            .find(|e| e.kind == Action::RequestInfo.code())
+            .and_then(|e| e.message.clone());
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let attachments = draft.with_untracked(|d| match d.answers.get(REPLY_UPLOAD_FIELD) {
+                Some(Value::Array(ids)) => ids.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+                _ => Vec::new(),
+            });
+            act.run((ActionRequest { action: "answer".into(), message: message(), department: None, attachments }, t.answer_sent));
+        };
+        view! {
+            <section class="panel panel-action" aria-labelledby="info-needed">
+                <h2 id="info-needed">{t.info_needed_title}</h2>
+                <blockquote class="message">{asked}</blockquote>
+                <form novalidate on:submit=submit>
+                    <Question field=text_field("message", |t| t.your_answer, false, FieldKind::LongText { max_length: 2000 }) value=value_of("message") on_change=set("message") error=error_of("message")/>
+                    <Question field=text_field(REPLY_UPLOAD_FIELD, |t| t.documents_optional_label, false, reply_attachment()) value=value_of(REPLY_UPLOAD_FIELD) on_change=set(REPLY_UPLOAD_FIELD) error=error_of(REPLY_UPLOAD_FIELD)/>
+                    <button type="submit" class="button">{t.send_answer}</button>
+                </form>
+            </section>
+        }
+    });
+    let withdraw = allowed.contains(&Action::Withdraw).then(|| {
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            act.run((
+                ActionRequest {
+                    action: "withdraw".into(),
+                    ..ActionRequest::default()
+                },
+                t.withdrawn_done,
+            ));
+        };
+        view! {
+            <details class="disclosure">
+                <summary>{t.withdraw_title}</summary>
+                <form on:submit=submit>
+                    <p>{t.withdraw_body}</p>
+                    <button type="submit" class="button button-warning">{t.withdraw_button}</button>
+                </form>
+            </details>
+        }
+    });
+    let reopen = allowed.contains(&Action::Reopen).then(|| {
+        let until = detail.reopen_until.as_deref().map(|u| format_moment(u, locale)).unwrap_or_default();
+        let submit = move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            act.run((ActionRequest { action: "reopen".into(), message: message(), ..ActionRequest::default() }, t.reopened_done));
+        };
+        view! {
+            <details class="disclosure">
+                <summary>{t.reopen_title}</summary>
+                <form novalidate on:submit=submit>
+                    <p>{t.reopen_until} " " {until}</p>
+                    <Question field=text_field("message", |t| t.reopen_reason, true, FieldKind::LongText { max_length: 2000 }) value=value_of("message") on_change=set("message") error=error_of("message")/>
+                    <button type="submit" class="button">{t.reopen_button}</button>
+                </form>
+            </details>
+        }
+    });
+    view! { {answer}{withdraw}{reopen} }
+}
+
+#[component]
+pub fn RequestPage() -> AnyView {
+    let locale = use_locale();
+    let announcer = use_announcer();
+    let params = use_params_map();
+    let raw = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
+    let reference = Memo::new(move |_| ReferenceNumber::parse(&raw.get()).ok());
+    let detail = RwSignal::new(None::<Result<RequestDetail, ApiError>>);
+    let load = move || {
+        let lang = locale.locale.get_untracked();
+        match reference.get_untracked() {
+            Some(r) => leptos::task::spawn_local(async move {
+                detail.set(Some(api::get_request(&r, lang).await))
+            }),
+            None => detail.set(Some(Err(ApiError::NotFound))),
+        }
+    };
+    Effect::new(move |_| {
+        reference.track();
+        detail.set(None);
+        load();
+    });
+    let draft_key = move || format!("reply-{}", raw.get_untracked());
+    let draft = RwSignal::new(drafts::load(&draft_key()));
+    Effect::new(move |_| draft.with(|d| drafts::save(&draft_key(), d)));
+    let service_code = StoredValue::new(String::new());
+    provide_context(FilingContext {
+        draft,
+        service_code,
+    });
+    let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    let act = Callback::new(move |(action, done): (ActionRequest, &'static str)| {
+        let Some(r) = reference.get_untracked() else {
+            return;
+        };
+        if let Err(problems) = action.validate() {
+            errors.set(
+                problems
+                    .into_iter()
+                    .map(|p| InvalidAnswer {
+                        field: if p.field == "attachments" {
+                            REPLY_UPLOAD_FIELD.into()
+                        } else {
+                            p.field
+                        },
+                        ..p
+                    })
+                    .collect(),
+            );
+            return;
+        }
+        let lang = locale.locale.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::act_on_request(&r, &action, lang).await {
+                Ok(updated) => {
+                    errors.set(Vec::new());
+                    drafts::clear(&draft_key());
+                    draft.set(drafts::load(&draft_key()));
+                    detail.set(Some(Ok(updated)));
+                    announcer.announce(done.to_owned());
+                }
+                Err(error) => {
+                    let message = error.message(lang);
+                    errors.set(match error {
+                        ApiError::Server { body, .. } if !body.fields.is_empty() => body
+                            .fields
+                            .into_iter()
+                            .map(|f| InvalidAnswer {
+                                // The server names the list; on this page it is the reply files' question.
+                                field: if f.field == "attachments" {
+                                    REPLY_UPLOAD_FIELD.into()
+                                } else {
+                                    f.field
+                                },
+                                message: Localized::new(f.message.clone(), f.message),
+                            })
+                            .collect(),
+                        _ => vec![InvalidAnswer {
+                            field: "message".into(),
+                            message: Localized::new(message.clone(), message),
+                        }],
+                    });
+                }
+            }
+        });
+    });
+    let has_errors = Signal::derive(move || !errors.read().is_empty());
+    let heading = Signal::derive(move || match detail.get() {
+        Some(Ok(d)) => d.request.service.name.get(locale.locale.get()).to_owned(),
+        _ => locale.texts().request_title.to_owned(),
+    });
+    let loading = Signal::derive(move || detail.read().is_none());
+    // The service's questions label the answers.
+    let code = Memo::new(move |_| {
+        detail.with(|d| match d {
+            Some(Ok(d)) => d.request.service.code.clone(),
+            _ => String::new(),
+        })
+    });
+    let service = api::service_resource(code);
+    view! {
+        <PageHeading text=heading loading error=has_errors/>
+        <ErrorSummary errors/>
+        {move || match detail.get() {
+            None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
+            Some(Err(error)) if error.needs_sign_in() => sign_in_prompt(format!("/requests/{}", raw.get_untracked())),
+            Some(Err(ApiError::NotFound)) => view! { <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| load())/> }.into_any(),
+            Some(Ok(d)) => {
+                let l = locale.locale.get();
+                let t = texts(l);
+                service_code.set_value(d.request.service.code.clone());
+                let r = d.request.reference.clone();
+                let events = d.events.iter().rev().map(|e| event_view(&r, e, l)).collect_view();
+                let answers = d
+                    .answers
+                    .iter()
+                    .map(|(k, v)| {
+                        let k = k.clone();
+                        let key = k.clone();
+                        let label = move || {
+                            service.with(|s| match s {
+                                Some(Ok(s)) => s.form.field(&key).map(|f| f.label.get(l).to_owned()),
+                                _ => None,
+                            })
+                        };
+                        view! { <div><dt>{move || label().unwrap_or_else(|| k.clone())}</dt><dd>{answer_text(v)}</dd></div> }
+                    })
+                    .collect_view();
+                let files = (!d.attachments.is_empty()).then(|| files_view(&r, &d.attachments, l));
+                let finished = d.request.status.is_finished() && d.request.status != RequestStatus::Resolved;
+                view! {
+                    {request_facts(&d.request, l)}
+                    {(!finished).then(|| actions_view(&d, act, draft, errors, l))}
+                    <h2>{t.timeline_title}</h2>
+                    <ol class="timeline">{events}</ol>
+                    <h2>{t.answers_title}</h2>
+                    <dl class="facts">
+                        <div><dt>{t.full_name}</dt><dd>{d.applicant.name.clone()}</dd></div>
+                        <div><dt>{t.mobile}</dt><dd dir="ltr">{d.applicant.phone.clone()}</dd></div>
+                        {answers}
+                    </dl>
+                    {files}
+                }
+                .into_any()
+            }
+        }}
+    }
+    .into_any()
+}

@@ -1,8 +1,14 @@
 //! The API client: one `verb_noun` function per endpoint, each returning
-//! `Result<T, ApiError>`. Every request tells the server the user's language, so error
-//! messages come back in it.
+//! `Result<T, ApiError>`, and `Loaded<T>` for what a page shows while it loads. Every
+//! request tells the server the user's language, so error messages come back in it.
+//!
+//! Size matters here (docs/decisions/0002): every call goes through one non-generic
+//! `fetch` and is decoded afterwards, so the WASM carries one copy of the HTTP future;
+//! pages load through `load` (a signal and an effect) rather than `LocalResource`, whose
+//! async machinery was copied for every type loaded.
 
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder};
+use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
@@ -10,6 +16,7 @@ use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceS
 use serde::de::DeserializeOwned;
 
 use crate::i18n::texts;
+use crate::state::use_locale;
 
 /// Why a call failed, in terms the screen can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -34,40 +41,147 @@ impl ApiError {
             _ => t.load_failed.to_owned(),
         }
     }
+
+    /// True when the server wants a sign-in first.
+    pub fn needs_sign_in(&self) -> bool {
+        matches!(self, ApiError::Server { status: 401, .. })
+    }
 }
 
-async fn read<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// Sends one request (with a JSON body when given) and returns the body of a successful
+/// answer as text. Deliberately not generic.
+async fn fetch(
+    request: RequestBuilder,
+    json: Option<String>,
+    locale: Locale,
+) -> Result<String, ApiError> {
+    let request = request.header("Accept-Language", locale.tag());
+    let request = match json {
+        Some(json) => request
+            .header("Content-Type", "application/json")
+            .body(json),
+        None => request.build(),
+    }
+    .map_err(|_| ApiError::Unreadable)?;
+    let response = request.send().await.map_err(|_| ApiError::Network)?;
+    let text = response.text().await.map_err(|_| ApiError::Network)?;
     if response.ok() {
-        return response.json().await.map_err(|_| ApiError::Unreadable);
+        return Ok(text);
     }
     let status = response.status();
     if status == 404 {
         return Err(ApiError::NotFound);
     }
-    match response.json::<ErrorBody>().await {
+    match serde_json::from_str::<ErrorBody>(&text) {
         Ok(body) => Err(ApiError::Server { status, body }),
         Err(_) => Err(ApiError::Unreadable),
     }
 }
 
-async fn get_json<T: DeserializeOwned>(path: &str, locale: Locale) -> Result<T, ApiError> {
-    let response = Request::get(path)
-        .header("Accept-Language", locale.tag())
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+fn decode<T: DeserializeOwned>(answer: Result<String, ApiError>) -> Result<T, ApiError> {
+    answer.and_then(|text| serde_json::from_str(&text).map_err(|_| ApiError::Unreadable))
+}
+
+fn to_json(body: &impl serde::Serialize) -> Result<String, ApiError> {
+    serde_json::to_string(body).map_err(|_| ApiError::Unreadable)
+}
+
+/// What a page loads: `None` while loading (or while there is nothing to load), then the
+/// answer. Loads again when a signal read by its path changes, or on `refetch`.
+pub struct Loaded<T: Send + Sync + 'static> {
+    value: RwSignal<Option<Result<T, ApiError>>>,
+    tick: RwSignal<u32>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Loaded<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for Loaded<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Loaded<T> {
+    /// The answer so far (tracked).
+    pub fn get(&self) -> Option<Result<T, ApiError>> {
+        self.value.get()
+    }
+
+    /// Reads the answer so far without cloning it (tracked).
+    pub fn with<R>(&self, f: impl FnOnce(&Option<Result<T, ApiError>>) -> R) -> R {
+        self.value.with(f)
+    }
+
+    /// Loads again (after an error, say).
+    pub fn refetch(&self) {
+        self.tick.update(|n| *n = n.wrapping_add(1));
+    }
+
+    /// Replaces the answer with a newer one the page already has (an action's result).
+    pub fn set(&self, value: Result<T, ApiError>) {
+        self.value.set(Some(value));
+    }
+}
+
+/// Loads `GET path()` whenever `path()` changes; `None` means nothing to load. An answer
+/// that arrives after a newer load started is dropped.
+pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    path: impl Fn() -> Option<String> + 'static,
+) -> Loaded<T> {
+    let locale = use_locale();
+    let value = RwSignal::new(None);
+    let tick = RwSignal::new(0u32);
+    let latest = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        tick.track();
+        let path = path();
+        value.set(None);
+        let this = latest.get_value().wrapping_add(1);
+        latest.set_value(this);
+        if let Some(path) = path {
+            let lang = locale.locale.get_untracked();
+            leptos::task::spawn_local(async move {
+                let answer = fetch(Request::get(&path), None, lang).await;
+                if latest.get_value() == this {
+                    value.set(Some(decode(answer)));
+                }
+            });
+        }
+    });
+    Loaded { value, tick }
 }
 
 /// `GET /api/v1/services`
-pub async fn list_services(locale: Locale) -> Result<Vec<ServiceSummary>, ApiError> {
-    get_json("/api/v1/services", locale).await
+pub fn list_services() -> Loaded<Vec<ServiceSummary>> {
+    load(|| Some("/api/v1/services".to_owned()))
 }
 
-/// `GET /api/v1/services/{code}`
-pub async fn get_service(code: &str, locale: Locale) -> Result<ServiceDetail, ApiError> {
-    let code = String::from(js_sys::encode_uri_component(code));
-    get_json(&format!("/api/v1/services/{code}"), locale).await
+/// `GET /api/v1/services/{code}`, loaded again when `code` changes (nothing while empty).
+pub fn get_service(code: Memo<String>) -> Loaded<ServiceDetail> {
+    load(move || {
+        let code = code.get();
+        (!code.is_empty()).then(|| {
+            format!(
+                "/api/v1/services/{}",
+                String::from(js_sys::encode_uri_component(&code))
+            )
+        })
+    })
+}
+
+/// `GET /api/v1/track/{reference}`; nothing while there is no (well-formed) reference.
+pub fn track_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<TrackedRequest> {
+    load(move || reference.get().map(|r| format!("/api/v1/track/{r}")))
+}
+
+/// `GET /api/v1/me/requests`
+pub fn list_my_requests() -> Loaded<Vec<MyRequest>> {
+    load(|| Some("/api/v1/me/requests".to_owned()))
+}
+
+/// `GET /api/v1/requests/{reference}`
+pub fn get_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<RequestDetail> {
+    load(move || reference.get().map(|r| format!("/api/v1/requests/{r}")))
 }
 
 /// `POST /api/v1/requests`, with the draft's idempotency key: sending the same draft
@@ -77,107 +191,31 @@ pub async fn create_request(
     idempotency_key: &str,
     locale: Locale,
 ) -> Result<FiledRequest, ApiError> {
-    let response = Request::post("/api/v1/requests")
-        .header("Accept-Language", locale.tag())
-        .header("Idempotency-Key", idempotency_key)
-        .json(body)
-        .map_err(|_| ApiError::Unreadable)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
-}
-
-/// `GET /api/v1/track/{reference}`
-pub async fn track_request(
-    reference: &ReferenceNumber,
-    locale: Locale,
-) -> Result<TrackedRequest, ApiError> {
-    get_json(&format!("/api/v1/track/{reference}"), locale).await
-}
-
-/// A service's detail, refetched when `code` changes. Pages share this constructor so the
-/// WASM carries one copy of the resource machinery for it.
-pub fn service_resource(
-    code: leptos::prelude::Memo<String>,
-) -> leptos::prelude::LocalResource<Result<ServiceDetail, ApiError>> {
-    use leptos::prelude::*;
-    let locale = crate::state::use_locale();
-    LocalResource::new(move || {
-        let code = code.get();
-        let lang = locale.locale.get_untracked();
-        async move { get_service(&code, lang).await }
-    })
-}
-
-/// The public view of a request; `None` while there is no (well-formed) reference.
-pub fn tracked_resource(
-    reference: leptos::prelude::Memo<Option<ReferenceNumber>>,
-) -> leptos::prelude::LocalResource<Option<Result<TrackedRequest, ApiError>>> {
-    use leptos::prelude::*;
-    let locale = crate::state::use_locale();
-    LocalResource::new(move || {
-        let reference = reference.get();
-        let lang = locale.locale.get_untracked();
-        async move {
-            match reference {
-                Some(r) => Some(track_request(&r, lang).await),
-                None => None,
-            }
-        }
-    })
-}
-
-async fn send_json<T: DeserializeOwned>(
-    request: gloo_net::http::RequestBuilder,
-    body: &impl serde::Serialize,
-    locale: Locale,
-) -> Result<T, ApiError> {
-    let response = request
-        .header("Accept-Language", locale.tag())
-        .json(body)
-        .map_err(|_| ApiError::Unreadable)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read(response).await
+    let request = Request::post("/api/v1/requests").header("Idempotency-Key", idempotency_key);
+    decode(fetch(request, Some(to_json(body)?), locale).await)
 }
 
 /// `POST /api/v1/auth/otp`: texts a sign-in code to `phone`.
 pub async fn send_code(phone: &str, locale: Locale) -> Result<(), ApiError> {
-    let body = CodeRequest {
+    let body = to_json(&CodeRequest {
         phone: phone.to_owned(),
-    };
-    send_json::<serde::de::IgnoredAny>(Request::post("/api/v1/auth/otp"), &body, locale)
+    })?;
+    fetch(Request::post("/api/v1/auth/otp"), Some(body), locale)
         .await
         .map(|_| ())
 }
 
 /// `POST /api/v1/auth/verify`: signs in (the server sets the session cookie).
 pub async fn verify_code(body: &CodeVerification, locale: Locale) -> Result<Me, ApiError> {
-    send_json(Request::post("/api/v1/auth/verify"), body, locale).await
+    let body = to_json(body)?;
+    decode(fetch(Request::post("/api/v1/auth/verify"), Some(body), locale).await)
 }
 
 /// `DELETE /api/v1/auth/session`: signs out on the server.
-pub async fn sign_out() -> Result<(), ApiError> {
-    Request::delete("/api/v1/auth/session")
-        .send()
+pub async fn sign_out(locale: Locale) -> Result<(), ApiError> {
+    fetch(Request::delete("/api/v1/auth/session"), None, locale)
         .await
         .map(|_| ())
-        .map_err(|_| ApiError::Network)
-}
-
-/// `GET /api/v1/me/requests`
-pub async fn list_my_requests(locale: Locale) -> Result<Vec<MyRequest>, ApiError> {
-    get_json("/api/v1/me/requests", locale).await
-}
-
-/// `GET /api/v1/requests/{reference}`
-pub async fn get_request(
-    reference: &ReferenceNumber,
-    locale: Locale,
-) -> Result<RequestDetail, ApiError> {
-    get_json(&format!("/api/v1/requests/{reference}"), locale).await
 }
 
 /// `POST /api/v1/requests/{reference}/actions`: the applicant answers, withdraws or
@@ -188,12 +226,5 @@ pub async fn act_on_request(
     locale: Locale,
 ) -> Result<RequestDetail, ApiError> {
     let path = format!("/api/v1/requests/{reference}/actions");
-    send_json(Request::post(&path), action, locale).await
-}
-
-impl ApiError {
-    /// True when the server wants a sign-in first.
-    pub fn needs_sign_in(&self) -> bool {
-        matches!(self, ApiError::Server { status: 401, .. })
-    }
+    decode(fetch(Request::post(&path), Some(to_json(action)?), locale).await)
 }

@@ -23,7 +23,7 @@ pub fn ConfirmationPage() -> AnyView {
             .get("reference")
             .and_then(|r| ReferenceNumber::parse(&r).ok())
     });
-    let found = api::tracked_resource(reference);
+    let found = api::track_request(reference);
     let grouped = move || reference.get().map(|r| r.grouped()).unwrap_or_default();
     let track_href = move || {
         reference
@@ -44,8 +44,8 @@ pub fn ConfirmationPage() -> AnyView {
         </div>
         <p>{tr(|t| t.sms_sent)}</p>
         {move || match found.get() {
-            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
-            Some(result) => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {
+            None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            result => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {
                     Ok(request) => Either::Left(move || {
                         let l = locale.locale.get();
                         let t = locale.texts();

@@ -94,7 +94,7 @@ pub fn FilingPage() -> AnyView {
     let locale = use_locale();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let service = api::service_resource(code);
+    let service = api::get_service(code);
     view! {
         {move || match service.get() {
             None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),

@@ -89,7 +89,7 @@ pub fn HomePage() -> AnyView {
     let announcer = use_announcer();
     let query_map = use_query_map();
     let query = Memo::new(move |_| query_map.read().get("q").unwrap_or_default());
-    let services = LocalResource::new(move || api::list_services(locale.locale.get_untracked()));
+    let services = api::list_services();
     let navigate = use_navigate();
 
     let on_input = move |value: &str| {

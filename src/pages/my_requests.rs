@@ -48,14 +48,11 @@ fn request_row(r: MyRequest, locale: Locale) -> impl IntoView {
 pub fn MyRequestsPage() -> AnyView {
     let locale = use_locale();
     let navigate = use_navigate();
-    let mine = LocalResource::new(move || {
-        let lang = locale.locale.get_untracked();
-        async move { api::list_my_requests(lang).await }
-    });
+    let mine = api::list_my_requests();
     let sign_out = move |_| {
         let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
-            let _ = api::sign_out().await;
+            let _ = api::sign_out(locale.locale.get_untracked()).await;
             navigate("/", Default::default());
         });
     };

@@ -202,21 +202,7 @@ pub fn RequestPage() -> AnyView {
     let params = use_params_map();
     let raw = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
     let reference = Memo::new(move |_| ReferenceNumber::parse(&raw.get()).ok());
-    let detail = RwSignal::new(None::<Result<RequestDetail, ApiError>>);
-    let load = move || {
-        let lang = locale.locale.get_untracked();
-        match reference.get_untracked() {
-            Some(r) => leptos::task::spawn_local(async move {
-                detail.set(Some(api::get_request(&r, lang).await))
-            }),
-            None => detail.set(Some(Err(ApiError::NotFound))),
-        }
-    };
-    Effect::new(move |_| {
-        reference.track();
-        detail.set(None);
-        load();
-    });
+    let detail = api::get_request(reference);
     let draft_key = move || format!("reply-{}", raw.get_untracked());
     let draft = RwSignal::new(drafts::load(&draft_key()));
     Effect::new(move |_| draft.with(|d| drafts::save(&draft_key(), d)));
@@ -253,7 +239,7 @@ pub fn RequestPage() -> AnyView {
                     errors.set(Vec::new());
                     drafts::clear(&draft_key());
                     draft.set(drafts::load(&draft_key()));
-                    detail.set(Some(Ok(updated)));
+                    detail.set(Ok(updated));
                     announcer.announce(done.to_owned());
                 }
                 Err(error) => {
@@ -286,7 +272,7 @@ pub fn RequestPage() -> AnyView {
         Some(Ok(d)) => d.request.service.name.get(locale.locale.get()).to_owned(),
         _ => locale.texts().request_title.to_owned(),
     });
-    let loading = Signal::derive(move || detail.read().is_none());
+    let loading = Signal::derive(move || detail.with(Option::is_none) && reference.with(Option::is_some));
     // The service's questions label the answers.
     let code = Memo::new(move |_| {
         detail.with(|d| match d {
@@ -294,15 +280,16 @@ pub fn RequestPage() -> AnyView {
             _ => String::new(),
         })
     });
-    let service = api::service_resource(code);
+    let service = api::get_service(code);
     view! {
         <PageHeading text=heading loading error=has_errors/>
         <ErrorSummary errors/>
         {move || match detail.get() {
+            None if reference.with(Option::is_none) => view! { <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p> }.into_any(),
             None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
             Some(Err(error)) if error.needs_sign_in() => sign_in_prompt(format!("/requests/{}", raw.get_untracked())),
             Some(Err(ApiError::NotFound)) => view! { <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p> }.into_any(),
-            Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| load())/> }.into_any(),
+            Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| detail.refetch())/> }.into_any(),
             Some(Ok(d)) => {
                 let l = locale.locale.get();
                 let t = texts(l);

@@ -65,7 +65,7 @@ pub fn ServicePage() -> AnyView {
     let locale = use_locale();
     let params = use_params_map();
     let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
-    let service = api::service_resource(code);
+    let service = api::get_service(code);
     let heading = Signal::derive(move || {
         let t = locale.texts();
         match service.get() {

@@ -69,7 +69,7 @@ pub fn TrackPage() -> AnyView {
     });
     let typed = RwSignal::new(query.get_untracked().get("ref").unwrap_or_default());
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
-    let found = api::tracked_resource(reference);
+    let found = api::track_request(reference);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match ReferenceNumber::parse(&typed.get_untracked()) {
@@ -110,8 +110,8 @@ pub fn TrackPage() -> AnyView {
             <button type="submit" class="button">{tr(|t| t.find)}</button>
         </form>
         {move || match found.get() {
-            None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
-            Some(result) => Either::Right(match result {
+            None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
+            result => Either::Right(match result {
                     None => EitherOf3::A(()),
                     Some(Ok(request)) => EitherOf3::B(move || {
                         let l = locale.locale.get();

@@ -17,10 +17,12 @@ build: setup build-server build-web
 build-server:
 	cargo build --release -p nafitha-server
 
-# Trunk builds the size-optimised WASM into dist/; the server then writes .br and .gz
-# beside each file so they are served precompressed.
+# Trunk builds the size-optimised WASM into dist/; esbuild minifies wasm-bindgen's JS
+# (and its integrity hash is rewritten); the server then writes .br and .gz beside each
+# file so they are served precompressed.
 build-web: build-server
 	trunk build --release
+	node scripts/minify-js.mjs dist
 	$(SERVER) precompress dist
 
 run: build

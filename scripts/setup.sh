@@ -36,9 +36,10 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $bindgen_versio
   changed=1
 fi
 
-if [ ! -x tools/node_modules/.bin/wasm-opt ]; then
-  say "installing wasm-opt (npm binaryen) into tools/"
-  npm install --prefix tools --no-audit --no-fund --loglevel=error
+if [ ! -x tools/node_modules/.bin/wasm-opt ] || [ ! -d tools/node_modules/esbuild ] \
+  || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
+  say "installing the build tools (npm binaryen for wasm-opt, esbuild for the JS) into tools/"
+  npm ci --prefix tools --no-audit --no-fund --loglevel=error
   changed=1
 fi
 

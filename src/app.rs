@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
 use leptos_router::path;
 
 use crate::components::SiteHeader;
@@ -21,14 +22,7 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main" class="container" tabindex="-1">
                 <Routes fallback=NotFoundPage>
-                    <Route path=path!("/") view=HomePage/>
-                    <Route path=path!("/services/:code") view=ServicePage/>
-                    <Route path=path!("/services/:code/apply") view=FilingPage/>
-                    <Route path=path!("/confirmation/:reference") view=ConfirmationPage/>
-                    <Route path=path!("/track") view=TrackPage/>
-                    <Route path=path!("/sign-in") view=SignInPage/>
-                    <Route path=path!("/requests") view=MyRequestsPage/>
-                    <Route path=path!("/requests/:reference") view=RequestPage/>
+                    <Route path=path!("/*path") view=Pages/>
                 </Routes>
             </main>
             <footer class="site-footer">
@@ -41,5 +35,32 @@ pub fn App() -> impl IntoView {
                 {move || announcer.message.get()}
             </div>
         </Router>
+    }
+}
+
+/// Chooses the page for the address. One wildcard route and a `match` on the path's
+/// segments: leptos_router keeps the history, links and query, while a `<Route>` per page
+/// cost about a kilobyte of WASM each in matching code (docs/decisions/0002). A page is
+/// built anew when the path changes, never when only the query does.
+#[component]
+fn Pages() -> impl IntoView {
+    let location = use_location();
+    let path = Memo::new(move |_| location.pathname.get());
+    move || {
+        let path = path.get();
+        let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match segments.as_slice() {
+            [""] => view! { <HomePage/> },
+            ["services", code] => view! { <ServicePage code=code.to_string()/> },
+            ["services", code, "apply"] => view! { <FilingPage code=code.to_string()/> },
+            ["confirmation", reference] => {
+                view! { <ConfirmationPage reference=reference.to_string()/> }
+            }
+            ["track"] => view! { <TrackPage/> },
+            ["sign-in"] => view! { <SignInPage/> },
+            ["requests"] => view! { <MyRequestsPage/> },
+            ["requests", reference] => view! { <RequestPage reference=reference.to_string()/> },
+            _ => view! { <NotFoundPage/> },
+        }
     }
 }

@@ -10,6 +10,10 @@ mod pages;
 mod state;
 mod uploads;
 
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 fn main() {
     leptos::mount::mount_to_body(app::App);
 }

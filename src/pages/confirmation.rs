@@ -3,7 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use nafitha_domain::ReferenceNumber;
 
 use crate::api;
@@ -14,15 +13,12 @@ use crate::pages::track::request_facts;
 use crate::state::use_locale;
 
 #[component]
-pub fn ConfirmationPage() -> AnyView {
+pub fn ConfirmationPage(
+    /// The reference number from the address.
+    reference: String,
+) -> AnyView {
     let locale = use_locale();
-    let params = use_params_map();
-    let reference = Memo::new(move |_| {
-        params
-            .read()
-            .get("reference")
-            .and_then(|r| ReferenceNumber::parse(&r).ok())
-    });
+    let reference = Memo::new(move |_| ReferenceNumber::parse(&reference).ok());
     let found = api::track_request(reference);
     let grouped = move || reference.get().map(|r| r.grouped()).unwrap_or_default();
     let track_href = move || {

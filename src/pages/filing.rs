@@ -9,7 +9,7 @@
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
@@ -90,10 +90,12 @@ fn display_answer(field: &Field, value: &Value, locale: Locale) -> String {
 }
 
 #[component]
-pub fn FilingPage() -> AnyView {
+pub fn FilingPage(
+    /// The service's code from the address.
+    code: String,
+) -> AnyView {
     let locale = use_locale();
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let code = Memo::new(move |_| code.clone());
     let service = api::get_service(code);
     view! {
         {move || match service.get() {

@@ -5,7 +5,6 @@
 //! is kept on the device until it is sent.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use nafitha_domain::account::{AttachmentInfo, EventEntry, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::lifecycle::{
@@ -196,11 +195,13 @@ fn actions_view(
 }
 
 #[component]
-pub fn RequestPage() -> AnyView {
+pub fn RequestPage(
+    /// The reference number from the address, as typed.
+    reference: String,
+) -> AnyView {
     let locale = use_locale();
     let announcer = use_announcer();
-    let params = use_params_map();
-    let raw = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
+    let raw = Memo::new(move |_| reference.clone());
     let reference = Memo::new(move |_| ReferenceNumber::parse(&raw.get()).ok());
     let detail = api::get_request(reference);
     let draft_key = move || format!("reply-{}", raw.get_untracked());

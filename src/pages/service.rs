@@ -3,7 +3,6 @@
 
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use nafitha_domain::{format_fee, Locale, ServiceDetail};
 
 use crate::api::{self, ApiError};
@@ -61,10 +60,12 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
 }
 
 #[component]
-pub fn ServicePage() -> AnyView {
+pub fn ServicePage(
+    /// The service's code from the address.
+    code: String,
+) -> AnyView {
     let locale = use_locale();
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.read().get("code").unwrap_or_default());
+    let code = Memo::new(move |_| code.clone());
     let service = api::get_service(code);
     let heading = Signal::derive(move || {
         let t = locale.texts();

@@ -1,0 +1,30 @@
+// Minifies the JS that wasm-bindgen wrote into dist/ (Trunk 0.21's own minifier fails on
+// it) and rewrites the Subresource Integrity hashes that Trunk put in dist/index.html for
+// those files, so the browser still checks what it loads. Run after `trunk build`.
+import { createHash } from "node:crypto";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createRequire } from "node:module";
+
+const require = createRequire(new URL("../tools/package.json", import.meta.url));
+const esbuild = require("esbuild");
+
+const dist = process.argv[2] ?? "dist";
+const indexPath = join(dist, "index.html");
+let index = readFileSync(indexPath, "utf8");
+
+for (const name of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
+  const path = join(dist, name);
+  const source = readFileSync(path, "utf8");
+  const { code } = esbuild.transformSync(source, { minify: true, format: "esm", target: "es2020" });
+  writeFileSync(path, code);
+
+  const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
+  const link = new RegExp(`(href=/${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
+  if (!link.test(index)) {
+    throw new Error(`index.html has no integrity attribute for ${name}`);
+  }
+  index = index.replace(link, `$1${integrity}`);
+  console.log(`minified ${name}: ${source.length} -> ${code.length} bytes`);
+}
+writeFileSync(indexPath, index);

@@ -93,6 +93,7 @@ pub struct Texts {
     pub overdue: &'static str,
     pub timeline_title: &'static str,
     pub request_not_found: &'static str,
+    pub nav_label: &'static str,
     pub nav_track: &'static str,
     pub uploading: &'static str,
     pub remove: &'static str,

@@ -43,20 +43,26 @@ async function agentSession(request, agency) {
   return (action) => request.post(`/api/v1/staff/requests/${action.reference}/actions`, { data: action.body });
 }
 
-test("in Arabic on a phone: sign in by SMS code, find the request, answer the agency, see the history", async ({ page, request }) => {
-  // Arrange: a filed report, and the agency asking for more.
+test("in Arabic (a phone in the mobile project): file a report, sign in by SMS code, find it, answer the agency, see the history", async ({ page, request }) => {
+  // A citizen files a road-damage report on the phone, in Arabic.
   const mobile = uniqueMobile();
-  const filed = await request.post("/api/v1/requests", {
-    headers: { "Idempotency-Key": `e2e-account-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-    data: {
-      service_code: "epm-road-damage",
-      locale: "ar",
-      applicant: { name: "نورة القحطاني", phone: mobile },
-      answers: { damage: "pothole", danger: "no", details: "حفرة أمام المدرسة", location: { address: "حي الفيصلية، الدمام" } },
-    },
-  });
-  expect(filed.status()).toBe(201);
-  const reference = (await filed.json()).reference;
+  await openIn(page, "ar", "/services/epm-road-damage/apply");
+  await expect(page.getByRole("heading", { level: 1, name: "تفاصيل الطلب" })).toBeVisible();
+  await page.getByLabel("حفرة").check();
+  await page.getByRole("group", { name: /هل يشكل خطرًا/ }).getByLabel("لا").check();
+  await page.getByLabel("صف التلف (اختياري)").fill("حفرة أمام المدرسة");
+  await page.getByLabel("العنوان أو وصف المكان").fill("حي الفيصلية، الدمام");
+  await page.getByRole("button", { name: "متابعة" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "بياناتك" })).toBeFocused();
+  await page.getByLabel("الاسم الكامل").fill("نورة القحطاني");
+  await page.getByLabel("رقم الجوال").fill(mobile);
+  await page.getByRole("button", { name: "متابعة" }).click();
+  await page.getByRole("button", { name: "أرسل الطلب" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "تم استلام طلبك" })).toBeVisible();
+  const reference = (await page.locator(".panel-reference").textContent()).replace(/\s/g, "");
+  expect(reference).toMatch(/^\d{12}$/);
+
+  // The agency asks for more, through the staff API.
   const agency = await agentSession(request, "epm");
   const asked = await agency({ reference, body: { action: "request_info", message: "ما عمق الحفرة تقريبًا؟" } });
   expect(asked.status()).toBe(204);
@@ -81,7 +87,7 @@ test("in Arabic on a phone: sign in by SMS code, find the request, answer the ag
   await expect(item).toContainText("بانتظار ردك");
   await expectNoAxeViolations(page);
   await expectNoHorizontalScroll(page);
-  await item.getByRole("link", { name: "الإبلاغ عن تلف في الطريق" }).click();
+  await item.getByRole("link", { name: "بلاغ تلف الطرق" }).click();
 
   // The request page: the question, the answer form, the history.
   await expect(page).toHaveURL(new RegExp(`/requests/${reference}$`));

@@ -119,10 +119,13 @@ test("the keyboard alone reaches the skip link, the language switch and a servic
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "Excavation permit" })).toBeFocused();
 
-  // Back past "All services" and "Track a request" to the language switch.
+  // Back past "All services", "My requests" and "Track a request" to the language switch.
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("link", { name: "All services" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");
+  await expect(page.getByRole("link", { name: "My requests" })).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByRole("link", { name: "Track a request" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("button", { name: /العربية/ })).toBeFocused();
   await page.keyboard.press("Enter");

@@ -45,7 +45,7 @@ pub fn SiteHeader() -> impl IntoView {
                 </button>
             </div>
         </header>
-        <nav class="site-nav" aria-label=tr(|t| t.nav_track)>
+        <nav class="site-nav" aria-label=tr(|t| t.nav_label)>
             <div class="container">
                 <a href="/track">{tr(|t| t.nav_track)}</a>
                 <a href="/requests">{tr(|t| t.nav_my_requests)}</a>

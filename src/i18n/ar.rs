@@ -114,6 +114,7 @@ pub static TEXTS: Texts = Texts {
     overdue: "متأخر عن الموعد",
     timeline_title: "سجل الطلب",
     request_not_found: "لا يوجد طلب بهذا الرقم. تحقق من الرقم كما وصلك في الرسالة.",
+    nav_label: "القائمة الرئيسية",
     nav_track: "تابع طلبًا",
     uploading: "جارٍ رفع",
     remove: "إزالة",

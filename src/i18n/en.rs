@@ -92,6 +92,7 @@ pub static TEXTS: Texts = Texts {
     overdue: "Overdue",
     timeline_title: "History",
     request_not_found: "There is no request with this number. Check it against your SMS.",
+    nav_label: "Main menu",
     nav_track: "Track a request",
     uploading: "Uploading",
     remove: "Remove",

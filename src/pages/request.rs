@@ -273,7 +273,8 @@ pub fn RequestPage(
         Some(Ok(d)) => d.request.service.name.get(locale.locale.get()).to_owned(),
         _ => locale.texts().request_title.to_owned(),
     });
-    let loading = Signal::derive(move || detail.with(Option::is_none) && reference.with(Option::is_some));
+    let loading =
+        Signal::derive(move || detail.with(Option::is_none) && reference.with(Option::is_some));
     // The service's questions label the answers.
     let code = Memo::new(move |_| {
         detail.with(|d| match d {

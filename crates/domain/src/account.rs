@@ -108,6 +108,12 @@ pub struct EventEntry {
     pub attachments: Vec<AttachmentInfo>,
     /// RFC 3339, UTC.
     pub at: String,
+    /// An internal note (only ever sent to staff).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+    /// The staff member who acted (only ever sent to staff).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// The request page, for its applicant: the public view plus what they gave and every

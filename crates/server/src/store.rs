@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod backoffice;
 pub mod catalogue;
 pub mod outbox;
 pub mod requests;

@@ -57,7 +57,7 @@ fn field_problem(field: &str, message: Localized) -> ApiError {
     }])
 }
 
-fn locale_of(headers: &HeaderMap) -> Locale {
+pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())

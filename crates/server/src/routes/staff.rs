@@ -1,26 +1,37 @@
-//! The back office's API: staff sign-in (`POST`/`DELETE /staff/session`) and actions on a
-//! request (`POST /staff/requests/{reference}/actions`), each checked against the staff
-//! member's agency (and department), role, and the life cycle in `nafitha_domain`.
+//! The back office's API: staff sign-in (`POST`/`DELETE /staff/session`, `GET /staff/me`),
+//! the queue (`GET /staff/requests`, and as CSV `GET /staff/requests.csv`), a request
+//! (`GET /staff/requests/{reference}`, its files, `POST …/actions`, `POST …/assignee`),
+//! open work per department (`GET /staff/overdue`), response templates and the agency's
+//! catalogue (admins). Every call is checked against the staff member's scope (agency, or
+//! department for agents), role, and the life cycle in `nafitha_domain`.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{FromRequestParts, Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{delete, get, post, put};
 use axum::Router;
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::backoffice::{
+    may_assign, staff_actions, Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery,
+    ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, EXPORT_MAX_ROWS,
+};
+use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::Localized;
+use nafitha_domain::{Locale, Localized, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE};
 use crate::error::{ApiError, ApiJson};
 use crate::notify::{messages, now_ms};
-use crate::routes::account::{act_result, path_reference};
+use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
 use crate::startup::AppState;
 use crate::store::account::NewSession;
 use crate::store::actions::{Actor, NotifyTarget};
+use crate::store::backoffice::AssignOutcome;
 use crate::store::staff::StaffAccount;
 
 /// How long a staff session lasts (a working day).
@@ -29,7 +40,24 @@ pub const STAFF_SESSION_MS: i64 = 12 * 3_600_000;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/session", post(sign_in).delete(sign_out))
+        .route("/staff/me", get(get_me))
+        .route("/staff/requests", get(list_queue))
+        .route("/staff/requests.csv", get(export_queue))
+        .route("/staff/requests/{reference}", get(get_request))
         .route("/staff/requests/{reference}/actions", post(act_on_request))
+        .route("/staff/requests/{reference}/assignee", post(assign_request))
+        .route(
+            "/staff/requests/{reference}/attachments/{id}",
+            get(get_attachment),
+        )
+        .route("/staff/overdue", get(list_department_loads))
+        .route(
+            "/staff/templates",
+            get(list_templates).post(create_template),
+        )
+        .route("/staff/templates/{id}", delete(delete_template))
+        .route("/staff/services", get(list_agency_services))
+        .route("/staff/services/{code}", put(edit_service))
 }
 
 /// Hashes a password with Argon2id and its default parameters (a PHC string).
@@ -55,15 +83,6 @@ fn password_matches(hash: &str, password: &str) -> bool {
 pub struct Credentials {
     pub username: String,
     pub password: String,
-}
-
-/// Who signed in.
-#[derive(Debug, Serialize)]
-pub struct StaffMe {
-    pub username: String,
-    pub role: String,
-    pub agency: String,
-    pub department: Option<String>,
 }
 
 fn wrong_credentials() -> ApiError {
@@ -128,13 +147,8 @@ async fn sign_in(
             now,
         )
         .await?;
-    let mut response = ApiJson(StaffMe {
-        username: account.username,
-        role: account.role,
-        agency: account.agency,
-        department: account.department,
-    })
-    .into_response();
+    let me = staff_me(&state, &account).await?;
+    let mut response = ApiJson(me).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session_cookie(STAFF_COOKIE, &token, STAFF_SESSION_MS, state.secure_cookies),
@@ -150,6 +164,404 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 /// session is not one).
 #[derive(Clone, Debug)]
 pub struct StaffSession(pub StaffAccount);
+
+impl StaffSession {
+    /// The role, read as the least privileged one if the stored value is unknown.
+    pub fn role(&self) -> Role {
+        Role::from_code(&self.0.role).unwrap_or(Role::Agent)
+    }
+
+    /// What this staff member sees: the department for agents who have one, else the agency.
+    pub fn scope(&self) -> StaffScope {
+        StaffScope::new(self.role(), &self.0.agency, self.0.department.as_deref())
+    }
+
+    fn require(&self, role_ok: bool) -> Result<(), ApiError> {
+        if role_ok {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "not_your_role",
+                message: Localized::new("لا تسمح صلاحيتك بهذا", "Your role does not allow this"),
+            })
+        }
+    }
+
+    /// 403 unless a supervisor or an admin.
+    pub fn require_supervisor(&self) -> Result<(), ApiError> {
+        self.require(self.role().supervises())
+    }
+
+    /// 403 unless an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require(self.role() == Role::Admin)
+    }
+}
+
+fn actor<'a>(staff: &'a StaffAccount, scope: &'a StaffScope) -> Actor<'a> {
+    Actor::Staff {
+        username: &staff.username,
+        agency: &scope.agency,
+        department: scope.department.as_deref(),
+    }
+}
+
+async fn staff_me(state: &AppState, account: &StaffAccount) -> Result<StaffMe, ApiError> {
+    let (agency, department) = state
+        .store
+        .agency_and_department(&account.agency, account.department.as_deref())
+        .await?;
+    Ok(StaffMe {
+        username: account.username.clone(),
+        role: Role::from_code(&account.role).unwrap_or(Role::Agent),
+        agency,
+        department,
+    })
+}
+
+async fn get_me(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<ApiJson<StaffMe>, ApiError> {
+    Ok(ApiJson(staff_me(&state, &session.0).await?))
+}
+
+/// The queue's filters from the query string; a malformed query string is a 422 like any
+/// other bad filter.
+fn queue_filter(
+    query: Result<Query<QueueQuery>, QueryRejection>,
+    session: &StaffSession,
+) -> Result<nafitha_domain::backoffice::QueueFilter, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::Validation(vec![InvalidAnswer {
+            field: "query".into(),
+            message: Localized::new("عوامل التصفية غير صحيحة", "The filters are not valid"),
+        }])
+    })?;
+    query
+        .validate(&session.0.username)
+        .map_err(ApiError::Validation)
+}
+
+async fn list_queue(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<QueueQuery>, QueryRejection>,
+) -> Result<ApiJson<QueuePage>, ApiError> {
+    let filter = queue_filter(query, &session)?;
+    let scope = session.scope();
+    let today = riyadh_date(now_ms());
+    let rows = state.store.queue(&scope, &filter, today).await?;
+    let counts = state.store.status_counts(&scope).await?;
+    Ok(ApiJson(QueuePage {
+        items: rows.items,
+        next: rows.next.map(|c| c.encode()),
+        counts,
+    }))
+}
+
+/// A spreadsheet cell that starts like a formula is prefixed so it stays text.
+fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+async fn export_queue(
+    State(state): State<AppState>,
+    session: StaffSession,
+    headers: HeaderMap,
+    query: Result<Query<QueueQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = queue_filter(query, &session)?;
+    let locale = locale_of(&headers);
+    let today = riyadh_date(now_ms());
+    let items = state
+        .store
+        .queue_export(&session.scope(), &filter, today, EXPORT_MAX_ROWS)
+        .await?;
+    let head: [&str; 8] = match locale {
+        Locale::Ar => [
+            "رقم الطلب",
+            "الخدمة",
+            "الإدارة",
+            "الحالة",
+            "تاريخ التقديم",
+            "الموعد المتوقع",
+            "متأخر",
+            "المسؤول",
+        ],
+        Locale::En => [
+            "Reference",
+            "Service",
+            "Department",
+            "Status",
+            "Submitted",
+            "Due",
+            "Overdue",
+            "Assignee",
+        ],
+    };
+    let (yes, no) = match locale {
+        Locale::Ar => ("نعم", "لا"),
+        Locale::En => ("yes", "no"),
+    };
+    // UTF-8 with a byte-order mark, so spreadsheet programs read Arabic correctly.
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let write = |e: csv::Error| ApiError::Internal(e.into());
+    out.write_record(head).map_err(write)?;
+    for item in &items {
+        out.write_record([
+            item.reference.as_str().to_owned(),
+            csv_cell(item.service.name.get(locale)),
+            csv_cell(item.department.name.get(locale)),
+            item.status.label(locale).to_owned(),
+            item.submitted_at.clone(),
+            item.due_on.to_string(),
+            (if item.overdue { yes } else { no }).to_owned(),
+            csv_cell(item.assignee.as_deref().unwrap_or_default()),
+        ])
+        .map_err(write)?;
+    }
+    let body = out
+        .into_inner()
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
+    let name = format!("attachment; filename=\"nafitha-queue-{today}.csv\"");
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/csv; charset=utf-8"),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&name).map_err(|e| ApiError::Internal(e.into()))?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+async fn get_request(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(reference): Path<String>,
+) -> Result<ApiJson<StaffRequest>, ApiError> {
+    let reference = path_reference(&reference)?;
+    let scope = session.scope();
+    let now = now_ms();
+    let (detail, assignee) = state
+        .store
+        .request_detail(&reference, actor(&session.0, &scope), now)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let status = detail.request.status;
+    let mark =
+        nafitha_domain::backoffice::deadline(status, detail.request.due_on, riyadh_date(now));
+    let departments = state
+        .store
+        .referral_targets(&detail.request.department.code)
+        .await?;
+    let templates = state.store.templates(&detail.request.service.code).await?;
+    Ok(ApiJson(StaffRequest {
+        detail,
+        assignee,
+        overdue: mark == nafitha_domain::backoffice::Deadline::Overdue,
+        due_soon: mark == nafitha_domain::backoffice::Deadline::DueSoon,
+        actions: staff_actions(session.role(), status),
+        departments,
+        templates,
+    }))
+}
+
+async fn get_attachment(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path((reference, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let reference = path_reference(&reference)?;
+    let scope = session.scope();
+    let kind = state
+        .store
+        .attachment_kind(&reference, &id, actor(&session.0, &scope))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    serve_attachment(&state, &id, &kind).await
+}
+
+async fn assign_request(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(reference): Path<String>,
+    ApiJson(body): ApiJson<Assignment>,
+) -> Result<StatusCode, ApiError> {
+    let reference = path_reference(&reference)?;
+    let scope = session.scope();
+    let me = &session.0.username;
+    let current = state
+        .store
+        .assignee_of(&reference, &scope)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let new = body
+        .assignee
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    may_assign(session.role(), me, current.as_deref(), new).map_err(|refusal| {
+        ApiError::Forbidden {
+            code: "agents_take_only",
+            message: refusal.message(),
+        }
+    })?;
+    match state
+        .store
+        .assign(&reference, &scope, me, current.as_deref(), new, now_ms())
+        .await?
+    {
+        AssignOutcome::Done => Ok(StatusCode::NO_CONTENT),
+        AssignOutcome::NotFound => Err(ApiError::NotFound),
+        AssignOutcome::UnknownAssignee => Err(ApiError::Validation(vec![InvalidAnswer {
+            field: "assignee".into(),
+            message: Localized::new(
+                "لا يوجد موظف بهذا الاسم يمكنه العمل على هذا الطلب",
+                "There is no staff member by that name who can work on this request",
+            ),
+        }])),
+        AssignOutcome::Refused => Err(ApiError::Conflict {
+            code: "changed_meanwhile",
+            message: Localized::new(
+                "تغيّر المسؤول عن الطلب في أثناء ذلك. حدّث الصفحة",
+                "Someone else changed who has this request meanwhile. Reload the page",
+            ),
+        }),
+    }
+}
+
+async fn list_department_loads(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<ApiJson<Vec<DepartmentLoad>>, ApiError> {
+    session.require_supervisor()?;
+    let today = riyadh_date(now_ms());
+    Ok(ApiJson(
+        state
+            .store
+            .department_loads(&session.0.agency, today)
+            .await?,
+    ))
+}
+
+/// `?service=` of the template list.
+#[derive(Debug, Deserialize)]
+pub struct TemplateQuery {
+    pub service: String,
+}
+
+async fn list_templates(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<TemplateQuery>, QueryRejection>,
+) -> Result<ApiJson<Vec<ResponseTemplate>>, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::Validation(vec![InvalidAnswer {
+            field: "service".into(),
+            message: Localized::new("اختر خدمة", "Choose a service"),
+        }])
+    })?;
+    let owned = state
+        .store
+        .agency_service_codes(&session.0.agency)
+        .await?
+        .contains(&query.service);
+    if !owned {
+        return Err(ApiError::NotFound);
+    }
+    Ok(ApiJson(state.store.templates(&query.service).await?))
+}
+
+/// The id of a new template.
+#[derive(Debug, Serialize)]
+pub struct TemplateCreated {
+    pub id: i64,
+}
+
+async fn create_template(
+    State(state): State<AppState>,
+    session: StaffSession,
+    ApiJson(body): ApiJson<NewTemplate>,
+) -> Result<(StatusCode, ApiJson<TemplateCreated>), ApiError> {
+    session.require_admin()?;
+    body.validate().map_err(ApiError::Validation)?;
+    let id = state
+        .store
+        .add_template(&session.0.agency, &body, now_ms())
+        .await?
+        .ok_or_else(|| {
+            ApiError::Validation(vec![InvalidAnswer {
+                field: "service".into(),
+                message: Localized::new(
+                    "اختر خدمة من خدمات جهتك",
+                    "Choose one of your agency's services",
+                ),
+            }])
+        })?;
+    Ok((StatusCode::CREATED, ApiJson(TemplateCreated { id })))
+}
+
+async fn delete_template(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    session.require_admin()?;
+    let id: i64 = id.parse().map_err(|_| ApiError::NotFound)?;
+    if state.store.delete_template(&session.0.agency, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+async fn list_agency_services(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<ApiJson<Vec<ServiceDetail>>, ApiError> {
+    session.require_admin()?;
+    let mut services = Vec::new();
+    for code in state.store.agency_service_codes(&session.0.agency).await? {
+        if let Some(service) = state.store.get_service(&code).await? {
+            services.push(service);
+        }
+    }
+    Ok(ApiJson(services))
+}
+
+async fn edit_service(
+    State(state): State<AppState>,
+    session: StaffSession,
+    Path(code): Path<String>,
+    ApiJson(body): ApiJson<ServiceEdit>,
+) -> Result<ApiJson<ServiceDetail>, ApiError> {
+    session.require_admin()?;
+    body.validate().map_err(ApiError::Validation)?;
+    if !state
+        .store
+        .edit_service(&session.0.agency, &code, &body)
+        .await?
+    {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .store
+        .get_service(&code)
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
 
 impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
@@ -175,29 +587,26 @@ impl FromRequestParts<AppState> for StaffSession {
 
 async fn act_on_request(
     State(state): State<AppState>,
-    StaffSession(staff): StaffSession,
+    session: StaffSession,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<ActionRequest>,
 ) -> Result<StatusCode, ApiError> {
     let reference = path_reference(&reference)?;
     let action = body.validate().map_err(ApiError::Validation)?;
-    if action.action.needs_supervisor() && staff.role == "agent" {
+    if action.action.needs_supervisor() && !session.role().supervises() {
         return Err(ApiError::Forbidden {
             code: "supervisor_only",
             message: Localized::new("هذا الإجراء للمشرفين فقط", "Only a supervisor can do this"),
         });
     }
+    let scope = session.scope();
     let public_url = state.public_url.clone();
     let notify = move |target: &NotifyTarget<'_>| messages::for_event(target, &public_url);
     let outcome = state
         .store
         .act_on_request(
             &reference,
-            Actor::Staff {
-                username: &staff.username,
-                agency: &staff.agency,
-                department: staff.department.as_deref(),
-            },
+            actor(&session.0, &scope),
             &action,
             now_ms(),
             &notify,

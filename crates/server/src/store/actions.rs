@@ -260,17 +260,35 @@ impl Store {
         phone: &str,
         now_ms: i64,
     ) -> Result<Option<RequestDetail>, sqlx::Error> {
+        Ok(self
+            .request_detail(reference, Actor::Applicant { phone }, now_ms)
+            .await?
+            .map(|(detail, _)| detail))
+    }
+
+    /// A request as `actor` may see it (staff also see internal notes and who acted), with
+    /// its assignee; `None` when it does not exist or is not the actor's to see.
+    pub async fn request_detail(
+        &self,
+        reference: &ReferenceNumber,
+        actor: Actor<'_>,
+        now_ms: i64,
+    ) -> Result<Option<(RequestDetail, Option<String>)>, sqlx::Error> {
         let Some(row) = sqlx::query(
             "select id, status, applicant_name, applicant_phone, applicant_email, applicant_national_id, \
-             applicant_cr_number, answers, location from requests where reference = $1 and applicant_phone = $2",
+             applicant_cr_number, answers, location, agency_code, department_code, assignee \
+             from requests where reference = $1",
         )
         .bind(reference.as_str())
-        .bind(phone)
         .fetch_optional(self.pool())
         .await?
         else {
             return Ok(None);
         };
+        if !visible_to(&row, &actor)? {
+            return Ok(None);
+        }
+        let staff = matches!(actor, Actor::Staff { .. });
         let Some(request) = self
             .track_request(reference, nafitha_domain::calendar::riyadh_date(now_ms))
             .await?
@@ -301,11 +319,13 @@ impl Store {
             }
         }
         let events = sqlx::query(
-            "select e.id, e.kind, e.status, e.actor, e.message, e.created_at, d.code as department_code, \
+            "select e.id, e.kind, e.status, e.actor, e.public, e.message, e.created_at, d.code as department_code, \
              d.name_ar as department_ar, d.name_en as department_en from request_events e \
-             join departments d on d.code = e.department_code where e.request_id = $1 and e.public = 1 order by e.id",
+             join departments d on d.code = e.department_code where e.request_id = $1 and (e.public = 1 or $2 = 1) \
+             order by e.id",
         )
         .bind(id)
+        .bind(i64::from(staff))
         .fetch_all(self.pool())
         .await?;
         let mut resolved_at = None;
@@ -315,6 +335,7 @@ impl Store {
                 let event_id: i64 = e.try_get("id")?;
                 let kind: String = e.try_get("kind")?;
                 let at: i64 = e.try_get("created_at")?;
+                let by: String = e.try_get("actor")?;
                 if kind == Action::Resolve.code() {
                     resolved_at = Some(at);
                 }
@@ -324,7 +345,7 @@ impl Store {
                         code: e.try_get("department_code")?,
                         name: localized(e, "department_ar", "department_en")?,
                     },
-                    by_applicant: e.try_get::<String, _>("actor")? == "applicant",
+                    by_applicant: by == "applicant",
                     message: e.try_get("message")?,
                     attachments: event_files
                         .iter()
@@ -333,6 +354,11 @@ impl Store {
                         .collect(),
                     at: format_rfc3339(at),
                     kind,
+                    internal: e.try_get::<i64, _>("public")? == 0,
+                    by: by
+                        .strip_prefix("staff:")
+                        .filter(|_| staff)
+                        .map(str::to_owned),
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -344,7 +370,8 @@ impl Store {
             .map(|at| format_rfc3339(reopen_deadline_ms(at)));
         let answers: String = row.try_get("answers")?;
         let location: Option<String> = row.try_get("location")?;
-        Ok(Some(RequestDetail {
+        let assignee: Option<String> = row.try_get("assignee")?;
+        let detail = RequestDetail {
             request,
             applicant: Applicant {
                 name: row.try_get("applicant_name")?,
@@ -361,7 +388,8 @@ impl Store {
             attachments,
             events,
             reopen_until,
-        }))
+        };
+        Ok(Some((detail, assignee)))
     }
 
     /// An attachment of a request, as (kind), if `actor` may see the request.

@@ -15,6 +15,8 @@ pub struct TestApp {
     pub dir: TempDir,
     /// The database the app uses, for assertions on what was (not) stored.
     pub database_url: String,
+    /// The session of the agency supervisor `agency_acts` works as, once signed in.
+    agency_cookie: tokio::sync::OnceCell<String>,
 }
 
 impl TestApp {
@@ -117,34 +119,57 @@ impl TestApp {
             .unwrap()
     }
 
-    /// The agency acts on a request, through the same store operation its API uses.
-    pub async fn agency_acts(&self, reference: &str, action: serde_json::Value) {
-        use nafitha_server::notify::messages;
-        use nafitha_server::store::actions::{ActOutcome, Actor, NotifyTarget};
-        let action: nafitha_domain::lifecycle::ActionRequest =
-            serde_json::from_value(action).unwrap();
-        let action = action.validate().expect("a valid agency action");
-        let reference = nafitha_domain::ReferenceNumber::parse(reference).unwrap();
-        let notify = |t: &NotifyTarget<'_>| messages::for_event(t, "https://nafitha.test");
-        let outcome = self
-            .store()
-            .await
-            .act_on_request(
-                &reference,
-                Actor::Staff {
-                    username: "agent.test",
-                    agency: "epm",
-                    department: None,
-                },
-                &action,
-                nafitha_server::notify::now_ms(),
-                &notify,
-            )
+    /// Adds a staff account (through the store, as the CLI does) and signs it in through
+    /// the API; returns the `Cookie` header to send.
+    pub async fn staff(
+        &self,
+        username: &str,
+        role: &str,
+        agency: &str,
+        department: Option<&str>,
+    ) -> String {
+        use nafitha_server::store::staff::{StaffAccount, StaffAdded};
+        let account = StaffAccount {
+            username: username.into(),
+            password_hash: nafitha_server::routes::staff::hash_password(STAFF_PASSWORD).unwrap(),
+            role: role.into(),
+            agency: agency.into(),
+            department: department.map(str::to_owned),
+            disabled: false,
+            locked_until: None,
+        };
+        let added = self.store().await.add_staff(&account, 0).await.unwrap();
+        assert_eq!(added, StaffAdded::Added, "{}", self.engine);
+        let response = self
+            .client
+            .post(self.url("/api/v1/staff/session"))
+            .json(&serde_json::json!({ "username": username, "password": STAFF_PASSWORD }))
+            .send()
             .await
             .unwrap();
-        assert_eq!(outcome, ActOutcome::Done, "{}", self.engine);
+        assert_eq!(response.status(), 200, "{}", self.engine);
+        session_cookie_of(&response)
+    }
+
+    /// The agency acts on a request through the staff API, as a supervisor of `epm`.
+    pub async fn agency_acts(&self, reference: &str, action: serde_json::Value) {
+        let cookie = self
+            .agency_cookie
+            .get_or_init(|| self.staff("supervisor.test", "supervisor", "epm", None))
+            .await;
+        let response = self
+            .post_as(
+                cookie,
+                &format!("/api/v1/staff/requests/{reference}/actions"),
+                &action,
+            )
+            .await;
+        assert_eq!(response.status(), 204, "{}", self.engine);
     }
 }
+
+/// The password of every staff account tests create.
+pub const STAFF_PASSWORD: &str = "correct horse battery";
 
 /// A Saudi mobile number in E.164 form, from `05…`.
 pub fn e164(phone: &str) -> String {
@@ -349,5 +374,6 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         client: reqwest::Client::new(),
         dir,
         database_url,
+        agency_cookie: tokio::sync::OnceCell::new(),
     }
 }

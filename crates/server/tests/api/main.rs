@@ -2,6 +2,7 @@
 //! `NAFITHA_TEST_POSTGRES_URL` is set) the same tests against PostgreSQL.
 
 mod account;
+mod backoffice;
 mod catalogue;
 mod filing;
 mod helpers;

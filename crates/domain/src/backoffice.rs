@@ -1,0 +1,833 @@
+//! The back office's shared rules and shapes: staff roles and what each may do, the queue's
+//! filters (checked by the browser before it asks, and by the server again), due-date
+//! marks, the queue page and its cursor, the staff view of a request, assignment, response
+//! templates and catalogue edits.
+//!
+//! Which requests a staff member may see and act on (their agency, or their department) is
+//! decided here too (`StaffScope`), so the queue, the request view and the actions agree.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::RequestDetail;
+use crate::answers::InvalidAnswer;
+use crate::calendar::Date;
+use crate::catalogue::{AgencyRef, DepartmentRef};
+use crate::filing::ServiceName;
+use crate::form::FormDefinition;
+use crate::identity::digits_only;
+use crate::lifecycle::{Action, Party, RequestStatus};
+use crate::locale::Localized;
+use crate::reference::ReferenceNumber;
+
+/// A request is "due soon" when its due date is at most this many working days away.
+pub const DUE_SOON_WORKING_DAYS: u32 = 2;
+/// Queue page size when none is asked for, and the most one page may hold.
+pub const QUEUE_PAGE: u32 = 50;
+pub const QUEUE_PAGE_MAX: u32 = 200;
+/// The most rows one CSV export holds (a narrower filter gets the rest).
+pub const EXPORT_MAX_ROWS: u32 = 50_000;
+/// Limits on a response template's texts.
+pub const MAX_TEMPLATE_TITLE: usize = 80;
+
+/// A staff member's role.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Works requests: takes them, acts on them (all but closing).
+    Agent,
+    /// Sees the whole agency, assigns work, closes requests.
+    Supervisor,
+    /// A supervisor who also edits the agency's catalogue and templates.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Agent, Role::Supervisor, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code() == code)
+    }
+
+    /// Supervisors and admins oversee the whole agency.
+    pub fn supervises(self) -> bool {
+        matches!(self, Role::Supervisor | Role::Admin)
+    }
+
+    /// Whether this role may take `action` at all (the life cycle decides when).
+    pub fn may(self, action: Action) -> bool {
+        action.party() == Party::Agency && (!action.needs_supervisor() || self.supervises())
+    }
+}
+
+/// Who is signed in to the back office (`POST /api/v1/staff/session`, `GET /api/v1/staff/me`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMe {
+    pub username: String,
+    pub role: Role,
+    pub agency: AgencyRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<DepartmentRef>,
+}
+
+/// What part of the work a staff member sees: agents assigned to a department see that
+/// department's requests; everyone else sees the whole agency.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StaffScope {
+    pub agency: String,
+    pub department: Option<String>,
+}
+
+impl StaffScope {
+    pub fn new(role: Role, agency: &str, department: Option<&str>) -> StaffScope {
+        StaffScope {
+            agency: agency.to_owned(),
+            department: department.filter(|_| !role.supervises()).map(str::to_owned),
+        }
+    }
+
+    /// Whether a request now with `agency`/`department` is in this scope.
+    pub fn covers(&self, agency: &str, department: &str) -> bool {
+        self.agency == agency && self.department.as_deref().is_none_or(|d| d == department)
+    }
+}
+
+/// The actions a staff member with `role` may take on a request in `status` now.
+pub fn staff_actions(role: Role, status: RequestStatus) -> Vec<Action> {
+    Action::allowed(Party::Agency, status)
+        .filter(|a| role.may(*a))
+        .collect()
+}
+
+/// Which statuses the queue shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Every request not yet finished (the default).
+    #[default]
+    Open,
+    All,
+    One(RequestStatus),
+}
+
+/// Whose requests the queue shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssigneeFilter {
+    Nobody,
+    Username(String),
+}
+
+/// Where a queue page starts: after this due date and request id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct QueueCursor {
+    pub due_on: Date,
+    pub id: i64,
+}
+
+impl QueueCursor {
+    /// The cursor as it travels in `?after=`.
+    pub fn encode(&self) -> String {
+        format!("{}~{}", self.due_on, self.id)
+    }
+
+    pub fn decode(text: &str) -> Option<QueueCursor> {
+        let (due, id) = text.split_once('~')?;
+        Some(QueueCursor {
+            due_on: Date::parse(due)?,
+            id: id.parse().ok().filter(|id| *id > 0)?,
+        })
+    }
+}
+
+/// The queue's filters as they arrive in the query string of `GET /api/v1/staff/requests`
+/// (and `…/requests.csv`). Every field is optional; `validate` turns them into rules.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct QueueQuery {
+    /// `open` (default), `all`, or a status code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A username, `me`, or `none` (unassigned).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    /// `true`: overdue only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub overdue: Option<String>,
+    /// `true`: due within [`DUE_SOON_WORKING_DAYS`] working days (and not yet overdue).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due_soon: Option<String>,
+    /// Filed on or after this day (YYYY-MM-DD, Riyadh).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Filed on or before this day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// The reference number, or its first digits (Arabic-Indic digits, spaces accepted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<String>,
+}
+
+/// The queue's filters, checked.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueueFilter {
+    pub status: StatusFilter,
+    pub service: Option<String>,
+    pub department: Option<String>,
+    pub assignee: Option<AssigneeFilter>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+    /// Digits a reference starts with (all 12 for an exact match).
+    pub reference_prefix: Option<String>,
+    pub after: Option<QueueCursor>,
+    pub limit: u32,
+}
+
+fn flag(value: &Option<String>) -> Result<bool, ()> {
+    match value.as_deref().map(str::trim) {
+        None | Some("") | Some("false") | Some("0") => Ok(false),
+        Some("true") | Some("1") | Some("on") => Ok(true),
+        Some(_) => Err(()),
+    }
+}
+
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+impl QueueQuery {
+    /// Checks the filters; `me` is the signed-in username (for `assignee=me`). Every bad
+    /// filter is named, in both languages.
+    pub fn validate(&self, me: &str) -> Result<QueueFilter, Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let mut bad = |field: &str, ar: &str, en: &str| {
+            problems.push(InvalidAnswer {
+                field: field.to_owned(),
+                message: Localized::new(ar, en),
+            })
+        };
+        let status = match given(&self.status) {
+            None | Some("open") => StatusFilter::Open,
+            Some("all") => StatusFilter::All,
+            Some(code) => match RequestStatus::from_code(code) {
+                Some(s) => StatusFilter::One(s),
+                None => {
+                    bad(
+                        "status",
+                        "اختر حالة من القائمة",
+                        "Choose a status from the list",
+                    );
+                    StatusFilter::Open
+                }
+            },
+        };
+        let assignee = match given(&self.assignee) {
+            None => None,
+            Some("none") => Some(AssigneeFilter::Nobody),
+            Some("me") => Some(AssigneeFilter::Username(me.to_owned())),
+            Some(name) => Some(AssigneeFilter::Username(name.to_owned())),
+        };
+        let overdue = flag(&self.overdue).unwrap_or_else(|()| {
+            bad("overdue", "قيمة غير صحيحة", "Not a valid value");
+            false
+        });
+        let due_soon = flag(&self.due_soon).unwrap_or_else(|()| {
+            bad("due_soon", "قيمة غير صحيحة", "Not a valid value");
+            false
+        });
+        let mut date = |field: &str, value: &Option<String>| match given(value) {
+            None => None,
+            Some(text) => Date::parse(text).or_else(|| {
+                bad(
+                    field,
+                    "أدخل التاريخ بالصيغة سنة-شهر-يوم",
+                    "Enter the date as year-month-day",
+                );
+                None
+            }),
+        };
+        let from = date("from", &self.from);
+        let to = date("to", &self.to);
+        if let (Some(from), Some(to)) = (from, to) {
+            if from > to {
+                bad(
+                    "to",
+                    "يجب أن يكون تاريخ النهاية بعد تاريخ البداية أو مساويًا له",
+                    "The end date must be the same as or after the start date",
+                );
+            }
+        }
+        let reference_prefix = match given(&self.q) {
+            None => None,
+            Some(text) => match digits_only(text) {
+                Some(digits) if !digits.is_empty() && digits.len() <= 12 => {
+                    if digits.len() == 12 && ReferenceNumber::parse(&digits).is_err() {
+                        bad(
+                            "q",
+                            "رقم الطلب غير صحيح: تحقق من الأرقام",
+                            "This reference number is not right: check the digits",
+                        );
+                    }
+                    Some(digits)
+                }
+                _ => {
+                    bad(
+                        "q",
+                        "ابحث برقم الطلب أو بأوله (أرقام فقط)",
+                        "Search by the reference number or its first digits (digits only)",
+                    );
+                    None
+                }
+            },
+        };
+        let after = match given(&self.after) {
+            None => None,
+            Some(text) => QueueCursor::decode(text).or_else(|| {
+                bad(
+                    "after",
+                    "رابط الصفحة غير صحيح",
+                    "This page link is not valid",
+                );
+                None
+            }),
+        };
+        let limit = match given(&self.limit) {
+            None => QUEUE_PAGE,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=QUEUE_PAGE_MAX).contains(&n) => n,
+                _ => {
+                    bad(
+                        "limit",
+                        "عدد النتائج في الصفحة من 1 إلى 200",
+                        "Results per page must be from 1 to 200",
+                    );
+                    QUEUE_PAGE
+                }
+            },
+        };
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(QueueFilter {
+            status,
+            service: given(&self.service).map(str::to_owned),
+            department: given(&self.department).map(str::to_owned),
+            assignee,
+            overdue,
+            due_soon,
+            from,
+            to,
+            reference_prefix,
+            after,
+            limit,
+        })
+    }
+}
+
+/// How close a request is to its due date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Deadline {
+    Overdue,
+    DueSoon,
+    OnTime,
+}
+
+/// The deadline mark of an open request due on `due_on`, seen on `today`; finished
+/// requests are never late.
+pub fn deadline(status: RequestStatus, due_on: Date, today: Date) -> Deadline {
+    if status.is_finished() {
+        Deadline::OnTime
+    } else if due_on < today {
+        Deadline::Overdue
+    } else if due_on <= due_soon_until(today) {
+        Deadline::DueSoon
+    } else {
+        Deadline::OnTime
+    }
+}
+
+/// The last due date that counts as "due soon" on `today`.
+pub fn due_soon_until(today: Date) -> Date {
+    today.add_working_days(DUE_SOON_WORKING_DAYS)
+}
+
+/// One request in the queue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItem {
+    pub reference: ReferenceNumber,
+    pub status: RequestStatus,
+    pub service: ServiceName,
+    pub department: DepartmentRef,
+    pub submitted_at: String,
+    pub due_on: Date,
+    pub overdue: bool,
+    pub due_soon: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+}
+
+/// How many requests of the staff member's scope are in one status.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCount {
+    pub status: RequestStatus,
+    pub count: u64,
+}
+
+/// A page of the queue (`GET /api/v1/staff/requests`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueuePage {
+    pub items: Vec<QueueItem>,
+    /// The cursor of the next page (`?after=`), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+    /// Requests of the whole scope per status (not narrowed by the other filters).
+    pub counts: Vec<StatusCount>,
+}
+
+/// A department a request can be referred to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferralTarget {
+    pub department: DepartmentRef,
+    pub agency: AgencyRef,
+}
+
+/// A ready answer for a service, in both languages.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseTemplate {
+    pub id: i64,
+    pub service: String,
+    pub title: Localized,
+    pub body: Localized,
+}
+
+/// A new template (`POST /api/v1/staff/templates`, admins only).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTemplate {
+    pub service: String,
+    pub title: Localized,
+    pub body: Localized,
+}
+
+impl NewTemplate {
+    pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let mut text = |field: &str, value: &str, max: usize, what: (&str, &str)| {
+            let length = value.trim().chars().count();
+            if length == 0 || length > max {
+                problems.push(InvalidAnswer {
+                    field: field.to_owned(),
+                    message: Localized::new(
+                        format!("اكتب {} (حتى {max} حرف)", what.0),
+                        format!("Enter {} (up to {max} characters)", what.1),
+                    ),
+                });
+            }
+        };
+        let body_max = crate::lifecycle::MAX_MESSAGE_LENGTH;
+        text(
+            "title_ar",
+            &self.title.ar,
+            MAX_TEMPLATE_TITLE,
+            ("العنوان بالعربية", "the Arabic title"),
+        );
+        text(
+            "title_en",
+            &self.title.en,
+            MAX_TEMPLATE_TITLE,
+            ("العنوان بالإنجليزية", "the English title"),
+        );
+        text(
+            "body_ar",
+            &self.body.ar,
+            body_max,
+            ("النص بالعربية", "the Arabic text"),
+        );
+        text(
+            "body_en",
+            &self.body.en,
+            body_max,
+            ("النص بالإنجليزية", "the English text"),
+        );
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+/// A request as the back office sees it (`GET /api/v1/staff/requests/{reference}`): all
+/// the applicant gave, the whole timeline including internal notes, who has it, and what
+/// this staff member may do now.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StaffRequest {
+    pub detail: RequestDetail,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<String>,
+    pub overdue: bool,
+    pub due_soon: bool,
+    /// The moves open to the signed-in staff member now.
+    pub actions: Vec<Action>,
+    /// Where it can be referred (every department but its own).
+    pub departments: Vec<ReferralTarget>,
+    /// Ready answers for its service.
+    pub templates: Vec<ResponseTemplate>,
+}
+
+/// `POST /api/v1/staff/requests/{reference}/assignee`: who works on it (`None`: nobody).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub assignee: Option<String>,
+}
+
+/// Why an assignment is refused (before the database is asked who exists).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssignmentRefusal {
+    /// An agent may only take a request for themselves, or give back their own.
+    AgentsTakeOnly,
+}
+
+impl AssignmentRefusal {
+    pub fn message(self) -> Localized {
+        match self {
+            AssignmentRefusal::AgentsTakeOnly => Localized::new(
+                "يمكنك أن تستلم الطلب لنفسك أو تعيده فقط؛ يوزّع المشرف العمل",
+                "You can take a request for yourself or give it back; a supervisor assigns work",
+            ),
+        }
+    }
+}
+
+/// Whether `role` (signed in as `me`) may change the assignee from `current` to `new`.
+pub fn may_assign(
+    role: Role,
+    me: &str,
+    current: Option<&str>,
+    new: Option<&str>,
+) -> Result<(), AssignmentRefusal> {
+    if role.supervises() {
+        return Ok(());
+    }
+    match (current, new) {
+        // Take a free request, or keep one's own.
+        (_, Some(n)) if n == me && current.is_none_or(|c| c == me) => Ok(()),
+        // Give back one's own.
+        (Some(c), None) if c == me => Ok(()),
+        _ => Err(AssignmentRefusal::AgentsTakeOnly),
+    }
+}
+
+/// Open work of one department (`GET /api/v1/staff/overdue`, supervisors).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentLoad {
+    pub department: DepartmentRef,
+    pub open: u64,
+    pub overdue: u64,
+    pub due_soon: u64,
+}
+
+/// An admin's edit of a service (`PUT /api/v1/staff/services/{code}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceEdit {
+    pub name: Localized,
+    pub summary: Localized,
+    pub description: Localized,
+    pub fee_halalas: u32,
+    pub sla_working_days: u16,
+    pub documents: Vec<Localized>,
+    pub form: FormDefinition,
+    pub active: bool,
+}
+
+/// The longest service name and summary.
+pub const MAX_SERVICE_NAME: usize = 120;
+pub const MAX_SERVICE_SUMMARY: usize = 300;
+pub const MAX_SERVICE_DESCRIPTION: usize = 4000;
+pub const MAX_SERVICE_FEE_HALALAS: u32 = 100_000_000;
+
+impl ServiceEdit {
+    /// Checks every text (both languages), the fee, the SLA (1 to 365 working days) and the
+    /// form definition (`FormDefinition::check`).
+    pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let mut push = |field: String, ar: String, en: String| {
+            problems.push(InvalidAnswer {
+                field,
+                message: Localized::new(ar, en),
+            })
+        };
+        let texts = [
+            (
+                "name",
+                &self.name,
+                MAX_SERVICE_NAME,
+                ("اسم الخدمة", "the service's name"),
+            ),
+            (
+                "summary",
+                &self.summary,
+                MAX_SERVICE_SUMMARY,
+                ("الوصف المختصر", "the summary"),
+            ),
+            (
+                "description",
+                &self.description,
+                MAX_SERVICE_DESCRIPTION,
+                ("الوصف", "the description"),
+            ),
+        ];
+        for (field, value, max, what) in texts {
+            for (lang, text, lang_ar, lang_en) in [
+                ("ar", &value.ar, "بالعربية", "in Arabic"),
+                ("en", &value.en, "بالإنجليزية", "in English"),
+            ] {
+                let length = text.trim().chars().count();
+                if length == 0 || length > max {
+                    push(
+                        format!("{field}_{lang}"),
+                        format!("اكتب {} {lang_ar} (حتى {max} حرف)", what.0),
+                        format!("Enter {} {lang_en} (up to {max} characters)", what.1),
+                    );
+                }
+            }
+        }
+        if self.fee_halalas > MAX_SERVICE_FEE_HALALAS {
+            push(
+                "fee_halalas".into(),
+                "الرسوم أكبر من المسموح".into(),
+                "The fee is larger than allowed".into(),
+            );
+        }
+        if !(1..=365).contains(&self.sla_working_days) {
+            push(
+                "sla_working_days".into(),
+                "مدة الإنجاز من 1 إلى 365 يوم عمل".into(),
+                "The time to complete must be from 1 to 365 working days".into(),
+            );
+        }
+        for (i, doc) in self.documents.iter().enumerate() {
+            if doc.ar.trim().is_empty() || doc.en.trim().is_empty() {
+                push(
+                    format!("documents.{i}"),
+                    format!("اكتب المستند رقم {} باللغتين", i + 1),
+                    format!("Enter document {} in both languages", i + 1),
+                );
+            }
+        }
+        if let Err(errors) = self.form.check() {
+            for e in errors {
+                let field = match e.field() {
+                    Some(f) => format!("form.{f}"),
+                    None => "form".to_owned(),
+                };
+                push(
+                    field,
+                    e.message(crate::Locale::Ar),
+                    e.message(crate::Locale::En),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> QueueQuery {
+        let mut q = QueueQuery::default();
+        for (k, v) in pairs {
+            let v = Some((*v).to_owned());
+            match *k {
+                "status" => q.status = v,
+                "assignee" => q.assignee = v,
+                "overdue" => q.overdue = v,
+                "from" => q.from = v,
+                "to" => q.to = v,
+                "q" => q.q = v,
+                "after" => q.after = v,
+                "limit" => q.limit = v,
+                other => panic!("no filter {other}"),
+            }
+        }
+        q
+    }
+
+    #[test]
+    fn an_empty_query_is_the_open_queue_by_due_date() {
+        let f = QueueQuery::default().validate("sara").unwrap();
+        assert_eq!(f.status, StatusFilter::Open);
+        assert_eq!(f.limit, QUEUE_PAGE);
+        assert!(!f.overdue && f.assignee.is_none() && f.after.is_none());
+    }
+
+    #[test]
+    fn filters_are_read_and_normalised() {
+        let f = query(&[
+            ("status", "awaiting_applicant"),
+            ("assignee", "me"),
+            ("overdue", "true"),
+            ("from", "2026-11-01"),
+            ("to", "2026-11-30"),
+            ("q", "١٢٣٤ ٥٦"),
+            ("limit", "20"),
+        ])
+        .validate("sara")
+        .unwrap();
+        assert_eq!(
+            f.status,
+            StatusFilter::One(RequestStatus::AwaitingApplicant)
+        );
+        assert_eq!(f.assignee, Some(AssigneeFilter::Username("sara".into())));
+        assert!(f.overdue);
+        assert_eq!(f.from, Date::parse("2026-11-01"));
+        assert_eq!(f.reference_prefix.as_deref(), Some("123456"));
+        assert_eq!(f.limit, 20);
+    }
+
+    #[test]
+    fn every_bad_filter_is_named() {
+        let problems = query(&[
+            ("status", "lost"),
+            ("overdue", "maybe"),
+            ("from", "2026-12-01"),
+            ("to", "2026-11-01"),
+            ("q", "abc"),
+            ("after", "nonsense"),
+            ("limit", "5000"),
+        ])
+        .validate("sara")
+        .unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["status", "overdue", "to", "q", "after", "limit"]);
+        assert!(problems
+            .iter()
+            .all(|p| !p.message.ar.is_empty() && !p.message.en.is_empty()));
+    }
+
+    #[test]
+    fn a_whole_reference_with_a_wrong_check_digit_is_refused() {
+        let good = crate::reference::ReferenceNumber::parse("825700006225");
+        assert!(good.is_ok(), "fixture is a valid reference");
+        assert!(query(&[("q", "825700006225")]).validate("s").is_ok());
+        assert!(query(&[("q", "825700006226")]).validate("s").is_err());
+    }
+
+    #[test]
+    fn the_cursor_survives_its_round_trip_and_rejects_garbage() {
+        let c = QueueCursor {
+            due_on: Date::parse("2026-12-01").unwrap(),
+            id: 4711,
+        };
+        assert_eq!(QueueCursor::decode(&c.encode()), Some(c));
+        for bad in [
+            "",
+            "2026-12-01",
+            "2026-12-01~",
+            "2026-13-01~4",
+            "2026-12-01~-3",
+            "x~1",
+        ] {
+            assert_eq!(QueueCursor::decode(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn deadlines_mark_overdue_and_due_soon_open_requests_only() {
+        // Thursday 2026-11-26: two working days ahead is Monday 2026-11-30.
+        let today = Date::parse("2026-11-26").unwrap();
+        let day = |s| Date::parse(s).unwrap();
+        assert_eq!(
+            deadline(RequestStatus::InReview, day("2026-11-25"), today),
+            Deadline::Overdue
+        );
+        assert_eq!(
+            deadline(RequestStatus::InReview, day("2026-11-26"), today),
+            Deadline::DueSoon
+        );
+        assert_eq!(
+            deadline(RequestStatus::InReview, day("2026-11-30"), today),
+            Deadline::DueSoon
+        );
+        assert_eq!(
+            deadline(RequestStatus::InReview, day("2026-12-01"), today),
+            Deadline::OnTime
+        );
+        assert_eq!(
+            deadline(RequestStatus::Resolved, day("2026-11-01"), today),
+            Deadline::OnTime
+        );
+    }
+
+    #[test]
+    fn scopes_follow_the_role() {
+        let agent = StaffScope::new(Role::Agent, "epm", Some("roads"));
+        assert!(agent.covers("epm", "roads"));
+        assert!(!agent.covers("epm", "permits"));
+        assert!(!agent.covers("moh", "roads"));
+        let supervisor = StaffScope::new(Role::Supervisor, "epm", Some("roads"));
+        assert!(supervisor.covers("epm", "permits"));
+        assert!(!supervisor.covers("moh", "permits"));
+    }
+
+    #[test]
+    fn only_supervisors_close_and_nobody_on_staff_answers_for_the_applicant() {
+        assert!(!Role::Agent.may(Action::Close));
+        assert!(Role::Supervisor.may(Action::Close));
+        assert!(!Role::Admin.may(Action::Answer));
+        let agent = staff_actions(Role::Agent, RequestStatus::Resolved);
+        assert!(!agent.contains(&Action::Close));
+        assert!(staff_actions(Role::Supervisor, RequestStatus::Resolved).contains(&Action::Close));
+    }
+
+    #[test]
+    fn agents_take_and_give_back_while_supervisors_assign() {
+        assert!(may_assign(Role::Agent, "sara", None, Some("sara")).is_ok());
+        assert!(may_assign(Role::Agent, "sara", Some("sara"), None).is_ok());
+        assert!(may_assign(Role::Agent, "sara", Some("omar"), Some("sara")).is_err());
+        assert!(may_assign(Role::Agent, "sara", None, Some("omar")).is_err());
+        assert!(may_assign(Role::Agent, "sara", Some("omar"), None).is_err());
+        assert!(may_assign(Role::Supervisor, "lina", Some("omar"), Some("sara")).is_ok());
+    }
+
+    #[test]
+    fn a_template_needs_both_languages_within_limits() {
+        let good = NewTemplate {
+            service: "epm-road-damage".into(),
+            title: Localized::new("تم الإصلاح", "Repaired"),
+            body: Localized::new("أصلحنا الحفرة", "We repaired the pothole"),
+        };
+        assert!(good.validate().is_ok());
+        let bad = NewTemplate {
+            title: Localized::new("", "x".repeat(81)),
+            ..good
+        };
+        let fields: Vec<_> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["title_ar", "title_en"]);
+    }
+}

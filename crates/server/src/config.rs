@@ -29,6 +29,9 @@ pub struct Config {
     /// `NAFITHA_CLIENT_IP_HEADER`, unset by default: the header a trusted reverse proxy
     /// puts the client's address in (`x-real-ip`); without it, the peer address is used.
     pub client_ip_header: Option<String>,
+    /// `NAFITHA_DEMO=1`: at start-up, (re)create demo staff accounts (`demo.<agency>.admin`,
+    /// `.supervisor`, `.agent`) with fresh random passwords, printed once. Never in production.
+    pub demo: bool,
 }
 
 /// Notification delivery.
@@ -197,8 +200,10 @@ impl Config {
         };
         let client_ip_header =
             get("NAFITHA_CLIENT_IP_HEADER").map(|h| h.trim().to_ascii_lowercase());
+        let demo = get("NAFITHA_DEMO").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
         ensure_writable(&data_dir)?;
         Ok(Config {
+            demo,
             notify,
             track_per_minute,
             client_ip_header,

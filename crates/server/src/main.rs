@@ -49,6 +49,24 @@ fn serve() -> anyhow::Result<()> {
     runtime.block_on(async {
         let app = startup::Application::build(config).await?;
         println!("Nafitha is running at http://{}", app.address());
+        if !app.demo_staff().is_empty() {
+            println!(
+                "Demo staff (NAFITHA_DEMO=1; new passwords at every start), sign in at /staff:"
+            );
+            for a in app.demo_staff() {
+                println!(
+                    "  {:<28} {}  ({}, {}{})",
+                    a.username,
+                    a.password,
+                    a.role,
+                    a.agency,
+                    a.department
+                        .as_deref()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default()
+                );
+            }
+        }
         app.run_until_stopped(startup::shutdown_signal()).await
     })
 }

@@ -48,16 +48,76 @@ pub struct Application {
     store: Store,
     notifier: tokio::task::JoinHandle<()>,
     stop_notifier: tokio::sync::watch::Sender<bool>,
+    demo_staff: Vec<DemoAccount>,
+}
+
+/// A demo staff account made at start-up (`NAFITHA_DEMO=1`), with its password.
+#[derive(Clone, Debug)]
+pub struct DemoAccount {
+    pub username: String,
+    pub password: String,
+    pub role: &'static str,
+    pub agency: String,
+    pub department: Option<String>,
+}
+
+/// (Re)creates the demo staff: an admin, a supervisor and an agent (in the department of
+/// the agency's first service) for every seeded agency, each with a fresh random password.
+async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result<Vec<DemoAccount>> {
+    use rand::distr::{Alphanumeric, SampleString};
+    let mut accounts = Vec::new();
+    for agency in &catalogue.agencies {
+        let department = catalogue
+            .services
+            .iter()
+            .find(|s| s.agency == agency.code)
+            .map(|s| s.department.clone());
+        for role in ["admin", "supervisor", "agent"] {
+            let password = Alphanumeric.sample_string(&mut rand::rng(), 16);
+            let hash = {
+                let password = password.clone();
+                tokio::task::spawn_blocking(move || crate::routes::staff::hash_password(&password))
+                    .await??
+            };
+            let account = DemoAccount {
+                username: format!("demo.{}.{role}", agency.code),
+                password,
+                role,
+                agency: agency.code.clone(),
+                department: department.clone().filter(|_| role == "agent"),
+            };
+            store
+                .put_demo_staff(
+                    &account.username,
+                    &hash,
+                    role,
+                    &account.agency,
+                    account.department.as_deref(),
+                    crate::notify::now_ms(),
+                )
+                .await?;
+            accounts.push(account);
+        }
+    }
+    Ok(accounts)
 }
 
 impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let store = Store::connect(&config.database, config.max_connections).await?;
+        let catalogue = Catalogue::embedded()?;
         let added = store
-            .seed_catalogue(&Catalogue::embedded()?)
+            .seed_catalogue(&catalogue)
             .await
             .context("cannot seed the catalogue")?;
+        let demo_staff = if config.demo {
+            seed_demo_staff(&store, &catalogue)
+                .await
+                .context("cannot create the demo staff")?
+        } else {
+            Vec::new()
+        };
         tracing::info!(
             engine = config.database.engine(),
             services_added = added,
@@ -88,7 +148,13 @@ impl Application {
             store,
             notifier,
             stop_notifier,
+            demo_staff,
         })
+    }
+
+    /// The demo staff accounts made at start-up (none unless `NAFITHA_DEMO=1`).
+    pub fn demo_staff(&self) -> &[DemoAccount] {
+        &self.demo_staff
     }
 
     /// The address actually bound (the real port when the config asked for port 0).

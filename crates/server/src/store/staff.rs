@@ -154,4 +154,32 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// Creates or resets a demo account (enabled, unlocked, with this password).
+    pub async fn put_demo_staff(
+        &self,
+        username: &str,
+        password_hash: &str,
+        role: &str,
+        agency: &str,
+        department: Option<&str>,
+        now_ms: i64,
+    ) -> Result<(), sqlx::Error> {
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "insert into staff (username, password_hash, role, agency_code, department_code, created_at) \
+             values ($1, $2, $3, $4, $5, $6) on conflict (username) do update set \
+             password_hash = excluded.password_hash, role = excluded.role, agency_code = excluded.agency_code, \
+             department_code = excluded.department_code, disabled = 0, failed_attempts = 0, locked_until = null",
+        )
+        .bind(username)
+        .bind(password_hash)
+        .bind(role)
+        .bind(agency)
+        .bind(department)
+        .bind(now_ms)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
 }

@@ -835,3 +835,51 @@ async fn the_stored_open_flag_agrees_with_the_life_cycle_for_every_status() {
         }
     }
 }
+
+#[tokio::test]
+async fn demo_staff_exist_only_when_asked_for_and_sign_in_with_the_printed_password() {
+    use crate::helpers::{spawn_apps_with, Options};
+    for app in crate::helpers::spawn_apps().await {
+        assert!(app.demo_staff.is_empty());
+        assert_eq!(app.count("staff").await, 0, "{}", app.engine);
+    }
+    let options = Options {
+        demo: true,
+        ..Options::default()
+    };
+    for app in spawn_apps_with(options.clone()).await {
+        let admin = app
+            .demo_staff
+            .iter()
+            .find(|a| a.username == "demo.epm.admin")
+            .expect("an admin for the municipality");
+        assert!(admin.password.len() >= 16);
+        let signed_in = app
+            .client
+            .post(app.url("/api/v1/staff/session"))
+            .json(&json!({ "username": admin.username, "password": admin.password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), 200, "{}", app.engine);
+        let me = json_of(signed_in).await;
+        assert_eq!(me["role"], "admin");
+        assert_eq!(me["agency"]["code"], "epm");
+        let agent = app
+            .demo_staff
+            .iter()
+            .find(|a| a.username == "demo.epm.agent")
+            .unwrap();
+        assert!(agent.department.is_some(), "agents work in a department");
+        // A restart makes new passwords: the old one no longer works.
+        let again = app.twin(&options).await;
+        let old = again
+            .client
+            .post(again.url("/api/v1/staff/session"))
+            .json(&json!({ "username": admin.username, "password": admin.password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(old.status(), 422);
+    }
+}

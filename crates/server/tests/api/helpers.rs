@@ -17,6 +17,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The session of the agency supervisor `agency_acts` works as, once signed in.
     agency_cookie: tokio::sync::OnceCell<String>,
+    /// The demo staff made at start-up (with `Options::demo`).
+    pub demo_staff: Vec<nafitha_server::startup::DemoAccount>,
 }
 
 impl TestApp {
@@ -287,6 +289,7 @@ pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head
 pub struct Options {
     pub notify: NotifyConfig,
     pub track_per_minute: u32,
+    pub demo: bool,
 }
 
 impl Default for Options {
@@ -297,6 +300,7 @@ impl Default for Options {
                 ..NotifyConfig::default()
             },
             track_per_minute: 1_000,
+            demo: false,
         }
     }
 }
@@ -357,6 +361,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         notify: options.notify.clone(),
         track_per_minute: options.track_per_minute,
         client_ip_header: None,
+        demo: options.demo,
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();
@@ -367,6 +372,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         .await
         .expect("application builds");
     let address = format!("http://{}", app.address());
+    let demo_staff = app.demo_staff().to_vec();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     TestApp {
         address,
@@ -375,5 +381,6 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         dir,
         database_url,
         agency_cookie: tokio::sync::OnceCell::new(),
+        demo_staff,
     }
 }

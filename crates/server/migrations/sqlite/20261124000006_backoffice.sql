@@ -1,6 +1,7 @@
 -- The back office: who is working on a request, whether it is still open (derived from
 -- its status, so it can never disagree), the indexes the queue walks in due-date order,
--- and response templates per service.
+-- counts of requests per agency, department and status kept up to date by triggers (so
+-- the queue's counts never scan), and response templates per service.
 
 alter table requests add column assignee text constraint requests_assignee_fk references staff (username);
 alter table requests add column is_open bigint generated always as
@@ -10,7 +11,7 @@ drop index requests_agency_status_due_idx;
 create index requests_agency_status_due_idx on requests (agency_code, status, due_on, id);
 create index requests_agency_open_due_idx on requests (agency_code, is_open, due_on, id);
 create index requests_department_open_due_idx on requests (department_code, is_open, due_on, id);
-create index requests_department_status_idx on requests (department_code, status);
+create index requests_agency_due_idx on requests (agency_code, due_on, id);
 create index requests_assignee_open_due_idx on requests (assignee, is_open, due_on, id);
 create index requests_service_open_due_idx on requests (service_code, is_open, due_on, id);
 
@@ -25,3 +26,42 @@ create table response_templates (
 );
 
 create index response_templates_service_idx on response_templates (service_code, id);
+
+-- Counts per (agency, department, status), split over 8 slots by request id so that
+-- concurrent writers rarely touch the same row; readers add the slots up.
+create table request_counts (
+    agency_code text not null,
+    department_code text not null,
+    status text not null,
+    slot bigint not null,
+    n bigint not null,
+    constraint request_counts_pk primary key (agency_code, department_code, status, slot)
+);
+
+insert into request_counts (agency_code, department_code, status, slot, n)
+    select agency_code, department_code, status, id % 8, count(*) from requests
+    group by agency_code, department_code, status, id % 8;
+
+create trigger requests_counted_on_insert after insert on requests
+begin
+    insert into request_counts (agency_code, department_code, status, slot, n)
+        values (new.agency_code, new.department_code, new.status, new.id % 8, 1)
+        on conflict (agency_code, department_code, status, slot) do update set n = n + 1;
+end;
+
+create trigger requests_counted_on_update after update of agency_code, department_code, status on requests
+    when old.agency_code <> new.agency_code or old.department_code <> new.department_code
+        or old.status <> new.status
+begin
+    update request_counts set n = n - 1 where agency_code = old.agency_code
+        and department_code = old.department_code and status = old.status and slot = old.id % 8;
+    insert into request_counts (agency_code, department_code, status, slot, n)
+        values (new.agency_code, new.department_code, new.status, new.id % 8, 1)
+        on conflict (agency_code, department_code, status, slot) do update set n = n + 1;
+end;
+
+create trigger requests_counted_on_delete after delete on requests
+begin
+    update request_counts set n = n - 1 where agency_code = old.agency_code
+        and department_code = old.department_code and status = old.status and slot = old.id % 8;
+end;

@@ -833,6 +833,15 @@ async fn the_stored_open_flag_agrees_with_the_life_cycle_for_every_status() {
                 status.code()
             );
         }
+        // The counts follow every change (kept by triggers), with nothing left behind.
+        let last = RequestStatus::ALL[RequestStatus::ALL.len() - 1];
+        let page = json_of(app.get_as(&supervisor, "/api/v1/staff/requests").await).await;
+        assert_eq!(
+            page["counts"],
+            json!([{ "status": last.code(), "count": 1 }]),
+            "{}",
+            app.engine
+        );
     }
 }
 

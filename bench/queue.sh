@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The back-office queue under load, with a generated database of REQUESTS requests
+# (default 100,000): GET /api/v1/staff/requests for a supervisor of the busiest agency
+# (about 60% of all requests) and for an agent of one department, default order and
+# filters, through wrk. SQLite by default; PostgreSQL with DATABASE_URL=postgres://…
+#   bench/queue.sh            (needs: make build-server, wrk)
+#   REQUESTS=100000 DURATION=10s bench/queue.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests=${REQUESTS:-100000}
+duration=${DURATION:-10s}
+server=target/release/nafitha-server
+cargo build --quiet --release -p nafitha-server -p nafitha-bench --bin nafitha-server --bin queue-data
+
+data=$(mktemp -d /tmp/nafitha-queue-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn
+url=${DATABASE_URL:-sqlite://$data/nafitha.db?mode=rwc}
+export DATABASE_URL=$url
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+start=$(date +%s)
+target/release/queue-data "$url" "$requests"
+echo "generated in $(( $(date +%s) - start )) s"
+password="bench password $(date +%s)"
+echo "$password" | $server staff add --username bench.super --role supervisor --agency epm --password-stdin >/dev/null
+echo "$password" | $server staff add --username bench.roads --role agent --agency epm --department epm-roads --password-stdin >/dev/null
+$server >"$data/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+
+cookie() {
+  curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$1\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/staff/session" \
+    | tr -d '\r' | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip'
+}
+super=$(cookie bench.super)
+roads=$(cookie bench.roads)
+first=$(curl -fs -H "Cookie: $super" "http://127.0.0.1:$port/api/v1/staff/requests")
+next=$(python3 -c 'import json,sys; print(json.load(sys.stdin).get("next",""))' <<<"$first")
+prefix=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["reference"][:6])' <<<"$first")
+
+run() {
+  local label=$1 who=$2 path=$3
+  local out
+  out=$(wrk -t2 -c8 -d"$duration" --latency -H "Cookie: $who" "http://127.0.0.1:$port$path")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+echo
+echo "| who | query | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+run "supervisor, agency" "$super" "/api/v1/staff/requests"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?after=$next"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?overdue=true"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?status=resolved"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?assignee=bench.agent3"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?service=epm-road-damage&status=all"
+run "supervisor, agency" "$super" "/api/v1/staff/requests?status=all&q=$prefix"
+run "agent, department" "$roads" "/api/v1/staff/requests"
+run "agent, department" "$roads" "/api/v1/staff/requests?assignee=none"

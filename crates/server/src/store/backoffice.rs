@@ -317,7 +317,7 @@ impl Store {
         let mut c = Clauses::default();
         c.scope(scope);
         let sql = format!(
-            "select r.status, sum(r.n) as n from request_counts r{} group by r.status having sum(r.n) > 0",
+            "select r.status, cast(sum(r.n) as bigint) as n from request_counts r{} group by r.status having sum(r.n) > 0",
             c.sql
         );
         let rows = c.query(&sql).fetch_all(self.pool()).await?;

@@ -39,8 +39,14 @@ fn pick_status(rng: &mut StdRng) -> &'static str {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().context("usage: queue-data <database url> [requests]")?;
-    let total: usize = args.next().map(|n| n.parse()).transpose()?.unwrap_or(100_000);
+    let url = args
+        .next()
+        .context("usage: queue-data <database url> [requests]")?;
+    let total: usize = args
+        .next()
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(100_000);
     let database = if url.starts_with("postgres") {
         DatabaseUrl::Postgres(url.clone())
     } else {
@@ -89,7 +95,8 @@ async fn main() -> anyhow::Result<()> {
                 sql.push(',');
             }
             let base = r * columns;
-            let placeholders: Vec<String> = (1..=columns).map(|c| format!("${}", base + c)).collect();
+            let placeholders: Vec<String> =
+                (1..=columns).map(|c| format!("${}", base + c)).collect();
             sql.push('(');
             sql.push_str(&placeholders.join(","));
             sql.push(')');
@@ -134,7 +141,11 @@ async fn main() -> anyhow::Result<()> {
     }
     println!(
         "{written} requests written ({}); the newest filed {}",
-        if url.starts_with("postgres") { "PostgreSQL" } else { "SQLite" },
+        if url.starts_with("postgres") {
+            "PostgreSQL"
+        } else {
+            "SQLite"
+        },
         format_rfc3339(now)
     );
     Ok(())

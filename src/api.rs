@@ -10,6 +10,7 @@
 use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
+use nafitha_domain::backoffice::{Assignment, DepartmentLoad, QueuePage, StaffMe, StaffRequest};
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
@@ -227,4 +228,75 @@ pub async fn act_on_request(
 ) -> Result<RequestDetail, ApiError> {
     let path = format!("/api/v1/requests/{reference}/actions");
     decode(fetch(Request::post(&path), Some(to_json(action)?), locale).await)
+}
+
+/// `GET /api/v1/services`, once (the staff queue's service filter).
+pub async fn list_services_now(locale: Locale) -> Result<Vec<ServiceSummary>, ApiError> {
+    decode(fetch(Request::get("/api/v1/services"), None, locale).await)
+}
+
+/// `GET /api/v1/staff/me`
+pub async fn get_staff_me(locale: Locale) -> Result<StaffMe, ApiError> {
+    decode(fetch(Request::get("/api/v1/staff/me"), None, locale).await)
+}
+
+/// `POST /api/v1/staff/session`: signs a staff member in (the server sets the cookie).
+pub async fn staff_sign_in(
+    username: &str,
+    password: &str,
+    locale: Locale,
+) -> Result<StaffMe, ApiError> {
+    let body = to_json(&serde_json::json!({ "username": username, "password": password }))?;
+    decode(fetch(Request::post("/api/v1/staff/session"), Some(body), locale).await)
+}
+
+/// `DELETE /api/v1/staff/session`
+pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
+    fetch(Request::delete("/api/v1/staff/session"), None, locale)
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/staff/requests?{query}` (the query as the address has it).
+pub async fn list_queue(query: &str, locale: Locale) -> Result<QueuePage, ApiError> {
+    let path = format!("/api/v1/staff/requests?{query}");
+    decode(fetch(Request::get(&path), None, locale).await)
+}
+
+/// `GET /api/v1/staff/requests/{reference}`
+pub async fn get_staff_request(
+    reference: &ReferenceNumber,
+    locale: Locale,
+) -> Result<StaffRequest, ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}");
+    decode(fetch(Request::get(&path), None, locale).await)
+}
+
+/// `POST /api/v1/staff/requests/{reference}/actions`
+pub async fn act_as_staff(
+    reference: &ReferenceNumber,
+    action: &ActionRequest,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/actions");
+    fetch(Request::post(&path), Some(to_json(action)?), locale)
+        .await
+        .map(|_| ())
+}
+
+/// `POST /api/v1/staff/requests/{reference}/assignee`
+pub async fn assign_request(
+    reference: &ReferenceNumber,
+    assignment: &Assignment,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/assignee");
+    fetch(Request::post(&path), Some(to_json(assignment)?), locale)
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/staff/overdue`
+pub async fn list_department_loads(locale: Locale) -> Result<Vec<DepartmentLoad>, ApiError> {
+    decode(fetch(Request::get("/api/v1/staff/overdue"), None, locale).await)
 }

@@ -11,12 +11,14 @@ use crate::pages::{
     ConfirmationPage, FilingPage, HomePage, MyRequestsPage, NotFoundPage, RequestPage, ServicePage,
     SignInPage, TrackPage,
 };
+use crate::staff::{Route, StaffContext, StaffPage};
 use crate::state::{provide_announcer, provide_locale};
 
 #[component]
 pub fn App() -> impl IntoView {
     provide_locale();
     let announcer = provide_announcer();
+    provide_context(StaffContext(RwSignal::new(None)));
     view! {
         <Router>
             <SiteHeader/>
@@ -60,6 +62,11 @@ fn Pages() -> impl IntoView {
             ["sign-in"] => view! { <SignInPage/> },
             ["requests"] => view! { <MyRequestsPage/> },
             ["requests", reference] => view! { <RequestPage reference=reference.to_string()/> },
+            ["staff"] => view! { <StaffPage route=Route::Queue/> },
+            ["staff", "overdue"] => view! { <StaffPage route=Route::Loads/> },
+            ["staff", "requests", reference] => {
+                view! { <StaffPage route=Route::Request(reference.to_string())/> }
+            }
             _ => view! { <NotFoundPage/> },
         }
     }

@@ -36,7 +36,7 @@ fn files_view(
             let label = format!(
                 "{} ({}, {} KB)",
                 t.download,
-                f.kind.to_uppercase(),
+                f.kind.to_ascii_uppercase(),
                 f.size.div_euclid(1024).max(1)
             );
             view! { <li><a href=href download="">{label}</a></li> }
@@ -85,7 +85,7 @@ fn text_field(
 }
 
 /// Answers as text for the summary: lists joined, a location by its address.
-fn answer_text(value: &Value) -> String {
+pub(crate) fn answer_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         Value::Array(items) => items.iter().map(answer_text).collect::<Vec<_>>().join(", "),

@@ -487,6 +487,15 @@ pub struct StaffRequest {
     pub departments: Vec<ReferralTarget>,
     /// Ready answers for its service.
     pub templates: Vec<ResponseTemplate>,
+    /// The labels of the service's questions, to show the answers by.
+    pub labels: Vec<AnswerLabel>,
+}
+
+/// A question's label, by its id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AnswerLabel {
+    pub field: String,
+    pub label: Localized,
 }
 
 /// `POST /api/v1/staff/requests/{reference}/assignee`: who works on it (`None`: nobody).

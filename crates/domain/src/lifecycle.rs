@@ -188,6 +188,39 @@ impl Action {
         Action::ALL.into_iter().find(|a| a.code() == code)
     }
 
+    /// What the action is called where someone chooses it, or reads it on a timeline.
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (ar, en) = match self {
+            Action::Acknowledge => (
+                "تأكيد الاستلام والبدء في الدراسة",
+                "Acknowledge and start work",
+            ),
+            Action::RequestInfo => (
+                "طلب معلومات من مقدم الطلب",
+                "Ask the applicant for information",
+            ),
+            Action::Reply => ("رد على مقدم الطلب", "Reply to the applicant"),
+            Action::Note => (
+                "ملاحظة داخلية (لا يراها مقدم الطلب)",
+                "Internal note (the applicant never sees it)",
+            ),
+            Action::Refer => (
+                "إحالة إلى إدارة أو جهة أخرى",
+                "Refer to another department or agency",
+            ),
+            Action::Resolve => ("إنجاز الطلب", "Resolve"),
+            Action::Reject => ("رفض الطلب مع ذكر السبب", "Reject, giving the reason"),
+            Action::Close => ("إغلاق الطلب", "Close"),
+            Action::Answer => ("رد مقدم الطلب", "The applicant answered"),
+            Action::Withdraw => ("سحب الطلب", "Withdraw"),
+            Action::Reopen => ("إعادة فتح الطلب", "Reopen"),
+        };
+        match locale {
+            Locale::Ar => ar,
+            Locale::En => en,
+        }
+    }
+
     /// Who may take it.
     pub fn party(self) -> Party {
         match self {

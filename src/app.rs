@@ -1,9 +1,6 @@
 //! The root: contexts, the page frame, the router and its fallback page.
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::hooks::use_location;
-use leptos_router::path;
 
 use crate::components::SiteHeader;
 use crate::i18n::tr;
@@ -11,6 +8,7 @@ use crate::pages::{
     ConfirmationPage, FilingPage, HomePage, MyRequestsPage, NotFoundPage, RequestPage, ServicePage,
     SignInPage, TrackPage,
 };
+use crate::router::{provide_router, use_location};
 use crate::staff::{Route, StaffContext, StaffPage};
 use crate::state::{provide_announcer, provide_locale};
 
@@ -18,36 +16,31 @@ use crate::state::{provide_announcer, provide_locale};
 pub fn App() -> impl IntoView {
     provide_locale();
     let announcer = provide_announcer();
+    provide_router();
     provide_context(StaffContext(RwSignal::new(None)));
     view! {
-        <Router>
-            <SiteHeader/>
-            <main id="main" class="container" tabindex="-1">
-                <Routes fallback=NotFoundPage>
-                    <Route path=path!("/*path") view=Pages/>
-                </Routes>
-            </main>
-            <footer class="site-footer">
-                <div class="container">
-                    <p>{tr(|t| t.tagline)}</p>
-                    <p>{tr(|t| t.footer_note)}</p>
-                </div>
-            </footer>
-            <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-                {move || announcer.message.get()}
+        <SiteHeader/>
+        <main id="main" class="container" tabindex="-1">
+            <Pages/>
+        </main>
+        <footer class="site-footer">
+            <div class="container">
+                <p>{tr(|t| t.tagline)}</p>
+                <p>{tr(|t| t.footer_note)}</p>
             </div>
-        </Router>
+        </footer>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
+            {move || announcer.message.get()}
+        </div>
     }
 }
 
-/// Chooses the page for the address. One wildcard route and a `match` on the path's
-/// segments: leptos_router keeps the history, links and query, while a `<Route>` per page
-/// cost about a kilobyte of WASM each in matching code (docs/decisions/0002). A page is
-/// built anew when the path changes, never when only the query does.
+/// Chooses the page for the address by a `match` on the path's segments (see
+/// `router`). A page is built anew when the path changes, never when only the query does.
 #[component]
 fn Pages() -> impl IntoView {
     let location = use_location();
-    let path = Memo::new(move |_| location.pathname.get());
+    let path = Memo::new(move |_| location.path.get());
     move || {
         let path = path.get();
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();

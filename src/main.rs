@@ -7,6 +7,7 @@ mod dates;
 mod drafts;
 mod i18n;
 mod pages;
+mod router;
 mod staff;
 mod state;
 mod uploads;

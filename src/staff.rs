@@ -10,8 +10,8 @@
 
 mod views;
 
+use crate::router::{navigate, use_location};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{Assignment, DepartmentLoad, QueuePage, StaffMe, StaffRequest};
 use nafitha_domain::lifecycle::ActionRequest;
@@ -118,7 +118,6 @@ pub fn StaffPage(
 ) -> AnyView {
     let locale = use_locale();
     let announcer = use_announcer();
-    let navigate = use_navigate();
     let location = use_location();
     let StaffContext(me) = expect_context::<StaffContext>();
     let screen = RwSignal::new(Screen::Loading);

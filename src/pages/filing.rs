@@ -6,10 +6,10 @@
 //! the on-device queue and goes out when the connection returns, with the draft's one
 //! idempotency key, so it is filed once.
 
+use crate::router::{navigate, use_location};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
@@ -123,9 +123,8 @@ pub fn FilingPage(
 #[component]
 fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let locale = use_locale();
-    let query = use_query_map();
-    let navigate = use_navigate();
-    let step = Memo::new(move |_| match query.read().get("step").as_deref() {
+    let location = use_location();
+    let step = Memo::new(move |_| match location.query("step").as_deref() {
         Some("details") => Step::Details,
         Some("check") => Step::Check,
         _ => Step::Questions,
@@ -154,7 +153,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
         move |to: Step| {
             navigate(
                 &format!("/services/{code}/apply?step={}", to.query()),
-                Default::default(),
+                false,
             );
         }
     };
@@ -167,7 +166,6 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let send = {
         let code = code.clone();
         let go = go.clone();
-        let navigate = use_navigate();
         move || {
             if sending.get_untracked() {
                 return;
@@ -196,10 +194,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     Ok(filed) => {
                         offline.set(false);
                         drafts::clear(&code);
-                        navigate(
-                            &format!("/confirmation/{}", filed.reference),
-                            Default::default(),
-                        );
+                        navigate(&format!("/confirmation/{}", filed.reference), false);
                     }
                     Err(ApiError::Network) => offline.set(true),
                     Err(ApiError::Server { status: 422, body }) if !body.fields.is_empty() => {

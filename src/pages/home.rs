@@ -3,8 +3,6 @@
 
 use leptos::either::Either;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use nafitha_domain::{AgencyRef, Field, FieldKind, Locale, Localized, ServiceSummary};
 use serde_json::Value;
 
@@ -87,10 +85,9 @@ fn search_field() -> Field {
 pub fn HomePage() -> AnyView {
     let locale = use_locale();
     let announcer = use_announcer();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| query_map.read().get("q").unwrap_or_default());
+    let location = crate::router::use_location();
+    let query = Memo::new(move |_| location.query("q").unwrap_or_default());
     let services = api::list_services();
-    let navigate = use_navigate();
 
     let on_input = move |value: &str| {
         let path = if value.is_empty() {
@@ -98,14 +95,7 @@ pub fn HomePage() -> AnyView {
         } else {
             format!("/?q={}", String::from(js_sys::encode_uri_component(value)))
         };
-        navigate(
-            &path,
-            NavigateOptions {
-                replace: true,
-                scroll: false,
-                ..Default::default()
-            },
-        );
+        crate::router::navigate(&path, true);
     };
 
     // Tell screen-reader users how many services match as they type (also when they

@@ -2,7 +2,6 @@
 //! its stage and expected date. Not signed in: a way to sign in and come back here.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
 use nafitha_domain::account::MyRequest;
 use nafitha_domain::Locale;
 
@@ -47,13 +46,11 @@ fn request_row(r: MyRequest, locale: Locale) -> impl IntoView {
 #[component]
 pub fn MyRequestsPage() -> AnyView {
     let locale = use_locale();
-    let navigate = use_navigate();
     let mine = api::list_my_requests();
     let sign_out = move |_| {
-        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let _ = api::sign_out(locale.locale.get_untracked()).await;
-            navigate("/", Default::default());
+            crate::router::navigate("/", false);
         });
     };
     view! {

@@ -2,8 +2,8 @@
 //! thing per step: the number, then the 5-digit code from the SMS. The number is checked
 //! by the same rule as on the server before anything is sent.
 
+use crate::router::{navigate, use_location};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use nafitha_domain::account::CodeVerification;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::identity::normalize_mobile;
@@ -57,8 +57,7 @@ fn server_problem(error: ApiError, field: &str, locale: Locale) -> Vec<InvalidAn
 pub fn SignInPage() -> AnyView {
     let locale = use_locale();
     let announcer = use_announcer();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let location = use_location();
     let phone = RwSignal::new(String::new());
     let code = RwSignal::new(String::new());
     let code_step = RwSignal::new(false);
@@ -128,17 +127,16 @@ pub fn SignInPage() -> AnyView {
             return;
         }
         busy.set(true);
-        let navigate = navigate.clone();
-        let next = query
-            .get_untracked()
-            .get("next")
+        let next = location
+            .search
+            .with_untracked(|s| crate::router::query_value(s, "next"))
             .filter(|n| n.starts_with('/') && !n.starts_with("//"))
             .unwrap_or_else(|| "/requests".into());
         leptos::task::spawn_local(async move {
             let result = api::verify_code(&body, lang).await;
             busy.set(false);
             match result {
-                Ok(_) => navigate(&next, Default::default()),
+                Ok(_) => navigate(&next, false),
                 Err(error) => errors.set(server_problem(error, "code", lang)),
             }
         });

@@ -2,9 +2,9 @@
 //! stage, the department handling it, the dates and the public timeline. The reference is
 //! in the address, so the page can be bookmarked and shared.
 
+use crate::router::{navigate, use_location};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::filing::TrackedRequest;
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
@@ -59,15 +59,18 @@ fn timeline_view(request: &TrackedRequest, locale: Locale) -> impl IntoView {
 #[component]
 pub fn TrackPage() -> AnyView {
     let locale = use_locale();
-    let query = use_query_map();
-    let navigate = use_navigate();
+    let location = use_location();
     let reference = Memo::new(move |_| {
-        query
-            .read()
-            .get("ref")
+        location
+            .query("ref")
             .and_then(|r| ReferenceNumber::parse(&r).ok())
     });
-    let typed = RwSignal::new(query.get_untracked().get("ref").unwrap_or_default());
+    let typed = RwSignal::new(
+        location
+            .search
+            .with_untracked(|s| crate::router::query_value(s, "ref"))
+            .unwrap_or_default(),
+    );
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let found = api::track_request(reference);
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -75,7 +78,7 @@ pub fn TrackPage() -> AnyView {
         match ReferenceNumber::parse(&typed.get_untracked()) {
             Ok(r) => {
                 errors.set(Vec::new());
-                navigate(&format!("/track?ref={r}"), Default::default());
+                navigate(&format!("/track?ref={r}"), false);
             }
             Err(e) => errors.set(vec![InvalidAnswer {
                 field: "reference".into(),

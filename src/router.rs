@@ -1,0 +1,143 @@
+//! Client-side navigation: the address as two signals (path and query), links followed
+//! without a page load, and the back and forward buttons.
+//!
+//! This replaces leptos_router (docs/decisions/0002): the app has one flat set of pages
+//! chosen by a `match` on the path (`app::Pages`), so of the router it used only history,
+//! link clicks and the query string, and the rest cost about 15 KB of Brotli WASM that
+//! every citizen downloads.
+
+use leptos::prelude::*;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Where the app is: `path` as `/services/x`, `search` as `?q=y` (or empty).
+#[derive(Clone, Copy)]
+pub struct Location {
+    pub path: RwSignal<String>,
+    pub search: RwSignal<String>,
+}
+
+impl Location {
+    /// The value of `key` in the query string, decoded (tracked).
+    pub fn query(&self, key: &str) -> Option<String> {
+        self.search.with(|search| query_value(search, key))
+    }
+}
+
+/// The value of `key` in a query string (`?a=1&b=2`), decoded.
+pub fn query_value(search: &str, key: &str) -> Option<String> {
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
+        .find(|(k, _)| *k == key)
+        .map(|(_, v)| {
+            js_sys::decode_uri_component(&v.replace('+', " "))
+                .map(String::from)
+                .unwrap_or_default()
+        })
+}
+
+fn read_address(location: &Location) {
+    let address = window().location();
+    location
+        .path
+        .set(address.pathname().unwrap_or_else(|_| "/".into()));
+    location.search.set(address.search().unwrap_or_default());
+}
+
+/// Starts following the address: provides [`Location`], takes over clicks on same-site
+/// links, and follows the back and forward buttons.
+pub fn provide_router() -> Location {
+    let location = Location {
+        path: RwSignal::new(String::new()),
+        search: RwSignal::new(String::new()),
+    };
+    read_address(&location);
+    provide_context(location);
+    CURRENT.with(|c| c.set(Some(location)));
+
+    let on_pop = Closure::<dyn Fn()>::new(move || read_address(&location));
+    let _ = window().add_event_listener_with_callback("popstate", on_pop.as_ref().unchecked_ref());
+    on_pop.forget();
+
+    // On the window, so handlers on the page (which may prevent the default) run first.
+    let on_click = Closure::<dyn Fn(web_sys::MouseEvent)>::new(move |ev: web_sys::MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+            || ev.alt_key()
+        {
+            return;
+        }
+        let Some(link) = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.closest("a[href]").ok().flatten())
+        else {
+            return;
+        };
+        if link.has_attribute("download")
+            || link.get_attribute("target").is_some_and(|t| t != "_self")
+            || link
+                .get_attribute("rel")
+                .is_some_and(|r| r.contains("external"))
+        {
+            return;
+        }
+        let link: web_sys::HtmlAnchorElement = link.unchecked_into();
+        let here = window().location();
+        if link.origin() != here.origin().unwrap_or_default() {
+            return;
+        }
+        let (path, search, hash) = (link.pathname(), link.search(), link.hash());
+        // A link to a spot on this same page is the browser's to follow.
+        if !hash.is_empty()
+            && path == here.pathname().unwrap_or_default()
+            && search == here.search().unwrap_or_default()
+        {
+            return;
+        }
+        ev.prevent_default();
+        navigate(&format!("{path}{search}{hash}"), false);
+    });
+    let _ = window().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+    location
+}
+
+thread_local! {
+    /// The app's one location, for navigations that start outside any component (after
+    /// an awaited request, say).
+    static CURRENT: std::cell::Cell<Option<Location>> = const { std::cell::Cell::new(None) };
+}
+
+/// The current [`Location`].
+pub fn use_location() -> Location {
+    expect_context::<Location>()
+}
+
+/// Goes to `to` (a path with an optional query): a new history entry at the top of the
+/// page, or, with `replace`, the current entry rewritten where the reader is (a search box
+/// keeping its query in the address).
+pub fn navigate(to: &str, replace: bool) {
+    let Ok(history) = window().history() else {
+        return;
+    };
+    let done = if replace {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to))
+    } else {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(to))
+    };
+    if done.is_err() {
+        return;
+    }
+    if let Some(location) = CURRENT.with(std::cell::Cell::get) {
+        read_address(&location);
+    }
+    if !replace {
+        window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}

@@ -203,7 +203,6 @@ pub fn StaffPage(
         let values = form_values(&form);
         let lang = locale.locale.get_untracked();
         let kind = form.get_attribute("data-form").unwrap_or_default();
-        let navigate = navigate.clone();
         match kind.as_str() {
             "filters" => {
                 navigate(

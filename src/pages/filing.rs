@@ -186,7 +186,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                 attachments: Vec::new(),
             });
             let key = draft.get_untracked().idempotency_key;
-            let (code, go, navigate) = (code.clone(), go.clone(), navigate.clone());
+            let (code, go) = (code.clone(), go.clone());
             spawn_local(async move {
                 let result = api::create_request(&body, &key, body.locale).await;
                 sending.set(false);

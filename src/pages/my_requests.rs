@@ -61,7 +61,7 @@ pub fn MyRequestsPage() -> AnyView {
             Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| mine.refetch())/> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
                 <p>{tr(|t| t.no_requests)}</p>
-                <button type="button" class="link-button" on:click=sign_out.clone()>{tr(|t| t.sign_out)}</button>
+                <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.sign_out)}</button>
             }
             .into_any(),
             Some(Ok(list)) => {
@@ -69,7 +69,7 @@ pub fn MyRequestsPage() -> AnyView {
                 let rows = list.into_iter().map(|r| request_row(r, l)).collect_view();
                 view! {
                     <ul class="request-list">{rows}</ul>
-                    <button type="button" class="link-button" on:click=sign_out.clone()>{tr(|t| t.sign_out)}</button>
+                    <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.sign_out)}</button>
                 }
                 .into_any()
             }

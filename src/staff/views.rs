@@ -383,7 +383,7 @@ fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
                             }
                         }
                     }
-                    @if r.templates.len() > 0 {
+                    @if !r.templates.is_empty() {
                         (select("template", say(l, "رد جاهز (يملأ الرسالة)", "Ready answer (fills in the message)"), &templates, ""))
                     }
                     div.field {

@@ -105,8 +105,8 @@ fn text_input(name: &str, label: &str, kind: &str, value: &str, autocomplete: &s
     let id = format!("field-{name}");
     html! {
         div.field {
-            label for=(id) { (label) }
-            input #(id) name=(name) type=(kind) value=(value) autocomplete=(autocomplete);
+            label.label for=(id) { (label) }
+            input.input #(id) name=(name) type=(kind) value=(value) autocomplete=(autocomplete);
         }
     }
 }
@@ -156,8 +156,8 @@ fn select(name: &str, label: &str, options: &[(String, String)], chosen: &str) -
     let id = format!("field-{name}");
     html! {
         div.field {
-            label for=(id) { (label) }
-            select #(id) name=(name) {
+            label.label for=(id) { (label) }
+            select.input #(id) name=(name) {
                 @for (value, text) in options {
                     option value=(value) selected[value == chosen] { (text) }
                 }
@@ -371,11 +371,11 @@ fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
             }
         }
         @if !r.actions.is_empty() {
-            section.panel.panel-action aria-labelledby="act-title" {
+            section.panel-action.staff-action aria-labelledby="act-title" {
                 h2 #act-title { (say(l, "الإجراء", "Act on this request")) }
                 form data-form="action" novalidate {
-                    fieldset #field-action {
-                        legend { (say(l, "ماذا تريد أن تفعل؟", "What do you want to do?")) }
+                    fieldset.fieldset #field-action {
+                        legend.label { (say(l, "ماذا تريد أن تفعل؟", "What do you want to do?")) }
                         @for a in &r.actions {
                             div.choice {
                                 input #{ "action-" (a.code()) } type="radio" name="action" value=(a.code());
@@ -387,9 +387,9 @@ fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
                         (select("template", say(l, "رد جاهز (يملأ الرسالة)", "Ready answer (fills in the message)"), &templates, ""))
                     }
                     div.field {
-                        label for="field-message" { (say(l, "الرسالة أو السبب", "Message or reason")) }
+                        label.label for="field-message" { (say(l, "الرسالة أو السبب", "Message or reason")) }
                         p.hint { (say(l, "يراها مقدم الطلب ما لم تكن ملاحظة داخلية.", "The applicant sees it, unless it is an internal note.")) }
-                        textarea #field-message name="message" rows="5" maxlength="2000" {}
+                        textarea.textarea #field-message name="message" rows="5" maxlength="2000" {}
                     }
                     (select("department", say(l, "الإحالة إلى", "Refer to"), &departments, ""))
                     button.button type="submit" { (say(l, "تسجيل الإجراء", "Record the action")) }

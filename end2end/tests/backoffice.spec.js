@@ -1,0 +1,161 @@
+// The back office, in English: a citizen files; an agent of the roads department signs in,
+// finds the request in the queue, notes something internally and asks for information; the
+// citizen answers; the agent refers it to the building department; an agent there resolves
+// it. The citizen's tracking page shows each public step, and the internal note never
+// reaches the citizen's side.
+const fs = require("fs");
+const path = require("path");
+const { execFileSync } = require("child_process");
+const { test, expect } = require("@playwright/test");
+const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
+
+const ROOT = path.join(__dirname, "..", "..");
+const DATA = path.join(ROOT, "target", "e2e-data");
+const OUTBOX = path.join(DATA, "outbox.jsonl");
+const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
+const PASSWORD = "a long e2e staff password";
+
+function uniqueMobile() {
+  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
+}
+
+/** A staff account made the way an administrator would, with the command line. */
+function addStaff(role, agency, department) {
+  const username = `e2e.${role}.${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
+  const args = ["staff", "add", "--username", username, "--role", role, "--agency", agency, "--password-stdin"];
+  if (department) args.push("--department", department);
+  execFileSync(SERVER, args, { input: PASSWORD + "\n", env: { ...process.env, NAFITHA_DATA_DIR: DATA, NAFITHA_LOG: "warn" } });
+  return username;
+}
+
+async function codeFor(mobile) {
+  const e164 = "+966" + mobile.slice(1);
+  let code;
+  await expect
+    .poll(() => {
+      const lines = fs.existsSync(OUTBOX) ? fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean) : [];
+      const found = lines.map((l) => JSON.parse(l)).reverse().find((m) => m.to === e164 && /\b\d{5}\b/.test(m.body) && m.body.includes("code"));
+      code = found && found.body.match(/\b\d{5}\b/)[0];
+      return Boolean(code);
+    })
+    .toBe(true);
+  return code;
+}
+
+async function staffSignIn(page, username) {
+  await openIn(page, "en", "/staff");
+  await expect(page.getByRole("heading", { level: 1, name: "Staff sign-in" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // Nothing typed: the error summary names both fields.
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await expect(page.getByRole("link", { name: "Enter your username" })).toBeVisible();
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+}
+
+async function act(page, action, message, department) {
+  await page.getByRole("radio", { name: action }).check();
+  if (message) await page.getByLabel("Message or reason").fill(message);
+  if (department) await page.getByLabel("Refer to", { exact: true }).selectOption({ label: department });
+  await page.getByRole("button", { name: "Record the action" }).click();
+}
+
+test("in English: staff take a request from the queue to its resolution, and the citizen follows each public step", async ({ page, browser }) => {
+  test.slow();
+  // A citizen reports road damage.
+  const mobile = uniqueMobile();
+  await openIn(page, "en", "/services/epm-road-damage/apply");
+  await page.getByLabel("Pothole").check();
+  await page.getByRole("group", { name: /Is it an immediate danger/ }).getByLabel("No").check();
+  await page.getByLabel("Describe the damage (optional)").fill("A deep pothole outside the school gate");
+  await page.getByLabel("Address or description of the place").fill("Al Faisaliyah, Dammam");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Full name").fill("Huda Salem");
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Request received" })).toBeVisible();
+  const grouped = (await page.locator(".panel-reference").textContent()).trim();
+  const reference = grouped.replace(/\s/g, "");
+
+  // An agent of the roads department finds it in the queue.
+  const roads = addStaff("agent", "epm", "epm-roads");
+  const building = addStaff("agent", "epm", "epm-building");
+  const staffContext = await browser.newContext();
+  const staff = await staffContext.newPage();
+  await staffSignIn(staff, roads);
+  await expectNoAxeViolations(staff);
+  await staff.getByText("Filter the requests").click();
+  await staff.getByLabel("Reference number, or its first digits").fill(reference.slice(0, 8));
+  await staff.getByRole("button", { name: "Apply filters" }).click();
+  await expect(staff).toHaveURL(new RegExp(`q=${reference.slice(0, 8)}`));
+  const row = staff.getByRole("row").filter({ hasText: grouped });
+  await expect(row).toContainText("Road damage report");
+  await expectNoAxeViolations(staff);
+  await row.getByRole("link", { name: grouped }).click();
+  await expect(staff.getByRole("heading", { level: 1 })).toContainText(grouped);
+  await expect(staff.getByText("A deep pothole outside the school gate")).toBeVisible();
+  await expect(staff.getByText("Huda Salem")).toBeVisible();
+  await expectNoAxeViolations(staff);
+
+  // Take it, note something internally, then ask the citizen.
+  await staff.getByRole("button", { name: "Take this request" }).click();
+  await expect(staff.getByRole("button", { name: "Give it back" })).toBeVisible();
+  await act(staff, "Internal note (the applicant never sees it)", "Same spot was patched in 2024; check the contractor");
+  await expect(staff.getByText("Same spot was patched in 2024; check the contractor")).toBeVisible();
+  // A question needs its text: the error summary says so and nothing is recorded.
+  await act(staff, "Ask the applicant for information");
+  await expect(staff.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await act(staff, "Ask the applicant for information", "How wide is the hole, roughly?");
+  await expect(staff.locator(".timeline")).toContainText("How wide is the hole, roughly?");
+  await expect(staff.locator("dl.facts").first()).toContainText("Waiting for you");
+  await expectNoAxeViolations(staff);
+
+  // The citizen signs in with the texted code and answers.
+  await page.goto(`/requests/${reference}`);
+  await page.getByRole("link", { name: "Sign in" }).click();
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Send the code" }).click();
+  await page.getByLabel(/code/i).fill(await codeFor(mobile));
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 2, name: /information/i })).toBeVisible();
+  await expect(page.getByText("How wide is the hole, roughly?").first()).toBeVisible();
+  await page.getByLabel("Your answer").fill("About a metre across");
+  await page.getByRole("button", { name: "Send your answer" }).click();
+  await expect(page.getByText("About a metre across").first()).toBeVisible();
+
+  // The agent sees the answer and refers the request to the building department.
+  await staff.reload();
+  await expect(staff.locator(".timeline")).toContainText("About a metre across");
+  await act(staff, "Refer to another department or agency", "Building works next to the road", "Eastern Province Municipality — Building Permits");
+  await expect(staff.getByRole("heading", { level: 1, name: "Request not found" })).toBeVisible();
+  await staff.goto("/staff");
+  await expect(staff.getByRole("row").filter({ hasText: grouped })).toHaveCount(0);
+  await staff.getByRole("button", { name: "Sign out" }).click();
+
+  // An agent of the building department resolves it.
+  await staffSignIn(staff, building);
+  await staff.getByRole("row").filter({ hasText: grouped }).getByRole("link").click();
+  await act(staff, "Resolve", "The contractor filled and resurfaced the hole");
+  await expect(staff.locator("dl.facts").first()).toContainText("Resolved");
+  await expectNoHorizontalScroll(staff);
+  await expectNoAxeViolations(staff);
+
+  // The citizen's tracking page shows each public step, never the note.
+  await page.goto(`/track?ref=${reference}`);
+  const timeline = page.locator(".timeline");
+  for (const step of ["Received", "Waiting for you", "Referred", "Resolved"]) {
+    await expect(timeline).toContainText(step);
+  }
+  await expect(page.getByText("Building Permits").first()).toBeVisible();
+  await expectNoAxeViolations(page);
+  for (const where of [`/track?ref=${reference}`, `/requests/${reference}`]) {
+    await page.goto(where);
+    await expect(page.locator("main")).not.toContainText("patched in 2024");
+  }
+  await expect(page.locator("main")).toContainText("The contractor filled and resurfaced the hole");
+  await staffContext.close();
+});

@@ -10,7 +10,10 @@
 use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
-use nafitha_domain::backoffice::{Assignment, DepartmentLoad, QueuePage, StaffMe, StaffRequest};
+use nafitha_domain::backoffice::{
+    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, ServiceEdit, StaffMe,
+    StaffRequest,
+};
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
@@ -299,4 +302,45 @@ pub async fn assign_request(
 /// `GET /api/v1/staff/overdue`
 pub async fn list_department_loads(locale: Locale) -> Result<Vec<DepartmentLoad>, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/overdue"), None, locale).await)
+}
+
+/// `GET /api/v1/staff/services` (admins): the agency's services, active or not.
+pub async fn list_agency_services(locale: Locale) -> Result<Vec<ServiceDetail>, ApiError> {
+    decode(fetch(Request::get("/api/v1/staff/services"), None, locale).await)
+}
+
+/// `PUT /api/v1/staff/services/{code}` (admins)
+pub async fn edit_service(code: &str, edit: &ServiceEdit, locale: Locale) -> Result<(), ApiError> {
+    let path = format!(
+        "/api/v1/staff/services/{}",
+        String::from(js_sys::encode_uri_component(code))
+    );
+    fetch(Request::put(&path), Some(to_json(edit)?), locale)
+        .await
+        .map(|_| ())
+}
+
+/// `GET /api/v1/staff/templates?service=`
+pub async fn list_templates(service: &str, locale: Locale) -> Result<Vec<ResponseTemplate>, ApiError> {
+    let path = format!(
+        "/api/v1/staff/templates?service={}",
+        String::from(js_sys::encode_uri_component(service))
+    );
+    decode(fetch(Request::get(&path), None, locale).await)
+}
+
+/// `POST /api/v1/staff/templates` (admins)
+pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), ApiError> {
+    fetch(Request::post("/api/v1/staff/templates"), Some(to_json(template)?), locale)
+        .await
+        .map(|_| ())
+}
+
+/// `DELETE /api/v1/staff/templates/{id}` (admins)
+pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
+    let path = format!(
+        "/api/v1/staff/templates/{}",
+        String::from(js_sys::encode_uri_component(id))
+    );
+    fetch(Request::delete(&path), None, locale).await.map(|_| ())
 }

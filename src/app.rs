@@ -57,6 +57,10 @@ fn Pages() -> impl IntoView {
             ["requests", reference] => view! { <RequestPage reference=reference.to_string()/> },
             ["staff"] => view! { <StaffPage route=Route::Queue/> },
             ["staff", "overdue"] => view! { <StaffPage route=Route::Loads/> },
+            ["staff", "services"] => view! { <StaffPage route=Route::Services/> },
+            ["staff", "services", code] => {
+                view! { <StaffPage route=Route::Service(code.to_string())/> }
+            }
             ["staff", "requests", reference] => {
                 view! { <StaffPage route=Route::Request(reference.to_string())/> }
             }

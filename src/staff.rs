@@ -13,9 +13,12 @@ mod views;
 use crate::router::{navigate, use_location};
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::backoffice::{Assignment, DepartmentLoad, QueuePage, StaffMe, StaffRequest};
+use nafitha_domain::backoffice::{
+    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, ServiceEdit, StaffMe,
+    StaffRequest,
+};
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceSummary};
+use nafitha_domain::{FormDefinition, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
@@ -34,6 +37,11 @@ pub enum Screen {
     },
     Request(Box<StaffRequest>),
     Loads(Vec<DepartmentLoad>),
+    Services(Vec<ServiceDetail>),
+    Service {
+        service: Box<ServiceDetail>,
+        templates: Vec<ResponseTemplate>,
+    },
     NotFound,
     Failed(ApiError),
 }
@@ -44,6 +52,8 @@ pub enum Route {
     Queue,
     Request(String),
     Loads,
+    Services,
+    Service(String),
 }
 
 /// Who is signed in to the back office, shared by every staff screen so it is asked once.
@@ -177,6 +187,20 @@ pub fn StaffPage(
                     Ok(loads) => Screen::Loads(loads),
                     Err(e) => Screen::Failed(e),
                 },
+                Route::Services => match api::list_agency_services(lang).await {
+                    Ok(services) => Screen::Services(services),
+                    Err(e) => Screen::Failed(e),
+                },
+                Route::Service(code) => match api::list_agency_services(lang).await {
+                    Ok(services) => match services.into_iter().find(|s| s.summary.code == code) {
+                        None => Screen::NotFound,
+                        Some(service) => Screen::Service {
+                            templates: api::list_templates(&code, lang).await.unwrap_or_default(),
+                            service: Box::new(service),
+                        },
+                    },
+                    Err(e) => Screen::Failed(e),
+                },
             };
             if matches!(&next, Screen::Failed(e) if e.needs_sign_in()) {
                 me.set(None);
@@ -304,6 +328,98 @@ pub fn StaffPage(
                             load();
                         }
                         Err(e) => errors.set(field_errors(&e, "message", lang)),
+                    }
+                });
+            }
+            "service" => {
+                let Screen::Service { service, .. } = screen.get_untracked() else {
+                    return;
+                };
+                let text = |key: &str| value_of(&values, key).unwrap_or_default().to_owned();
+                let both = |key: &str| Localized::new(text(&format!("{key}_ar")), text(&format!("{key}_en")));
+                let mut problems = Vec::new();
+                let number = |key: &str, problems: &mut Vec<InvalidAnswer>| {
+                    text(key).trim().parse::<u32>().unwrap_or_else(|_| {
+                        problems.push(views::problem(key, "أدخل رقمًا صحيحًا", "Enter a whole number"));
+                        0
+                    })
+                };
+                let fee_halalas = number("fee_halalas", &mut problems);
+                let sla_working_days = u16::try_from(number("sla_working_days", &mut problems)).unwrap_or(0);
+                let documents = text("documents")
+                    .lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(|line| match line.split_once('|') {
+                        Some((ar, en)) => Localized::new(ar.trim(), en.trim()),
+                        None => Localized::new(line.trim(), ""),
+                    })
+                    .collect();
+                let form = serde_json::from_str::<FormDefinition>(&text("form")).unwrap_or_else(|e| {
+                    let why = e.to_string();
+                    problems.push(InvalidAnswer {
+                        field: "form".into(),
+                        message: Localized::new(format!("تعريف النموذج ليس JSON صحيحًا: {why}"), format!("The form definition is not valid JSON: {why}")),
+                    });
+                    service.form.clone()
+                });
+                let edit = ServiceEdit {
+                    name: both("name"),
+                    summary: both("summary"),
+                    description: both("description"),
+                    fee_halalas,
+                    sla_working_days,
+                    documents,
+                    form,
+                    active: value_of(&values, "active").is_some(),
+                };
+                if let Err(found) = edit.validate() {
+                    problems.extend(found);
+                }
+                if !problems.is_empty() {
+                    return errors.set(problems);
+                }
+                let code = service.summary.code.clone();
+                leptos::task::spawn_local(async move {
+                    match api::edit_service(&code, &edit, lang).await {
+                        Ok(()) => {
+                            errors.set(Vec::new());
+                            announcer.announce(views::say(lang, "تم حفظ الخدمة", "Service saved").to_owned());
+                            load();
+                        }
+                        Err(e) => errors.set(field_errors(&e, "name_ar", lang)),
+                    }
+                });
+            }
+            "template-add" | "template-delete" => {
+                let Screen::Service { service, .. } = screen.get_untracked() else {
+                    return;
+                };
+                let text = |key: &str| value_of(&values, key).unwrap_or_default().to_owned();
+                let template = NewTemplate {
+                    service: service.summary.code.clone(),
+                    title: Localized::new(text("title_ar"), text("title_en")),
+                    body: Localized::new(text("body_ar"), text("body_en")),
+                };
+                let adding = kind == "template-add";
+                if adding {
+                    if let Err(problems) = template.validate() {
+                        return errors.set(problems);
+                    }
+                }
+                let id = text("id");
+                leptos::task::spawn_local(async move {
+                    let done = if adding {
+                        api::add_template(&template, lang).await
+                    } else {
+                        api::delete_template(&id, lang).await
+                    };
+                    match done {
+                        Ok(()) => {
+                            errors.set(Vec::new());
+                            announcer.announce(views::say(lang, "تم تحديث الردود الجاهزة", "Ready answers updated").to_owned());
+                            load();
+                        }
+                        Err(e) => errors.set(field_errors(&e, "title_ar", lang)),
                     }
                 });
             }

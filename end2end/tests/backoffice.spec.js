@@ -159,3 +159,54 @@ test("in English: staff take a request from the queue to its resolution, and the
   await expect(page.locator("main")).toContainText("The contractor filled and resurfaced the hole");
   await staffContext.close();
 });
+
+test("an admin edits a service, deactivates it for new filings, and manages its ready answers", async ({ page, request }) => {
+  const admin = addStaff("admin", "epm");
+  await staffSignIn(page, admin);
+  await page.getByRole("link", { name: "Services" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your agency's services" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("link", { name: "Street cleanliness report" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Street cleanliness report" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Refused, naming the fields, and nothing saved: no English name, a broken form.
+  await page.getByLabel("Name in English").fill("");
+  await page.getByLabel("Form definition (JSON)").fill('{"fields": [');
+  await page.getByRole("button", { name: "Save" }).click();
+  const summary = page.getByRole("alert").filter({ hasText: "There is a problem" });
+  await expect(summary).toBeFocused();
+  await expect(summary).toContainText("The form definition is not valid JSON");
+  await expect(summary).toContainText("the service's name in English");
+  expect((await (await request.get("/api/v1/services/epm-street-cleanliness")).json()).name.en).toBe("Street cleanliness report");
+
+  // Saved: a longer time to complete, and no new filings.
+  await page.reload();
+  await page.getByLabel("Time to complete, in working days").fill("4");
+  await page.getByLabel("The service accepts new requests").uncheck();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByLabel("Time to complete, in working days")).toHaveValue("4");
+  const saved = await (await request.get("/api/v1/services/epm-street-cleanliness")).json();
+  expect(saved.sla_working_days).toBe(4);
+  expect(saved.active).toBe(false);
+  const listed = await (await request.get("/api/v1/services")).json();
+  expect(listed.some((s) => s.code === "epm-street-cleanliness")).toBe(false);
+
+  // A ready answer, added and deleted.
+  await page.getByLabel("Title in Arabic").fill("تم التنظيف");
+  await page.getByLabel("Title in English").fill("Cleaned");
+  await page.getByLabel("Text in Arabic").fill("نظفنا الموقع. شكرًا لبلاغك");
+  await page.getByLabel("Text in English").fill("We cleaned the site. Thank you for reporting it");
+  await page.getByRole("button", { name: "Add" }).click();
+  await expect(page.getByText("We cleaned the site. Thank you for reporting it")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Delete Cleaned" }).click();
+  await expect(page.getByText("This service has no ready answers yet.")).toBeVisible();
+
+  // Back as it was, for everyone else.
+  await page.getByLabel("Time to complete, in working days").fill("2");
+  await page.getByLabel("The service accepts new requests").check();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByLabel("The service accepts new requests")).toBeChecked();
+  expect((await (await request.get("/api/v1/services/epm-street-cleanliness")).json()).active).toBe(true);
+});

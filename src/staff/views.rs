@@ -6,10 +6,10 @@ use maud::{html, Markup};
 use nafitha_domain::account::{AttachmentInfo, EventEntry};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
-    DepartmentLoad, QueueItem, QueuePage, Role, StaffMe, StaffRequest,
+    DepartmentLoad, QueueItem, QueuePage, ResponseTemplate, Role, StaffMe, StaffRequest,
 };
 use nafitha_domain::lifecycle::{Action, RequestStatus};
-use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceSummary};
+use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
 
 use super::Screen;
 use crate::dates::{format_day, format_moment};
@@ -42,6 +42,8 @@ pub fn heading(screen: &Screen, l: Locale) -> String {
             r.detail.request.reference.grouped()
         ),
         Screen::Loads(_) => say(l, "العمل المفتوح حسب الإدارة", "Open work by department").into(),
+        Screen::Services(_) => say(l, "خدمات الجهة", "Your agency's services").into(),
+        Screen::Service { service, .. } => service.summary.name.get(l).to_owned(),
         Screen::NotFound => say(l, "الطلب غير موجود", "Request not found").into(),
         Screen::Failed(_) => say(l, "تعذر التحميل", "Could not load").into(),
     }
@@ -67,6 +69,8 @@ pub fn render(screen: &Screen, me: Option<&StaffMe>, l: Locale) -> Markup {
             Screen::Queue { page, services, query } => (queue(page, services, query, l)),
             Screen::Request(request) => (request_view(request, me, l)),
             Screen::Loads(loads) => (loads_view(loads, l)),
+            Screen::Services(services) => (services_view(services, l)),
+            Screen::Service { service, templates } => (service_view(service, templates, l)),
             Screen::NotFound => p.notice role="alert" {
                 (say(l, "لا يوجد طلب بهذا الرقم ضمن عملك.", "There is no request with this number in your work."))
                 " " a href="/staff" { (say(l, "العودة إلى الطلبات", "Back to the requests")) }
@@ -90,6 +94,9 @@ fn staff_bar(me: &StaffMe, l: Locale) -> Markup {
                 li { a href="/staff?assignee=me" { (say(l, "طلباتي", "My work")) } }
                 @if me.role.supervises() {
                     li { a href="/staff/overdue" { (say(l, "العمل المفتوح حسب الإدارة", "Open work by department")) } }
+                }
+                @if me.role == Role::Admin {
+                    li { a href="/staff/services" { (say(l, "خدمات الجهة", "Services")) } }
                 }
                 li {
                     form data-form="sign-out" {
@@ -438,6 +445,85 @@ fn loads_view(loads: &[DepartmentLoad], l: Locale) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+fn services_view(services: &[ServiceDetail], l: Locale) -> Markup {
+    html! {
+        div.table-scroll role="region" aria-labelledby="services-caption" tabindex="0" {
+            table {
+                caption #services-caption { (say(l, "خدمات جهتك، المفعّلة وغير المفعّلة", "Your agency's services, active or not")) }
+                thead { tr {
+                    th scope="col" { (say(l, "الخدمة", "Service")) }
+                    th scope="col" { (say(l, "مدة الإنجاز (أيام عمل)", "Time to complete (working days)")) }
+                    th scope="col" { (say(l, "الحالة", "State")) }
+                } }
+                tbody {
+                    @for s in services {
+                        tr {
+                            th scope="row" { a href={ "/staff/services/" (s.summary.code) } { (s.summary.name.get(l)) } }
+                            td { (s.summary.sla_working_days) }
+                            td { @if s.active { (say(l, "مفعّلة", "Active")) } @else { strong.tag { (say(l, "موقوفة", "Deactivated")) } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn textarea(name: &str, label: &str, value: &str, rows: u8, dir: &str) -> Markup {
+    let id = format!("field-{name}");
+    html! {
+        div.field {
+            label.label for=(id) { (label) }
+            textarea.textarea #(id) name=(name) rows=(rows) dir=(dir) { (value) }
+        }
+    }
+}
+
+fn service_view(s: &ServiceDetail, templates: &[ResponseTemplate], l: Locale) -> Markup {
+    let documents: Vec<String> = s.documents.iter().map(|d| format!("{} | {}", d.ar, d.en)).collect();
+    let form = serde_json::to_string_pretty(&s.form).unwrap_or_default();
+    html! {
+        p { a href="/staff/services" { (say(l, "كل الخدمات", "All services")) } }
+        form data-form="service" novalidate {
+            (text_input("name_ar", say(l, "الاسم بالعربية", "Name in Arabic"), "text", &s.summary.name.ar, "off"))
+            (text_input("name_en", say(l, "الاسم بالإنجليزية", "Name in English"), "text", &s.summary.name.en, "off"))
+            (textarea("summary_ar", say(l, "الملخص بالعربية", "Summary in Arabic"), &s.summary.summary.ar, 2, "rtl"))
+            (textarea("summary_en", say(l, "الملخص بالإنجليزية", "Summary in English"), &s.summary.summary.en, 2, "ltr"))
+            (textarea("description_ar", say(l, "الوصف بالعربية", "Description in Arabic"), &s.description.ar, 4, "rtl"))
+            (textarea("description_en", say(l, "الوصف بالإنجليزية", "Description in English"), &s.description.en, 4, "ltr"))
+            (text_input("fee_halalas", say(l, "الرسوم بالهللة (100 هللة = 1 ريال)", "Fee in halalas (100 halalas = 1 riyal)"), "number", &s.summary.fee_halalas.to_string(), "off"))
+            (text_input("sla_working_days", say(l, "مدة الإنجاز بأيام العمل", "Time to complete, in working days"), "number", &s.summary.sla_working_days.to_string(), "off"))
+            (textarea("documents", say(l, "المستندات المطلوبة: سطر لكل مستند، العربية | الإنجليزية", "Documents needed: one a line, Arabic | English"), &documents.join("\n"), 4, "auto"))
+            (textarea("form", say(l, "تعريف النموذج (JSON)", "Form definition (JSON)"), &form, 12, "ltr"))
+            div.field.checkboxes {
+                label { input #field-active type="checkbox" name="active" value="true" checked[s.active]; " " (say(l, "الخدمة تستقبل طلبات جديدة", "The service accepts new requests")) }
+            }
+            button.button type="submit" { (say(l, "حفظ", "Save")) }
+        }
+        h2 { (say(l, "الردود الجاهزة", "Ready answers")) }
+        @if templates.is_empty() { p { (say(l, "لا توجد ردود جاهزة لهذه الخدمة.", "This service has no ready answers yet.")) } }
+        ul.file-list {
+            @for t in templates {
+                li {
+                    strong { (t.title.get(l)) } ": " (t.body.get(l))
+                    form data-form="template-delete" {
+                        input type="hidden" name="id" value=(t.id);
+                        button.link-button type="submit" { (say(l, "حذف ", "Delete ")) (t.title.get(l)) }
+                    }
+                }
+            }
+        }
+        form data-form="template-add" novalidate {
+            h3 { (say(l, "إضافة رد جاهز", "Add a ready answer")) }
+            (text_input("title_ar", say(l, "العنوان بالعربية", "Title in Arabic"), "text", "", "off"))
+            (text_input("title_en", say(l, "العنوان بالإنجليزية", "Title in English"), "text", "", "off"))
+            (textarea("body_ar", say(l, "النص بالعربية", "Text in Arabic"), "", 3, "rtl"))
+            (textarea("body_en", say(l, "النص بالإنجليزية", "Text in English"), "", 3, "ltr"))
+            button.button.button-secondary type="submit" { (say(l, "إضافة", "Add")) }
         }
     }
 }

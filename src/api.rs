@@ -11,8 +11,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::backoffice::{
-    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, ServiceEdit, StaffMe,
-    StaffRequest,
+    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, StaffMe, StaffRequest,
 };
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
@@ -309,8 +308,13 @@ pub async fn list_agency_services(locale: Locale) -> Result<Vec<ServiceDetail>, 
     decode(fetch(Request::get("/api/v1/staff/services"), None, locale).await)
 }
 
-/// `PUT /api/v1/staff/services/{code}` (admins)
-pub async fn edit_service(code: &str, edit: &ServiceEdit, locale: Locale) -> Result<(), ApiError> {
+/// `PUT /api/v1/staff/services/{code}` (admins), with the edit as JSON (built from the
+/// checked form: the WASM carries no serializer for form definitions).
+pub async fn edit_service(
+    code: &str,
+    edit: &serde_json::Value,
+    locale: Locale,
+) -> Result<(), ApiError> {
     let path = format!(
         "/api/v1/staff/services/{}",
         String::from(js_sys::encode_uri_component(code))
@@ -320,8 +324,30 @@ pub async fn edit_service(code: &str, edit: &ServiceEdit, locale: Locale) -> Res
         .map(|_| ())
 }
 
+/// A service's form definition as the API has it, indented by the browser for editing.
+pub async fn get_form_json(code: &str, locale: Locale) -> Result<String, ApiError> {
+    let path = format!(
+        "/api/v1/services/{}",
+        String::from(js_sys::encode_uri_component(code))
+    );
+    let text = fetch(Request::get(&path), None, locale).await?;
+    let parsed = js_sys::JSON::parse(&text).map_err(|_| ApiError::Unreadable)?;
+    let form = js_sys::Reflect::get(&parsed, &"form".into()).map_err(|_| ApiError::Unreadable)?;
+    js_sys::JSON::stringify_with_replacer_and_space(
+        &form,
+        &wasm_bindgen::JsValue::NULL,
+        &wasm_bindgen::JsValue::from(2),
+    )
+    .ok()
+    .and_then(|s| s.as_string())
+    .ok_or(ApiError::Unreadable)
+}
+
 /// `GET /api/v1/staff/templates?service=`
-pub async fn list_templates(service: &str, locale: Locale) -> Result<Vec<ResponseTemplate>, ApiError> {
+pub async fn list_templates(
+    service: &str,
+    locale: Locale,
+) -> Result<Vec<ResponseTemplate>, ApiError> {
     let path = format!(
         "/api/v1/staff/templates?service={}",
         String::from(js_sys::encode_uri_component(service))
@@ -331,9 +357,13 @@ pub async fn list_templates(service: &str, locale: Locale) -> Result<Vec<Respons
 
 /// `POST /api/v1/staff/templates` (admins)
 pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), ApiError> {
-    fetch(Request::post("/api/v1/staff/templates"), Some(to_json(template)?), locale)
-        .await
-        .map(|_| ())
+    fetch(
+        Request::post("/api/v1/staff/templates"),
+        Some(to_json(template)?),
+        locale,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// `DELETE /api/v1/staff/templates/{id}` (admins)
@@ -342,5 +372,7 @@ pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
         "/api/v1/staff/templates/{}",
         String::from(js_sys::encode_uri_component(id))
     );
-    fetch(Request::delete(&path), None, locale).await.map(|_| ())
+    fetch(Request::delete(&path), None, locale)
+        .await
+        .map(|_| ())
 }

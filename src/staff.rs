@@ -18,7 +18,9 @@ use nafitha_domain::backoffice::{
     StaffRequest,
 };
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{FormDefinition, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
+use nafitha_domain::{
+    FormDefinition, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary,
+};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
@@ -41,6 +43,8 @@ pub enum Screen {
     Service {
         service: Box<ServiceDetail>,
         templates: Vec<ResponseTemplate>,
+        /// The form definition as indented JSON, to edit.
+        form: String,
     },
     NotFound,
     Failed(ApiError),
@@ -196,6 +200,7 @@ pub fn StaffPage(
                         None => Screen::NotFound,
                         Some(service) => Screen::Service {
                             templates: api::list_templates(&code, lang).await.unwrap_or_default(),
+                            form: api::get_form_json(&code, lang).await.unwrap_or_default(),
                             service: Box::new(service),
                         },
                     },
@@ -336,16 +341,23 @@ pub fn StaffPage(
                     return;
                 };
                 let text = |key: &str| value_of(&values, key).unwrap_or_default().to_owned();
-                let both = |key: &str| Localized::new(text(&format!("{key}_ar")), text(&format!("{key}_en")));
+                let both = |key: &str| {
+                    Localized::new(text(&format!("{key}_ar")), text(&format!("{key}_en")))
+                };
                 let mut problems = Vec::new();
                 let number = |key: &str, problems: &mut Vec<InvalidAnswer>| {
                     text(key).trim().parse::<u32>().unwrap_or_else(|_| {
-                        problems.push(views::problem(key, "أدخل رقمًا صحيحًا", "Enter a whole number"));
+                        problems.push(views::problem(
+                            key,
+                            "أدخل رقمًا صحيحًا",
+                            "Enter a whole number",
+                        ));
                         0
                     })
                 };
                 let fee_halalas = number("fee_halalas", &mut problems);
-                let sla_working_days = u16::try_from(number("sla_working_days", &mut problems)).unwrap_or(0);
+                let sla_working_days =
+                    u16::try_from(number("sla_working_days", &mut problems)).unwrap_or(0);
                 let documents = text("documents")
                     .lines()
                     .filter(|l| !l.trim().is_empty())
@@ -354,14 +366,20 @@ pub fn StaffPage(
                         None => Localized::new(line.trim(), ""),
                     })
                     .collect();
-                let form = serde_json::from_str::<FormDefinition>(&text("form")).unwrap_or_else(|e| {
-                    let why = e.to_string();
-                    problems.push(InvalidAnswer {
-                        field: "form".into(),
-                        message: Localized::new(format!("تعريف النموذج ليس JSON صحيحًا: {why}"), format!("The form definition is not valid JSON: {why}")),
+                let form_json =
+                    serde_json::from_str::<serde_json::Value>(&text("form")).unwrap_or_default();
+                let form =
+                    serde_json::from_str::<FormDefinition>(&text("form")).unwrap_or_else(|e| {
+                        let why = e.to_string();
+                        problems.push(InvalidAnswer {
+                            field: "form".into(),
+                            message: Localized::new(
+                                format!("تعريف النموذج ليس JSON صحيحًا: {why}"),
+                                format!("The form definition is not valid JSON: {why}"),
+                            ),
+                        });
+                        service.form.clone()
                     });
-                    service.form.clone()
-                });
                 let edit = ServiceEdit {
                     name: both("name"),
                     summary: both("summary"),
@@ -379,11 +397,24 @@ pub fn StaffPage(
                     return errors.set(problems);
                 }
                 let code = service.summary.code.clone();
+                let localized = |l: &Localized| serde_json::json!({ "ar": l.ar, "en": l.en });
+                let body = serde_json::json!({
+                    "name": localized(&edit.name),
+                    "summary": localized(&edit.summary),
+                    "description": localized(&edit.description),
+                    "fee_halalas": edit.fee_halalas,
+                    "sla_working_days": edit.sla_working_days,
+                    "documents": edit.documents.iter().map(localized).collect::<Vec<_>>(),
+                    "form": form_json,
+                    "active": edit.active,
+                });
                 leptos::task::spawn_local(async move {
-                    match api::edit_service(&code, &edit, lang).await {
+                    match api::edit_service(&code, &body, lang).await {
                         Ok(()) => {
                             errors.set(Vec::new());
-                            announcer.announce(views::say(lang, "تم حفظ الخدمة", "Service saved").to_owned());
+                            announcer.announce(
+                                views::say(lang, "تم حفظ الخدمة", "Service saved").to_owned(),
+                            );
                             load();
                         }
                         Err(e) => errors.set(field_errors(&e, "name_ar", lang)),
@@ -416,7 +447,14 @@ pub fn StaffPage(
                     match done {
                         Ok(()) => {
                             errors.set(Vec::new());
-                            announcer.announce(views::say(lang, "تم تحديث الردود الجاهزة", "Ready answers updated").to_owned());
+                            announcer.announce(
+                                views::say(
+                                    lang,
+                                    "تم تحديث الردود الجاهزة",
+                                    "Ready answers updated",
+                                )
+                                .to_owned(),
+                            );
                             load();
                         }
                         Err(e) => errors.set(field_errors(&e, "title_ar", lang)),

@@ -70,7 +70,7 @@ pub fn render(screen: &Screen, me: Option<&StaffMe>, l: Locale) -> Markup {
             Screen::Request(request) => (request_view(request, me, l)),
             Screen::Loads(loads) => (loads_view(loads, l)),
             Screen::Services(services) => (services_view(services, l)),
-            Screen::Service { service, templates } => (service_view(service, templates, l)),
+            Screen::Service { service, templates, form } => (service_view(service, templates, form, l)),
             Screen::NotFound => p.notice role="alert" {
                 (say(l, "لا يوجد طلب بهذا الرقم ضمن عملك.", "There is no request with this number in your work."))
                 " " a href="/staff" { (say(l, "العودة إلى الطلبات", "Back to the requests")) }
@@ -483,9 +483,17 @@ fn textarea(name: &str, label: &str, value: &str, rows: u8, dir: &str) -> Markup
     }
 }
 
-fn service_view(s: &ServiceDetail, templates: &[ResponseTemplate], l: Locale) -> Markup {
-    let documents: Vec<String> = s.documents.iter().map(|d| format!("{} | {}", d.ar, d.en)).collect();
-    let form = serde_json::to_string_pretty(&s.form).unwrap_or_default();
+fn service_view(
+    s: &ServiceDetail,
+    templates: &[ResponseTemplate],
+    form: &str,
+    l: Locale,
+) -> Markup {
+    let documents: Vec<String> = s
+        .documents
+        .iter()
+        .map(|d| format!("{} | {}", d.ar, d.en))
+        .collect();
     html! {
         p { a href="/staff/services" { (say(l, "كل الخدمات", "All services")) } }
         form data-form="service" novalidate {
@@ -498,7 +506,7 @@ fn service_view(s: &ServiceDetail, templates: &[ResponseTemplate], l: Locale) ->
             (text_input("fee_halalas", say(l, "الرسوم بالهللة (100 هللة = 1 ريال)", "Fee in halalas (100 halalas = 1 riyal)"), "number", &s.summary.fee_halalas.to_string(), "off"))
             (text_input("sla_working_days", say(l, "مدة الإنجاز بأيام العمل", "Time to complete, in working days"), "number", &s.summary.sla_working_days.to_string(), "off"))
             (textarea("documents", say(l, "المستندات المطلوبة: سطر لكل مستند، العربية | الإنجليزية", "Documents needed: one a line, Arabic | English"), &documents.join("\n"), 4, "auto"))
-            (textarea("form", say(l, "تعريف النموذج (JSON)", "Form definition (JSON)"), &form, 12, "ltr"))
+            (textarea("form", say(l, "تعريف النموذج (JSON)", "Form definition (JSON)"), form, 12, "ltr"))
             div.field.checkboxes {
                 label { input #field-active type="checkbox" name="active" value="true" checked[s.active]; " " (say(l, "الخدمة تستقبل طلبات جديدة", "The service accepts new requests")) }
             }

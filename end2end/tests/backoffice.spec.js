@@ -160,14 +160,18 @@ test("in English: staff take a request from the queue to its resolution, and the
   await staffContext.close();
 });
 
-test("an admin edits a service, deactivates it for new filings, and manages its ready answers", async ({ page, request }) => {
+test("an admin edits a service, deactivates it for new filings, and manages its ready answers", async ({ page, request }, testInfo) => {
+  // Each project edits its own service, so the two running at once never meet.
+  const [code, name, sla] = testInfo.project.name === "mobile"
+    ? ["epm-labour-gathering", "Labour gathering report", "3"]
+    : ["epm-street-cleanliness", "Street cleanliness report", "2"];
   const admin = addStaff("admin", "epm");
   await staffSignIn(page, admin);
   await page.getByRole("link", { name: "Services" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Your agency's services" })).toBeVisible();
   await expectNoAxeViolations(page);
-  await page.getByRole("link", { name: "Street cleanliness report" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Street cleanliness report" })).toBeVisible();
+  await page.getByRole("link", { name }).click();
+  await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   await expectNoAxeViolations(page);
 
   // Refused, naming the fields, and nothing saved: no English name, a broken form.
@@ -178,7 +182,7 @@ test("an admin edits a service, deactivates it for new filings, and manages its 
   await expect(summary).toBeFocused();
   await expect(summary).toContainText("The form definition is not valid JSON");
   await expect(summary).toContainText("the service's name in English");
-  expect((await (await request.get("/api/v1/services/epm-street-cleanliness")).json()).name.en).toBe("Street cleanliness report");
+  expect((await (await request.get(`/api/v1/services/${code}`)).json()).name.en).toBe(name);
 
   // Saved: a longer time to complete, and no new filings.
   await page.reload();
@@ -186,11 +190,11 @@ test("an admin edits a service, deactivates it for new filings, and manages its 
   await page.getByLabel("The service accepts new requests").uncheck();
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByLabel("Time to complete, in working days")).toHaveValue("4");
-  const saved = await (await request.get("/api/v1/services/epm-street-cleanliness")).json();
+  const saved = await (await request.get(`/api/v1/services/${code}`)).json();
   expect(saved.sla_working_days).toBe(4);
   expect(saved.active).toBe(false);
   const listed = await (await request.get("/api/v1/services")).json();
-  expect(listed.some((s) => s.code === "epm-street-cleanliness")).toBe(false);
+  expect(listed.some((s) => s.code === code)).toBe(false);
 
   // A ready answer, added and deleted.
   await page.getByLabel("Title in Arabic").fill("تم التنظيف");
@@ -204,9 +208,32 @@ test("an admin edits a service, deactivates it for new filings, and manages its 
   await expect(page.getByText("This service has no ready answers yet.")).toBeVisible();
 
   // Back as it was, for everyone else.
-  await page.getByLabel("Time to complete, in working days").fill("2");
+  await page.getByLabel("Time to complete, in working days").fill(sla);
   await page.getByLabel("The service accepts new requests").check();
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByLabel("The service accepts new requests")).toBeChecked();
-  expect((await (await request.get("/api/v1/services/epm-street-cleanliness")).json()).active).toBe(true);
+  expect((await (await request.get(`/api/v1/services/${code}`)).json()).active).toBe(true);
+});
+
+test("in Arabic, by keyboard alone: a supervisor signs in and opens the open work per department", async ({ page }) => {
+  const supervisor = addStaff("supervisor", "epm");
+  await openIn(page, "ar", "/staff");
+  await expect(page.getByRole("heading", { level: 1, name: "دخول الموظفين" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await page.getByLabel("اسم المستخدم").focus();
+  await page.keyboard.type(supervisor);
+  await page.keyboard.press("Tab");
+  await expect(page.getByLabel("كلمة المرور")).toBeFocused();
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "الطلبات" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  const link = page.getByRole("link", { name: "العمل المفتوح حسب الإدارة" });
+  await link.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "العمل المفتوح حسب الإدارة" })).toBeFocused();
+  await expect(page.getByRole("row").filter({ hasText: "الطرق والصيانة" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
 });

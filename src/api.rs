@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::backoffice::{
     Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, StaffMe, StaffRequest,
+    TeamMember,
 };
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
@@ -375,4 +376,9 @@ pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
     fetch(Request::delete(&path), None, locale)
         .await
         .map(|_| ())
+}
+
+/// `GET /api/v1/staff/team` (supervisors)
+pub async fn list_team(locale: Locale) -> Result<Vec<TeamMember>, ApiError> {
+    decode(fetch(Request::get("/api/v1/staff/team"), None, locale).await)
 }

@@ -15,7 +15,7 @@ use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
     Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, ServiceEdit, StaffMe,
-    StaffRequest,
+    StaffRequest, TeamMember,
 };
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{
@@ -37,7 +37,8 @@ pub enum Screen {
         services: Vec<ServiceSummary>,
         query: String,
     },
-    Request(Box<StaffRequest>),
+    /// A request, and (for supervisors) the colleagues it can be assigned to.
+    Request(Box<StaffRequest>, Vec<TeamMember>),
     Loads(Vec<DepartmentLoad>),
     Services(Vec<ServiceDetail>),
     Service {
@@ -182,7 +183,17 @@ pub fn StaffPage(
                 Route::Request(reference) => match ReferenceNumber::parse(&reference) {
                     Err(_) => Screen::NotFound,
                     Ok(r) => match api::get_staff_request(&r, lang).await {
-                        Ok(request) => Screen::Request(Box::new(request)),
+                        Ok(request) => {
+                            let supervises = me.with_untracked(|m| {
+                                m.as_ref().is_some_and(|m| m.role.supervises())
+                            });
+                            let team = if supervises {
+                                api::list_team(lang).await.unwrap_or_default()
+                            } else {
+                                Vec::new()
+                            };
+                            Screen::Request(Box::new(request), team)
+                        }
                         Err(ApiError::NotFound) => Screen::NotFound,
                         Err(e) => Screen::Failed(e),
                     },
@@ -279,7 +290,7 @@ pub fn StaffPage(
                 });
             }
             "action" | "assign" => {
-                let Screen::Request(request) = screen.get_untracked() else {
+                let Screen::Request(request, _) = screen.get_untracked() else {
                     return;
                 };
                 let reference = request.detail.request.reference.clone();
@@ -325,6 +336,15 @@ pub fn StaffPage(
                 }
                 leptos::task::spawn_local(async move {
                     match api::act_as_staff(&reference, &action, lang).await {
+                        // Referred away: it has left this staff member's work; back to the queue.
+                        Ok(()) if action.action == "refer" => {
+                            errors.set(Vec::new());
+                            announcer.announce(
+                                views::say(lang, "أحيل الطلب", "The request was referred")
+                                    .to_owned(),
+                            );
+                            navigate("/staff", false);
+                        }
                         Ok(()) => {
                             errors.set(Vec::new());
                             announcer.announce(
@@ -476,7 +496,7 @@ pub fn StaffPage(
         if select.name() != "template" {
             return;
         }
-        let Screen::Request(request) = screen.get_untracked() else {
+        let Screen::Request(request, _) = screen.get_untracked() else {
             return;
         };
         let lang = locale.locale.get_untracked();

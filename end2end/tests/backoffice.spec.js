@@ -131,9 +131,11 @@ test("in English: staff take a request from the queue to its resolution, and the
   await staff.reload();
   await expect(staff.locator(".timeline")).toContainText("About a metre across");
   await act(staff, "Refer to another department or agency", "Building works next to the road", "Eastern Province Municipality — Building Permits");
-  await expect(staff.getByRole("heading", { level: 1, name: "Request not found" })).toBeVisible();
-  await staff.goto("/staff");
+  // It left the roads department's work: back to the queue, where it is no longer listed.
+  await expect(staff.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
   await expect(staff.getByRole("row").filter({ hasText: grouped })).toHaveCount(0);
+  await staff.goto(`/staff/requests/${reference}`);
+  await expect(staff.getByRole("heading", { level: 1, name: "Request not found" })).toBeVisible();
   await staff.getByRole("button", { name: "Sign out" }).click();
 
   // An agent of the building department resolves it.

@@ -6,7 +6,7 @@ use maud::{html, Markup};
 use nafitha_domain::account::{AttachmentInfo, EventEntry};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
-    DepartmentLoad, QueueItem, QueuePage, ResponseTemplate, Role, StaffMe, StaffRequest,
+    DepartmentLoad, QueueItem, QueuePage, ResponseTemplate, Role, StaffMe, StaffRequest, TeamMember,
 };
 use nafitha_domain::lifecycle::{Action, RequestStatus};
 use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
@@ -36,7 +36,7 @@ pub fn heading(screen: &Screen, l: Locale) -> String {
         Screen::Loading => say(l, "جارٍ التحميل…", "Loading…").into(),
         Screen::SignIn => say(l, "دخول الموظفين", "Staff sign-in").into(),
         Screen::Queue { .. } => say(l, "الطلبات", "Requests").into(),
-        Screen::Request(r) => format!(
+        Screen::Request(r, _) => format!(
             "{} {}",
             r.detail.request.service.name.get(l),
             r.detail.request.reference.grouped()
@@ -67,7 +67,7 @@ pub fn render(screen: &Screen, me: Option<&StaffMe>, l: Locale) -> Markup {
             Screen::Loading => p.loading role="status" { (say(l, "جارٍ التحميل…", "Loading…")) },
             Screen::SignIn => (sign_in(l)),
             Screen::Queue { page, services, query } => (queue(page, services, query, l)),
-            Screen::Request(request) => (request_view(request, me, l)),
+            Screen::Request(request, team) => (request_view(request, team, me, l)),
             Screen::Loads(loads) => (loads_view(loads, l)),
             Screen::Services(services) => (services_view(services, l)),
             Screen::Service { service, templates, form } => (service_view(service, templates, form, l)),
@@ -328,7 +328,7 @@ fn event(reference: &ReferenceNumber, e: &EventEntry, l: Locale) -> Markup {
     }
 }
 
-fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
+fn request_view(r: &StaffRequest, team: &[TeamMember], me: Option<&StaffMe>, l: Locale) -> Markup {
     let d = &r.detail;
     let reference = &d.request.reference;
     let label = |field: &str| {
@@ -350,6 +350,20 @@ fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
             format!("{} — {}", t.agency.name.get(l), t.department.name.get(l)),
         )
     }));
+    let mut people = vec![("-".to_owned(), say(l, "لا أحد", "Nobody").to_owned())];
+    if let Some(me) = me {
+        people.extend(
+            team.iter()
+                .filter(|m| {
+                    m.can_see(
+                        &d.request.agency.code,
+                        &me.agency.code,
+                        &d.request.department.code,
+                    )
+                })
+                .map(|m| (m.username.clone(), m.username.clone())),
+        );
+    }
     let mut templates = vec![(String::new(), say(l, "بدون", "None").to_owned())];
     templates.extend(
         r.templates
@@ -367,7 +381,7 @@ fn request_view(r: &StaffRequest, me: Option<&StaffMe>, l: Locale) -> Markup {
         }
         form.assign data-form="assign" novalidate {
             @if supervises {
-                (text_input("assignee", say(l, "إسناد إلى (اسم المستخدم)", "Assign to (username)"), "text", r.assignee.as_deref().unwrap_or_default(), "off"))
+                (select("assignee", say(l, "إسناد إلى", "Assign to"), &people, r.assignee.as_deref().unwrap_or("-")))
                 button.button.button-secondary type="submit" { (say(l, "إسناد", "Assign")) }
             } @else if r.assignee.is_none() {
                 input type="hidden" name="assignee" value=(me.map(|m| m.username.as_str()).unwrap_or_default());

@@ -498,6 +498,23 @@ pub struct AnswerLabel {
     pub label: Localized,
 }
 
+/// A colleague a supervisor can assign work to (`GET /api/v1/staff/team`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamMember {
+    pub username: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+impl TeamMember {
+    /// Whether this colleague can see (and so work on) a request of `agency`/`department`.
+    pub fn can_see(&self, agency: &str, own_agency: &str, department: &str) -> bool {
+        StaffScope::new(self.role, own_agency, self.department.as_deref())
+            .covers(agency, department)
+    }
+}
+
 /// `POST /api/v1/staff/requests/{reference}/assignee`: who works on it (`None`: nobody).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Assignment {

@@ -17,7 +17,7 @@ use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
     may_assign, staff_actions, AnswerLabel, Assignment, DepartmentLoad, NewTemplate, QueuePage,
-    QueueQuery, ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope,
+    QueueQuery, ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, TeamMember,
     EXPORT_MAX_ROWS,
 };
 use nafitha_domain::calendar::riyadh_date;
@@ -52,6 +52,7 @@ pub fn router() -> Router<AppState> {
             get(get_attachment),
         )
         .route("/staff/overdue", get(list_department_loads))
+        .route("/staff/team", get(list_team))
         .route(
             "/staff/templates",
             get(list_templates).post(create_template),
@@ -469,6 +470,25 @@ async fn list_department_loads(
             .store
             .department_loads(&session.0.agency, today)
             .await?,
+    ))
+}
+
+async fn list_team(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<ApiJson<Vec<TeamMember>>, ApiError> {
+    session.require_supervisor()?;
+    let team = state.store.team(&session.0.agency).await?;
+    Ok(ApiJson(
+        team.into_iter()
+            .filter_map(|a| {
+                Some(TeamMember {
+                    role: Role::from_code(&a.role)?,
+                    username: a.username,
+                    department: a.department,
+                })
+            })
+            .collect(),
     ))
 }
 

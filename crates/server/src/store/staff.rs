@@ -182,4 +182,15 @@ impl Store {
         .await?;
         Ok(())
     }
+
+    /// The enabled staff of `agency`, by username.
+    pub async fn team(&self, agency: &str) -> Result<Vec<StaffAccount>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select * from staff where agency_code = $1 and disabled = 0 order by username",
+        )
+        .bind(agency)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(account).collect()
+    }
 }

@@ -85,6 +85,7 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
                 404,
             ),
             ("GET", "/api/v1/staff/overdue".into(), None, 200),
+            ("GET", "/api/v1/staff/team".into(), None, 200),
             (
                 "GET",
                 "/api/v1/staff/templates?service=epm-road-damage".into(),
@@ -145,6 +146,7 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
         // An agent: no supervisor's or admin's endpoints.
         for (method, path, body, status) in [
             ("GET", "/api/v1/staff/overdue".to_owned(), None, 403),
+            ("GET", "/api/v1/staff/team".to_owned(), None, 403),
             (
                 "POST",
                 "/api/v1/staff/templates".into(),
@@ -388,6 +390,16 @@ async fn agents_take_requests_supervisors_assign_them_and_the_queue_filters_by_a
             "each assignment is audited"
         );
 
+        // The supervisor's team: who can be given work, with what they can see.
+        let team = json_of(app.get_as(&supervisor, "/api/v1/staff/team").await).await;
+        let names: Vec<&str> = team
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, ["lina", "omar", "sara", "super.epm"]);
+        assert_eq!(team[0]["department"], "epm-building");
         let mine = json_of(
             app.get_as(&omar, "/api/v1/staff/requests?assignee=me")
                 .await,
@@ -890,5 +902,67 @@ async fn demo_staff_exist_only_when_asked_for_and_sign_in_with_the_printed_passw
             .await
             .unwrap();
         assert_eq!(old.status(), 422);
+    }
+}
+
+#[tokio::test]
+async fn staff_in_scope_download_the_applicants_documents_and_no_one_else_does() {
+    for app in crate::helpers::spawn_apps().await {
+        let roads = app
+            .staff("agent.roads", "agent", "epm", Some("epm-roads"))
+            .await;
+        let building = app
+            .staff("agent.building", "agent", "epm", Some("epm-building"))
+            .await;
+        let reference = app.file_for("0502323230").await;
+        app.agency_acts(
+            &reference,
+            json!({ "action": "request_info", "message": "A photo, please" }),
+        )
+        .await;
+        let uploaded = app
+            .client
+            .post(app.url("/api/v1/uploads?service=epm-road-damage&field=reply"))
+            .header("Content-Type", "image/png")
+            .body(nafitha_server::attachments::samples::png_with_text())
+            .send()
+            .await
+            .unwrap();
+        let photo = json_of(uploaded).await["id"].as_str().unwrap().to_owned();
+        let citizen = app.sign_in("0502323230").await;
+        let answered = app
+            .post_as(
+                &citizen,
+                &format!("/api/v1/requests/{reference}/actions"),
+                &json!({ "action": "answer", "message": "Here it is", "attachments": [photo] }),
+            )
+            .await;
+        assert_eq!(answered.status(), 200, "{}", app.engine);
+
+        let view = json_of(
+            app.get_as(&roads, &format!("/api/v1/staff/requests/{reference}"))
+                .await,
+        )
+        .await;
+        let answer = view["detail"]["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["kind"] == "answer")
+            .expect("the answer is on the timeline")
+            .clone();
+        assert_eq!(answer["attachments"][0]["id"], photo.as_str());
+        let path = format!("/api/v1/staff/requests/{reference}/attachments/{photo}");
+        let file = app.get_as(&roads, &path).await;
+        assert_eq!(file.status(), 200, "{}", app.engine);
+        assert_eq!(file.headers()["content-type"], "image/png");
+        assert!(file.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment"));
+        assert_eq!(&file.bytes().await.unwrap()[..4], b"\x89PNG");
+        // Another department of the same agency, and nobody signed in: not found / refused.
+        assert_eq!(app.get_as(&building, &path).await.status(), 404);
+        assert_eq!(app.get(&path).await.status(), 401);
     }
 }

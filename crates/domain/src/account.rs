@@ -131,6 +131,9 @@ pub struct RequestDetail {
     /// While a resolved request may be reopened: until when (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reopen_until: Option<String>,
+    /// The applicant's rating, once given (see `crate::rating`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating: Option<crate::rating::RatingView>,
 }
 
 impl RequestDetail {

@@ -16,6 +16,7 @@ pub mod form;
 pub mod identity;
 pub mod lifecycle;
 pub mod locale;
+pub mod rating;
 pub mod reference;
 
 pub use catalogue::{

@@ -12,6 +12,7 @@ pub mod actions;
 pub mod backoffice;
 pub mod catalogue;
 pub mod outbox;
+pub mod ratings;
 pub mod requests;
 pub mod seed;
 pub mod staff;

@@ -99,12 +99,22 @@ fn stage_text(action: Action, locale: Locale) -> Option<(&'static str, &'static 
             "your request was referred to the competent team",
             "Follow it",
         ),
-        (Action::Resolve, Locale::Ar) => ("تمت معالجة طلبك", "اطلع على التفاصيل"),
-        (Action::Resolve, Locale::En) => ("your request has been resolved", "See the details"),
-        (Action::Reject, Locale::Ar) => ("رُفض طلبك", "اطلع على السبب"),
-        (Action::Reject, Locale::En) => ("your request was rejected", "See the reason"),
-        (Action::Close, Locale::Ar) => ("أُغلق طلبك", "اطلع على التفاصيل"),
-        (Action::Close, Locale::En) => ("your request was closed", "See the details"),
+        // A decision also invites the applicant to rate the service.
+        (Action::Resolve, Locale::Ar) => ("تمت معالجة طلبك", "اطلع على التفاصيل وقيّم الخدمة"),
+        (Action::Resolve, Locale::En) => (
+            "your request has been resolved",
+            "See the details and rate the service",
+        ),
+        (Action::Reject, Locale::Ar) => ("رُفض طلبك", "اطلع على السبب وقيّم الخدمة"),
+        (Action::Reject, Locale::En) => (
+            "your request was rejected",
+            "See the reason and rate the service",
+        ),
+        (Action::Close, Locale::Ar) => ("أُغلق طلبك", "اطلع على التفاصيل وقيّم الخدمة"),
+        (Action::Close, Locale::En) => (
+            "your request was closed",
+            "See the details and rate the service",
+        ),
         (Action::Reopen, Locale::Ar) => ("أعيد فتح طلبك وعاد إلى الجهة", "تابع طلبك"),
         (Action::Reopen, Locale::En) => (
             "your request was reopened and is back with the agency",

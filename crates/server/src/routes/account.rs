@@ -14,6 +14,7 @@ use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::identity::normalize_mobile;
 use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::rating::{RatingInput, RatingView};
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
 use serde::Serialize;
 
@@ -26,6 +27,7 @@ use crate::notify::{messages, now_ms};
 use crate::startup::AppState;
 use crate::store::account::{CodeCheck, CodeIssued, NewSession};
 use crate::store::actions::{ActOutcome, Actor};
+use crate::store::ratings::RateOutcome;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -36,6 +38,7 @@ pub fn router() -> Router<AppState> {
         .route("/me/requests", get(list_my_requests))
         .route("/requests/{reference}", get(get_request))
         .route("/requests/{reference}/actions", post(act_on_request))
+        .route("/requests/{reference}/rating", post(rate_request))
         .route(
             "/requests/{reference}/attachments/{id}",
             get(get_attachment),
@@ -287,6 +290,38 @@ async fn act_on_request(
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)
+}
+
+async fn rate_request(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path(reference): Path<String>,
+    ApiJson(body): ApiJson<RatingInput>,
+) -> Result<ApiJson<RatingView>, ApiError> {
+    let reference = path_reference(&reference)?;
+    let rating = body.validate().map_err(ApiError::Validation)?;
+    match state
+        .store
+        .rate_request(&reference, &session.phone, &rating, now_ms())
+        .await?
+    {
+        RateOutcome::Done(view) => Ok(ApiJson(view)),
+        RateOutcome::NotFound => Err(ApiError::NotFound),
+        RateOutcome::NotYet => Err(ApiError::Conflict {
+            code: "not_decided_yet",
+            message: Localized::new(
+                "يمكنك تقييم الخدمة بعد البت في طلبك",
+                "You can rate the service once your request has been decided",
+            ),
+        }),
+        RateOutcome::ChangeWindowClosed => Err(ApiError::Conflict {
+            code: "rating_final",
+            message: Localized::new(
+                "مضت 7 أيام على تقييمك، فلم يعد تغييره ممكنًا",
+                "Your rating was given more than 7 days ago and can no longer be changed",
+            ),
+        }),
+    }
 }
 
 async fn get_attachment(

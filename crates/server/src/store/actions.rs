@@ -371,6 +371,7 @@ impl Store {
         let answers: String = row.try_get("answers")?;
         let location: Option<String> = row.try_get("location")?;
         let assignee: Option<String> = row.try_get("assignee")?;
+        let rating = self.rating_of(id).await?;
         let detail = RequestDetail {
             request,
             applicant: Applicant {
@@ -388,6 +389,7 @@ impl Store {
             attachments,
             events,
             reopen_until,
+            rating,
         };
         Ok(Some((detail, assignee)))
     }

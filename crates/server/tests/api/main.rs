@@ -7,6 +7,7 @@ mod catalogue;
 mod filing;
 mod helpers;
 mod notify;
+mod ratings;
 mod serving;
 mod staff;
 mod uploads;

@@ -116,6 +116,11 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
         self.value.with(f)
     }
 
+    /// The answer so far, without tracking.
+    pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
+        self.value.get_untracked()
+    }
+
     /// Loads again (after an error, say).
     pub fn refetch(&self) {
         self.tick.update(|n| *n = n.wrapping_add(1));
@@ -381,4 +386,14 @@ pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
 /// `GET /api/v1/staff/team` (supervisors)
 pub async fn list_team(locale: Locale) -> Result<Vec<TeamMember>, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/team"), None, locale).await)
+}
+
+/// `POST /api/v1/requests/{reference}/rating`
+pub async fn rate_request(
+    reference: &ReferenceNumber,
+    rating: &nafitha_domain::rating::RatingInput,
+    locale: Locale,
+) -> Result<nafitha_domain::rating::RatingView, ApiError> {
+    let path = format!("/api/v1/requests/{reference}/rating");
+    decode(fetch(Request::post(&path), Some(to_json(rating)?), locale).await)
 }

@@ -132,6 +132,14 @@ pub struct Texts {
     pub by_you: &'static str,
     pub download: &'static str,
     pub answers_title: &'static str,
+    pub rate_title: &'static str,
+    pub rate_question: &'static str,
+    pub resolved_question: &'static str,
+    pub rating_comment: &'static str,
+    pub rating_comment_hint: &'static str,
+    pub rate_button: &'static str,
+    pub rated_thanks: &'static str,
+    pub rating_change_until: &'static str,
 }
 
 /// The texts of `locale`.

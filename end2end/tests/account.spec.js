@@ -112,4 +112,22 @@ test("in Arabic (a phone in the mobile project): file a report, sign in by SMS c
   expect(tracked).toContain("in_review");
   expect(tracked).not.toContain("ثلاثين");
   expect(tracked).not.toContain("نورة");
+
+  // Resolved by the agency: the applicant is invited to rate the service, and does.
+  expect((await agency({ reference, body: { action: "resolve", message: "رُدمت الحفرة وسُفلتت" } })).status()).toBe(204);
+  expect(await messageTo(mobile, "تمت معالجة طلبك")).toContain("قيّم الخدمة");
+  await page.reload();
+  const rating = page.getByRole("region", { name: "قيّم الخدمة" });
+  await expect(rating).toBeVisible();
+  await rating.getByRole("button", { name: "أرسل تقييمك" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "توجد مشكلة" })).toBeFocused();
+  await rating.getByLabel("راضٍ جدًا").check();
+  await rating.getByRole("group", { name: /هل حُلّ طلبك/ }).getByLabel("نعم").check();
+  await rating.getByLabel("ملاحظات (اختياري)").fill("عمل سريع، شكرًا");
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  await rating.getByRole("button", { name: "أرسل تقييمك" }).click();
+  await expect(rating.getByText("يمكنك تغيير تقييمك حتى")).toBeVisible();
+  const page2 = await (await request.get(`/api/v1/track/${reference}`)).text();
+  expect(page2).not.toContain("عمل سريع");
 });

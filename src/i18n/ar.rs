@@ -153,4 +153,12 @@ pub static TEXTS: Texts = Texts {
     by_you: "أنت",
     download: "تنزيل",
     answers_title: "إجاباتك",
+    rate_title: "قيّم الخدمة",
+    rate_question: "بشكل عام، ما مدى رضاك عن الخدمة التي تلقيتها؟",
+    resolved_question: "هل حُلّ طلبك؟ (اختياري)",
+    rating_comment: "ملاحظات (اختياري)",
+    rating_comment_hint: "لا تكتب معلومات شخصية مثل اسمك أو رقم هويتك أو جوالك.",
+    rate_button: "أرسل تقييمك",
+    rated_thanks: "شكرًا لتقييمك",
+    rating_change_until: "يمكنك تغيير تقييمك حتى",
 };

@@ -131,4 +131,12 @@ pub static TEXTS: Texts = Texts {
     by_you: "You",
     download: "Download",
     answers_title: "Your answers",
+    rate_title: "Rate the service",
+    rate_question: "Overall, how did you feel about the service you received?",
+    resolved_question: "Was your request resolved? (optional)",
+    rating_comment: "Comments (optional)",
+    rating_comment_hint: "Do not include personal information such as your name, ID number or mobile number.",
+    rate_button: "Send your rating",
+    rated_thanks: "Thank you for your rating",
+    rating_change_until: "You can change your rating until",
 };

@@ -10,6 +10,9 @@ use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::lifecycle::{
     reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
 };
+use nafitha_domain::rating::{
+    may_rate, satisfaction_label, RatingInput, Resolution, MAX_RATING_COMMENT,
+};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
 use serde_json::Value;
 
@@ -92,6 +95,108 @@ pub(crate) fn answer_text(value: &Value) -> String {
         Value::Object(map) => map.get("address").map(answer_text).unwrap_or_default(),
         Value::Bool(true) => "✓".into(),
         other => serde_json::to_string(other).unwrap_or_default(),
+    }
+}
+
+/// The rating form, once the request is decided (prefilled with a rating already given).
+fn rating_view(
+    detail: &RequestDetail,
+    rate: Callback<()>,
+    draft: RwSignal<drafts::Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    locale: Locale,
+) -> impl IntoView {
+    let t = texts(locale);
+    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
+    let choice = |value: String, label: Localized| nafitha_domain::Choice { value, label };
+    let score = Field {
+        id: "score".into(),
+        label: Localized::new(ar.rate_question, en.rate_question),
+        hint: None,
+        required: true,
+        show_if: None,
+        kind: FieldKind::Choice {
+            options: (1..=5u8)
+                .rev()
+                .map(|s| {
+                    choice(
+                        s.to_string(),
+                        Localized::new(
+                            satisfaction_label(s, Locale::Ar),
+                            satisfaction_label(s, Locale::En),
+                        ),
+                    )
+                })
+                .collect(),
+        },
+    };
+    let resolved = Field {
+        id: "resolved".into(),
+        label: Localized::new(ar.resolved_question, en.resolved_question),
+        hint: None,
+        required: false,
+        show_if: None,
+        kind: FieldKind::Choice {
+            options: Resolution::ALL
+                .into_iter()
+                .map(|r| {
+                    choice(
+                        r.code().into(),
+                        Localized::new(r.label(Locale::Ar), r.label(Locale::En)),
+                    )
+                })
+                .collect(),
+        },
+    };
+    let comment = Field {
+        id: "comment".into(),
+        label: Localized::new(ar.rating_comment, en.rating_comment),
+        hint: Some(Localized::new(
+            ar.rating_comment_hint,
+            en.rating_comment_hint,
+        )),
+        required: false,
+        show_if: None,
+        kind: FieldKind::LongText {
+            max_length: MAX_RATING_COMMENT as u32,
+        },
+    };
+    let value_of = move |key: &'static str| {
+        Signal::derive(move || draft.with(|d| d.answers.get(key).cloned()))
+    };
+    let set = move |key: &'static str| {
+        Callback::new(move |v: Value| {
+            draft.update(|d| {
+                d.answers.insert(key.into(), v);
+            })
+        })
+    };
+    let error_of = move |id: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
+    };
+    let given = detail.rating.as_ref().map(|r| {
+        view! {
+            <p>
+                <strong>{satisfaction_label(r.score, locale)}</strong>
+                " · " {t.rating_change_until} " " {format_moment(&r.changeable_until, locale)}
+            </p>
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        rate.run(());
+    };
+    view! {
+        <section aria-labelledby="rate-title">
+            <h2 id="rate-title">{t.rate_title}</h2>
+            {given}
+            <form novalidate on:submit=submit>
+                <Question field=score value=value_of("score") on_change=set("score") error=error_of("score")/>
+                <Question field=resolved value=value_of("resolved") on_change=set("resolved") error=error_of("resolved")/>
+                <Question field=comment value=value_of("comment") on_change=set("comment") error=error_of("comment")/>
+                <button type="submit" class="button">{t.rate_button}</button>
+            </form>
+        </section>
     }
 }
 
@@ -268,6 +373,50 @@ pub fn RequestPage(
             }
         });
     });
+    let rate = Callback::new(move |()| {
+        let Some(r) = reference.get_untracked() else {
+            return;
+        };
+        let input = draft.with_untracked(|d| {
+            let text = |key: &str| {
+                d.answers
+                    .get(key)
+                    .and_then(|v| v.as_str())
+                    .map(str::to_owned)
+            };
+            RatingInput {
+                score: text("score")
+                    .and_then(|s| s.parse::<u64>().ok())
+                    .map(Value::from),
+                resolved: text("resolved"),
+                comment: text("comment"),
+            }
+        });
+        if let Err(problems) = input.validate() {
+            errors.set(problems);
+            return;
+        }
+        let lang = locale.locale.get_untracked();
+        leptos::task::spawn_local(async move {
+            match api::rate_request(&r, &input, lang).await {
+                Ok(view) => {
+                    errors.set(Vec::new());
+                    if let Some(Ok(mut d)) = detail.get_untracked() {
+                        d.rating = Some(view);
+                        detail.set(Ok(d));
+                    }
+                    announcer.announce(texts(lang).rated_thanks.to_owned());
+                }
+                Err(error) => {
+                    let message = error.message(lang);
+                    errors.set(vec![InvalidAnswer {
+                        field: "score".into(),
+                        message: Localized::new(message.clone(), message),
+                    }]);
+                }
+            }
+        });
+    });
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let heading = Signal::derive(move || match detail.get() {
         Some(Ok(d)) => d.request.service.name.get(locale.locale.get()).to_owned(),
@@ -318,6 +467,7 @@ pub fn RequestPage(
                 view! {
                     {request_facts(&d.request, l)}
                     {(!finished).then(|| actions_view(&d, act, draft, errors, l))}
+                    {may_rate(d.request.status).then(|| rating_view(&d, rate, draft, errors, l))}
                     <h2>{t.timeline_title}</h2>
                     <ol class="timeline">{events}</ol>
                     <h2>{t.answers_title}</h2>

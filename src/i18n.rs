@@ -8,7 +8,7 @@
 mod ar;
 mod en;
 
-use nafitha_domain::Locale;
+use nafitha_domain::{Locale, Localized};
 
 pub struct Texts {
     pub app_name: &'static str,
@@ -158,4 +158,23 @@ pub fn tr(
 ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let locale = crate::state::use_locale();
     move || pick(locale.texts())
+}
+
+/// A question whose label (and hint) are the app's own texts, in both languages.
+pub fn text_question(
+    id: &str,
+    label: fn(&Texts) -> &'static str,
+    hint: Option<fn(&Texts) -> &'static str>,
+    required: bool,
+    kind: nafitha_domain::FieldKind,
+) -> nafitha_domain::Field {
+    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
+    nafitha_domain::Field {
+        id: id.into(),
+        label: Localized::new(label(ar), label(en)),
+        hint: hint.map(|h| Localized::new(h(ar), h(en))),
+        required,
+        show_if: None,
+        kind,
+    }
 }

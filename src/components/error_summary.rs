@@ -13,6 +13,14 @@ pub fn input_id(field: &str) -> String {
     format!("field-{}", field.replace('.', "-"))
 }
 
+/// The first problem with field `id`, for its question.
+pub fn error_for(
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    id: &'static str,
+) -> Signal<Option<InvalidAnswer>> {
+    Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
+}
+
 /// Moves focus to a field's input, scrolling it into view.
 pub fn focus_field(field: &str) {
     if let Some(element) = document().get_element_by_id(&input_id(field)) {

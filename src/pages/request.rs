@@ -21,7 +21,7 @@ use crate::components::attachment_question::FilingContext;
 use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
 use crate::dates::format_moment;
 use crate::drafts;
-use crate::i18n::{texts, tr, Texts};
+use crate::i18n::{text_question, texts, tr};
 use crate::pages::my_requests::sign_in_prompt;
 use crate::pages::track::request_facts;
 use crate::state::{use_announcer, use_locale};
@@ -70,20 +70,34 @@ fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> im
     }
 }
 
-fn text_field(
-    id: &str,
-    label: fn(&Texts) -> &'static str,
-    required: bool,
-    kind: FieldKind,
-) -> Field {
-    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
-    Field {
-        id: id.into(),
-        label: Localized::new(label(ar), label(en)),
-        hint: None,
-        required,
-        show_if: None,
-        kind,
+/// The page's forms keep what is typed in the page's draft (so it survives a reload) and
+/// show the problems found with each question.
+#[derive(Clone, Copy)]
+struct DraftForm {
+    draft: RwSignal<drafts::Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+}
+
+impl DraftForm {
+    /// The question `field`, its value kept in the draft under its id.
+    fn question(self, field: Field) -> impl IntoView {
+        let DraftForm { draft, errors } = self;
+        let key = field.id.clone();
+        let value = {
+            let key = key.clone();
+            Signal::derive(move || draft.with(|d| d.answers.get(&key).cloned()))
+        };
+        let on_change = {
+            let key = key.clone();
+            Callback::new(move |v: Value| {
+                draft.update(|d| {
+                    d.answers.insert(key.clone(), v);
+                })
+            })
+        };
+        let error =
+            Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == key).cloned()));
+        view! { <Question field value on_change error/> }
     }
 }
 
@@ -102,78 +116,50 @@ pub(crate) fn answer_text(value: &Value) -> String {
 fn rating_view(
     detail: &RequestDetail,
     rate: Callback<()>,
-    draft: RwSignal<drafts::Draft>,
-    errors: RwSignal<Vec<InvalidAnswer>>,
+    form: DraftForm,
     locale: Locale,
 ) -> impl IntoView {
     let t = texts(locale);
-    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
-    let choice = |value: String, label: Localized| nafitha_domain::Choice { value, label };
-    let score = Field {
-        id: "score".into(),
-        label: Localized::new(ar.rate_question, en.rate_question),
-        hint: None,
-        required: true,
-        show_if: None,
-        kind: FieldKind::Choice {
-            options: (1..=5u8)
-                .rev()
-                .map(|s| {
-                    choice(
-                        s.to_string(),
-                        Localized::new(
-                            satisfaction_label(s, Locale::Ar),
-                            satisfaction_label(s, Locale::En),
-                        ),
-                    )
-                })
-                .collect(),
-        },
+    let choices = |options: Vec<(String, Localized)>| FieldKind::Choice {
+        options: options
+            .into_iter()
+            .map(|(value, label)| nafitha_domain::Choice { value, label })
+            .collect(),
     };
-    let resolved = Field {
-        id: "resolved".into(),
-        label: Localized::new(ar.resolved_question, en.resolved_question),
-        hint: None,
-        required: false,
-        show_if: None,
-        kind: FieldKind::Choice {
-            options: Resolution::ALL
-                .into_iter()
-                .map(|r| {
-                    choice(
-                        r.code().into(),
-                        Localized::new(r.label(Locale::Ar), r.label(Locale::En)),
-                    )
-                })
-                .collect(),
-        },
-    };
-    let comment = Field {
-        id: "comment".into(),
-        label: Localized::new(ar.rating_comment, en.rating_comment),
-        hint: Some(Localized::new(
-            ar.rating_comment_hint,
-            en.rating_comment_hint,
-        )),
-        required: false,
-        show_if: None,
-        kind: FieldKind::LongText {
+    let scores = (1..=5u8).rev().map(|s| {
+        let label = Localized::new(
+            satisfaction_label(s, Locale::Ar),
+            satisfaction_label(s, Locale::En),
+        );
+        (s.to_string(), label)
+    });
+    let resolutions = Resolution::ALL.into_iter().map(|r| {
+        let label = Localized::new(r.label(Locale::Ar), r.label(Locale::En));
+        (r.code().to_owned(), label)
+    });
+    let score = text_question(
+        "score",
+        |t| t.rate_question,
+        None,
+        true,
+        choices(scores.collect()),
+    );
+    let resolved = text_question(
+        "resolved",
+        |t| t.resolved_question,
+        None,
+        false,
+        choices(resolutions.collect()),
+    );
+    let comment = text_question(
+        "comment",
+        |t| t.rating_comment,
+        Some(|t| t.rating_comment_hint),
+        false,
+        FieldKind::LongText {
             max_length: MAX_RATING_COMMENT as u32,
         },
-    };
-    let value_of = move |key: &'static str| {
-        Signal::derive(move || draft.with(|d| d.answers.get(key).cloned()))
-    };
-    let set = move |key: &'static str| {
-        Callback::new(move |v: Value| {
-            draft.update(|d| {
-                d.answers.insert(key.into(), v);
-            })
-        })
-    };
-    let error_of = move |id: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
-    };
+    );
     let given = detail.rating.as_ref().map(|r| {
         view! {
             <p>
@@ -191,9 +177,9 @@ fn rating_view(
             <h2 id="rate-title">{t.rate_title}</h2>
             {given}
             <form novalidate on:submit=submit>
-                <Question field=score value=value_of("score") on_change=set("score") error=error_of("score")/>
-                <Question field=resolved value=value_of("resolved") on_change=set("resolved") error=error_of("resolved")/>
-                <Question field=comment value=value_of("comment") on_change=set("comment") error=error_of("comment")/>
+                {form.question(score)}
+                {form.question(resolved)}
+                {form.question(comment)}
                 <button type="submit" class="button">{t.rate_button}</button>
             </form>
         </section>
@@ -204,25 +190,12 @@ fn rating_view(
 fn actions_view(
     detail: &RequestDetail,
     act: Callback<(ActionRequest, &'static str)>,
-    draft: RwSignal<drafts::Draft>,
-    errors: RwSignal<Vec<InvalidAnswer>>,
+    form: DraftForm,
     locale: Locale,
 ) -> impl IntoView {
     let t = texts(locale);
     let allowed = detail.applicant_actions();
-    let value_of = move |key: &'static str| {
-        Signal::derive(move || draft.with(|d| d.answers.get(key).cloned()))
-    };
-    let set = move |key: &'static str| {
-        Callback::new(move |v: Value| {
-            draft.update(|d| {
-                d.answers.insert(key.into(), v);
-            })
-        })
-    };
-    let error_of = move |id: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
-    };
+    let draft = form.draft;
     let message = move || {
         draft.with_untracked(|d| {
             d.answers
@@ -251,8 +224,8 @@ fn actions_view(
                 <h2 id="info-needed">{t.info_needed_title}</h2>
                 <blockquote class="message">{asked}</blockquote>
                 <form novalidate on:submit=submit>
-                    <Question field=text_field("message", |t| t.your_answer, false, FieldKind::LongText { max_length: 2000 }) value=value_of("message") on_change=set("message") error=error_of("message")/>
-                    <Question field=text_field(REPLY_UPLOAD_FIELD, |t| t.documents_optional_label, false, reply_attachment()) value=value_of(REPLY_UPLOAD_FIELD) on_change=set(REPLY_UPLOAD_FIELD) error=error_of(REPLY_UPLOAD_FIELD)/>
+                    {form.question(text_question("message", |t| t.your_answer, None, false, FieldKind::LongText { max_length: 2000 }))}
+                    {form.question(text_question(REPLY_UPLOAD_FIELD, |t| t.documents_optional_label, None, false, reply_attachment()))}
                     <button type="submit" class="button">{t.send_answer}</button>
                 </form>
             </section>
@@ -290,7 +263,7 @@ fn actions_view(
                 <summary>{t.reopen_title}</summary>
                 <form novalidate on:submit=submit>
                     <p>{t.reopen_until} " " {until}</p>
-                    <Question field=text_field("message", |t| t.reopen_reason, true, FieldKind::LongText { max_length: 2000 }) value=value_of("message") on_change=set("message") error=error_of("message")/>
+                    {form.question(text_question("message", |t| t.reopen_reason, None, true, FieldKind::LongText { max_length: 2000 }))}
                     <button type="submit" class="button">{t.reopen_button}</button>
                 </form>
             </details>
@@ -318,6 +291,7 @@ pub fn RequestPage(
         service_code,
     });
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    let form = DraftForm { draft, errors };
     let act = Callback::new(move |(action, done): (ActionRequest, &'static str)| {
         let Some(r) = reference.get_untracked() else {
             return;
@@ -466,8 +440,8 @@ pub fn RequestPage(
                 let finished = d.request.status.is_finished() && d.request.status != RequestStatus::Resolved;
                 view! {
                     {request_facts(&d.request, l)}
-                    {(!finished).then(|| actions_view(&d, act, draft, errors, l))}
-                    {may_rate(d.request.status).then(|| rating_view(&d, rate, draft, errors, l))}
+                    {(!finished).then(|| actions_view(&d, act, form, l))}
+                    {may_rate(d.request.status).then(|| rating_view(&d, rate, form, l))}
                     <h2>{t.timeline_title}</h2>
                     <ol class="timeline">{events}</ol>
                     <h2>{t.answers_title}</h2>

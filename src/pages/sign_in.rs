@@ -7,30 +7,14 @@ use leptos::prelude::*;
 use nafitha_domain::account::CodeVerification;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::identity::normalize_mobile;
-use nafitha_domain::{Field, FieldKind, Locale, Localized};
+use nafitha_domain::{FieldKind, Locale, Localized};
 use serde_json::Value;
 
 use crate::api::{self, ApiError};
+use crate::components::error_summary::error_for;
 use crate::components::{ErrorSummary, PageHeading, Question};
-use crate::i18n::{texts, tr, Texts};
+use crate::i18n::{text_question, texts, tr};
 use crate::state::{use_announcer, use_locale};
-
-fn field(
-    id: &str,
-    label: fn(&Texts) -> &'static str,
-    hint: fn(&Texts) -> &'static str,
-    kind: FieldKind,
-) -> Field {
-    let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
-    Field {
-        id: id.into(),
-        label: Localized::new(label(ar), label(en)),
-        hint: Some(Localized::new(hint(ar), hint(en))),
-        required: true,
-        show_if: None,
-        kind,
-    }
-}
 
 /// The problem the server reported, on `field`.
 fn server_problem(error: ApiError, field: &str, locale: Locale) -> Vec<InvalidAnswer> {
@@ -67,9 +51,7 @@ pub fn SignInPage() -> AnyView {
     let setter = |s: RwSignal<String>| {
         Callback::new(move |v: Value| s.set(v.as_str().unwrap_or_default().to_owned()))
     };
-    let error_of = move |id: &'static str| {
-        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == id).cloned()))
-    };
+    let error_of = move |id: &'static str| error_for(errors, id);
 
     let ask = move |resend: bool| {
         let lang = locale.locale.get_untracked();
@@ -153,11 +135,18 @@ pub fn SignInPage() -> AnyView {
         }
     };
     let has_errors = Signal::derive(move || !errors.read().is_empty());
-    let phone_field = field("phone", |t| t.mobile, |t| t.mobile_hint, FieldKind::Phone);
-    let code_field = field(
+    let phone_field = text_question(
+        "phone",
+        |t| t.mobile,
+        Some(|t| t.mobile_hint),
+        true,
+        FieldKind::Phone,
+    );
+    let code_field = text_question(
         "code",
         |t| t.code_label,
-        |t| t.code_hint,
+        Some(|t| t.code_hint),
+        true,
         FieldKind::Text { max_length: 10 },
     );
     view! {

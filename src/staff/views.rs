@@ -145,18 +145,8 @@ fn pairs(query: &str) -> Vec<(String, String)> {
 }
 
 fn query_without(pairs: &[(String, String)], drop: &str) -> String {
-    pairs
-        .iter()
-        .filter(|(k, _)| k != drop)
-        .map(|(k, v)| {
-            format!(
-                "{}={}",
-                js_sys::encode_uri_component(k),
-                js_sys::encode_uri_component(v)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("&")
+    let kept: Vec<(String, String)> = pairs.iter().filter(|(k, _)| k != drop).cloned().collect();
+    super::query_string(&kept)
 }
 
 fn select(name: &str, label: &str, options: &[(String, String)], chosen: &str) -> Markup {

@@ -431,13 +431,13 @@ async fn last_event_at(
     row.try_get("at")
 }
 
-fn parse_reference(row: &AnyRow) -> Result<ReferenceNumber, sqlx::Error> {
+pub(crate) fn parse_reference(row: &AnyRow) -> Result<ReferenceNumber, sqlx::Error> {
     let reference: String = row.try_get("reference")?;
     ReferenceNumber::parse(&reference)
         .map_err(|_| sqlx::Error::Decode("stored reference is malformed".into()))
 }
 
-fn parse_date(row: &AnyRow) -> Result<Date, sqlx::Error> {
+pub(crate) fn parse_date(row: &AnyRow) -> Result<Date, sqlx::Error> {
     let due: String = row.try_get("due_on")?;
     Date::parse(&due).ok_or_else(|| sqlx::Error::Decode("stored due date is malformed".into()))
 }

@@ -14,6 +14,7 @@ use nafitha_domain::{AgencyRef, DepartmentRef, ReferenceNumber};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
+use super::actions::{parse_date, parse_reference};
 use super::requests::{localized, status_of};
 use super::Store;
 
@@ -174,17 +175,13 @@ const QUEUE_JOINS: &str =
     "join services s on s.code = r.service_code join departments d on d.code = r.department_code";
 
 fn queue_item(row: &AnyRow, today: Date) -> Result<(i64, QueueItem), sqlx::Error> {
-    let reference: String = row.try_get("reference")?;
-    let due: String = row.try_get("due_on")?;
-    let due_on = Date::parse(&due)
-        .ok_or_else(|| sqlx::Error::Decode("stored due date is malformed".into()))?;
+    let due_on = parse_date(row)?;
     let status = status_of(row)?;
     let mark = nafitha_domain::backoffice::deadline(status, due_on, today);
     Ok((
         row.try_get("id")?,
         QueueItem {
-            reference: ReferenceNumber::parse(&reference)
-                .map_err(|_| sqlx::Error::Decode("stored reference is malformed".into()))?,
+            reference: parse_reference(row)?,
             status,
             service: ServiceName {
                 code: row.try_get("service_code")?,

@@ -10,13 +10,16 @@
 use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
+use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
     Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, StaffMe, StaffRequest,
     TeamMember,
 };
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{ErrorBody, Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
+use nafitha_domain::{
+    ErrorBody, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary,
+};
 use serde::de::DeserializeOwned;
 
 use crate::i18n::texts;
@@ -43,6 +46,28 @@ impl ApiError {
             ApiError::Network => t.offline.to_owned(),
             ApiError::Server { body, .. } if !body.message.is_empty() => body.message.clone(),
             _ => t.load_failed.to_owned(),
+        }
+    }
+
+    /// The problems to show: each field the server named, or else the message on
+    /// `fallback` (the field the user should look at).
+    pub fn problems(&self, fallback: &str, locale: Locale) -> Vec<InvalidAnswer> {
+        match self {
+            ApiError::Server { body, .. } if !body.fields.is_empty() => body
+                .fields
+                .iter()
+                .map(|f| InvalidAnswer {
+                    field: f.field.clone(),
+                    message: Localized::new(f.message.clone(), f.message.clone()),
+                })
+                .collect(),
+            other => {
+                let message = other.message(locale);
+                vec![InvalidAnswer {
+                    field: fallback.to_owned(),
+                    message: Localized::new(message.clone(), message),
+                }]
+            }
         }
     }
 

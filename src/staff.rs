@@ -18,9 +18,7 @@ use nafitha_domain::backoffice::{
     StaffRequest, TeamMember,
 };
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{
-    FormDefinition, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary,
-};
+use nafitha_domain::{FormDefinition, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
 use wasm_bindgen::JsCast;
 
 use crate::api::{self, ApiError};
@@ -64,26 +62,6 @@ pub enum Route {
 /// Who is signed in to the back office, shared by every staff screen so it is asked once.
 #[derive(Clone, Copy)]
 pub struct StaffContext(pub RwSignal<Option<StaffMe>>);
-
-fn field_errors(error: &ApiError, fallback: &str, locale: Locale) -> Vec<InvalidAnswer> {
-    match error {
-        ApiError::Server { body, .. } if !body.fields.is_empty() => body
-            .fields
-            .iter()
-            .map(|f| InvalidAnswer {
-                field: f.field.clone(),
-                message: Localized::new(f.message.clone(), f.message.clone()),
-            })
-            .collect(),
-        other => {
-            let message = other.message(locale);
-            vec![InvalidAnswer {
-                field: fallback.to_owned(),
-                message: Localized::new(message.clone(), message),
-            }]
-        }
-    }
-}
 
 /// The values of a submitted form, in order, empty ones left out.
 fn form_values(form: &web_sys::HtmlFormElement) -> Vec<(String, String)> {
@@ -167,7 +145,7 @@ pub fn StaffPage(
                             }
                         }
                         Err(e) => {
-                            errors.set(field_errors(&e, "status", lang));
+                            errors.set(e.problems("status", lang));
                             Screen::Queue {
                                 page: QueuePage {
                                     items: Vec::new(),
@@ -278,7 +256,7 @@ pub fn StaffPage(
                             me.set(Some(found));
                             load();
                         }
-                        Err(e) => errors.set(field_errors(&e, "password", lang)),
+                        Err(e) => errors.set(e.problems("password", lang)),
                     }
                 });
             }
@@ -313,7 +291,7 @@ pub fn StaffPage(
                                 );
                                 load();
                             }
-                            Err(e) => errors.set(field_errors(&e, "assignee", lang)),
+                            Err(e) => errors.set(e.problems("assignee", lang)),
                         }
                     });
                     return;
@@ -324,13 +302,6 @@ pub fn StaffPage(
                     department: value_of(&values, "department").map(str::to_owned),
                     attachments: Vec::new(),
                 };
-                if action.action.is_empty() {
-                    return errors.set(vec![views::problem(
-                        "action",
-                        "اختر الإجراء",
-                        "Choose what to do",
-                    )]);
-                }
                 if let Err(problems) = action.validate() {
                     return errors.set(problems);
                 }
@@ -352,7 +323,7 @@ pub fn StaffPage(
                             );
                             load();
                         }
-                        Err(e) => errors.set(field_errors(&e, "message", lang)),
+                        Err(e) => errors.set(e.problems("message", lang)),
                     }
                 });
             }
@@ -437,7 +408,7 @@ pub fn StaffPage(
                             );
                             load();
                         }
-                        Err(e) => errors.set(field_errors(&e, "name_ar", lang)),
+                        Err(e) => errors.set(e.problems("name_ar", lang)),
                     }
                 });
             }
@@ -477,7 +448,7 @@ pub fn StaffPage(
                             );
                             load();
                         }
-                        Err(e) => errors.set(field_errors(&e, "title_ar", lang)),
+                        Err(e) => errors.set(e.problems("title_ar", lang)),
                     }
                 });
             }

@@ -296,20 +296,23 @@ pub fn RequestPage(
         let Some(r) = reference.get_untracked() else {
             return;
         };
+        // The rules name the files "attachments"; on this page they are the reply files'
+        // question.
+        let on_page = |problems: Vec<InvalidAnswer>| {
+            problems
+                .into_iter()
+                .map(|p| InvalidAnswer {
+                    field: if p.field == "attachments" {
+                        REPLY_UPLOAD_FIELD.into()
+                    } else {
+                        p.field
+                    },
+                    ..p
+                })
+                .collect::<Vec<_>>()
+        };
         if let Err(problems) = action.validate() {
-            errors.set(
-                problems
-                    .into_iter()
-                    .map(|p| InvalidAnswer {
-                        field: if p.field == "attachments" {
-                            REPLY_UPLOAD_FIELD.into()
-                        } else {
-                            p.field
-                        },
-                        ..p
-                    })
-                    .collect(),
-            );
+            errors.set(on_page(problems));
             return;
         }
         let lang = locale.locale.get_untracked();
@@ -322,28 +325,7 @@ pub fn RequestPage(
                     detail.set(Ok(updated));
                     announcer.announce(done.to_owned());
                 }
-                Err(error) => {
-                    let message = error.message(lang);
-                    errors.set(match error {
-                        ApiError::Server { body, .. } if !body.fields.is_empty() => body
-                            .fields
-                            .into_iter()
-                            .map(|f| InvalidAnswer {
-                                // The server names the list; on this page it is the reply files' question.
-                                field: if f.field == "attachments" {
-                                    REPLY_UPLOAD_FIELD.into()
-                                } else {
-                                    f.field
-                                },
-                                message: Localized::new(f.message.clone(), f.message),
-                            })
-                            .collect(),
-                        _ => vec![InvalidAnswer {
-                            field: "message".into(),
-                            message: Localized::new(message.clone(), message),
-                        }],
-                    });
-                }
+                Err(error) => errors.set(on_page(error.problems("message", lang))),
             }
         });
     });
@@ -381,13 +363,7 @@ pub fn RequestPage(
                     }
                     announcer.announce(texts(lang).rated_thanks.to_owned());
                 }
-                Err(error) => {
-                    let message = error.message(lang);
-                    errors.set(vec![InvalidAnswer {
-                        field: "score".into(),
-                        message: Localized::new(message.clone(), message),
-                    }]);
-                }
+                Err(error) => errors.set(error.problems("score", lang)),
             }
         });
     });

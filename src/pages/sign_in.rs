@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use nafitha_domain::account::CodeVerification;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::identity::normalize_mobile;
-use nafitha_domain::{FieldKind, Locale, Localized};
+use nafitha_domain::FieldKind;
 use serde_json::Value;
 
 use crate::api::{self, ApiError};
@@ -15,27 +15,6 @@ use crate::components::error_summary::error_for;
 use crate::components::{ErrorSummary, PageHeading, Question};
 use crate::i18n::{text_question, texts, tr};
 use crate::state::{use_announcer, use_locale};
-
-/// The problem the server reported, on `field`.
-fn server_problem(error: ApiError, field: &str, locale: Locale) -> Vec<InvalidAnswer> {
-    if let ApiError::Server { body, .. } = &error {
-        if !body.fields.is_empty() {
-            return body
-                .fields
-                .iter()
-                .map(|f| InvalidAnswer {
-                    field: f.field.clone(),
-                    message: Localized::new(f.message.clone(), f.message.clone()),
-                })
-                .collect();
-        }
-    }
-    let message = error.message(locale);
-    vec![InvalidAnswer {
-        field: field.into(),
-        message: Localized::new(message.clone(), message),
-    }]
-}
 
 #[component]
 pub fn SignInPage() -> AnyView {
@@ -82,11 +61,9 @@ pub fn SignInPage() -> AnyView {
                     errors.set(Vec::new());
                     code_step.set(true);
                 }
-                Err(error) => errors.set(server_problem(
-                    error,
-                    if resend { "code" } else { "phone" },
-                    lang,
-                )),
+                Err(error) => {
+                    errors.set(error.problems(if resend { "code" } else { "phone" }, lang))
+                }
             }
         });
     };
@@ -119,7 +96,7 @@ pub fn SignInPage() -> AnyView {
             busy.set(false);
             match result {
                 Ok(_) => navigate(&next, false),
-                Err(error) => errors.set(server_problem(error, "code", lang)),
+                Err(error) => errors.set(error.problems("code", lang)),
             }
         });
     };

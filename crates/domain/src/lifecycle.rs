@@ -346,11 +346,11 @@ impl ActionRequest {
     pub fn validate(&self) -> Result<ValidAction, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
         let Some(action) = Action::from_code(self.action.trim()) else {
-            return Err(vec![invalid(
-                "action",
-                "هذا الإجراء غير معروف",
-                "This action is not known",
-            )]);
+            return Err(vec![if self.action.trim().is_empty() {
+                invalid("action", "اختر الإجراء", "Choose what to do")
+            } else {
+                invalid("action", "هذا الإجراء غير معروف", "This action is not known")
+            }]);
         };
         let message = self
             .message
@@ -583,6 +583,23 @@ mod tests {
                 RequestStatus::Closed,
                 RequestStatus::Withdrawn
             ]
+        );
+    }
+
+    #[test]
+    fn no_action_chosen_asks_for_one_and_an_unknown_one_is_named() {
+        let none = ActionRequest::default().validate().unwrap_err();
+        assert_eq!(
+            (none[0].field.as_str(), none[0].message.en.as_str()),
+            ("action", "Choose what to do")
+        );
+        let unknown = ActionRequest {
+            action: "teleport".into(),
+            ..ActionRequest::default()
+        };
+        assert_eq!(
+            unknown.validate().unwrap_err()[0].message.en,
+            "This action is not known"
         );
     }
 }

@@ -568,13 +568,9 @@ async fn list_agency_services(
     session: StaffSession,
 ) -> Result<ApiJson<Vec<ServiceDetail>>, ApiError> {
     session.require_admin()?;
-    let mut services = Vec::new();
-    for code in state.store.agency_service_codes(&session.0.agency).await? {
-        if let Some(service) = state.store.get_service(&code).await? {
-            services.push(service);
-        }
-    }
-    Ok(ApiJson(services))
+    Ok(ApiJson(
+        state.store.agency_services(&session.0.agency).await?,
+    ))
 }
 
 async fn edit_service(

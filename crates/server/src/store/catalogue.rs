@@ -60,39 +60,51 @@ impl Store {
 
     /// One service with its department, documents and form, active or not.
     pub async fn get_service(&self, code: &str) -> Result<Option<ServiceDetail>, sqlx::Error> {
+        Ok(self.services_where("s.code = $1", code).await?.pop())
+    }
+
+    /// Every service of `agency`, active or not, in catalogue order.
+    pub async fn agency_services(&self, agency: &str) -> Result<Vec<ServiceDetail>, sqlx::Error> {
+        self.services_where("s.agency_code = $1", agency).await
+    }
+
+    async fn services_where(
+        &self,
+        condition: &str,
+        value: &str,
+    ) -> Result<Vec<ServiceDetail>, sqlx::Error> {
         let sql = format!(
             "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, a.phone, a.email, \
              d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en \
              from services s join agencies a on a.code = s.agency_code \
-             join departments d on d.code = s.department_code where s.code = $1"
+             join departments d on d.code = s.department_code where {condition} \
+             order by s.position, s.code"
         );
-        let Some(row) = sqlx::query(&sql)
-            .bind(code)
-            .fetch_optional(self.pool())
-            .await?
-        else {
-            return Ok(None);
-        };
-        Ok(Some(ServiceDetail {
-            summary: summary_from_row(&row)?,
-            department: DepartmentRef {
-                code: row.try_get("department_code")?,
-                name: Localized::new(
-                    row.try_get::<String, _>("department_name_ar")?,
-                    row.try_get::<String, _>("department_name_en")?,
-                ),
-            },
-            description: Localized::new(
-                row.try_get::<String, _>("description_ar")?,
-                row.try_get::<String, _>("description_en")?,
-            ),
-            documents: json_column(&row, "documents")?,
-            form: json_column::<FormDefinition>(&row, "form")?,
-            active: row.try_get::<i64, _>("active")? != 0,
-            contact: Contact {
-                phone: row.try_get("phone")?,
-                email: row.try_get("email")?,
-            },
-        }))
+        let rows = sqlx::query(&sql).bind(value).fetch_all(self.pool()).await?;
+        rows.iter().map(detail_from_row).collect()
     }
+}
+
+fn detail_from_row(row: &AnyRow) -> Result<ServiceDetail, sqlx::Error> {
+    Ok(ServiceDetail {
+        summary: summary_from_row(row)?,
+        department: DepartmentRef {
+            code: row.try_get("department_code")?,
+            name: Localized::new(
+                row.try_get::<String, _>("department_name_ar")?,
+                row.try_get::<String, _>("department_name_en")?,
+            ),
+        },
+        description: Localized::new(
+            row.try_get::<String, _>("description_ar")?,
+            row.try_get::<String, _>("description_en")?,
+        ),
+        documents: json_column(row, "documents")?,
+        form: json_column::<FormDefinition>(row, "form")?,
+        active: row.try_get::<i64, _>("active")? != 0,
+        contact: Contact {
+            phone: row.try_get("phone")?,
+            email: row.try_get("email")?,
+        },
+    })
 }

@@ -14,8 +14,8 @@ use crate::router::{navigate, use_location};
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
-    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, ServiceEdit, StaffMe,
-    StaffRequest, TeamMember,
+    Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery, ResponseTemplate, ServiceEdit,
+    StaffMe, StaffRequest, TeamMember,
 };
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{FormDefinition, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
@@ -223,10 +223,26 @@ pub fn StaffPage(
         let kind = form.get_attribute("data-form").unwrap_or_default();
         match kind.as_str() {
             "filters" => {
-                navigate(
-                    &format!("/staff?{}", query_string(&values)),
-                    Default::default(),
-                );
+                // The same rule the server applies, before asking it.
+                let get = |key: &str| value_of(&values, key).map(str::to_owned);
+                let query = QueueQuery {
+                    status: get("status"),
+                    service: get("service"),
+                    department: get("department"),
+                    assignee: get("assignee"),
+                    overdue: get("overdue"),
+                    due_soon: get("due_soon"),
+                    from: get("from"),
+                    to: get("to"),
+                    q: get("q"),
+                    after: None,
+                    limit: None,
+                };
+                let me_name = me.with_untracked(|m| m.as_ref().map(|m| m.username.clone()));
+                if let Err(problems) = query.validate(&me_name.unwrap_or_default()) {
+                    return errors.set(problems);
+                }
+                navigate(&format!("/staff?{}", query_string(&values)), false);
             }
             "sign-in" => {
                 let username = value_of(&values, "username").unwrap_or_default().to_owned();

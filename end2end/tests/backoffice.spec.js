@@ -89,6 +89,12 @@ test("in English: staff take a request from the queue to its resolution, and the
   await staffSignIn(staff, roads);
   await expectNoAxeViolations(staff);
   await staff.getByText("Filter the requests").click();
+  // Letters are not a reference: checked in the browser before the server is asked.
+  await staff.getByLabel("Reference number, or its first digits").fill("abc");
+  await staff.getByRole("button", { name: "Apply filters" }).click();
+  await expect(staff.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await expect(staff.getByRole("link", { name: /digits only/ })).toBeVisible();
+  await expect(staff).not.toHaveURL(/q=abc/);
   await staff.getByLabel("Reference number, or its first digits").fill(reference.slice(0, 8));
   await staff.getByRole("button", { name: "Apply filters" }).click();
   await expect(staff).toHaveURL(new RegExp(`q=${reference.slice(0, 8)}`));

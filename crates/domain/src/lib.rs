@@ -18,6 +18,7 @@ pub mod lifecycle;
 pub mod locale;
 pub mod rating;
 pub mod reference;
+pub mod stats;
 
 pub use catalogue::{
     format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary,

@@ -15,7 +15,6 @@ use nafitha_domain::Localized;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::notify::now_ms;
 use crate::startup::AppState;
 
 /// The citizen session cookie.
@@ -135,7 +134,7 @@ impl FromRequestParts<AppState> for CitizenSession {
             .ok_or(ApiError::Unauthorized)?;
         let phone = state
             .store
-            .session_subject("citizen", &token_hash, now_ms())
+            .session_subject("citizen", &token_hash, state.now_ms())
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(CitizenSession { phone, token_hash })

@@ -32,6 +32,8 @@ pub struct Config {
     /// `NAFITHA_DEMO=1`: at start-up, (re)create demo staff accounts (`demo.<agency>.admin`,
     /// `.supervisor`, `.agent`) with fresh random passwords, printed once. Never in production.
     pub demo: bool,
+    /// The clock the API acts at: the system's, or a fixed one in tests.
+    pub clock: crate::clock::Clock,
 }
 
 /// Notification delivery.
@@ -204,6 +206,7 @@ impl Config {
         ensure_writable(&data_dir)?;
         Ok(Config {
             demo,
+            clock: crate::clock::Clock::system(),
             notify,
             track_per_minute,
             client_ip_header,

@@ -7,6 +7,7 @@ pub mod assets;
 pub mod attachments;
 pub mod auth;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod error;
 pub mod notify;

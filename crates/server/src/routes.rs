@@ -5,6 +5,7 @@ pub mod health;
 pub mod requests;
 pub mod services;
 pub mod staff;
+pub mod stats;
 pub mod track;
 pub mod uploads;
 
@@ -24,6 +25,7 @@ pub fn api_router() -> Router<AppState> {
         .merge(track::router())
         .merge(account::router())
         .merge(staff::router())
+        .merge(stats::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
     Router::new()
         .merge(json)

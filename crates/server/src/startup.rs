@@ -39,6 +39,15 @@ pub struct AppState {
     pub client_ip_header: Option<String>,
     /// Per-client limits (tracking, sign-in).
     pub limits: std::sync::Arc<crate::auth::RateLimits>,
+    /// The time the API acts at (the system clock but in tests).
+    pub clock: crate::clock::Clock,
+}
+
+impl AppState {
+    /// Unix milliseconds now, by the state's clock.
+    pub fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
+    }
 }
 
 /// A built application, bound to its address and ready to serve.
@@ -132,6 +141,7 @@ impl Application {
             secure_cookies: config.public_url.starts_with("https://"),
             client_ip_header: config.client_ip_header.clone(),
             limits: crate::auth::RateLimits::new(config.track_per_minute),
+            clock: config.clock.clone(),
         };
         tokio::spawn(forget_idle_clients(state.limits.clone()));
         let router = build_router(state, &config);

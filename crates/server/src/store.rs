@@ -16,6 +16,7 @@ pub mod ratings;
 pub mod requests;
 pub mod seed;
 pub mod staff;
+pub mod stats;
 pub mod uploads;
 
 use std::sync::Arc;
@@ -98,11 +99,19 @@ impl Store {
             .await
             .context("cannot migrate the database")?;
         let write_queue = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
-        Ok(Store {
+        let store = Store {
             pool,
             engine,
             write_queue,
-        })
+        };
+        if store
+            .rebuild_stats_if_missing()
+            .await
+            .context("cannot rebuild the performance figures")?
+        {
+            tracing::info!("performance figures rebuilt from the stored requests");
+        }
+        Ok(store)
     }
 
     /// The engine this store runs on.

@@ -23,7 +23,7 @@ use crate::auth::{
     CitizenSession, ClientIp, Limit, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
 };
 use crate::error::{ApiError, ApiJson};
-use crate::notify::{messages, now_ms};
+use crate::notify::messages;
 use crate::startup::AppState;
 use crate::store::account::{CodeCheck, CodeIssued, NewSession};
 use crate::store::actions::{ActOutcome, Actor};
@@ -85,7 +85,7 @@ async fn send_code(
     let sms = messages::sign_in_code(&phone, &code, locale_of(&headers));
     match state
         .store
-        .issue_sign_in_code(&phone, &hash_code(&phone, &code), &sms, now_ms())
+        .issue_sign_in_code(&phone, &hash_code(&phone, &code), &sms, state.now_ms())
         .await?
     {
         CodeIssued::Sent => Ok((
@@ -129,7 +129,7 @@ async fn verify_code(
         token_hash: &token_hash,
         kind: "citizen",
         subject: &phone,
-        expires_at: now_ms() + CITIZEN_SESSION_MS,
+        expires_at: state.now_ms() + CITIZEN_SESSION_MS,
     };
     let replaces = cookie(&headers, CITIZEN_COOKIE).map(hash_token);
     let outcome = state
@@ -139,7 +139,7 @@ async fn verify_code(
             |stored| code_matches(stored, &phone, &code),
             &session,
             replaces.as_deref(),
-            now_ms(),
+            state.now_ms(),
         )
         .await?;
     let refused = |code: &'static str, ar: String, en: String| ApiError::Unprocessable {
@@ -200,7 +200,7 @@ async fn list_my_requests(
     Ok(ApiJson(
         state
             .store
-            .my_requests(&session.phone, riyadh_date(now_ms()))
+            .my_requests(&session.phone, riyadh_date(state.now_ms()))
             .await?,
     ))
 }
@@ -213,7 +213,7 @@ async fn get_request(
     let reference = path_reference(&reference)?;
     state
         .store
-        .request_for_applicant(&reference, &session.phone, now_ms())
+        .request_for_applicant(&reference, &session.phone, state.now_ms())
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)
@@ -279,14 +279,14 @@ async fn act_on_request(
                 phone: &session.phone,
             },
             &action,
-            now_ms(),
+            state.now_ms(),
             &notify,
         )
         .await?;
     act_result(outcome)?;
     state
         .store
-        .request_for_applicant(&reference, &session.phone, now_ms())
+        .request_for_applicant(&reference, &session.phone, state.now_ms())
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)
@@ -302,7 +302,7 @@ async fn rate_request(
     let rating = body.validate().map_err(ApiError::Validation)?;
     match state
         .store
-        .rate_request(&reference, &session.phone, &rating, now_ms())
+        .rate_request(&reference, &session.phone, &rating, state.now_ms())
         .await?
     {
         RateOutcome::Done(view) => Ok(ApiJson(view)),

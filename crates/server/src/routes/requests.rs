@@ -14,7 +14,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::{ApiError, ApiJson};
-use crate::notify::{messages, now_ms};
+use crate::notify::messages;
 use crate::startup::AppState;
 use crate::store::requests::{Filing, FilingOutcome};
 
@@ -99,7 +99,7 @@ async fn create_request(
             ),
         });
     }
-    let now = now_ms();
+    let now = state.now_ms();
     let today = riyadh_date(now);
     let valid = request
         .validate(&service.form, today)

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE};
 use crate::error::{ApiError, ApiJson};
-use crate::notify::{messages, now_ms};
+use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
 use crate::startup::AppState;
 use crate::store::account::NewSession;
@@ -104,7 +104,7 @@ async fn sign_in(
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
     state.limits.check(Limit::SignIn, client)?;
-    let now = now_ms();
+    let now = state.now_ms();
     let account = state.store.staff_account(body.username.trim()).await?;
     let Some(account) = account.filter(|a| !a.disabled) else {
         // Spend the same time as a real check, so timing does not reveal usernames.
@@ -252,7 +252,7 @@ async fn list_queue(
 ) -> Result<ApiJson<QueuePage>, ApiError> {
     let filter = queue_filter(query, &session)?;
     let scope = session.scope();
-    let today = riyadh_date(now_ms());
+    let today = riyadh_date(state.now_ms());
     let rows = state.store.queue(&scope, &filter, today).await?;
     let counts = state.store.status_counts(&scope).await?;
     Ok(ApiJson(QueuePage {
@@ -263,7 +263,7 @@ async fn list_queue(
 }
 
 /// A spreadsheet cell that starts like a formula is prefixed so it stays text.
-fn csv_cell(text: &str) -> String {
+pub(crate) fn csv_cell(text: &str) -> String {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}")
     } else {
@@ -279,7 +279,7 @@ async fn export_queue(
 ) -> Result<Response, ApiError> {
     let filter = queue_filter(query, &session)?;
     let locale = locale_of(&headers);
-    let today = riyadh_date(now_ms());
+    let today = riyadh_date(state.now_ms());
     let items = state
         .store
         .queue_export(&session.scope(), &filter, today, EXPORT_MAX_ROWS)
@@ -310,12 +310,8 @@ async fn export_queue(
         Locale::Ar => ("نعم", "لا"),
         Locale::En => ("yes", "no"),
     };
-    // UTF-8 with a byte-order mark, so spreadsheet programs read Arabic correctly.
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let write = |e: csv::Error| ApiError::Internal(e.into());
-    out.write_record(head).map_err(write)?;
-    for item in &items {
-        out.write_record([
+    let rows = items.iter().map(|item| {
+        [
             item.reference.as_str().to_owned(),
             csv_cell(item.service.name.get(locale)),
             csv_cell(item.department.name.get(locale)),
@@ -324,13 +320,28 @@ async fn export_queue(
             item.due_on.to_string(),
             (if item.overdue { yes } else { no }).to_owned(),
             csv_cell(item.assignee.as_deref().unwrap_or_default()),
-        ])
-        .map_err(write)?;
+        ]
+    });
+    csv_download(head, rows, &format!("nafitha-queue-{today}.csv"))
+}
+
+/// A CSV file to download: UTF-8 with a byte-order mark (so spreadsheet programs read
+/// Arabic correctly), a heading row, then `rows`.
+pub(crate) fn csv_download<const N: usize>(
+    head: [&str; N],
+    rows: impl Iterator<Item = [String; N]>,
+    file_name: &str,
+) -> Result<Response, ApiError> {
+    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
+    let write = |e: csv::Error| ApiError::Internal(e.into());
+    out.write_record(head).map_err(write)?;
+    for row in rows {
+        out.write_record(row).map_err(write)?;
     }
     let body = out
         .into_inner()
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    let name = format!("attachment; filename=\"nafitha-queue-{today}.csv\"");
+    let name = format!("attachment; filename=\"{file_name}\"");
     Ok((
         [
             (
@@ -354,7 +365,7 @@ async fn get_request(
 ) -> Result<ApiJson<StaffRequest>, ApiError> {
     let reference = path_reference(&reference)?;
     let scope = session.scope();
-    let now = now_ms();
+    let now = state.now_ms();
     let (detail, assignee) = state
         .store
         .request_detail(&reference, actor(&session.0, &scope), now)
@@ -437,7 +448,14 @@ async fn assign_request(
     })?;
     match state
         .store
-        .assign(&reference, &scope, me, current.as_deref(), new, now_ms())
+        .assign(
+            &reference,
+            &scope,
+            me,
+            current.as_deref(),
+            new,
+            state.now_ms(),
+        )
         .await?
     {
         AssignOutcome::Done => Ok(StatusCode::NO_CONTENT),
@@ -464,7 +482,7 @@ async fn list_department_loads(
     session: StaffSession,
 ) -> Result<ApiJson<Vec<DepartmentLoad>>, ApiError> {
     session.require_supervisor()?;
-    let today = riyadh_date(now_ms());
+    let today = riyadh_date(state.now_ms());
     Ok(ApiJson(
         state
             .store
@@ -535,7 +553,7 @@ async fn create_template(
     body.validate().map_err(ApiError::Validation)?;
     let id = state
         .store
-        .add_template(&session.0.agency, &body, now_ms())
+        .add_template(&session.0.agency, &body, state.now_ms())
         .await?
         .ok_or_else(|| {
             ApiError::Validation(vec![InvalidAnswer {
@@ -605,7 +623,7 @@ impl FromRequestParts<AppState> for StaffSession {
             .ok_or(ApiError::Unauthorized)?;
         let username = state
             .store
-            .session_subject("staff", &token_hash, now_ms())
+            .session_subject("staff", &token_hash, state.now_ms())
             .await?
             .ok_or(ApiError::Unauthorized)?;
         let account = state
@@ -641,7 +659,7 @@ async fn act_on_request(
             &reference,
             actor(&session.0, &scope),
             &action,
-            now_ms(),
+            state.now_ms(),
             &notify,
         )
         .await?;

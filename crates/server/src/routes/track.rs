@@ -11,7 +11,6 @@ use nafitha_domain::ReferenceNumber;
 
 use crate::auth::{ClientIp, Limit};
 use crate::error::{ApiError, ApiJson};
-use crate::notify::now_ms;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -29,7 +28,7 @@ async fn track_request(
         ReferenceNumber::parse(&reference).map_err(|e| ApiError::BadRequest(e.message()))?;
     state
         .store
-        .track_request(&reference, riyadh_date(now_ms()))
+        .track_request(&reference, riyadh_date(state.now_ms()))
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)

@@ -15,7 +15,6 @@ use serde::Serialize;
 
 use crate::attachments::{sniff, strip_metadata, FileKind};
 use crate::error::{ApiError, ApiJson};
-use crate::notify::now_ms;
 use crate::startup::AppState;
 use crate::store::uploads::NewUpload;
 
@@ -173,7 +172,7 @@ async fn create_upload(
         field_id: &field_id,
         kind: kind.code(),
         size: size as i64,
-        created_at: now_ms(),
+        created_at: state.now_ms(),
     };
     if let Err(error) = state.store.insert_upload(&record).await {
         let _ = state

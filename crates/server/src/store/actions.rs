@@ -4,7 +4,7 @@
 //! applicant may read of their own requests.
 
 use nafitha_domain::account::{AttachmentInfo, EventEntry, MyRequest, RequestDetail};
-use nafitha_domain::calendar::{format_rfc3339, Date};
+use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, ServiceName};
 use nafitha_domain::lifecycle::{
     may_reopen, reopen_deadline_ms, Action, Party, ValidAction, REPLY_UPLOAD_FIELD,
@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::requests::{localized, status_of, OutboxMessage};
-use super::Store;
+use super::{stats, Store};
 
 /// Who acts on a request.
 #[derive(Clone, Copy, Debug)]
@@ -104,8 +104,8 @@ impl Store {
         let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
         let Some(row) = sqlx::query(
-            "select id, status, service_code, agency_code, department_code, applicant_phone, applicant_email, locale \
-             from requests where reference = $1",
+            "select id, status, service_code, agency_code, department_code, applicant_phone, applicant_email, locale, \
+             channel, submitted_at, due_on from requests where reference = $1",
         )
         .bind(reference.as_str())
         .fetch_optional(&mut *tx)
@@ -124,8 +124,9 @@ impl Store {
         let Some(to) = action.action.next_status(from) else {
             return Ok(ActOutcome::Forbidden(action.action.forbidden(from)));
         };
+        let mut resolved_at = None;
         if action.action == Action::Reopen {
-            let resolved_at = last_event_at(&mut tx, id, Action::Resolve).await?;
+            resolved_at = last_event_at(&mut tx, id, Action::Resolve).await?;
             if !resolved_at.is_some_and(|at| may_reopen(at, now_ms)) {
                 return Ok(ActOutcome::Forbidden(Localized::new(
                     "انتهت مدة إعادة فتح الطلب (14 يومًا من معالجته). قدّم طلبًا جديدًا",
@@ -181,6 +182,33 @@ impl Store {
         .await?
         .try_get("id")?;
         let service: String = row.try_get("service_code")?;
+        let (old_agency, old_department): (String, String) =
+            (row.try_get("agency_code")?, row.try_get("department_code")?);
+        let counted = stats::Counted {
+            id,
+            filed_on: riyadh_date(row.try_get("submitted_at")?),
+            due_on: parse_date(&row)?,
+            online: row.try_get::<String, _>("channel")? == "web",
+            place: stats::Place {
+                agency: &old_agency,
+                department: &old_department,
+                service: &service,
+            },
+        };
+        let to_place = stats::Place {
+            agency: &agency,
+            department: &department,
+            service: &service,
+        };
+        stats::moved(
+            &mut tx,
+            &counted,
+            (from, to),
+            to_place,
+            riyadh_date(now_ms),
+            resolved_at.map(riyadh_date),
+        )
+        .await?;
         for upload in &action.attachments {
             let linked = sqlx::query(
                 "update uploads set request_id = $1, event_id = $2 where id = $3 and service_code = $4 \

@@ -1,12 +1,13 @@
 //! Ratings: an applicant rates their decided request once, and may change the rating for
 //! seven days after first giving it.
 
-use nafitha_domain::calendar::format_rfc3339;
+use nafitha_domain::calendar::{format_rfc3339, riyadh_date};
 use nafitha_domain::rating::{may_rate, RatingView, Resolution, ValidRating, RATING_CHANGE_DAYS};
 use nafitha_domain::ReferenceNumber;
 use sqlx::Row;
 
 use super::requests::status_of;
+use super::stats::{self, Place};
 use super::Store;
 
 const CHANGE_WINDOW_MS: i64 = RATING_CHANGE_DAYS * 86_400_000;
@@ -52,19 +53,39 @@ impl Store {
             return Ok(RateOutcome::NotYet);
         }
         let id: i64 = row.try_get("id")?;
-        let first: Option<i64> =
-            sqlx::query("select created_at from ratings where request_id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?
-                .map(|r| r.try_get("created_at"))
-                .transpose()?;
+        let first = sqlx::query(
+            "select created_at, score, agency_code, department_code, service_code from ratings \
+             where request_id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let resolved = rating.resolved.map(Resolution::code);
+        let codes = |r: &sqlx::any::AnyRow| -> Result<[String; 3], sqlx::Error> {
+            Ok([
+                r.try_get("agency_code")?,
+                r.try_get("department_code")?,
+                r.try_get("service_code")?,
+            ])
+        };
         let created_at = match first {
-            Some(created) if now_ms > created + CHANGE_WINDOW_MS => {
-                return Ok(RateOutcome::ChangeWindowClosed)
-            }
-            Some(created) => {
+            Some(first) => {
+                let created: i64 = first.try_get("created_at")?;
+                if now_ms > created + CHANGE_WINDOW_MS {
+                    return Ok(RateOutcome::ChangeWindowClosed);
+                }
+                let old = u8::try_from(first.try_get::<i64, _>("score")?).unwrap_or(0);
+                if old != rating.score {
+                    let [agency, department, service] = codes(&first)?;
+                    let place = Place {
+                        agency: &agency,
+                        department: &department,
+                        service: &service,
+                    };
+                    let day = riyadh_date(created);
+                    stats::rated(&mut tx, day, place, old, -1).await?;
+                    stats::rated(&mut tx, day, place, rating.score, 1).await?;
+                }
                 sqlx::query(
                     "update ratings set score = $1, resolved = $2, comment = $3, updated_at = $4 \
                      where request_id = $5",
@@ -79,20 +100,27 @@ impl Store {
                 created
             }
             None => {
+                let [agency, department, service] = codes(&row)?;
                 sqlx::query(
                     "insert into ratings (request_id, service_code, agency_code, department_code, score, \
                      resolved, comment, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
                 )
                 .bind(id)
-                .bind(row.try_get::<String, _>("service_code")?)
-                .bind(row.try_get::<String, _>("agency_code")?)
-                .bind(row.try_get::<String, _>("department_code")?)
+                .bind(&service)
+                .bind(&agency)
+                .bind(&department)
                 .bind(i64::from(rating.score))
                 .bind(resolved)
                 .bind(rating.comment.as_deref())
                 .bind(now_ms)
                 .execute(&mut *tx)
                 .await?;
+                let place = Place {
+                    agency: &agency,
+                    department: &department,
+                    service: &service,
+                };
+                stats::rated(&mut tx, riyadh_date(now_ms), place, rating.score, 1).await?;
                 now_ms
             }
         };

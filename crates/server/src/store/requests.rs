@@ -1,7 +1,7 @@
 //! Filed requests: filing (with its idempotency key, first event and notifications, all
 //! in one transaction) and the public tracking view.
 
-use nafitha_domain::calendar::{format_rfc3339, Date};
+use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{
     FiledRequest, ServiceName, TimelineEntry, TrackedRequest, ValidRequest,
 };
@@ -186,6 +186,18 @@ impl Store {
         .bind(filing.now_ms)
         .execute(&mut *tx)
         .await?;
+        let counted = super::stats::Counted {
+            id,
+            filed_on: riyadh_date(filing.now_ms),
+            due_on: filing.due_on,
+            online: filing.channel == "web",
+            place: super::stats::Place {
+                agency: &service.agency.code,
+                department: &filing.service.department.code,
+                service: &service.code,
+            },
+        };
+        super::stats::filed(&mut tx, &counted).await?;
         sqlx::query("update idempotency_keys set reference = $1 where key = $2")
             .bind(reference.as_str())
             .bind(filing.idempotency_key)

@@ -290,6 +290,8 @@ pub struct Options {
     pub notify: NotifyConfig,
     pub track_per_minute: u32,
     pub demo: bool,
+    /// The system clock unless a test fixes it (`Clock::fixed`).
+    pub clock: nafitha_server::clock::Clock,
 }
 
 impl Default for Options {
@@ -301,6 +303,7 @@ impl Default for Options {
             },
             track_per_minute: 1_000,
             demo: false,
+            clock: nafitha_server::clock::Clock::system(),
         }
     }
 }
@@ -362,6 +365,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         track_per_minute: options.track_per_minute,
         client_ip_header: None,
         demo: options.demo,
+        clock: options.clock.clone(),
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();

@@ -10,4 +10,5 @@ mod notify;
 mod ratings;
 mod serving;
 mod staff;
+mod stats;
 mod uploads;

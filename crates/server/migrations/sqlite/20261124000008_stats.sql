@@ -1,0 +1,51 @@
+-- Kept counts behind the performance figures (GET /api/v1/stats), so that a call reads a
+-- few thousand rows whatever the number of requests. Each count is kept twice: per day
+-- (grain 'd', bucket = the date) and per month (grain 'm', bucket = the month's first day);
+-- a period reads the days up to its first whole month, then months (domain::stats).
+-- Rows are split over 8 slots by request id, so that concurrent filings rarely wait on the
+-- same row. The server updates them in the transaction that files, moves or rates a
+-- request; when these tables are empty and requests exist, startup rebuilds them.
+
+create table stats_requests (
+    grain text not null constraint stats_requests_grain_ck check (grain in ('d', 'm')),
+    bucket text not null,
+    agency_code text not null,
+    department_code text not null,
+    service_code text not null,
+    slot bigint not null,
+    received bigint not null,
+    in_progress bigint not null,
+    resolved bigint not null,
+    rejected bigint not null,
+    resolved_within_sla bigint not null,
+    online bigint not null,
+    constraint stats_requests_pk
+        primary key (grain, bucket, agency_code, department_code, service_code, slot)
+) without rowid;
+
+-- Resolved requests per number of working days they took.
+create table stats_resolve_days (
+    grain text not null constraint stats_resolve_days_grain_ck check (grain in ('d', 'm')),
+    bucket text not null,
+    agency_code text not null,
+    department_code text not null,
+    service_code text not null,
+    days bigint not null,
+    n bigint not null,
+    constraint stats_resolve_days_pk
+        primary key (grain, bucket, agency_code, department_code, service_code, days)
+) without rowid;
+
+-- Ratings per score, by the day they were first given.
+create table stats_ratings (
+    grain text not null constraint stats_ratings_grain_ck check (grain in ('d', 'm')),
+    bucket text not null,
+    agency_code text not null,
+    department_code text not null,
+    service_code text not null,
+    score bigint not null,
+    n bigint not null,
+    constraint stats_ratings_pk
+        primary key (grain, bucket, agency_code, department_code, service_code, score)
+) without rowid;
+

@@ -1,0 +1,234 @@
+//! The performance figures: `GET /api/v1/stats` (public: the portal, each agency and each
+//! service; no personal data) and the supervisors' view of their agency with the ratings'
+//! comments, `GET /api/v1/staff/stats` and as CSV `GET /api/v1/staff/stats/comments.csv`
+//! and `GET /api/v1/staff/stats/services.csv`. Definitions: `nafitha_domain::stats`.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::get;
+use axum::{Json, Router};
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::rating::satisfaction_label;
+use nafitha_domain::stats::{percent, AgencyStats, Stats, StatsFilter, StatsQuery};
+use nafitha_domain::{Locale, Localized};
+
+use crate::error::{ApiError, ApiJson};
+use crate::routes::account::locale_of;
+use crate::routes::staff::{csv_cell, csv_download, StaffSession};
+use crate::startup::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/stats", get(get_stats))
+        .route("/staff/stats", get(get_agency_stats))
+        .route("/staff/stats/comments.csv", get(export_comments))
+        .route("/staff/stats/services.csv", get(export_services))
+}
+
+fn stats_filter(query: Result<Query<StatsQuery>, QueryRejection>) -> Result<StatsFilter, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::Validation(vec![InvalidAnswer {
+            field: "query".into(),
+            message: Localized::new("عوامل التصفية غير صحيحة", "The filters are not valid"),
+        }])
+    })?;
+    query.validate().map_err(ApiError::Validation)
+}
+
+/// Public: the portal's, each agency's and each service's figures over `period` (30d, 12m
+/// or all; 30d when absent). Only a department or service filter is refused here: they
+/// belong to the supervisors' view.
+async fn get_stats(
+    State(state): State<AppState>,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<Json<Stats>, ApiError> {
+    let filter = stats_filter(query)?;
+    if filter.department.is_some() || filter.service.is_some() {
+        return Err(ApiError::Validation(vec![InvalidAnswer {
+            field: if filter.department.is_some() {
+                "department"
+            } else {
+                "service"
+            }
+            .into(),
+            message: Localized::new(
+                "الأرقام العامة تشمل كل الإدارات والخدمات",
+                "The public figures cover every department and service",
+            ),
+        }]));
+    }
+    Ok(Json(
+        state.store.stats(filter.period, state.now_ms()).await?,
+    ))
+}
+
+/// The supervisor's agency (supervisors and admins), optionally narrowed to one of its
+/// departments and/or a service; with the newest comments.
+async fn agency_filter(
+    state: &AppState,
+    session: &StaffSession,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<StatsFilter, ApiError> {
+    session.require_supervisor()?;
+    let filter = stats_filter(query)?;
+    if let Some(department) = &filter.department {
+        if !state
+            .store
+            .agency_has_department(&session.0.agency, department)
+            .await?
+        {
+            return Err(ApiError::Validation(vec![InvalidAnswer {
+                field: "department".into(),
+                message: Localized::new(
+                    "هذه الإدارة ليست من إدارات جهتك",
+                    "This is not a department of your agency",
+                ),
+            }]));
+        }
+    }
+    Ok(filter)
+}
+
+async fn get_agency_stats(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<ApiJson<AgencyStats>, ApiError> {
+    let filter = agency_filter(&state, &session, query).await?;
+    state
+        .store
+        .agency_stats(&session.0.agency, &filter, state.now_ms())
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Every comment of the period under the filters, newest first (no applicant identity).
+async fn export_comments(
+    State(state): State<AppState>,
+    session: StaffSession,
+    headers: HeaderMap,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = agency_filter(&state, &session, query).await?;
+    let locale = locale_of(&headers);
+    let now = state.now_ms();
+    let comments = state
+        .store
+        .agency_comments(&session.0.agency, &filter, now)
+        .await?;
+    let head = match locale {
+        Locale::Ar => [
+            "تاريخ التقييم",
+            "الخدمة",
+            "الإدارة",
+            "التقييم",
+            "الرضا",
+            "هل عولج الطلب",
+            "التعليق",
+        ],
+        Locale::En => [
+            "Rated on",
+            "Service",
+            "Department",
+            "Score",
+            "Satisfaction",
+            "Resolved",
+            "Comment",
+        ],
+    };
+    let rows = comments.into_iter().map(|c| {
+        [
+            c.rated_on.to_string(),
+            csv_cell(&c.service),
+            csv_cell(&c.department),
+            c.score.to_string(),
+            satisfaction_label(c.score, locale).to_owned(),
+            c.resolved
+                .map(|r| r.label(locale))
+                .unwrap_or_default()
+                .to_owned(),
+            csv_cell(&c.comment),
+        ]
+    });
+    let today = riyadh_date(now);
+    csv_download(head, rows, &format!("nafitha-comments-{today}.csv"))
+}
+
+/// The agency's figures per service under the filters.
+async fn export_services(
+    State(state): State<AppState>,
+    session: StaffSession,
+    headers: HeaderMap,
+    query: Result<Query<StatsQuery>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let filter = agency_filter(&state, &session, query).await?;
+    let locale = locale_of(&headers);
+    let now = state.now_ms();
+    let stats = state
+        .store
+        .agency_stats(&session.0.agency, &filter, now)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let head = match locale {
+        Locale::Ar => [
+            "الخدمة",
+            "المستلمة",
+            "قيد المعالجة",
+            "المعالجة",
+            "المرفوضة",
+            "المعالجة في موعدها (%)",
+            "الوسيط (أيام عمل)",
+            "المئين 90 (أيام عمل)",
+            "متوسط الرضا (من 5)",
+            "عدد التقييمات",
+            "المقدمة إلكترونيًا (%)",
+        ],
+        Locale::En => [
+            "Service",
+            "Received",
+            "In progress",
+            "Resolved",
+            "Rejected",
+            "Resolved within SLA (%)",
+            "Median (working days)",
+            "90th percentile (working days)",
+            "Average satisfaction (of 5)",
+            "Ratings",
+            "Filed online (%)",
+        ],
+    };
+    let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
+    let tenths = |v: Option<u64>| {
+        v.map(|t| format!("{}.{}", t / 10, t % 10))
+            .unwrap_or_default()
+    };
+    let rows = std::iter::once((stats.agency.name.clone(), stats.agency.figures.clone()))
+        .chain(
+            stats
+                .agency
+                .services
+                .iter()
+                .map(|s| (s.name.clone(), s.figures.clone())),
+        )
+        .map(|(name, f)| {
+            [
+                csv_cell(name.get(locale)),
+                f.received.to_string(),
+                f.in_progress.to_string(),
+                f.resolved.to_string(),
+                f.rejected.to_string(),
+                opt(percent(f.resolved_within_sla, f.resolved)),
+                opt(f.median_days.map(u64::from)),
+                opt(f.p90_days.map(u64::from)),
+                tenths(f.satisfaction.average_tenths()),
+                f.satisfaction.count.to_string(),
+                opt(f.online_percent()),
+            ]
+        });
+    let today = riyadh_date(now);
+    csv_download(head, rows, &format!("nafitha-figures-{today}.csv"))
+}

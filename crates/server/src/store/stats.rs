@@ -1,0 +1,786 @@
+//! The performance figures: kept counts, updated in the transaction that files, moves or
+//! rates a request, and read per period (definitions and bucket arithmetic in
+//! `nafitha_domain::stats`). A call reads kept rows only, never the requests.
+
+use std::collections::{BTreeMap, HashMap};
+
+use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::lifecycle::RequestStatus;
+use nafitha_domain::rating::Resolution;
+use nafitha_domain::stats::{
+    month_start, trend_start, week_start, AgencyFigures, AgencyStats, Buckets, Counts, Figures,
+    Period, RatingComment, ScopeFigures, Stats, StatsFilter, Tally, WeekFigures, MAX_COMMENTS,
+    TREND_WEEKS,
+};
+use nafitha_domain::Localized;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row, Transaction};
+
+use super::Store;
+
+/// Rows are spread over this many slots by request id (see the migration).
+const SLOTS: i64 = 8;
+
+/// Where a request counts: the agency and department handling it, and its service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Place<'a> {
+    pub agency: &'a str,
+    pub department: &'a str,
+    pub service: &'a str,
+}
+
+fn buckets_of(day: Date) -> [(&'static str, String); 2] {
+    [("d", day.to_string()), ("m", month_start(day).to_string())]
+}
+
+async fn add_counts(
+    tx: &mut Transaction<'_, Any>,
+    day: Date,
+    place: Place<'_>,
+    request_id: i64,
+    c: Counts,
+) -> Result<(), sqlx::Error> {
+    for (grain, bucket) in buckets_of(day) {
+        sqlx::query(
+            "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
+             received, in_progress, resolved, rejected, resolved_within_sla, online) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
+             received = stats_requests.received + excluded.received, \
+             in_progress = stats_requests.in_progress + excluded.in_progress, \
+             resolved = stats_requests.resolved + excluded.resolved, \
+             rejected = stats_requests.rejected + excluded.rejected, \
+             resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, \
+             online = stats_requests.online + excluded.online",
+        )
+        .bind(grain)
+        .bind(bucket)
+        .bind(place.agency)
+        .bind(place.department)
+        .bind(place.service)
+        .bind(request_id.rem_euclid(SLOTS))
+        .bind(c.received)
+        .bind(c.in_progress)
+        .bind(c.resolved)
+        .bind(c.rejected)
+        .bind(c.resolved_within_sla)
+        .bind(c.online)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn add_keyed(
+    tx: &mut Transaction<'_, Any>,
+    table: &str,
+    key: &str,
+    day: Date,
+    place: Place<'_>,
+    value: i64,
+    n: i64,
+) -> Result<(), sqlx::Error> {
+    for (grain, bucket) in buckets_of(day) {
+        sqlx::query(&format!(
+            "insert into {table} (grain, bucket, agency_code, department_code, service_code, {key}, n) \
+             values ($1, $2, $3, $4, $5, $6, $7) \
+             on conflict (grain, bucket, agency_code, department_code, service_code, {key}) \
+             do update set n = {table}.n + excluded.n"
+        ))
+        .bind(grain)
+        .bind(bucket)
+        .bind(place.agency)
+        .bind(place.department)
+        .bind(place.service)
+        .bind(value)
+        .bind(n)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Counts `n` ratings (negative to take back) of `score` first given on `day`.
+pub(crate) async fn rated(
+    tx: &mut Transaction<'_, Any>,
+    day: Date,
+    place: Place<'_>,
+    score: u8,
+    n: i64,
+) -> Result<(), sqlx::Error> {
+    add_keyed(
+        tx,
+        "stats_ratings",
+        "score",
+        day,
+        place,
+        i64::from(score),
+        n,
+    )
+    .await
+}
+
+/// The facts about a request the figures need.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Counted<'a> {
+    pub id: i64,
+    pub filed_on: Date,
+    pub due_on: Date,
+    pub online: bool,
+    pub place: Place<'a>,
+}
+
+/// A new request: received, in progress.
+pub(crate) async fn filed(
+    tx: &mut Transaction<'_, Any>,
+    request: &Counted<'_>,
+) -> Result<(), sqlx::Error> {
+    let c = Counts {
+        received: 1,
+        in_progress: 1,
+        online: i64::from(request.online),
+        ..Counts::default()
+    };
+    add_counts(tx, request.filed_on, request.place, request.id, c).await
+}
+
+/// A resolution on `day` (n = 1), or its taking back (n = -1) when the request is reopened.
+async fn resolution(
+    tx: &mut Transaction<'_, Any>,
+    request: &Counted<'_>,
+    day: Date,
+    n: i64,
+) -> Result<(), sqlx::Error> {
+    let c = Counts {
+        resolved: n,
+        resolved_within_sla: if day <= request.due_on { n } else { 0 },
+        ..Counts::default()
+    };
+    add_counts(tx, day, request.place, request.id, c).await?;
+    let days = request.filed_on.working_days_until(day);
+    add_keyed(
+        tx,
+        "stats_resolve_days",
+        "days",
+        day,
+        request.place,
+        i64::from(days),
+        n,
+    )
+    .await
+}
+
+/// A request moved from `from` to `to`, on `today`, and (for a referral) from
+/// `request.place` to `to_place`. `last_resolved_on` is the day it was last resolved (needed
+/// when it is reopened).
+pub(crate) async fn moved(
+    tx: &mut Transaction<'_, Any>,
+    request: &Counted<'_>,
+    (from, to): (RequestStatus, RequestStatus),
+    to_place: Place<'_>,
+    today: Date,
+    last_resolved_on: Option<Date>,
+) -> Result<(), sqlx::Error> {
+    let (was_open, open) = (!from.is_finished(), !to.is_finished());
+    let web = i64::from(request.online);
+    let after = Counted {
+        place: to_place,
+        ..*request
+    };
+    if to_place != request.place {
+        // What the request counts at its filing date goes with it.
+        let gone = Counts {
+            received: -1,
+            in_progress: -i64::from(was_open),
+            online: -web,
+            ..Counts::default()
+        };
+        add_counts(tx, request.filed_on, request.place, request.id, gone).await?;
+        let came = Counts {
+            received: 1,
+            in_progress: i64::from(open),
+            online: web,
+            ..Counts::default()
+        };
+        add_counts(tx, request.filed_on, to_place, request.id, came).await?;
+    } else if was_open != open {
+        let c = Counts {
+            in_progress: if open { 1 } else { -1 },
+            ..Counts::default()
+        };
+        add_counts(tx, request.filed_on, to_place, request.id, c).await?;
+    }
+    if from == to {
+        return Ok(());
+    }
+    match to {
+        RequestStatus::Resolved => resolution(tx, &after, today, 1).await?,
+        RequestStatus::Rejected => {
+            let c = Counts {
+                rejected: 1,
+                ..Counts::default()
+            };
+            add_counts(tx, today, to_place, request.id, c).await?;
+        }
+        _ if from == RequestStatus::Resolved && open => {
+            if let Some(day) = last_resolved_on {
+                resolution(tx, &after, day, -1).await?;
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn code_of(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
+    row.try_get(column)
+}
+
+/// Sums of a kept table over a period's buckets, `extra` narrowing the rows (`$4`, `$5`…).
+fn period_rows(table: &str, extra: &str) -> String {
+    format!(
+        "select * from {table} where grain = 'd' and bucket >= $1 and bucket < $2{extra} \
+         union all select * from {table} where grain = 'm' and bucket >= $3{extra}"
+    )
+}
+
+/// The narrowing of a read: an agency, a department, a service.
+#[derive(Default)]
+struct Narrow<'a> {
+    agency: Option<&'a str>,
+    department: Option<&'a str>,
+    service: Option<&'a str>,
+}
+
+impl Narrow<'_> {
+    /// The `and …` clauses, numbered from `$first`.
+    fn clauses(&self, first: usize) -> String {
+        let mut out = String::new();
+        let mut n = first;
+        for (column, value) in [
+            ("agency_code", self.agency),
+            ("department_code", self.department),
+            ("service_code", self.service),
+        ] {
+            if value.is_some() {
+                out.push_str(&format!(" and {column} = ${n}"));
+                n += 1;
+            }
+        }
+        out
+    }
+
+    fn values(&self) -> impl Iterator<Item = &str> {
+        [self.agency, self.department, self.service]
+            .into_iter()
+            .flatten()
+    }
+}
+
+/// A period query with its buckets (`$1`..`$3`) and narrowing values bound.
+fn bound<'q>(
+    sql: &'q str,
+    b: &Buckets,
+    narrow: &Narrow<'_>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let mut q = sqlx::query(sql)
+        .bind(b.days_from.to_string())
+        .bind(b.days_until.to_string())
+        .bind(b.months_from.to_string());
+    for v in narrow.values() {
+        q = q.bind(v.to_owned());
+    }
+    q
+}
+
+/// Tallies per (agency, service) over a period.
+type Tallies = BTreeMap<(String, String), Tally>;
+
+impl Store {
+    async fn tallies(&self, b: &Buckets, narrow: &Narrow<'_>) -> Result<Tallies, sqlx::Error> {
+        let mut tallies = Tallies::new();
+        let extra = narrow.clauses(4);
+        let key = |row: &AnyRow| -> Result<(String, String), sqlx::Error> {
+            Ok((code_of(row, "agency_code")?, code_of(row, "service_code")?))
+        };
+        let sum = |c: &str| format!("cast(sum({c}) as bigint) as {c}");
+        let sql = format!(
+            "select agency_code, service_code, {}, {}, {}, {}, {}, {} from ({}) s \
+             group by agency_code, service_code",
+            sum("received"),
+            sum("in_progress"),
+            sum("resolved"),
+            sum("rejected"),
+            sum("resolved_within_sla"),
+            sum("online"),
+            period_rows("stats_requests", &extra)
+        );
+        let counts = bound(&sql, b, narrow).fetch_all(self.pool()).await?;
+        for row in &counts {
+            tallies.entry(key(row)?).or_default().counts(Counts {
+                received: row.try_get("received")?,
+                in_progress: row.try_get("in_progress")?,
+                resolved: row.try_get("resolved")?,
+                rejected: row.try_get("rejected")?,
+                resolved_within_sla: row.try_get("resolved_within_sla")?,
+                online: row.try_get("online")?,
+            });
+        }
+        for (table, value) in [("stats_resolve_days", "days"), ("stats_ratings", "score")] {
+            let sql = format!(
+                "select agency_code, service_code, {value}, {} from ({}) s \
+                 group by agency_code, service_code, {value}",
+                sum("n"),
+                period_rows(table, &extra)
+            );
+            let rows = bound(&sql, b, narrow).fetch_all(self.pool()).await?;
+            for row in &rows {
+                let v: i64 = row.try_get(value)?;
+                let n: i64 = row.try_get("n")?;
+                let tally = tallies.entry(key(row)?).or_default();
+                match value {
+                    "days" => tally.resolved_in(u32::try_from(v).unwrap_or(u32::MAX), n),
+                    _ => tally.rated(u8::try_from(v).unwrap_or(0), n),
+                }
+            }
+        }
+        Ok(tallies)
+    }
+
+    async fn trend(
+        &self,
+        today: Date,
+        narrow: &Narrow<'_>,
+    ) -> Result<Vec<WeekFigures>, sqlx::Error> {
+        let first = trend_start(today);
+        let sql = format!(
+            "select bucket, cast(sum(received) as bigint) as received, \
+             cast(sum(resolved) as bigint) as resolved from stats_requests \
+             where grain = 'd' and bucket >= $1{} group by bucket",
+            narrow.clauses(2)
+        );
+        let mut q = sqlx::query(&sql).bind(first.to_string());
+        for v in narrow.values() {
+            q = q.bind(v.to_owned());
+        }
+        let mut weeks: Vec<WeekFigures> = (0..TREND_WEEKS as i64)
+            .map(|i| WeekFigures {
+                week: first.add_days(7 * i),
+                received: 0,
+                resolved: 0,
+            })
+            .collect();
+        for row in q.fetch_all(self.pool()).await? {
+            let Some(day) = Date::parse(&row.try_get::<String, _>("bucket")?) else {
+                continue;
+            };
+            let index = (week_start(day).days_since_epoch() - first.days_since_epoch()) / 7;
+            if let Some(week) = usize::try_from(index).ok().and_then(|i| weeks.get_mut(i)) {
+                week.received = week
+                    .received
+                    .saturating_add_signed(row.try_get::<i64, _>("received")?);
+                week.resolved = week
+                    .resolved
+                    .saturating_add_signed(row.try_get::<i64, _>("resolved")?);
+            }
+        }
+        Ok(weeks)
+    }
+
+    /// Agencies in catalogue order with their names, and every service's name and agency.
+    async fn stats_names(
+        &self,
+    ) -> Result<
+        (
+            Vec<(String, Localized)>,
+            HashMap<String, (String, Localized, bool)>,
+        ),
+        sqlx::Error,
+    > {
+        let agencies =
+            sqlx::query("select code, name_ar, name_en from agencies order by position, code")
+                .fetch_all(self.pool())
+                .await?
+                .iter()
+                .map(|r| {
+                    Ok((
+                        r.try_get("code")?,
+                        Localized::new(
+                            r.try_get::<String, _>("name_ar")?,
+                            r.try_get::<String, _>("name_en")?,
+                        ),
+                    ))
+                })
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut services = HashMap::new();
+        for r in sqlx::query("select code, agency_code, name_ar, name_en, active from services")
+            .fetch_all(self.pool())
+            .await?
+        {
+            services.insert(
+                r.try_get("code")?,
+                (
+                    r.try_get("agency_code")?,
+                    Localized::new(
+                        r.try_get::<String, _>("name_ar")?,
+                        r.try_get::<String, _>("name_en")?,
+                    ),
+                    r.try_get::<i64, _>("active")? == 1,
+                ),
+            );
+        }
+        Ok((agencies, services))
+    }
+
+    /// Each agency's figures and its services' (the catalogue's active ones, and any other
+    /// with figures there), from tallies per (agency, service).
+    async fn agency_figures(
+        &self,
+        tallies: &Tallies,
+        only: Option<&str>,
+    ) -> Result<(Figures, Vec<AgencyFigures>), sqlx::Error> {
+        let (agencies, services) = self.stats_names().await?;
+        let mut portal = Tally::default();
+        let mut out = Vec::new();
+        for (code, name) in agencies {
+            if only.is_some_and(|o| o != code) {
+                continue;
+            }
+            let mut codes: Vec<&String> = services
+                .iter()
+                .filter(|(_, (agency, _, active))| *agency == code && *active)
+                .map(|(c, _)| c)
+                .chain(
+                    tallies
+                        .keys()
+                        .filter(|(agency, _)| *agency == code)
+                        .map(|(_, s)| s),
+                )
+                .collect();
+            codes.sort();
+            codes.dedup();
+            let mut agency = Tally::default();
+            let mut listed = Vec::new();
+            for service in codes {
+                let mut own = Tally::default();
+                if let Some(t) = tallies.get(&(code.clone(), service.clone())) {
+                    for sink in [&mut own, &mut agency, &mut portal] {
+                        sink.merge(t);
+                    }
+                }
+                let name = services
+                    .get(service)
+                    .map(|(_, n, _)| n.clone())
+                    .unwrap_or_else(|| Localized::new(service.as_str(), service.as_str()));
+                listed.push(ScopeFigures {
+                    code: service.clone(),
+                    name,
+                    figures: own.finish(),
+                });
+            }
+            listed.sort_by(|a, b| a.name.en.cmp(&b.name.en));
+            out.push(AgencyFigures {
+                code,
+                name,
+                figures: agency.finish(),
+                services: listed,
+            });
+        }
+        Ok((portal.finish(), out))
+    }
+
+    /// `GET /api/v1/stats`: the portal's, each agency's and each service's figures.
+    pub async fn stats(&self, period: Period, now_ms: i64) -> Result<Stats, sqlx::Error> {
+        let today = riyadh_date(now_ms);
+        let narrow = Narrow::default();
+        let tallies = self.tallies(&period.buckets(today), &narrow).await?;
+        let (portal, agencies) = self.agency_figures(&tallies, None).await?;
+        Ok(Stats {
+            period,
+            from: period.first_day(today),
+            to: today,
+            portal,
+            trend: self.trend(today, &narrow).await?,
+            agencies,
+        })
+    }
+
+    /// A supervisor's view of their agency, narrowed to a department and/or a service.
+    pub async fn agency_stats(
+        &self,
+        agency: &str,
+        filter: &StatsFilter,
+        now_ms: i64,
+    ) -> Result<Option<AgencyStats>, sqlx::Error> {
+        let today = riyadh_date(now_ms);
+        let narrow = Narrow {
+            agency: Some(agency),
+            department: filter.department.as_deref(),
+            service: filter.service.as_deref(),
+        };
+        let tallies = self.tallies(&filter.period.buckets(today), &narrow).await?;
+        let (_, mut agencies) = self.agency_figures(&tallies, Some(agency)).await?;
+        let Some(mut figures) = agencies.pop() else {
+            return Ok(None);
+        };
+        if let Some(service) = &filter.service {
+            figures.services.retain(|s| &s.code == service);
+        }
+        let departments = sqlx::query(
+            "select code, name_ar, name_en from departments where agency_code = $1 order by name_en",
+        )
+        .bind(agency)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ScopeFigures {
+                code: r.try_get("code")?,
+                name: Localized::new(
+                    r.try_get::<String, _>("name_ar")?,
+                    r.try_get::<String, _>("name_en")?,
+                ),
+                figures: Figures::default(),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        let mut comments = self
+            .rating_comments(&narrow, filter.period, today, Some(MAX_COMMENTS + 1))
+            .await?;
+        let more_comments = comments.len() > MAX_COMMENTS;
+        comments.truncate(MAX_COMMENTS);
+        Ok(Some(AgencyStats {
+            period: filter.period,
+            from: filter.period.first_day(today),
+            to: today,
+            department: filter.department.clone(),
+            service: filter.service.clone(),
+            agency: figures,
+            trend: self.trend(today, &narrow).await?,
+            departments,
+            comments,
+            more_comments,
+        }))
+    }
+
+    /// Whether `department` is one of `agency`'s.
+    pub async fn agency_has_department(
+        &self,
+        agency: &str,
+        department: &str,
+    ) -> Result<bool, sqlx::Error> {
+        Ok(
+            sqlx::query("select 1 from departments where agency_code = $1 and code = $2")
+                .bind(agency)
+                .bind(department)
+                .fetch_optional(self.pool())
+                .await?
+                .is_some(),
+        )
+    }
+
+    /// The comments of an agency's ratings given in the period, newest first.
+    pub async fn agency_comments(
+        &self,
+        agency: &str,
+        filter: &StatsFilter,
+        now_ms: i64,
+    ) -> Result<Vec<RatingComment>, sqlx::Error> {
+        let narrow = Narrow {
+            agency: Some(agency),
+            department: filter.department.as_deref(),
+            service: filter.service.as_deref(),
+        };
+        self.rating_comments(&narrow, filter.period, riyadh_date(now_ms), None)
+            .await
+    }
+
+    async fn rating_comments(
+        &self,
+        narrow: &Narrow<'_>,
+        period: Period,
+        today: Date,
+        limit: Option<usize>,
+    ) -> Result<Vec<RatingComment>, sqlx::Error> {
+        // The period starts at midnight in Riyadh (UTC+3).
+        let since_ms = period.first_day(today).map_or(i64::MIN, |d| {
+            d.days_since_epoch() * 86_400_000 - 3 * 3_600_000
+        });
+        let limit = limit.map(|n| format!(" limit {n}")).unwrap_or_default();
+        let sql = format!(
+            "select created_at, service_code, department_code, score, resolved, comment from ratings \
+             where created_at >= $1 and comment is not null{} \
+             order by created_at desc, request_id desc{limit}",
+            narrow.clauses(2)
+        );
+        let mut q = sqlx::query(&sql).bind(since_ms);
+        for v in narrow.values() {
+            q = q.bind(v.to_owned());
+        }
+        q.fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| {
+                let resolved: Option<String> = r.try_get("resolved")?;
+                Ok(RatingComment {
+                    rated_on: riyadh_date(r.try_get("created_at")?),
+                    service: r.try_get("service_code")?,
+                    department: r.try_get("department_code")?,
+                    score: u8::try_from(r.try_get::<i64, _>("score")?).unwrap_or(0),
+                    resolved: resolved.as_deref().and_then(Resolution::from_code),
+                    comment: r.try_get("comment")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Recomputes every kept count from the requests, their decisions and the ratings.
+    /// Runs at startup when the counts are missing (a database from before they were kept,
+    /// or one loaded in bulk); the tests use it to check the kept counts against the data.
+    pub async fn rebuild_stats(&self) -> Result<(), sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        for table in ["stats_requests", "stats_resolve_days", "stats_ratings"] {
+            sqlx::query(&format!("delete from {table}"))
+                .execute(&mut *tx)
+                .await?;
+        }
+        // The last decision of each decided request: resolve or reject.
+        let rows = sqlx::query(
+            "select r.id, r.service_code, r.agency_code, r.department_code, r.status, r.channel, \
+             r.submitted_at, r.due_on, d.kind, d.created_at as decided_at from requests r \
+             left join request_events d on d.id = (select max(e.id) from request_events e \
+             where e.request_id = r.id and e.kind in ('resolve', 'reject')) \
+             and r.status in ('resolved', 'rejected', 'closed') \
+             order by r.id",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let (agency, department, service) = (
+                code_of(row, "agency_code")?,
+                code_of(row, "department_code")?,
+                code_of(row, "service_code")?,
+            );
+            let status = super::requests::status_of(row)?;
+            let request = Counted {
+                id: row.try_get("id")?,
+                filed_on: riyadh_date(row.try_get("submitted_at")?),
+                due_on: super::actions::parse_date(row)?,
+                online: row.try_get::<String, _>("channel")? == "web",
+                place: Place {
+                    agency: &agency,
+                    department: &department,
+                    service: &service,
+                },
+            };
+            filed(&mut tx, &request).await?;
+            if status.is_finished() {
+                let c = Counts {
+                    in_progress: -1,
+                    ..Counts::default()
+                };
+                add_counts(&mut tx, request.filed_on, request.place, request.id, c).await?;
+            }
+            let kind: Option<String> = row.try_get("kind")?;
+            let decided_at: Option<i64> = row.try_get("decided_at")?;
+            match (kind.as_deref(), decided_at) {
+                (Some("resolve"), Some(at)) => {
+                    resolution(&mut tx, &request, riyadh_date(at), 1).await?
+                }
+                (Some("reject"), Some(at)) => {
+                    let c = Counts {
+                        rejected: 1,
+                        ..Counts::default()
+                    };
+                    add_counts(&mut tx, riyadh_date(at), request.place, request.id, c).await?;
+                }
+                _ => {}
+            }
+        }
+        let ratings = sqlx::query(
+            "select agency_code, department_code, service_code, score, created_at from ratings",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &ratings {
+            let (agency, department, service) = (
+                code_of(row, "agency_code")?,
+                code_of(row, "department_code")?,
+                code_of(row, "service_code")?,
+            );
+            let place = Place {
+                agency: &agency,
+                department: &department,
+                service: &service,
+            };
+            let score = u8::try_from(row.try_get::<i64, _>("score")?).unwrap_or(0);
+            rated(
+                &mut tx,
+                riyadh_date(row.try_get("created_at")?),
+                place,
+                score,
+                1,
+            )
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Rebuilds the kept counts when there are requests but no counts.
+    pub async fn rebuild_stats_if_missing(&self) -> Result<bool, sqlx::Error> {
+        let kept = sqlx::query("select 1 from stats_requests limit 1")
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        let requests = sqlx::query("select 1 from requests limit 1")
+            .fetch_optional(self.pool())
+            .await?
+            .is_some();
+        if kept || !requests {
+            return Ok(false);
+        }
+        self.rebuild_stats().await?;
+        Ok(true)
+    }
+
+    /// The kept counts, every non-zero row, for comparing (tests).
+    pub async fn kept_stats(&self) -> Result<Vec<String>, sqlx::Error> {
+        let mut out = Vec::new();
+        for (table, columns) in [
+            (
+                "stats_requests",
+                "slot, received, in_progress, resolved, rejected, resolved_within_sla, online",
+            ),
+            ("stats_resolve_days", "days, n"),
+            ("stats_ratings", "score, n"),
+        ] {
+            let sql = format!(
+                "select grain, bucket, agency_code, department_code, service_code, {columns} \
+                 from {table} order by 1, 2, 3, 4, 5, 6"
+            );
+            for row in sqlx::query(&sql).fetch_all(self.pool()).await? {
+                let mut line = table.to_owned();
+                let mut zero = true;
+                for i in 0..row.len() {
+                    let cell = match row.try_get::<String, _>(i) {
+                        Ok(text) => text,
+                        Err(_) => {
+                            let n: i64 = row.try_get(i)?;
+                            if i >= 6 && n != 0 {
+                                zero = false;
+                            }
+                            n.to_string()
+                        }
+                    };
+                    line.push(' ');
+                    line.push_str(&cell);
+                }
+                if !zero {
+                    out.push(line);
+                }
+            }
+        }
+        Ok(out)
+    }
+}

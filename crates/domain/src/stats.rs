@@ -75,14 +75,15 @@ impl Period {
     }
 
     /// Which kept buckets add up to this period: day buckets in `[days_from, days_until)`
-    /// and month buckets from `months_from` on. The counts are kept per day and per month,
-    /// so a year reads at most 31 days and 12 months, and all time reads months only.
+    /// and month buckets from `months_from` on, or the all-time bucket. The counts are kept
+    /// per day, per month and for all time, so a year reads at most 31 days and 12 months.
     pub fn buckets(self, today: Date) -> Buckets {
         match self.first_day(today) {
             None => Buckets {
                 days_from: today,
                 days_until: today,
-                months_from: Date::from_days_since_epoch(0),
+                months_from: today.add_days(1),
+                all_time: true,
             },
             Some(first) => {
                 let next_month = month_start(month_start(first).add_days(32));
@@ -99,6 +100,7 @@ impl Period {
                     } else {
                         days_until
                     },
+                    all_time: false,
                 }
             }
         }
@@ -111,6 +113,8 @@ pub struct Buckets {
     pub days_from: Date,
     pub days_until: Date,
     pub months_from: Date,
+    /// All time: the all-time bucket instead of days and months.
+    pub all_time: bool,
 }
 
 /// The first day of `date`'s month: the key of its month bucket.
@@ -527,7 +531,7 @@ mod tests {
         assert_eq!(b.months_from, d("2027-01-01"));
         let b = Period::All.buckets(today);
         assert_eq!(b.days_from, b.days_until);
-        assert!(b.months_from < d("1971-01-01"));
+        assert!(b.all_time);
     }
 
     #[test]

@@ -1,13 +1,15 @@
 -- Kept counts behind the performance figures (GET /api/v1/stats), so that a call reads a
--- few thousand rows whatever the number of requests. Each count is kept twice: per day
--- (grain 'd', bucket = the date) and per month (grain 'm', bucket = the month's first day);
--- a period reads the days up to its first whole month, then months (domain::stats).
+-- few thousand rows whatever the number of requests. Each count is kept per day (grain
+-- 'd', bucket = the date), per month (grain 'm', bucket = the month's first day) and for
+-- all time (grain 'a', bucket 'all'); request counts also per week (grain 'w', bucket = the
+-- Sunday) for the 12-week trend. A period reads the days up to its first whole month,
+-- then months (domain::stats); all time reads one row per scope.
 -- Rows are split over 8 slots by request id, so that concurrent filings rarely wait on the
 -- same row. The server updates them in the transaction that files, moves or rates a
 -- request; when these tables are empty and requests exist, startup rebuilds them.
 
 create table stats_requests (
-    grain text not null constraint stats_requests_grain_ck check (grain in ('d', 'm')),
+    grain text not null constraint stats_requests_grain_ck check (grain in ('d', 'w', 'm', 'a')),
     bucket text not null,
     agency_code text not null,
     department_code text not null,
@@ -25,7 +27,7 @@ create table stats_requests (
 
 -- Resolved requests per number of working days they took.
 create table stats_resolve_days (
-    grain text not null constraint stats_resolve_days_grain_ck check (grain in ('d', 'm')),
+    grain text not null constraint stats_resolve_days_grain_ck check (grain in ('d', 'm', 'a')),
     bucket text not null,
     agency_code text not null,
     department_code text not null,
@@ -38,7 +40,7 @@ create table stats_resolve_days (
 
 -- Ratings per score, by the day they were first given.
 create table stats_ratings (
-    grain text not null constraint stats_ratings_grain_ck check (grain in ('d', 'm')),
+    grain text not null constraint stats_ratings_grain_ck check (grain in ('d', 'm', 'a')),
     bucket text not null,
     agency_code text not null,
     department_code text not null,

@@ -200,15 +200,15 @@ impl Store {
             department: &department,
             service: &service,
         };
-        stats::moved(
-            &mut tx,
+        let mut changes = stats::Changes::default();
+        changes.moved(
             &counted,
             (from, to),
             to_place,
             riyadh_date(now_ms),
             resolved_at.map(riyadh_date),
-        )
-        .await?;
+        );
+        changes.apply(&mut tx).await?;
         for upload in &action.attachments {
             let linked = sqlx::query(
                 "update uploads set request_id = $1, event_id = $2 where id = $3 and service_code = $4 \

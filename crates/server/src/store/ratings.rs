@@ -7,7 +7,7 @@ use nafitha_domain::ReferenceNumber;
 use sqlx::Row;
 
 use super::requests::status_of;
-use super::stats::{self, Place};
+use super::stats::{Changes, Place};
 use super::Store;
 
 const CHANGE_WINDOW_MS: i64 = RATING_CHANGE_DAYS * 86_400_000;
@@ -83,8 +83,10 @@ impl Store {
                         service: &service,
                     };
                     let day = riyadh_date(created);
-                    stats::rated(&mut tx, day, place, old, -1).await?;
-                    stats::rated(&mut tx, day, place, rating.score, 1).await?;
+                    let mut changes = Changes::default();
+                    changes.rated(day, place, old, -1);
+                    changes.rated(day, place, rating.score, 1);
+                    changes.apply(&mut tx).await?;
                 }
                 sqlx::query(
                     "update ratings set score = $1, resolved = $2, comment = $3, updated_at = $4 \
@@ -120,7 +122,9 @@ impl Store {
                     department: &department,
                     service: &service,
                 };
-                stats::rated(&mut tx, riyadh_date(now_ms), place, rating.score, 1).await?;
+                let mut changes = Changes::default();
+                changes.rated(riyadh_date(now_ms), place, rating.score, 1);
+                changes.apply(&mut tx).await?;
                 now_ms
             }
         };

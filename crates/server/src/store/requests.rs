@@ -197,7 +197,9 @@ impl Store {
                 service: &service.code,
             },
         };
-        super::stats::filed(&mut tx, &counted).await?;
+        let mut changes = super::stats::Changes::default();
+        changes.filed(&counted);
+        changes.apply(&mut tx).await?;
         sqlx::query("update idempotency_keys set reference = $1 where key = $2")
             .bind(reference.as_str())
             .bind(filing.idempotency_key)

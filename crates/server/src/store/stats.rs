@@ -29,95 +29,55 @@ pub(crate) struct Place<'a> {
     pub service: &'a str,
 }
 
-fn buckets_of(day: Date) -> [(&'static str, String); 2] {
-    [("d", day.to_string()), ("m", month_start(day).to_string())]
-}
+/// The key of a kept row: grain, bucket, agency, department, service, and the last column
+/// of the key (the slot, the days or the score).
+type Key = (&'static str, String, String, String, String, i64);
 
-async fn add_counts(
-    tx: &mut Transaction<'_, Any>,
-    day: Date,
-    place: Place<'_>,
-    request_id: i64,
-    c: Counts,
-) -> Result<(), sqlx::Error> {
-    for (grain, bucket) in buckets_of(day) {
-        sqlx::query(
-            "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
-             received, in_progress, resolved, rejected, resolved_within_sla, online) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-             on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
-             received = stats_requests.received + excluded.received, \
-             in_progress = stats_requests.in_progress + excluded.in_progress, \
-             resolved = stats_requests.resolved + excluded.resolved, \
-             rejected = stats_requests.rejected + excluded.rejected, \
-             resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, \
-             online = stats_requests.online + excluded.online",
+/// The bucket of the all-time grain.
+const ALL_TIME: &str = "all";
+
+/// The keys a change on `day` adds to: its day, month and all time (and its week, for
+/// request counts: the trend reads weeks).
+fn keys(day: Date, place: Place<'_>, last: i64, weekly: bool) -> Vec<Key> {
+    let key = |grain, bucket: String| {
+        (
+            grain,
+            bucket,
+            place.agency.to_owned(),
+            place.department.to_owned(),
+            place.service.to_owned(),
+            last,
         )
-        .bind(grain)
-        .bind(bucket)
-        .bind(place.agency)
-        .bind(place.department)
-        .bind(place.service)
-        .bind(request_id.rem_euclid(SLOTS))
-        .bind(c.received)
-        .bind(c.in_progress)
-        .bind(c.resolved)
-        .bind(c.rejected)
-        .bind(c.resolved_within_sla)
-        .bind(c.online)
-        .execute(&mut **tx)
-        .await?;
+    };
+    let mut out = vec![
+        key("d", day.to_string()),
+        key("m", month_start(day).to_string()),
+        key("a", ALL_TIME.to_owned()),
+    ];
+    if weekly {
+        out.push(key("w", week_start(day).to_string()));
     }
-    Ok(())
+    out
 }
 
-async fn add_keyed(
-    tx: &mut Transaction<'_, Any>,
-    table: &str,
-    key: &str,
-    day: Date,
-    place: Place<'_>,
-    value: i64,
-    n: i64,
-) -> Result<(), sqlx::Error> {
-    for (grain, bucket) in buckets_of(day) {
-        sqlx::query(&format!(
-            "insert into {table} (grain, bucket, agency_code, department_code, service_code, {key}, n) \
-             values ($1, $2, $3, $4, $5, $6, $7) \
-             on conflict (grain, bucket, agency_code, department_code, service_code, {key}) \
-             do update set n = {table}.n + excluded.n"
-        ))
-        .bind(grain)
-        .bind(bucket)
-        .bind(place.agency)
-        .bind(place.department)
-        .bind(place.service)
-        .bind(value)
-        .bind(n)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
+/// Changes to the kept counts, gathered in memory and written at once: what one filing,
+/// move or rating changes (in its own transaction), or everything (a rebuild). Both go
+/// through the same methods, so the counts kept live and a rebuild agree by construction;
+/// the API tests check that they do.
+#[derive(Debug, Default)]
+pub(crate) struct Changes {
+    counts: HashMap<Key, Counts>,
+    days: HashMap<Key, i64>,
+    ratings: HashMap<Key, i64>,
 }
 
-/// Counts `n` ratings (negative to take back) of `score` first given on `day`.
-pub(crate) async fn rated(
-    tx: &mut Transaction<'_, Any>,
-    day: Date,
-    place: Place<'_>,
-    score: u8,
-    n: i64,
-) -> Result<(), sqlx::Error> {
-    add_keyed(
-        tx,
-        "stats_ratings",
-        "score",
-        day,
-        place,
-        i64::from(score),
-        n,
-    )
-    .await
+fn plus(total: &mut Counts, c: Counts) {
+    total.received += c.received;
+    total.in_progress += c.in_progress;
+    total.resolved += c.resolved;
+    total.rejected += c.rejected;
+    total.resolved_within_sla += c.resolved_within_sla;
+    total.online += c.online;
 }
 
 /// The facts about a request the figures need.
@@ -130,117 +90,178 @@ pub(crate) struct Counted<'a> {
     pub place: Place<'a>,
 }
 
-/// A new request: received, in progress.
-pub(crate) async fn filed(
-    tx: &mut Transaction<'_, Any>,
-    request: &Counted<'_>,
-) -> Result<(), sqlx::Error> {
-    let c = Counts {
-        received: 1,
-        in_progress: 1,
-        online: i64::from(request.online),
-        ..Counts::default()
-    };
-    add_counts(tx, request.filed_on, request.place, request.id, c).await
-}
+impl Changes {
+    fn count(&mut self, day: Date, place: Place<'_>, request_id: i64, c: Counts) {
+        for key in keys(day, place, request_id.rem_euclid(SLOTS), true) {
+            plus(self.counts.entry(key).or_default(), c);
+        }
+    }
 
-/// A resolution on `day` (n = 1), or its taking back (n = -1) when the request is reopened.
-async fn resolution(
-    tx: &mut Transaction<'_, Any>,
-    request: &Counted<'_>,
-    day: Date,
-    n: i64,
-) -> Result<(), sqlx::Error> {
-    let c = Counts {
-        resolved: n,
-        resolved_within_sla: if day <= request.due_on { n } else { 0 },
-        ..Counts::default()
-    };
-    add_counts(tx, day, request.place, request.id, c).await?;
-    let days = request.filed_on.working_days_until(day);
-    add_keyed(
-        tx,
-        "stats_resolve_days",
-        "days",
-        day,
-        request.place,
-        i64::from(days),
-        n,
-    )
-    .await
-}
+    /// `n` ratings (negative to take back) of `score`, first given on `day`.
+    pub fn rated(&mut self, day: Date, place: Place<'_>, score: u8, n: i64) {
+        for key in keys(day, place, i64::from(score), false) {
+            *self.ratings.entry(key).or_default() += n;
+        }
+    }
 
-/// A request moved from `from` to `to`, on `today`, and (for a referral) from
-/// `request.place` to `to_place`. `last_resolved_on` is the day it was last resolved (needed
-/// when it is reopened).
-pub(crate) async fn moved(
-    tx: &mut Transaction<'_, Any>,
-    request: &Counted<'_>,
-    (from, to): (RequestStatus, RequestStatus),
-    to_place: Place<'_>,
-    today: Date,
-    last_resolved_on: Option<Date>,
-) -> Result<(), sqlx::Error> {
-    let (was_open, open) = (!from.is_finished(), !to.is_finished());
-    let web = i64::from(request.online);
-    let after = Counted {
-        place: to_place,
-        ..*request
-    };
-    if to_place != request.place {
-        // What the request counts at its filing date goes with it.
-        let gone = Counts {
-            received: -1,
-            in_progress: -i64::from(was_open),
-            online: -web,
-            ..Counts::default()
-        };
-        add_counts(tx, request.filed_on, request.place, request.id, gone).await?;
-        let came = Counts {
-            received: 1,
-            in_progress: i64::from(open),
-            online: web,
-            ..Counts::default()
-        };
-        add_counts(tx, request.filed_on, to_place, request.id, came).await?;
-    } else if was_open != open {
+    /// A new request: received, in progress.
+    pub fn filed(&mut self, request: &Counted<'_>) {
         let c = Counts {
-            in_progress: if open { 1 } else { -1 },
+            received: 1,
+            in_progress: 1,
+            online: i64::from(request.online),
             ..Counts::default()
         };
-        add_counts(tx, request.filed_on, to_place, request.id, c).await?;
+        self.count(request.filed_on, request.place, request.id, c);
     }
-    if from == to {
-        return Ok(());
+
+    /// A resolution on `day` (n = 1), or its taking back (n = -1) when reopened.
+    fn resolution(&mut self, request: &Counted<'_>, day: Date, n: i64) {
+        let c = Counts {
+            resolved: n,
+            resolved_within_sla: if day <= request.due_on { n } else { 0 },
+            ..Counts::default()
+        };
+        self.count(day, request.place, request.id, c);
+        let days = i64::from(request.filed_on.working_days_until(day));
+        for key in keys(day, request.place, days, false) {
+            *self.days.entry(key).or_default() += n;
+        }
     }
-    match to {
-        RequestStatus::Resolved => resolution(tx, &after, today, 1).await?,
-        RequestStatus::Rejected => {
-            let c = Counts {
-                rejected: 1,
+
+    fn rejection(&mut self, request: &Counted<'_>, day: Date) {
+        let c = Counts {
+            rejected: 1,
+            ..Counts::default()
+        };
+        self.count(day, request.place, request.id, c);
+    }
+
+    /// A request moved from status `from` to `to` on `today`, and (for a referral) from
+    /// `request.place` to `to_place`. `last_resolved_on` is the day it was last resolved
+    /// (needed when it is reopened).
+    pub fn moved(
+        &mut self,
+        request: &Counted<'_>,
+        (from, to): (RequestStatus, RequestStatus),
+        to_place: Place<'_>,
+        today: Date,
+        last_resolved_on: Option<Date>,
+    ) {
+        let (was_open, open) = (!from.is_finished(), !to.is_finished());
+        let web = i64::from(request.online);
+        let after = Counted {
+            place: to_place,
+            ..*request
+        };
+        if to_place != request.place {
+            // What the request counts at its filing date goes with it.
+            let gone = Counts {
+                received: -1,
+                in_progress: -i64::from(was_open),
+                online: -web,
                 ..Counts::default()
             };
-            add_counts(tx, today, to_place, request.id, c).await?;
+            self.count(request.filed_on, request.place, request.id, gone);
+            let came = Counts {
+                received: 1,
+                in_progress: i64::from(open),
+                online: web,
+                ..Counts::default()
+            };
+            self.count(request.filed_on, to_place, request.id, came);
+        } else if was_open != open {
+            let c = Counts {
+                in_progress: if open { 1 } else { -1 },
+                ..Counts::default()
+            };
+            self.count(request.filed_on, to_place, request.id, c);
         }
-        _ if from == RequestStatus::Resolved && open => {
-            if let Some(day) = last_resolved_on {
-                resolution(tx, &after, day, -1).await?;
+        if from == to {
+            return;
+        }
+        match to {
+            RequestStatus::Resolved => self.resolution(&after, today, 1),
+            RequestStatus::Rejected => self.rejection(&after, today),
+            _ if from == RequestStatus::Resolved && open => {
+                if let Some(day) = last_resolved_on {
+                    self.resolution(&after, day, -1);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Writes the changes (adding to what is kept).
+    pub async fn apply(self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+        for ((grain, bucket, agency, department, service, slot), c) in self.counts {
+            sqlx::query(
+                "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
+                 received, in_progress, resolved, rejected, resolved_within_sla, online) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+                 on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
+                 received = stats_requests.received + excluded.received, \
+                 in_progress = stats_requests.in_progress + excluded.in_progress, \
+                 resolved = stats_requests.resolved + excluded.resolved, \
+                 rejected = stats_requests.rejected + excluded.rejected, \
+                 resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, \
+                 online = stats_requests.online + excluded.online",
+            )
+            .bind(grain)
+            .bind(bucket)
+            .bind(agency)
+            .bind(department)
+            .bind(service)
+            .bind(slot)
+            .bind(c.received)
+            .bind(c.in_progress)
+            .bind(c.resolved)
+            .bind(c.rejected)
+            .bind(c.resolved_within_sla)
+            .bind(c.online)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (table, column, rows) in [
+            ("stats_resolve_days", "days", self.days),
+            ("stats_ratings", "score", self.ratings),
+        ] {
+            let sql = format!(
+                "insert into {table} (grain, bucket, agency_code, department_code, service_code, {column}, n) \
+                 values ($1, $2, $3, $4, $5, $6, $7) \
+                 on conflict (grain, bucket, agency_code, department_code, service_code, {column}) \
+                 do update set n = {table}.n + excluded.n"
+            );
+            for ((grain, bucket, agency, department, service, value), n) in rows {
+                if n == 0 {
+                    continue;
+                }
+                sqlx::query(&sql)
+                    .bind(grain)
+                    .bind(bucket)
+                    .bind(agency)
+                    .bind(department)
+                    .bind(service)
+                    .bind(value)
+                    .bind(n)
+                    .execute(&mut **tx)
+                    .await?;
             }
         }
-        _ => {}
+        Ok(())
     }
-    Ok(())
 }
 
 fn code_of(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
     row.try_get(column)
 }
 
-/// Sums of a kept table over a period's buckets, `extra` narrowing the rows (`$4`, `$5`…).
+/// The rows of a kept table in a period's buckets (days in `[$1, $2)`, then months from
+/// `$3`, or the all-time row when `$4` is `'a'`), `extra` narrowing them (`$5`, `$6`…).
 fn period_rows(table: &str, extra: &str) -> String {
     format!(
         "select * from {table} where grain = 'd' and bucket >= $1 and bucket < $2{extra} \
-         union all select * from {table} where grain = 'm' and bucket >= $3{extra}"
+         union all select * from {table} where grain = $4 and bucket >= $3{extra}"
     )
 }
 
@@ -283,10 +304,16 @@ fn bound<'q>(
     b: &Buckets,
     narrow: &Narrow<'_>,
 ) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    let (grain, from) = if b.all_time {
+        ("a", ALL_TIME.to_owned())
+    } else {
+        ("m", b.months_from.to_string())
+    };
     let mut q = sqlx::query(sql)
         .bind(b.days_from.to_string())
         .bind(b.days_until.to_string())
-        .bind(b.months_from.to_string());
+        .bind(from)
+        .bind(grain);
     for v in narrow.values() {
         q = q.bind(v.to_owned());
     }
@@ -299,7 +326,7 @@ type Tallies = BTreeMap<(String, String), Tally>;
 impl Store {
     async fn tallies(&self, b: &Buckets, narrow: &Narrow<'_>) -> Result<Tallies, sqlx::Error> {
         let mut tallies = Tallies::new();
-        let extra = narrow.clauses(4);
+        let extra = narrow.clauses(5);
         let key = |row: &AnyRow| -> Result<(String, String), sqlx::Error> {
             Ok((code_of(row, "agency_code")?, code_of(row, "service_code")?))
         };
@@ -356,7 +383,7 @@ impl Store {
         let sql = format!(
             "select bucket, cast(sum(received) as bigint) as received, \
              cast(sum(resolved) as bigint) as resolved from stats_requests \
-             where grain = 'd' and bucket >= $1{} group by bucket",
+             where grain = 'w' and bucket >= $1{} group by bucket",
             narrow.clauses(2)
         );
         let mut q = sqlx::query(&sql).bind(first.to_string());
@@ -645,17 +672,17 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        // The last decision of each decided request: resolve or reject.
+        // Each request with its last decision (resolve or reject) if it stands decided.
         let rows = sqlx::query(
             "select r.id, r.service_code, r.agency_code, r.department_code, r.status, r.channel, \
              r.submitted_at, r.due_on, d.kind, d.created_at as decided_at from requests r \
              left join request_events d on d.id = (select max(e.id) from request_events e \
              where e.request_id = r.id and e.kind in ('resolve', 'reject')) \
-             and r.status in ('resolved', 'rejected', 'closed') \
-             order by r.id",
+             and r.status in ('resolved', 'rejected', 'closed')",
         )
         .fetch_all(&mut *tx)
         .await?;
+        let mut changes = Changes::default();
         for row in &rows {
             let (agency, department, service) = (
                 code_of(row, "agency_code")?,
@@ -674,30 +701,23 @@ impl Store {
                     service: &service,
                 },
             };
-            filed(&mut tx, &request).await?;
+            changes.filed(&request);
             if status.is_finished() {
                 let c = Counts {
                     in_progress: -1,
                     ..Counts::default()
                 };
-                add_counts(&mut tx, request.filed_on, request.place, request.id, c).await?;
+                changes.count(request.filed_on, request.place, request.id, c);
             }
             let kind: Option<String> = row.try_get("kind")?;
             let decided_at: Option<i64> = row.try_get("decided_at")?;
             match (kind.as_deref(), decided_at) {
-                (Some("resolve"), Some(at)) => {
-                    resolution(&mut tx, &request, riyadh_date(at), 1).await?
-                }
-                (Some("reject"), Some(at)) => {
-                    let c = Counts {
-                        rejected: 1,
-                        ..Counts::default()
-                    };
-                    add_counts(&mut tx, riyadh_date(at), request.place, request.id, c).await?;
-                }
+                (Some("resolve"), Some(at)) => changes.resolution(&request, riyadh_date(at), 1),
+                (Some("reject"), Some(at)) => changes.rejection(&request, riyadh_date(at)),
                 _ => {}
             }
         }
+        drop(rows);
         let ratings = sqlx::query(
             "select agency_code, department_code, service_code, score, created_at from ratings",
         )
@@ -715,15 +735,9 @@ impl Store {
                 service: &service,
             };
             let score = u8::try_from(row.try_get::<i64, _>("score")?).unwrap_or(0);
-            rated(
-                &mut tx,
-                riyadh_date(row.try_get("created_at")?),
-                place,
-                score,
-                1,
-            )
-            .await?;
+            changes.rated(riyadh_date(row.try_get("created_at")?), place, score, 1);
         }
+        changes.apply(&mut tx).await?;
         tx.commit().await
     }
 

@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The performance figures under load, with a generated database of REQUESTS requests
+# (default 1,000,000) filed over YEARS years (default 3) and RATINGS ratings (default
+# 300,000): GET /api/v1/stats for each period, and a supervisor's GET /api/v1/staff/stats,
+# through wrk. The server rebuilds its kept counts from the generated data at start-up
+# (timed here); the calls then read only those counts. SQLite by default; PostgreSQL with
+# DATABASE_URL=postgres://…
+#   bench/stats.sh            (needs: make build-server, wrk)
+#   REQUESTS=1000000 RATINGS=300000 DURATION=10s bench/stats.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+requests=${REQUESTS:-1000000}
+ratings=${RATINGS:-300000}
+years=${YEARS:-3}
+duration=${DURATION:-10s}
+server=target/release/nafitha-server
+cargo build --quiet --release -p nafitha-server -p nafitha-bench --bin nafitha-server --bin queue-data
+
+data=$(mktemp -d /tmp/nafitha-stats-bench.XXXXXX)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=info
+url=${DATABASE_URL:-sqlite://$data/nafitha.db?mode=rwc}
+export DATABASE_URL=$url
+cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$data"; }
+trap cleanup EXIT
+
+start=$(date +%s)
+target/release/queue-data "$url" "$requests" "$ratings" "$years"
+echo "generated in $(( $(date +%s) - start )) s"
+password="bench password $(date +%s)"
+echo "$password" | $server staff add --username bench.super --role supervisor --agency epm --password-stdin >/dev/null
+start=$(date +%s)
+$server >"$data/server.log" 2>&1 &
+pid=$!
+for _ in $(seq 3000); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+echo "server up (figures rebuilt from the data) in $(( $(date +%s) - start )) s"
+
+super=$(curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"username\":\"bench.super\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/staff/session" \
+    | tr -d '\r' | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip')
+curl -fs "http://127.0.0.1:$port/api/v1/stats?period=all" | python3 -c '
+import json, sys
+s = json.load(sys.stdin)
+p = s["portal"]
+print("all time: received", p["received"], "resolved", p["resolved"], "ratings", p["satisfaction"]["count"],
+      "median", p["median_days"], "p90", p["p90_days"], "agencies", len(s["agencies"]))'
+
+run() {
+  local label=$1 path=$2 who=${3:-}
+  local out
+  if [ -n "$who" ]; then
+    out=$(wrk -t2 -c8 -d"$duration" --latency -H "Cookie: $who" "http://127.0.0.1:$port$path")
+  else
+    out=$(wrk -t2 -c8 -d"$duration" --latency "http://127.0.0.1:$port$path")
+  fi
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$rps" "$p50" "$p99" "${errors:-0}"
+}
+
+echo
+echo "| who | query | requests/s | p50 | p99 | non-2xx |"
+echo "|---|---|---:|---:|---:|---:|"
+run "public" "/api/v1/stats"
+run "public" "/api/v1/stats?period=12m"
+run "public" "/api/v1/stats?period=all"
+run "supervisor" "/api/v1/staff/stats?period=all" "$super"
+run "supervisor" "/api/v1/staff/stats?period=12m&department=epm-roads" "$super"

@@ -110,7 +110,8 @@ async fn main() -> anyhow::Result<()> {
             sql.push_str(&placeholders.join(","));
             sql.push(')');
         }
-        sql.push_str(" returning id, reference");
+        // A generated reference may repeat one already written: that request is skipped.
+        sql.push_str(" on conflict (reference) do nothing returning id, reference");
         let mut query = sqlx::query(&sql);
         // Each decided request: (reference, decision kind, decided at, department).
         let mut decided = Vec::new();
@@ -180,6 +181,7 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .map(|r| Ok((r.try_get("reference")?, r.try_get("id")?)))
             .collect::<Result<_, sqlx::Error>>()?;
+        decided.retain(|d| ids.contains_key(&d.0));
         if !decided.is_empty() {
             let mut sql = String::from(
                 "insert into request_events (request_id, kind, status, department_code, public, actor, \
@@ -269,7 +271,7 @@ async fn main() -> anyhow::Result<()> {
             q.execute(&pool).await?;
             ratings += rated.len();
         }
-        written += rows;
+        written += ids.len();
     }
     println!(
         "{written} requests, {events} decisions and {ratings} ratings written ({}); the newest filed {}",

@@ -4,8 +4,10 @@ SHELL := /bin/bash
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
 SERVER := target/release/nafitha-server
-# Budget for the app's WASM + JS, brotli-compressed as served (bytes).
+# Budget for the app's WASM + JS, brotli-compressed as served (bytes): the citizens' app,
+# and the back office (staff on office networks) apart.
 WASM_JS_BUDGET_BR := 250000
+STAFF_WASM_JS_BUDGET_BR := 250000
 
 .PHONY: setup build build-web build-server run dev test lint test-rust test-e2e size-check clean
 
@@ -17,12 +19,15 @@ build: setup build-server build-web
 build-server:
 	cargo build --release -p nafitha-server
 
-# Trunk builds the size-optimised WASM into dist/; esbuild minifies wasm-bindgen's JS
+# Trunk builds the size-optimised WASM into dist/, and the back office (the same crate
+# with the `backoffice` feature) into dist/staff/; esbuild minifies wasm-bindgen's JS
 # (and its integrity hash is rewritten); the server then writes .br and .gz beside each
 # file so they are served precompressed.
 build-web: build-server
 	trunk build --release
+	trunk build staff.html --release --dist dist/staff --public-url /staff/
 	node scripts/minify-js.mjs dist
+	node scripts/minify-js.mjs dist/staff
 	$(SERVER) precompress dist
 
 run: build
@@ -34,6 +39,7 @@ lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p nafitha-web -p nafitha-domain --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p nafitha-web --features backoffice --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests and the API tests: on SQLite always, and on PostgreSQL too when
 # NAFITHA_TEST_POSTGRES_URL is set (.ci/run sets it; scripts/with-postgres.sh does it locally).
@@ -45,6 +51,7 @@ test-e2e:
 
 size-check:
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist $(WASM_JS_BUDGET_BR)
+	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff $(STAFF_WASM_JS_BUDGET_BR)
 
 clean:
 	cargo clean

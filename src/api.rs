@@ -11,6 +11,7 @@ use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
+#[cfg(feature = "backoffice")]
 use nafitha_domain::backoffice::{
     Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, StaffMe, StaffRequest,
     TeamMember,
@@ -263,16 +264,19 @@ pub async fn act_on_request(
     decode(fetch(Request::post(&path), Some(to_json(action)?), locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/services`, once (the staff queue's service filter).
 pub async fn list_services_now(locale: Locale) -> Result<Vec<ServiceSummary>, ApiError> {
     decode(fetch(Request::get("/api/v1/services"), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/me`
 pub async fn get_staff_me(locale: Locale) -> Result<StaffMe, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/me"), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `POST /api/v1/staff/session`: signs a staff member in (the server sets the cookie).
 pub async fn staff_sign_in(
     username: &str,
@@ -283,6 +287,7 @@ pub async fn staff_sign_in(
     decode(fetch(Request::post("/api/v1/staff/session"), Some(body), locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `DELETE /api/v1/staff/session`
 pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
     fetch(Request::delete("/api/v1/staff/session"), None, locale)
@@ -290,12 +295,14 @@ pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/requests?{query}` (the query as the address has it).
 pub async fn list_queue(query: &str, locale: Locale) -> Result<QueuePage, ApiError> {
     let path = format!("/api/v1/staff/requests?{query}");
     decode(fetch(Request::get(&path), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/requests/{reference}`
 pub async fn get_staff_request(
     reference: &ReferenceNumber,
@@ -305,6 +312,7 @@ pub async fn get_staff_request(
     decode(fetch(Request::get(&path), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `POST /api/v1/staff/requests/{reference}/actions`
 pub async fn act_as_staff(
     reference: &ReferenceNumber,
@@ -317,6 +325,7 @@ pub async fn act_as_staff(
         .map(|_| ())
 }
 
+#[cfg(feature = "backoffice")]
 /// `POST /api/v1/staff/requests/{reference}/assignee`
 pub async fn assign_request(
     reference: &ReferenceNumber,
@@ -329,16 +338,29 @@ pub async fn assign_request(
         .map(|_| ())
 }
 
+/// `GET /api/v1/staff/stats?{query}` (supervisors): the agency's figures and comments.
+#[cfg(feature = "backoffice")]
+pub async fn get_agency_stats(
+    query: &str,
+    locale: Locale,
+) -> Result<nafitha_domain::stats::AgencyStats, ApiError> {
+    let path = format!("/api/v1/staff/stats?{query}");
+    decode(fetch(Request::get(&path), None, locale).await)
+}
+
 /// `GET /api/v1/staff/overdue`
+#[cfg(feature = "backoffice")]
 pub async fn list_department_loads(locale: Locale) -> Result<Vec<DepartmentLoad>, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/overdue"), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/services` (admins): the agency's services, active or not.
 pub async fn list_agency_services(locale: Locale) -> Result<Vec<ServiceDetail>, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/services"), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `PUT /api/v1/staff/services/{code}` (admins), with the edit as JSON (built from the
 /// checked form: the WASM carries no serializer for form definitions).
 pub async fn edit_service(
@@ -355,6 +377,7 @@ pub async fn edit_service(
         .map(|_| ())
 }
 
+#[cfg(feature = "backoffice")]
 /// A service's form definition as the API has it, indented by the browser for editing.
 pub async fn get_form_json(code: &str, locale: Locale) -> Result<String, ApiError> {
     let path = format!(
@@ -374,6 +397,7 @@ pub async fn get_form_json(code: &str, locale: Locale) -> Result<String, ApiErro
     .ok_or(ApiError::Unreadable)
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/templates?service=`
 pub async fn list_templates(
     service: &str,
@@ -386,6 +410,7 @@ pub async fn list_templates(
     decode(fetch(Request::get(&path), None, locale).await)
 }
 
+#[cfg(feature = "backoffice")]
 /// `POST /api/v1/staff/templates` (admins)
 pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), ApiError> {
     fetch(
@@ -397,6 +422,7 @@ pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), 
     .map(|_| ())
 }
 
+#[cfg(feature = "backoffice")]
 /// `DELETE /api/v1/staff/templates/{id}` (admins)
 pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
     let path = format!(
@@ -408,6 +434,7 @@ pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
         .map(|_| ())
 }
 
+#[cfg(feature = "backoffice")]
 /// `GET /api/v1/staff/team` (supervisors)
 pub async fn list_team(locale: Locale) -> Result<Vec<TeamMember>, ApiError> {
     decode(fetch(Request::get("/api/v1/staff/team"), None, locale).await)

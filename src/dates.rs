@@ -36,11 +36,19 @@ fn both(date: &js_sys::Date, locale: Locale, with_time: bool) -> String {
     format!("{gregorian} ({hijri})")
 }
 
+/// Noon UTC of `day`: the same day in Riyadh.
+fn noon(day: Date) -> js_sys::Date {
+    js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")))
+}
+
+/// A calendar date, Gregorian only (for tables of dates).
+pub fn format_date(day: Date, locale: Locale) -> String {
+    format(&noon(day), locale, "gregory", false)
+}
+
 /// A calendar date, such as a due date.
 pub fn format_day(day: Date, locale: Locale) -> String {
-    // Noon UTC is the same day in Riyadh.
-    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")));
-    both(&date, locale, false)
+    both(&noon(day), locale, false)
 }
 
 /// A moment given as RFC 3339, with its time.

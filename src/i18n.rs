@@ -178,3 +178,12 @@ pub fn text_question(
         kind,
     }
 }
+
+/// The Arabic or the English, for the language shown (for texts written where they are
+/// used: the back office and the performance figures).
+pub fn say(l: Locale, ar: &'static str, en: &'static str) -> &'static str {
+    match l {
+        Locale::Ar => ar,
+        Locale::En => en,
+    }
+}

@@ -1,4 +1,10 @@
 //! Nafitha's browser app: a Leptos client-side-rendered single-page app.
+//!
+//! Built twice: the citizens' app, and with the `backoffice` feature the staff's app
+//! (served under `/staff`, docs/decisions/0004). The back-office build leaves the citizen
+//! pages out, so code only they use is unused there; unused code is checked in the
+//! citizens' build.
+#![cfg_attr(feature = "backoffice", allow(dead_code, unused_imports))]
 
 mod api;
 mod app;
@@ -7,7 +13,9 @@ mod dates;
 mod drafts;
 mod i18n;
 mod pages;
+mod performance;
 mod router;
+#[cfg(feature = "backoffice")]
 mod staff;
 mod state;
 mod uploads;

@@ -15,6 +15,7 @@ pub use filing::{can_file_online, FilingPage};
 pub use home::HomePage;
 pub use my_requests::MyRequestsPage;
 pub use not_found::NotFoundPage;
+#[cfg(feature = "backoffice")]
 pub(crate) use request::answer_text;
 pub use request::RequestPage;
 pub use service::ServicePage;

@@ -93,6 +93,9 @@ pub fn provide_router() -> Location {
             return;
         }
         let (path, search, hash) = (link.pathname(), link.search(), link.hash());
+        if !is_ours(&path) {
+            return;
+        }
         // A link to a spot on this same page is the browser's to follow.
         if !hash.is_empty()
             && path == here.pathname().unwrap_or_default()
@@ -106,6 +109,14 @@ pub fn provide_router() -> Location {
     let _ = window().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     on_click.forget();
     location
+}
+
+/// Whether this app shows `path`: the back office is its own app (built with the
+/// `backoffice` feature, served under `/staff`), the citizens' app everything else; a link
+/// to the other one is followed by the browser.
+pub fn is_ours(path: &str) -> bool {
+    let staff = path == "/staff" || path.starts_with("/staff/") || path.starts_with("/staff?");
+    staff == cfg!(feature = "backoffice")
 }
 
 thread_local! {
@@ -123,6 +134,10 @@ pub fn use_location() -> Location {
 /// page, or, with `replace`, the current entry rewritten where the reader is (a search box
 /// keeping its query in the address).
 pub fn navigate(to: &str, replace: bool) {
+    if !is_ours(to) {
+        let _ = window().location().assign(to);
+        return;
+    }
     let Ok(history) = window().history() else {
         return;
     };

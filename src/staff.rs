@@ -18,6 +18,7 @@ use nafitha_domain::backoffice::{
     StaffMe, StaffRequest, TeamMember,
 };
 use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::stats::{AgencyStats, StatsQuery};
 use nafitha_domain::{FormDefinition, Localized, ReferenceNumber, ServiceDetail, ServiceSummary};
 use wasm_bindgen::JsCast;
 
@@ -38,6 +39,8 @@ pub enum Screen {
     /// A request, and (for supervisors) the colleagues it can be assigned to.
     Request(Box<StaffRequest>, Vec<TeamMember>),
     Loads(Vec<DepartmentLoad>),
+    /// The agency's performance figures (supervisors), the agency's services and the query.
+    Performance(Box<AgencyStats>, Vec<ServiceSummary>, String),
     Services(Vec<ServiceDetail>),
     Service {
         service: Box<ServiceDetail>,
@@ -55,6 +58,7 @@ pub enum Route {
     Queue,
     Request(String),
     Loads,
+    Performance,
     Services,
     Service(String),
 }
@@ -176,6 +180,20 @@ pub fn StaffPage(
                         Err(e) => Screen::Failed(e),
                     },
                 },
+                Route::Performance => {
+                    let query = search.trim_start_matches('?').to_owned();
+                    match api::get_agency_stats(&query, lang).await {
+                        Ok(stats) => {
+                            errors.set(Vec::new());
+                            let agency = stats.agency.code.clone();
+                            let mut services =
+                                api::list_services_now(lang).await.unwrap_or_default();
+                            services.retain(|s| s.agency.code == agency);
+                            Screen::Performance(Box::new(stats), services, query)
+                        }
+                        Err(e) => Screen::Failed(e),
+                    }
+                }
                 Route::Loads => match api::list_department_loads(lang).await {
                     Ok(loads) => Screen::Loads(loads),
                     Err(e) => Screen::Failed(e),
@@ -243,6 +261,21 @@ pub fn StaffPage(
                     return errors.set(problems);
                 }
                 navigate(&format!("/staff?{}", query_string(&values)), false);
+            }
+            "stats-filters" => {
+                let get = |key: &str| value_of(&values, key).map(str::to_owned);
+                let query = StatsQuery {
+                    period: get("period"),
+                    department: get("department"),
+                    service: get("service"),
+                };
+                if let Err(problems) = query.validate() {
+                    return errors.set(problems);
+                }
+                navigate(
+                    &format!("/staff/performance?{}", query_string(&values)),
+                    false,
+                );
             }
             "sign-in" => {
                 let username = value_of(&values, "username").unwrap_or_default().to_owned();

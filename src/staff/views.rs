@@ -13,14 +13,11 @@ use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail, ServiceS
 
 use super::Screen;
 use crate::dates::{format_day, format_moment};
+use crate::performance;
+use nafitha_domain::rating::satisfaction_label;
+use nafitha_domain::stats::{AgencyStats, Period};
 
-/// The Arabic or the English, for the language shown.
-pub fn say(l: Locale, ar: &'static str, en: &'static str) -> &'static str {
-    match l {
-        Locale::Ar => ar,
-        Locale::En => en,
-    }
-}
+pub use crate::i18n::say;
 
 /// A problem with one field, in both languages.
 pub fn problem(field: &str, ar: &str, en: &str) -> InvalidAnswer {
@@ -42,6 +39,11 @@ pub fn heading(screen: &Screen, l: Locale) -> String {
             r.detail.request.reference.grouped()
         ),
         Screen::Loads(_) => say(l, "العمل المفتوح حسب الإدارة", "Open work by department").into(),
+        Screen::Performance(s, _, _) => format!(
+            "{} {}",
+            say(l, "أداء", "Performance of"),
+            s.agency.name.get(l)
+        ),
         Screen::Services(_) => say(l, "خدمات الجهة", "Your agency's services").into(),
         Screen::Service { service, .. } => service.summary.name.get(l).to_owned(),
         Screen::NotFound => say(l, "الطلب غير موجود", "Request not found").into(),
@@ -69,6 +71,7 @@ pub fn render(screen: &Screen, me: Option<&StaffMe>, l: Locale) -> Markup {
             Screen::Queue { page, services, query } => (queue(page, services, query, l)),
             Screen::Request(request, team) => (request_view(request, team, me, l)),
             Screen::Loads(loads) => (loads_view(loads, l)),
+            Screen::Performance(stats, services, query) => (performance_view(stats, services, query, l)),
             Screen::Services(services) => (services_view(services, l)),
             Screen::Service { service, templates, form } => (service_view(service, templates, form, l)),
             Screen::NotFound => p.notice role="alert" {
@@ -94,6 +97,7 @@ fn staff_bar(me: &StaffMe, l: Locale) -> Markup {
                 li { a href="/staff?assignee=me" { (say(l, "طلباتي", "My work")) } }
                 @if me.role.supervises() {
                     li { a href="/staff/overdue" { (say(l, "العمل المفتوح حسب الإدارة", "Open work by department")) } }
+                    li { a href="/staff/performance" { (say(l, "الأداء والتقييمات", "Performance and ratings")) } }
                 }
                 @if me.role == Role::Admin {
                     li { a href="/staff/services" { (say(l, "خدمات الجهة", "Services")) } }
@@ -423,6 +427,87 @@ fn request_view(r: &StaffRequest, team: &[TeamMember], me: Option<&StaffMe>, l: 
         @if !d.attachments.is_empty() {
             h2 { (say(l, "المرفقات", "Documents")) }
             (files(reference, &d.attachments, l))
+        }
+    }
+}
+
+fn performance_view(
+    s: &AgencyStats,
+    services: &[ServiceSummary],
+    query: &str,
+    l: Locale,
+) -> Markup {
+    let periods: Vec<(String, String)> = Period::ALL
+        .iter()
+        .map(|p| (p.code().to_owned(), p.label(l).to_owned()))
+        .collect();
+    let every = |text: &str| vec![(String::new(), text.to_owned())];
+    let mut departments = every(say(l, "كل الإدارات", "Every department"));
+    departments.extend(
+        s.departments
+            .iter()
+            .map(|d| (d.code.clone(), d.name.get(l).to_owned())),
+    );
+    let mut service_options = every(say(l, "كل الخدمات", "Every service"));
+    service_options.extend(
+        services
+            .iter()
+            .map(|s| (s.code.clone(), s.name.get(l).to_owned())),
+    );
+    let name_of = |code: &str, list: &[(String, String)]| {
+        list.iter()
+            .find(|(c, _)| c == code)
+            .map_or(code.to_owned(), |(_, n)| n.clone())
+    };
+    let csv = |file: &str| format!("/api/v1/staff/stats/{file}.csv?{query}");
+    html! {
+        form.filters data-form="stats-filters" novalidate {
+            (select("period", say(l, "الفترة", "Period"), &periods, s.period.code()))
+            (select("department", say(l, "الإدارة", "Department"), &departments, s.department.as_deref().unwrap_or_default()))
+            (select("service", say(l, "الخدمة", "Service"), &service_options, s.service.as_deref().unwrap_or_default()))
+            div.button-row { button.button type="submit" { (say(l, "عرض", "Show")) } }
+        }
+        h2 { (say(l, "الأرقام", "Figures")) }
+        (performance::summary(&s.agency.figures, l))
+        (performance::satisfaction(&s.agency.figures.satisfaction, "agency-satisfaction", l))
+        (performance::trend(&s.trend, l))
+        (performance::scope_table("agency-services", say(l, "الخدمات", "Services"), &s.agency.services, l))
+        h2 { (say(l, "تعليقات المستفيدين", "Applicants' comments")) }
+        @if s.comments.is_empty() {
+            p { (say(l, "لا توجد تعليقات في هذه الفترة.", "No comments in this period.")) }
+        } @else {
+            div.table-scroll role="region" aria-labelledby="comments-caption" tabindex="0" {
+                table {
+                    caption #comments-caption { (say(l, "التعليقات، الأحدث أولًا (دون هوية المستفيد)", "Comments, newest first (without the applicant's identity)")) }
+                    thead { tr {
+                        th scope="col" { (say(l, "التاريخ", "Date")) }
+                        th scope="col" { (say(l, "الخدمة", "Service")) }
+                        th scope="col" { (say(l, "الإدارة", "Department")) }
+                        th scope="col" { (say(l, "الرضا", "Satisfaction")) }
+                        th scope="col" { (say(l, "هل عولج الطلب", "Resolved")) }
+                        th scope="col" { (say(l, "التعليق", "Comment")) }
+                    } }
+                    tbody {
+                        @for c in &s.comments {
+                            tr {
+                                th scope="row" { (crate::dates::format_date(c.rated_on, l)) }
+                                td { (name_of(&c.service, &service_options)) }
+                                td { (name_of(&c.department, &departments)) }
+                                td { (satisfaction_label(c.score, l)) }
+                                td { (c.resolved.map(|r| r.label(l)).unwrap_or("–")) }
+                                td { (c.comment) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if s.more_comments {
+                p { (say(l, "تظهر أحدث 100 تعليق؛ الملف يحويها كلها.", "The newest 100 comments are shown; the file has them all.")) }
+            }
+        }
+        ul.downloads {
+            li { a href=(csv("comments")) download="" { (say(l, "تنزيل التعليقات (CSV)", "Download the comments (CSV)")) } }
+            li { a href=(csv("services")) download="" { (say(l, "تنزيل أرقام الخدمات (CSV)", "Download the services' figures (CSV)")) } }
         }
     }
 }

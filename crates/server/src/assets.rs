@@ -21,9 +21,25 @@ use tower_http::services::{ServeDir, ServeFile};
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
-/// The service behind every path that is not the API: files of `dist`, else the app.
+/// The service behind every path that is not the API: files of `dist`, else the app. The
+/// back office is a second app built into `dist/staff` (so citizens never download it):
+/// `/staff` and everything under it are its files, else its `index.html`.
 pub fn app_service(dist: &Path) -> Router {
-    let index = ServeFile::new(dist.join("index.html"))
+    let router = Router::new().fallback_service(spa(dist));
+    let staff = dist.join("staff");
+    let router = if staff.join("index.html").is_file() {
+        router.nest_service("/staff", spa(&staff))
+    } else {
+        router
+    };
+    router.layer(middleware::from_fn(cache_headers))
+}
+
+/// The files of `dir`, else its `index.html` for any path that is not a file.
+fn spa(
+    dir: &Path,
+) -> ServeDir<tower::util::BoxCloneSyncService<Request, Response, std::convert::Infallible>> {
+    let index = ServeFile::new(dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
     let spa_fallback = tower::service_fn(move |request: Request| {
@@ -36,14 +52,11 @@ pub fn app_service(dist: &Path) -> Router {
             Ok::<_, std::convert::Infallible>(response.map(Body::new))
         }
     });
-    let files = ServeDir::new(dist)
+    ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
         .append_index_html_on_directories(true)
-        .fallback(spa_fallback);
-    Router::new()
-        .fallback_service(files)
-        .layer(middleware::from_fn(cache_headers))
+        .fallback(tower::util::BoxCloneSyncService::new(spa_fallback))
 }
 
 /// True when the last path segment has an extension: a request for a file, not a route.

@@ -200,7 +200,7 @@ impl Store {
             department: &department,
             service: &service,
         };
-        let mut changes = stats::Changes::default();
+        let mut changes = stats::Changes::new(self.engine());
         changes.moved(
             &counted,
             (from, to),

@@ -83,7 +83,7 @@ impl Store {
                         service: &service,
                     };
                     let day = riyadh_date(created);
-                    let mut changes = Changes::default();
+                    let mut changes = Changes::new(self.engine());
                     changes.rated(day, place, old, -1);
                     changes.rated(day, place, rating.score, 1);
                     changes.apply(&mut tx).await?;
@@ -122,7 +122,7 @@ impl Store {
                     department: &department,
                     service: &service,
                 };
-                let mut changes = Changes::default();
+                let mut changes = Changes::new(self.engine());
                 changes.rated(riyadh_date(now_ms), place, rating.score, 1);
                 changes.apply(&mut tx).await?;
                 now_ms

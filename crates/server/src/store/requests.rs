@@ -197,7 +197,7 @@ impl Store {
                 service: &service.code,
             },
         };
-        let mut changes = super::stats::Changes::default();
+        let mut changes = super::stats::Changes::new(self.engine());
         changes.filed(&counted);
         changes.apply(&mut tx).await?;
         sqlx::query("update idempotency_keys set reference = $1 where key = $2")

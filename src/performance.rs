@@ -49,9 +49,14 @@ pub fn average(s: &Satisfaction, l: Locale) -> String {
     }
 }
 
-/// Labelled horizontal bars: each row a label above its bar, the value after it.
-fn bars(label: &str, rows: &[(String, u64, String)], l: Locale) -> Markup {
-    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+/// Labelled horizontal bars: each row a label above its bar, the value after it. A full
+/// bar is `full` (100 for percentages), or the largest value when `full` is 0.
+fn bars(label: &str, rows: &[(String, u64, String)], full: u64, l: Locale) -> Markup {
+    let max = if full > 0 {
+        full
+    } else {
+        rows.iter().map(|r| r.1).max().unwrap_or(0).max(1)
+    };
     let h = rows.len() as i64 * 40 + 4;
     html! {
         svg.chart role="img" aria-label=(label) viewBox={ "0 0 " (W) " " (h) } {
@@ -98,7 +103,7 @@ pub fn satisfaction(s: &Satisfaction, id: &str, l: Locale) -> Markup {
         .collect();
     html! {
         h3 { (caption) " (" (s.count) " " (say(l, "تقييم", "ratings")) ")" }
-        (bars(caption, &rows, l))
+        (bars(caption, &rows, 0, l))
         (table(id, caption, &[say(l, "الإجابة", "Answer"), say(l, "عدد التقييمات", "Ratings")], rows.iter().map(|r| vec![r.0.clone(), r.2.clone()])))
     }
 }
@@ -254,7 +259,7 @@ fn public_view(s: &Stats, l: Locale) -> Markup {
         section aria-labelledby="agencies-heading" {
             h2 #agencies-heading { (say(l, "الجهات", "Agencies")) }
             h3 { (on_time) }
-            (bars(on_time, &rows, l))
+            (bars(on_time, &rows, 100, l))
             (scope_table("agencies-table", say(l, "أرقام كل جهة", "Each agency's figures"), &agencies, l))
         }
         @for a in &s.agencies { (agency_section(a, l)) }

@@ -28,7 +28,7 @@ use crate::locale::{Locale, Localized};
 use crate::rating::MIN_RATINGS_FOR_AVERAGE;
 
 /// The periods the figures can be asked for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Period {
     #[default]
     #[serde(rename = "30d")]

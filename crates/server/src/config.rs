@@ -32,6 +32,10 @@ pub struct Config {
     /// `NAFITHA_DEMO=1`: at start-up, (re)create demo staff accounts (`demo.<agency>.admin`,
     /// `.supervisor`, `.agent`) with fresh random passwords, printed once. Never in production.
     pub demo: bool,
+    /// `NAFITHA_STATS_CACHE_MS`, default 1000: how long this instance may answer
+    /// `GET /api/v1/stats` from figures it computed before, when it has committed no change
+    /// to them since (changes made by other instances show within this time). 0: never.
+    pub stats_cache_ms: i64,
     /// The clock the API acts at: the system's, or a fixed one in tests.
     pub clock: crate::clock::Clock,
 }
@@ -143,6 +147,8 @@ pub enum ConfigError {
     Notify(String),
     #[error("NAFITHA_TRACK_PER_MINUTE must be a number from 1 to 100000 (got {0:?})")]
     TrackPerMinute(String),
+    #[error("NAFITHA_STATS_CACHE_MS must be a number of milliseconds, 0 or more (got {0:?})")]
+    StatsCacheMs(String),
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -204,8 +210,17 @@ impl Config {
             get("NAFITHA_CLIENT_IP_HEADER").map(|h| h.trim().to_ascii_lowercase());
         let demo = get("NAFITHA_DEMO").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
         ensure_writable(&data_dir)?;
+        let stats_cache_ms = match get("NAFITHA_STATS_CACHE_MS") {
+            Some(raw) => raw
+                .trim()
+                .parse::<u32>()
+                .map(i64::from)
+                .map_err(|_| ConfigError::StatsCacheMs(raw))?,
+            None => 1000,
+        };
         Ok(Config {
             demo,
+            stats_cache_ms,
             clock: crate::clock::Clock::system(),
             notify,
             track_per_minute,

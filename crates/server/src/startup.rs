@@ -41,6 +41,8 @@ pub struct AppState {
     pub limits: std::sync::Arc<crate::auth::RateLimits>,
     /// The time the API acts at (the system clock but in tests).
     pub clock: crate::clock::Clock,
+    /// Public figures already computed (`GET /api/v1/stats`).
+    pub stats_cache: std::sync::Arc<crate::routes::stats::StatsCache>,
 }
 
 impl AppState {
@@ -142,6 +144,9 @@ impl Application {
             client_ip_header: config.client_ip_header.clone(),
             limits: crate::auth::RateLimits::new(config.track_per_minute),
             clock: config.clock.clone(),
+            stats_cache: std::sync::Arc::new(crate::routes::stats::StatsCache::new(
+                config.stats_cache_ms,
+            )),
         };
         tokio::spawn(forget_idle_clients(state.limits.clone()));
         let router = build_router(state, &config);

@@ -57,6 +57,9 @@ pub struct Store {
     /// in SQLite's busy handler (up to 100 ms a try), which ruins tail latency. Writers
     /// queue here instead, in order. PostgreSQL has none: it locks by row.
     write_queue: Option<Arc<Mutex<()>>>,
+    /// Bumped after every committed change to the performance figures, so that answers
+    /// computed from them can be kept until the next change (`routes::stats`).
+    stats_generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -103,6 +106,7 @@ impl Store {
             pool,
             engine,
             write_queue,
+            stats_generation: Arc::default(),
         };
         if store
             .rebuild_stats_if_missing()
@@ -112,6 +116,19 @@ impl Store {
             tracing::info!("performance figures rebuilt from the stored requests");
         }
         Ok(store)
+    }
+
+    /// How many changes to the performance figures this process has committed: read it
+    /// before computing figures; a different value later means they may have changed.
+    pub fn stats_generation(&self) -> u64 {
+        self.stats_generation
+            .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Records that a change to the figures was committed (call after the commit).
+    pub(crate) fn stats_changed(&self) {
+        self.stats_generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// The engine this store runs on.

@@ -4,8 +4,12 @@
 -- all time (grain 'a', bucket 'all'); request counts also per week (grain 'w', bucket = the
 -- Sunday) for the 12-week trend. A period reads the days up to its first whole month,
 -- then months (domain::stats); all time reads one row per scope.
--- On PostgreSQL, request counts are split over 8 slots by request id, so that concurrent
--- filings rarely wait on the same row (SQLite has one writer at a time: one slot). The server updates them in the transaction that files, moves or rates a
+-- On PostgreSQL, request counts are split over 4 slots by request id, so that concurrent
+-- filings rarely wait on the same row (SQLite has one writer at a time: one slot). Pages
+-- are left half empty (fillfactor 50) so that updates of a count stay on its page (HOT
+-- updates) and the rows a period reads stay close together. No parallel scans: a period
+-- reads a few thousand rows, and starting parallel workers costs more than that
+-- (EXPLAIN ANALYZE at 1,000,000 requests: 8 ms for a query whose scans took under 1 ms). The server updates them in the transaction that files, moves or rates a
 -- request; when these tables are empty and requests exist, startup rebuilds them.
 
 create table stats_requests (
@@ -23,7 +27,7 @@ create table stats_requests (
     online bigint not null,
     constraint stats_requests_pk
         primary key (grain, bucket, agency_code, department_code, service_code, slot)
-);
+) with (fillfactor = 50, parallel_workers = 0);
 
 -- Resolved requests per number of working days they took.
 create table stats_resolve_days (
@@ -36,7 +40,7 @@ create table stats_resolve_days (
     n bigint not null,
     constraint stats_resolve_days_pk
         primary key (grain, bucket, agency_code, department_code, service_code, days)
-);
+) with (fillfactor = 50, parallel_workers = 0);
 
 -- Ratings per score, by the day they were first given.
 create table stats_ratings (
@@ -49,5 +53,5 @@ create table stats_ratings (
     n bigint not null,
     constraint stats_ratings_pk
         primary key (grain, bucket, agency_code, department_code, service_code, score)
-);
+) with (fillfactor = 50, parallel_workers = 0);
 

@@ -4,7 +4,7 @@
 -- all time (grain 'a', bucket 'all'); request counts also per week (grain 'w', bucket = the
 -- Sunday) for the 12-week trend. A period reads the days up to its first whole month,
 -- then months (domain::stats); all time reads one row per scope.
--- On PostgreSQL, request counts are split over 8 slots by request id, so that concurrent
+-- On PostgreSQL, request counts are split over 4 slots by request id, so that concurrent
 -- filings rarely wait on the same row (SQLite has one writer at a time: one slot). The server updates them in the transaction that files, moves or rates a
 -- request; when these tables are empty and requests exist, startup rebuilds them.
 

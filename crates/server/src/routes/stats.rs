@@ -5,14 +5,19 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::response::Response;
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::{Json, Router};
+use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::calendar::Date;
 use nafitha_domain::rating::satisfaction_label;
-use nafitha_domain::stats::{percent, AgencyStats, Stats, StatsFilter, StatsQuery};
+use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
 use nafitha_domain::{Locale, Localized};
 
 use crate::error::{ApiError, ApiJson};
@@ -38,13 +43,70 @@ fn stats_filter(query: Result<Query<StatsQuery>, QueryRejection>) -> Result<Stat
     query.validate().map_err(ApiError::Validation)
 }
 
+/// Public figures already computed, per period and day: kept while this instance has
+/// committed no change to the figures since, and for at most `ttl_ms` (so that changes
+/// committed by other instances show within that time). Every request that changes the
+/// figures here is seen by the next call; a busy page costs one computation per change
+/// or per `ttl_ms`, not one per visitor.
+#[derive(Debug)]
+pub struct StatsCache {
+    ttl_ms: i64,
+    entries: Mutex<HashMap<(Period, Date), Cached>>,
+    /// One computation at a time: callers that find no answer wait for the one being
+    /// computed instead of all computing it at once.
+    computing: tokio::sync::Mutex<()>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    generation: u64,
+    at_ms: i64,
+    body: Bytes,
+}
+
+impl StatsCache {
+    pub fn new(ttl_ms: i64) -> StatsCache {
+        StatsCache {
+            ttl_ms,
+            entries: Mutex::new(HashMap::new()),
+            computing: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    fn get(&self, key: (Period, Date), generation: u64, now_ms: i64) -> Option<Bytes> {
+        let entries = self.entries.lock().ok()?;
+        entries
+            .get(&key)
+            .filter(|c| c.generation == generation && now_ms - c.at_ms < self.ttl_ms)
+            .map(|c| c.body.clone())
+    }
+
+    fn put(&self, key: (Period, Date), generation: u64, now_ms: i64, body: Bytes) {
+        if self.ttl_ms <= 0 {
+            return;
+        }
+        if let Ok(mut entries) = self.entries.lock() {
+            // Yesterday's entries are never asked for again.
+            entries.retain(|(_, day), _| *day == key.1);
+            entries.insert(
+                key,
+                Cached {
+                    generation,
+                    at_ms: now_ms,
+                    body,
+                },
+            );
+        }
+    }
+}
+
 /// Public: the portal's, each agency's and each service's figures over `period` (30d, 12m
 /// or all; 30d when absent). Only a department or service filter is refused here: they
 /// belong to the supervisors' view.
 async fn get_stats(
     State(state): State<AppState>,
     query: Result<Query<StatsQuery>, QueryRejection>,
-) -> Result<Json<Stats>, ApiError> {
+) -> Result<Response, ApiError> {
     let filter = stats_filter(query)?;
     if filter.department.is_some() || filter.service.is_some() {
         return Err(ApiError::Validation(vec![InvalidAnswer {
@@ -60,9 +122,33 @@ async fn get_stats(
             ),
         }]));
     }
-    Ok(Json(
-        state.store.stats(filter.period, state.now_ms()).await?,
-    ))
+    let cache = &state.stats_cache;
+    let key = (filter.period, riyadh_date(state.now_ms()));
+    let body = match cache.get(key, state.store.stats_generation(), state.now_ms()) {
+        Some(body) => body,
+        None => {
+            // With the cache off every call computes, side by side.
+            let _turn = match cache.ttl_ms > 0 {
+                true => Some(cache.computing.lock().await),
+                false => None,
+            };
+            // Read before computing: a change committed meanwhile makes this answer stale.
+            let (generation, now) = (state.store.stats_generation(), state.now_ms());
+            match cache.get(key, generation, now) {
+                // Computed by the caller this one waited for.
+                Some(body) => body,
+                None => {
+                    let stats = state.store.stats(filter.period, now).await?;
+                    let json =
+                        serde_json::to_vec(&stats).map_err(|e| ApiError::Internal(e.into()))?;
+                    let body = Bytes::from(json);
+                    cache.put(key, generation, now, body.clone());
+                    body
+                }
+            }
+        }
+    };
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
 }
 
 /// The supervisor's agency (supervisors and admins), optionally narrowed to one of its

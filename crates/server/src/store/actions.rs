@@ -239,6 +239,7 @@ impl Store {
         };
         super::outbox::queue_messages(&mut tx, &notifications(&target), Some(id), now_ms).await?;
         tx.commit().await?;
+        self.stats_changed();
         Ok(ActOutcome::Done)
     }
 

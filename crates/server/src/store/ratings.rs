@@ -129,6 +129,7 @@ impl Store {
             }
         };
         tx.commit().await?;
+        self.stats_changed();
         Ok(RateOutcome::Done(RatingView {
             score: rating.score,
             resolved: rating.resolved,

@@ -213,6 +213,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
+        self.stats_changed();
         Ok(FilingOutcome::Created(FiledRequest {
             reference,
             status: RequestStatus::Submitted,

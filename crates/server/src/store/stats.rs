@@ -21,7 +21,7 @@ use super::{Engine, Store};
 /// On PostgreSQL, request counts are spread over this many slots by request id, so that
 /// concurrent filings rarely wait on the same row (see the migration). SQLite has one
 /// writer at a time, so there one slot is enough, and reads add up 8 times fewer rows.
-const POSTGRES_SLOTS: i64 = 8;
+const POSTGRES_SLOTS: i64 = 4;
 
 /// Where a request counts: the agency and department handling it, and its service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -69,9 +69,12 @@ fn keys(day: Date, place: Place<'_>, last: i64, weekly: bool) -> Vec<Key> {
 #[derive(Debug)]
 pub(crate) struct Changes {
     slots: i64,
-    counts: HashMap<Key, Counts>,
-    days: HashMap<Key, i64>,
-    ratings: HashMap<Key, i64>,
+    // Ordered maps: rows are written in key order, so a rebuild lays them out in the order
+    // a period reads them (the tables are clustered by key on SQLite, and on PostgreSQL
+    // they start out so and keep close with free space on each page for updates).
+    counts: BTreeMap<Key, Counts>,
+    days: BTreeMap<Key, i64>,
+    ratings: BTreeMap<Key, i64>,
 }
 
 fn plus(total: &mut Counts, c: Counts) {
@@ -100,9 +103,9 @@ impl Changes {
                 Engine::Sqlite => 1,
                 Engine::Postgres => POSTGRES_SLOTS,
             },
-            counts: HashMap::new(),
-            days: HashMap::new(),
-            ratings: HashMap::new(),
+            counts: BTreeMap::new(),
+            days: BTreeMap::new(),
+            ratings: BTreeMap::new(),
         }
     }
 
@@ -324,7 +327,10 @@ fn bound<'q>(
     } else {
         ("m", b.months_from.to_string())
     };
+    // Not a persistent prepared statement: PostgreSQL then plans each call for its own
+    // buckets (a cached generic plan cannot tell 6 days from 13 months).
     let mut q = sqlx::query(sql)
+        .persistent(false)
         .bind(b.days_from.to_string())
         .bind(b.days_until.to_string())
         .bind(from)
@@ -401,7 +407,7 @@ impl Store {
              where grain = 'w' and bucket >= $1{} group by bucket",
             narrow.clauses(2)
         );
-        let mut q = sqlx::query(&sql).bind(first.to_string());
+        let mut q = sqlx::query(&sql).persistent(false).bind(first.to_string());
         for v in narrow.values() {
             q = q.bind(v.to_owned());
         }
@@ -655,7 +661,7 @@ impl Store {
              order by created_at desc, request_id desc{limit}",
             narrow.clauses(2)
         );
-        let mut q = sqlx::query(&sql).bind(since_ms);
+        let mut q = sqlx::query(&sql).persistent(false).bind(since_ms);
         for v in narrow.values() {
             q = q.bind(v.to_owned());
         }
@@ -753,7 +759,15 @@ impl Store {
             changes.rated(riyadh_date(row.try_get("created_at")?), place, score, 1);
         }
         changes.apply(&mut tx).await?;
-        tx.commit().await
+        tx.commit().await?;
+        self.stats_changed();
+        if self.engine() == Engine::Postgres {
+            // Fresh planner statistics for the rewritten tables.
+            sqlx::query("analyze stats_requests, stats_resolve_days, stats_ratings")
+                .execute(self.pool())
+                .await?;
+        }
+        Ok(())
     }
 
     /// Rebuilds the kept counts when there are requests but no counts.

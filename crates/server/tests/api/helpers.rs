@@ -279,8 +279,19 @@ fn write_fake_dist(dist: &Path) {
     )
     .unwrap();
     std::fs::write(dist.join("manifest.webmanifest"), "{\"name\":\"Nafitha\"}").unwrap();
+    // The back office, built into dist/staff.
+    let staff = dist.join("staff");
+    std::fs::create_dir_all(&staff).unwrap();
+    std::fs::write(staff.join("index.html"), STAFF_INDEX_HTML).unwrap();
+    std::fs::write(
+        staff.join("nafitha-web-fedcba9876543210.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
+
+pub const STAFF_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الموظفون</title></head><body></body></html>";
 
 pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة</title></head><body></body></html>";
 
@@ -366,6 +377,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         client_ip_header: None,
         demo: options.demo,
         clock: options.clock.clone(),
+        stats_cache_ms: 1000,
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();

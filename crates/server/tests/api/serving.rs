@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::helpers::{spawn_apps, INDEX_HTML};
+use crate::helpers::{spawn_apps, INDEX_HTML, STAFF_INDEX_HTML};
 
 #[tokio::test]
 async fn the_health_check_answers_ok_when_the_database_does() {
@@ -23,6 +23,37 @@ async fn deep_links_get_the_app_with_200_and_are_never_cached() {
             assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
             assert_eq!(response.text().await.unwrap(), INDEX_HTML, "{path}");
         }
+    }
+}
+
+#[tokio::test]
+async fn the_back_office_is_its_own_app_under_staff() {
+    for app in spawn_apps().await {
+        for path in [
+            "/staff",
+            "/staff/",
+            "/staff/requests/123",
+            "/staff/performance?period=12m",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+            assert_eq!(response.text().await.unwrap(), STAFF_INDEX_HTML, "{path}");
+        }
+        let script = app.get("/staff/nafitha-web-fedcba9876543210.js").await;
+        assert_eq!(script.status(), 200);
+        assert_eq!(
+            script.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            app.get("/staff/nafitha-web-ffffffffffffffff.js")
+                .await
+                .status(),
+            404
+        );
+        // Citizens' addresses that merely start with "staff" are the citizens' app.
+        assert_eq!(app.get("/staffing").await.text().await.unwrap(), INDEX_HTML);
     }
 }
 

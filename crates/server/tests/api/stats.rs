@@ -85,7 +85,7 @@ async fn figures_are_exact_on_a_known_data_set() {
         clock: clock.clone(),
         ..Options::default()
     };
-    for app in spawn_apps_with(options).await {
+    for app in spawn_apps_with(options.clone()).await {
         clock.set(at("2026-11-01", 9)); // a Sunday
         let empty = stats(&app, "").await;
         assert_eq!(empty["portal"]["received"], 0);
@@ -467,6 +467,27 @@ async fn figures_are_exact_on_a_known_data_set() {
         let year = stats(&app, "?period=12m").await;
         assert_eq!(year["from"], "2026-01-21");
         assert_eq!(stats(&app, "?period=all").await["from"], Value::Null);
+
+        // Another instance on the same database: its filing shows here within the cache's
+        // second (this instance's own changes show at once, as every step above checked).
+        let twin = app.twin(&options).await;
+        let before = stats(&app, "?period=all").await["portal"]["received"].clone();
+        assert_eq!(before, 7);
+        twin.file_for("0507770099").await;
+        assert_eq!(stats(&twin, "?period=all").await["portal"]["received"], 8);
+        assert_eq!(
+            stats(&app, "?period=all").await["portal"]["received"],
+            7,
+            "{}: cached",
+            app.engine
+        );
+        clock.set(at("2027-01-20", 9) + 1_000);
+        assert_eq!(
+            stats(&app, "?period=all").await["portal"]["received"],
+            8,
+            "{}",
+            app.engine
+        );
 
         // What was kept as things happened equals a rebuild from the stored data.
         let store = app.store().await;

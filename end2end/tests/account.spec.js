@@ -1,20 +1,16 @@
 // After filing: a citizen signs in with the code from the SMS, finds the request in
 // "my requests", answers the agency's information request, and sees the history update.
 // The agency's side goes through the real staff API (an agent created with the CLI).
-const fs = require("fs");
-const path = require("path");
-const { execFileSync } = require("child_process");
 const { test, expect } = require("@playwright/test");
-const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
-
-const ROOT = path.join(__dirname, "..", "..");
-const DATA = path.join(ROOT, "target", "e2e-data");
-const OUTBOX = path.join(DATA, "outbox.jsonl");
-const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
-
-function uniqueMobile() {
-  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-}
+const {
+  expectNoAxeViolations,
+  openIn,
+  expectNoHorizontalScroll,
+  uniqueMobile,
+  outbox,
+  addStaff,
+  STAFF_PASSWORD,
+} = require("./support");
 
 /** The newest outbox message to `mobile` whose body contains `needle`, waiting for it. */
 async function messageTo(mobile, needle) {
@@ -22,23 +18,17 @@ async function messageTo(mobile, needle) {
   let found;
   await expect
     .poll(() => {
-      const lines = fs.existsSync(OUTBOX) ? fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean) : [];
-      found = lines.map((l) => JSON.parse(l)).reverse().find((m) => m.to === e164 && m.body.includes(needle));
+      found = outbox().reverse().find((m) => m.to === e164 && m.body.includes(needle));
       return Boolean(found);
     })
     .toBe(true);
   return found.body;
 }
 
-/** A staff account made with `nafitha-server staff add`, signed in through the API. */
+/** An agent of `agency` made with `nafitha-server staff add`, signed in through the API. */
 async function agentSession(request, agency) {
-  const username = `e2e-agent-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
-  const password = "a long e2e password";
-  execFileSync(SERVER, ["staff", "add", "--username", username, "--role", "agent", "--agency", agency, "--password-stdin"], {
-    input: password + "\n",
-    env: { ...process.env, NAFITHA_DATA_DIR: DATA, NAFITHA_LOG: "warn" },
-  });
-  const signedIn = await request.post("/api/v1/staff/session", { data: { username, password } });
+  const username = addStaff("agent", agency);
+  const signedIn = await request.post("/api/v1/staff/session", { data: { username, password: STAFF_PASSWORD } });
   expect(signedIn.status()).toBe(200);
   return (action) => request.post(`/api/v1/staff/requests/${action.reference}/actions`, { data: action.body });
 }

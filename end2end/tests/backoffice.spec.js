@@ -3,38 +3,23 @@
 // citizen answers; the agent refers it to the building department; an agent there resolves
 // it. The citizen's tracking page shows each public step, and the internal note never
 // reaches the citizen's side.
-const fs = require("fs");
-const path = require("path");
-const { execFileSync } = require("child_process");
 const { test, expect } = require("@playwright/test");
-const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
-
-const ROOT = path.join(__dirname, "..", "..");
-const DATA = path.join(ROOT, "target", "e2e-data");
-const OUTBOX = path.join(DATA, "outbox.jsonl");
-const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
-const PASSWORD = "a long e2e staff password";
-
-function uniqueMobile() {
-  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-}
-
-/** A staff account made the way an administrator would, with the command line. */
-function addStaff(role, agency, department) {
-  const username = `e2e.${role}.${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
-  const args = ["staff", "add", "--username", username, "--role", role, "--agency", agency, "--password-stdin"];
-  if (department) args.push("--department", department);
-  execFileSync(SERVER, args, { input: PASSWORD + "\n", env: { ...process.env, NAFITHA_DATA_DIR: DATA, NAFITHA_LOG: "warn" } });
-  return username;
-}
+const {
+  expectNoAxeViolations,
+  openIn,
+  expectNoHorizontalScroll,
+  uniqueMobile,
+  outbox,
+  addStaff,
+  STAFF_PASSWORD: PASSWORD,
+} = require("./support");
 
 async function codeFor(mobile) {
   const e164 = "+966" + mobile.slice(1);
   let code;
   await expect
     .poll(() => {
-      const lines = fs.existsSync(OUTBOX) ? fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean) : [];
-      const found = lines.map((l) => JSON.parse(l)).reverse().find((m) => m.to === e164 && /\b\d{5}\b/.test(m.body) && m.body.includes("code"));
+      const found = outbox().reverse().find((m) => m.to === e164 && /\b\d{5}\b/.test(m.body) && m.body.includes("code"));
       code = found && found.body.match(/\b\d{5}\b/)[0];
       return Boolean(code);
     })

@@ -3,10 +3,14 @@
 const fs = require("fs");
 const path = require("path");
 const { test, expect } = require("@playwright/test");
-const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
-
-const DATA = path.join(__dirname, "..", "..", "target", "e2e-data");
-const OUTBOX = path.join(DATA, "outbox.jsonl");
+const {
+  expectNoAxeViolations,
+  openIn,
+  expectNoHorizontalScroll,
+  uniqueMobile,
+  outbox,
+  DATA,
+} = require("./support");
 
 /** A real JPEG (a screenshot) with an EXIF segment carrying a GPS position added. */
 async function photoWithLocation(page) {
@@ -24,21 +28,10 @@ function newestUpload() {
   return fs.readFileSync(path.join(dir, files[0].f));
 }
 
-/** A mobile number no other test uses, so outbox lines can be attributed. */
-function uniqueMobile() {
-  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-}
-
 /** Outbox messages (as the log notifier wrote them) sent to `mobile`. */
 function messagesTo(mobile) {
   const e164 = "+966" + mobile.slice(1);
-  if (!fs.existsSync(OUTBOX)) return [];
-  return fs
-    .readFileSync(OUTBOX, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((line) => JSON.parse(line))
-    .filter((m) => m.to === e164);
+  return outbox().filter((m) => m.to === e164);
 }
 
 test.describe("in Arabic, on a phone", () => {

@@ -3,38 +3,23 @@
 // figures; and a supervisor's view of the agency with its comments and CSV files.
 // The first journey uses the human resources ministry (hrsd), which no other journey
 // touches, so its figures are exactly what this journey made.
-const fs = require("fs");
-const path = require("path");
-const { execFileSync } = require("child_process");
 const { test, expect } = require("@playwright/test");
-const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
-
-const ROOT = path.join(__dirname, "..", "..");
-const DATA = path.join(ROOT, "target", "e2e-data");
-const OUTBOX = path.join(DATA, "outbox.jsonl");
-const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
-const PASSWORD = "a long e2e password";
-
-function uniqueMobile() {
-  return "05" + String(Math.floor(Math.random() * 1e8)).padStart(8, "0");
-}
-
-function addStaff(role, agency) {
-  const username = `e2e.${role}.${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
-  execFileSync(SERVER, ["staff", "add", "--username", username, "--role", role, "--agency", agency, "--password-stdin"], {
-    input: PASSWORD + "\n",
-    env: { ...process.env, NAFITHA_DATA_DIR: DATA, NAFITHA_LOG: "warn" },
-  });
-  return username;
-}
+const {
+  expectNoAxeViolations,
+  openIn,
+  expectNoHorizontalScroll,
+  uniqueMobile,
+  outbox,
+  addStaff,
+  STAFF_PASSWORD,
+} = require("./support");
 
 async function codeFor(mobile) {
   const e164 = "+966" + mobile.slice(1);
   let code;
   await expect
     .poll(() => {
-      const lines = fs.existsSync(OUTBOX) ? fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean) : [];
-      const found = lines.map((l) => JSON.parse(l)).reverse().find((m) => m.to === e164 && m.body.includes("رمز الدخول"));
+      const found = outbox().reverse().find((m) => m.to === e164 && m.body.includes("رمز الدخول"));
       code = found && found.body.match(/\d{5}/)[0];
       return Boolean(code);
     })
@@ -67,7 +52,7 @@ test("in Arabic on a phone: staff resolve requests, their applicant rates them, 
     expect(filed.status()).toBe(201);
     references.push((await filed.json()).reference);
   }
-  const staff = await request.post("/api/v1/staff/session", { data: { username: addStaff("agent", "hrsd"), password: PASSWORD } });
+  const staff = await request.post("/api/v1/staff/session", { data: { username: addStaff("agent", "hrsd"), password: STAFF_PASSWORD } });
   expect(staff.status()).toBe(200);
   for (const reference of references) {
     const resolved = await request.post(`/api/v1/staff/requests/${reference}/actions`, {
@@ -146,7 +131,7 @@ test("in English: the public page by period, and a supervisor's view of the agen
   const username = addStaff("supervisor", "mewa");
   await openIn(page, "en", "/staff");
   await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password").fill(STAFF_PASSWORD);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
   await page.getByRole("link", { name: "Performance and ratings" }).click();

@@ -228,18 +228,21 @@ async fn get_me(
     Ok(ApiJson(staff_me(&state, &session.0).await?))
 }
 
+/// A query string that does not parse (a 422 like any other bad filter).
+pub(crate) fn bad_filters(_: QueryRejection) -> ApiError {
+    ApiError::Validation(vec![InvalidAnswer {
+        field: "query".into(),
+        message: Localized::new("عوامل التصفية غير صحيحة", "The filters are not valid"),
+    }])
+}
+
 /// The queue's filters from the query string; a malformed query string is a 422 like any
 /// other bad filter.
 fn queue_filter(
     query: Result<Query<QueueQuery>, QueryRejection>,
     session: &StaffSession,
 ) -> Result<nafitha_domain::backoffice::QueueFilter, ApiError> {
-    let Query(query) = query.map_err(|_| {
-        ApiError::Validation(vec![InvalidAnswer {
-            field: "query".into(),
-            message: Localized::new("عوامل التصفية غير صحيحة", "The filters are not valid"),
-        }])
-    })?;
+    let Query(query) = query.map_err(bad_filters)?;
     query
         .validate(&session.0.username)
         .map_err(ApiError::Validation)

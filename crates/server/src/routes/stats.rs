@@ -22,7 +22,7 @@ use nafitha_domain::{Locale, Localized};
 
 use crate::error::{ApiError, ApiJson};
 use crate::routes::account::locale_of;
-use crate::routes::staff::{csv_cell, csv_download, StaffSession};
+use crate::routes::staff::{bad_filters, csv_cell, csv_download, StaffSession};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -34,12 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 fn stats_filter(query: Result<Query<StatsQuery>, QueryRejection>) -> Result<StatsFilter, ApiError> {
-    let Query(query) = query.map_err(|_| {
-        ApiError::Validation(vec![InvalidAnswer {
-            field: "query".into(),
-            message: Localized::new("عوامل التصفية غير صحيحة", "The filters are not valid"),
-        }])
-    })?;
+    let Query(query) = query.map_err(bad_filters)?;
     query.validate().map_err(ApiError::Validation)
 }
 

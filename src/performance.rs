@@ -109,7 +109,7 @@ pub fn satisfaction(s: &Satisfaction, id: &str, l: Locale) -> Markup {
 }
 
 /// A table with a caption, in a region that scrolls sideways on narrow screens.
-fn table(
+pub fn table(
     id: &str,
     caption: &str,
     head: &[&str],

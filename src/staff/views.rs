@@ -476,31 +476,26 @@ fn performance_view(
         @if s.comments.is_empty() {
             p { (say(l, "لا توجد تعليقات في هذه الفترة.", "No comments in this period.")) }
         } @else {
-            div.table-scroll role="region" aria-labelledby="comments-caption" tabindex="0" {
-                table {
-                    caption #comments-caption { (say(l, "التعليقات، الأحدث أولًا (دون هوية المستفيد)", "Comments, newest first (without the applicant's identity)")) }
-                    thead { tr {
-                        th scope="col" { (say(l, "التاريخ", "Date")) }
-                        th scope="col" { (say(l, "الخدمة", "Service")) }
-                        th scope="col" { (say(l, "الإدارة", "Department")) }
-                        th scope="col" { (say(l, "الرضا", "Satisfaction")) }
-                        th scope="col" { (say(l, "هل عولج الطلب", "Resolved")) }
-                        th scope="col" { (say(l, "التعليق", "Comment")) }
-                    } }
-                    tbody {
-                        @for c in &s.comments {
-                            tr {
-                                th scope="row" { (crate::dates::format_date(c.rated_on, l)) }
-                                td { (name_of(&c.service, &service_options)) }
-                                td { (name_of(&c.department, &departments)) }
-                                td { (satisfaction_label(c.score, l)) }
-                                td { (c.resolved.map(|r| r.label(l)).unwrap_or("–")) }
-                                td { (c.comment) }
-                            }
-                        }
-                    }
-                }
-            }
+            (performance::table(
+                "comments-caption",
+                say(l, "التعليقات، الأحدث أولًا (دون هوية المستفيد)", "Comments, newest first (without the applicant's identity)"),
+                &[
+                    say(l, "التاريخ", "Date"),
+                    say(l, "الخدمة", "Service"),
+                    say(l, "الإدارة", "Department"),
+                    say(l, "الرضا", "Satisfaction"),
+                    say(l, "هل عولج الطلب", "Resolved"),
+                    say(l, "التعليق", "Comment"),
+                ],
+                s.comments.iter().map(|c| vec![
+                    crate::dates::format_date(c.rated_on, l),
+                    name_of(&c.service, &service_options),
+                    name_of(&c.department, &departments),
+                    satisfaction_label(c.score, l).to_owned(),
+                    c.resolved.map(|r| r.label(l)).unwrap_or("–").to_owned(),
+                    c.comment.clone(),
+                ]),
+            ))
             @if s.more_comments {
                 p { (say(l, "تظهر أحدث 100 تعليق؛ الملف يحويها كلها.", "The newest 100 comments are shown; the file has them all.")) }
             }

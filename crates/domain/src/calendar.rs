@@ -150,6 +150,11 @@ pub fn riyadh_date(unix_millis: i64) -> Date {
     Date::from_unix_millis(unix_millis + RIYADH_OFFSET_MS)
 }
 
+/// The first millisecond (Unix time) of `day` in Saudi Arabia.
+pub fn riyadh_midnight_ms(day: Date) -> i64 {
+    day.days_since_epoch() * 86_400_000 - RIYADH_OFFSET_MS
+}
+
 /// A Unix time in milliseconds as RFC 3339 in UTC: `2026-11-23T17:05:09.123Z`.
 pub fn format_rfc3339(unix_millis: i64) -> String {
     let date = Date::from_unix_millis(unix_millis);

@@ -8,7 +8,7 @@ use nafitha_domain::backoffice::{
     QueueItem, ReferralTarget, ResponseTemplate, ServiceEdit, StaffScope, StatusCount,
     StatusFilter,
 };
-use nafitha_domain::calendar::{format_rfc3339, Date};
+use nafitha_domain::calendar::{format_rfc3339, riyadh_midnight_ms, Date};
 use nafitha_domain::filing::ServiceName;
 use nafitha_domain::{AgencyRef, DepartmentRef, ReferenceNumber};
 use sqlx::any::AnyRow;
@@ -17,14 +17,6 @@ use sqlx::Row;
 use super::actions::{parse_date, parse_reference};
 use super::requests::{localized, status_of};
 use super::Store;
-
-/// Riyadh is UTC+3 all year (no daylight saving).
-const RIYADH_OFFSET_MS: i64 = 3 * 3_600_000;
-
-/// The first millisecond of `day` in Riyadh.
-fn riyadh_midnight_ms(day: Date) -> i64 {
-    day.days_since_epoch() * 86_400_000 - RIYADH_OFFSET_MS
-}
 
 /// A value to bind, in the order the placeholders were written.
 enum Bind {

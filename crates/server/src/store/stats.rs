@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date};
 use nafitha_domain::lifecycle::RequestStatus;
 use nafitha_domain::rating::Resolution;
 use nafitha_domain::stats::{
@@ -650,10 +650,8 @@ impl Store {
         today: Date,
         limit: Option<usize>,
     ) -> Result<Vec<RatingComment>, sqlx::Error> {
-        // The period starts at midnight in Riyadh (UTC+3).
-        let since_ms = period.first_day(today).map_or(i64::MIN, |d| {
-            d.days_since_epoch() * 86_400_000 - 3 * 3_600_000
-        });
+        // The period starts at midnight in Riyadh.
+        let since_ms = period.first_day(today).map_or(i64::MIN, riyadh_midnight_ms);
         let limit = limit.map(|n| format!(" limit {n}")).unwrap_or_default();
         let sql = format!(
             "select created_at, service_code, department_code, score, resolved, comment from ratings \

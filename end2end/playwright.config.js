@@ -45,6 +45,14 @@ module.exports = defineConfig({
       NAFITHA_DATA_DIR: "../target/e2e-data",
       NAFITHA_DIST: "../dist",
       NAFITHA_LOG: "warn",
+      // Every journey, on both projects, comes from this one address and reuses a few
+      // numbers: far more than one citizen would. The limits themselves are tested by
+      // the API tests (crates/server/tests/api/limits.rs).
+      NAFITHA_FILINGS_PER_CLIENT_HOUR: "10000",
+      NAFITHA_FILINGS_PER_PHONE_HOUR: "10000",
+      NAFITHA_SMS_PER_PHONE_DAY: "10000",
+      NAFITHA_SIGN_IN_PER_MINUTE: "10000",
+      NAFITHA_UPLOADS_PER_CLIENT_HOUR: "10000",
     },
   },
 });

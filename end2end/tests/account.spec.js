@@ -66,7 +66,7 @@ test("in Arabic (a phone in the mobile project): file a report, sign in by SMS c
   await expectNoAxeViolations(page);
   await page.getByLabel("رقم الجوال").fill(mobile);
   await page.getByRole("button", { name: "أرسل الرمز" }).click();
-  const code = (await messageTo(mobile, "رمز الدخول")).match(/\d{5}/)[0];
+  const code = (await messageTo(mobile, "رمز الدخول")).match(/\d{6}/)[0];
   await page.getByLabel("الرمز المرسل في الرسالة النصية").fill(code);
   await expectNoAxeViolations(page);
   await page.getByRole("button", { name: "دخول", exact: true }).click();

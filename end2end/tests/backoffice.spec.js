@@ -19,8 +19,8 @@ async function codeFor(mobile) {
   let code;
   await expect
     .poll(() => {
-      const found = outbox().reverse().find((m) => m.to === e164 && /\b\d{5}\b/.test(m.body) && m.body.includes("code"));
-      code = found && found.body.match(/\b\d{5}\b/)[0];
+      const found = outbox().reverse().find((m) => m.to === e164 && /\b\d{6}\b/.test(m.body) && m.body.includes("code"));
+      code = found && found.body.match(/\b\d{6}\b/)[0];
       return Boolean(code);
     })
     .toBe(true);

@@ -20,7 +20,7 @@ async function codeFor(mobile) {
   await expect
     .poll(() => {
       const found = outbox().reverse().find((m) => m.to === e164 && m.body.includes("رمز الدخول"));
-      code = found && found.body.match(/\d{5}/)[0];
+      code = found && found.body.match(/\d{6}/)[0];
       return Boolean(code);
     })
     .toBe(true);

@@ -1,5 +1,5 @@
 //! `/sign-in?next=…`: the citizen signs in with the mobile number they filed with. One
-//! thing per step: the number, then the 5-digit code from the SMS. The number is checked
+//! thing per step: the number, then the 6-digit code from the SMS. The number is checked
 //! by the same rule as on the server before anything is sent.
 
 use crate::router::{navigate, use_location};

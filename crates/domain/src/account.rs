@@ -14,7 +14,7 @@ use crate::locale::Localized;
 use crate::reference::ReferenceNumber;
 
 /// Digits in a one-time code.
-pub const CODE_LENGTH: usize = 5;
+pub const CODE_LENGTH: usize = 6;
 /// How long a code stays valid.
 pub const CODE_VALID_MS: i64 = 15 * 60_000;
 /// Wrong tries after which a code is spent.
@@ -44,13 +44,13 @@ pub struct Me {
     pub phone: String,
 }
 
-/// A one-time code as typed: five digits, Arabic-Indic accepted, spaces ignored.
+/// A one-time code as typed: [`CODE_LENGTH`] digits, Arabic-Indic accepted, spaces ignored.
 pub fn normalize_code(input: &str) -> Result<String, Localized> {
     match digits_only(input) {
         Some(code) if code.len() == CODE_LENGTH => Ok(code),
         _ => Err(Localized::new(
-            "أدخل الرمز المكون من 5 أرقام الذي وصلك برسالة نصية",
-            "Enter the 5-digit code we sent you by text message",
+            format!("أدخل الرمز المكون من {CODE_LENGTH} أرقام الذي وصلك برسالة نصية"),
+            format!("Enter the {CODE_LENGTH}-digit code we sent you by text message"),
         )),
     }
 }
@@ -151,12 +151,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_are_five_digits_in_either_numeral_system() {
-        assert_eq!(normalize_code(" 12 345 ").unwrap(), "12345");
-        assert_eq!(normalize_code("١٢٣٤٥").unwrap(), "12345");
-        assert!(normalize_code("1234").is_err());
-        assert!(normalize_code("123456").is_err());
-        assert!(normalize_code("12a45").is_err());
+    fn codes_are_six_digits_in_either_numeral_system() {
+        assert_eq!(normalize_code(" 123 456 ").unwrap(), "123456");
+        assert_eq!(normalize_code("١٢٣٤٥٦").unwrap(), "123456");
+        assert!(normalize_code("12345").is_err());
+        assert!(normalize_code("1234567").is_err());
+        assert!(normalize_code("123a45").is_err());
     }
 
     #[test]
@@ -174,11 +174,11 @@ mod tests {
         assert_eq!(fields, ["phone", "code"]);
         let good = CodeVerification {
             phone: "0512345678".into(),
-            code: "٠١٢٣٤".into(),
+            code: "٠١٢٣٤٥".into(),
         };
         assert_eq!(
             good.validate().unwrap(),
-            ("+966512345678".into(), "01234".into())
+            ("+966512345678".into(), "012345".into())
         );
     }
 }

@@ -186,20 +186,47 @@ pub async fn remove_expired(
     Ok(removed)
 }
 
-/// Runs the clean-up (expired uploads, sessions and sign-in codes) every ten minutes until `stop` turns true.
+/// What the clean-up keeps, and the clock it reads.
+#[derive(Clone, Debug)]
+pub struct Retention {
+    pub clock: crate::clock::Clock,
+    /// How long sent messages stay in the outbox.
+    pub outbox_ms: i64,
+}
+
+/// Runs the clean-up every ten minutes until `stop` turns true: expired uploads,
+/// sessions and sign-in codes, old outbox messages, spent limit counters and throttles.
 pub async fn run_cleanup(
     store: crate::store::Store,
     objects: Objects,
+    retention: Retention,
     mut stop: tokio::sync::watch::Receiver<bool>,
 ) {
     loop {
-        match remove_expired(&store, &objects, crate::notify::now_ms()).await {
+        let now = retention.clock.now_ms();
+        match remove_expired(&store, &objects, now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(removed = n, "expired uploads removed"),
             Err(error) => tracing::error!(error = format!("{error:#}"), "upload clean-up failed"),
         }
-        if let Err(error) = store.remove_expired_sign_ins(crate::notify::now_ms()).await {
+        if let Err(error) = store.remove_expired_sign_ins(now).await {
             tracing::error!(%error, "session clean-up failed");
+        }
+        let secrets_before = now - nafitha_domain::account::CODE_VALID_MS;
+        match store
+            .prune_outbox(now - retention.outbox_ms, secrets_before)
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(removed = n, "old outbox messages removed"),
+            Err(error) => tracing::error!(%error, "outbox clean-up failed"),
+        }
+        // No limit looks back further than two of its windows; the longest is a day.
+        if let Err(error) = store.forget_old_counters(now - 2 * 24 * 3_600_000).await {
+            tracing::error!(%error, "limit counter clean-up failed");
+        }
+        if let Err(error) = store.forget_quiet_throttles(now).await {
+            tracing::error!(%error, "sign-in throttle clean-up failed");
         }
         tokio::select! {
             _ = stop.changed() => break,

@@ -1,20 +1,16 @@
 //! Sessions and who is calling: session tokens (random, sent once in an HttpOnly cookie,
-//! stored only as their SHA-256), sign-in code hashing, the citizen session extractor,
-//! the client's address, and per-client rate limits.
+//! stored only as their SHA-256), sign-in code hashing (keyed), the citizen session
+//! extractor, and the client's address behind trusted proxies.
 
 use std::net::{IpAddr, SocketAddr};
-use std::num::NonZeroU32;
-use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use nafitha_domain::Localized;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
+use crate::secret::Secret;
 use crate::startup::AppState;
 
 /// The citizen session cookie.
@@ -39,32 +35,32 @@ pub fn hash_token(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
 
-/// A random five-digit sign-in code.
+/// A random sign-in code of the domain's length.
 pub fn new_code() -> String {
-    format!("{:05}", rand::random_range(0..100_000u32))
+    use nafitha_domain::account::CODE_LENGTH;
+    let bound = 10u32.pow(CODE_LENGTH as u32);
+    format!(
+        "{:0width$}",
+        rand::random_range(0..bound),
+        width = CODE_LENGTH
+    )
 }
 
-/// What is stored for a sign-in code: a random salt and the hash of salt, phone and code.
-pub fn hash_code(phone: &str, code: &str) -> String {
-    let salt = hex(&rand::random::<[u8; 16]>());
-    format!("{salt}${}", salted(&salt, phone, code))
-}
-
-fn salted(salt: &str, phone: &str, code: &str) -> String {
-    hex(&Sha256::digest(format!("{salt}|{phone}|{code}").as_bytes()))
+/// What is stored for a sign-in code: its keyed hash with the phone number. Without the
+/// server's secret, a copy of the database cannot be searched for the code (a salted
+/// hash of a 6-digit code can be, in a million tries).
+pub fn hash_code(secret: &Secret, phone: &str, code: &str) -> String {
+    secret.keyed_hash("sign-in code", &[phone, code])
 }
 
 /// True when `code` is the one `stored` was made from.
-pub fn code_matches(stored: &str, phone: &str, code: &str) -> bool {
-    let Some((salt, hash)) = stored.split_once('$') else {
-        return false;
-    };
-    let expected = salted(salt, phone, code);
+pub fn code_matches(secret: &Secret, stored: &str, phone: &str, code: &str) -> bool {
+    let expected = hash_code(secret, phone, code);
     // Compare every byte, so the time taken says nothing about where they differ.
-    expected.len() == hash.len()
+    expected.len() == stored.len()
         && expected
             .bytes()
-            .zip(hash.bytes())
+            .zip(stored.bytes())
             .fold(0u8, |acc, (a, b)| acc | (a ^ b))
             == 0
 }
@@ -141,8 +137,9 @@ impl FromRequestParts<AppState> for CitizenSession {
     }
 }
 
-/// The calling client's address: the trusted proxy's header when configured, else the
-/// connection's peer.
+/// The calling client's address: with a trusted proxy header configured, the entry the
+/// outermost of `trusted_proxies` proxies added (counted from the right: entries further
+/// left were written by the client and prove nothing); else the connection's peer.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
 
@@ -150,18 +147,10 @@ impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let from_header = state.client_ip_header.as_deref().and_then(|name| {
-            parts
-                .headers
-                .get(name)?
-                .to_str()
-                .ok()?
-                .split(',')
-                .next()?
-                .trim()
-                .parse()
-                .ok()
-        });
+        let from_header = state
+            .client_ip_header
+            .as_deref()
+            .and_then(|name| forwarded_client(&parts.headers, name, state.trusted_proxies));
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
@@ -172,60 +161,20 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-/// Per-client limits, kept in memory by each instance.
-#[derive(Debug)]
-pub struct RateLimits {
-    track: DefaultKeyedRateLimiter<IpAddr>,
-    sign_in: DefaultKeyedRateLimiter<IpAddr>,
-}
-
-/// Which limit to apply.
-#[derive(Clone, Copy, Debug)]
-pub enum Limit {
-    /// Public tracking lookups.
-    Track,
-    /// Sign-in attempts (codes asked for, codes typed, staff passwords).
-    SignIn,
-}
-
-impl RateLimits {
-    pub fn new(track_per_minute: u32) -> Arc<RateLimits> {
-        let track = NonZeroU32::new(track_per_minute).unwrap_or(NonZeroU32::MIN);
-        let sign_in = NonZeroU32::new(20).unwrap_or(NonZeroU32::MIN);
-        Arc::new(RateLimits {
-            track: RateLimiter::keyed(Quota::per_minute(track)),
-            sign_in: RateLimiter::keyed(Quota::per_minute(sign_in)),
-        })
-    }
-
-    /// Counts one attempt by `client`; refuses with 429 and the wait when over the limit.
-    pub fn check(&self, limit: Limit, client: IpAddr) -> Result<(), ApiError> {
-        let limiter = match limit {
-            Limit::Track => &self.track,
-            Limit::SignIn => &self.sign_in,
-        };
-        limiter.check_key(&client).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            too_many(wait.as_secs() + 1)
-        })
-    }
-
-    /// Forgets clients that are back under their limits (called now and then).
-    pub fn forget_idle(&self) {
-        self.track.retain_recent();
-        self.sign_in.retain_recent();
-    }
-}
-
-/// The 429 error with its wait.
-pub fn too_many(retry_after_s: u64) -> ApiError {
-    ApiError::TooManyRequests {
-        retry_after_s,
-        message: Localized::new(
-            format!("محاولات كثيرة. حاول مرة أخرى بعد {retry_after_s} ثانية"),
-            format!("Too many attempts. Try again in {retry_after_s} seconds"),
-        ),
-    }
+/// The client address in header `name` (every line of it, comma-separated entries, as
+/// `X-Forwarded-For` is), behind `trusted_proxies` proxies: the entry that many places
+/// from the right. `None` when the header is missing or holds fewer entries (the request
+/// did not come through the proxies) or the entry is not an address.
+pub fn forwarded_client(headers: &HeaderMap, name: &str, trusted_proxies: usize) -> Option<IpAddr> {
+    let entries: Vec<&str> = headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let index = entries.len().checked_sub(trusted_proxies.max(1))?;
+    entries[index].parse().ok()
 }
 
 #[cfg(test)]
@@ -233,13 +182,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_code_matches_only_itself_and_only_for_its_phone() {
-        let stored = hash_code("+966512345678", "01234");
-        assert!(code_matches(&stored, "+966512345678", "01234"));
-        assert!(!code_matches(&stored, "+966512345678", "01235"));
-        assert!(!code_matches(&stored, "+966512345679", "01234"));
-        assert!(!code_matches("garbage", "+966512345678", "01234"));
-        assert_ne!(hash_code("+966512345678", "01234"), stored, "salted");
+    fn a_code_matches_only_itself_for_its_phone_and_under_its_secret() {
+        let secret = Secret::from_text(&"s".repeat(32)).unwrap();
+        let other = Secret::from_text(&"t".repeat(32)).unwrap();
+        let stored = hash_code(&secret, "+966512345678", "012345");
+        assert!(code_matches(&secret, &stored, "+966512345678", "012345"));
+        assert!(!code_matches(&secret, &stored, "+966512345678", "012346"));
+        assert!(!code_matches(&secret, &stored, "+966512345679", "012345"));
+        assert!(!code_matches(&other, &stored, "+966512345678", "012345"));
+        assert!(!code_matches(&secret, "garbage", "+966512345678", "012345"));
+        assert!(!stored.contains("012345"));
+    }
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for value in values {
+            headers.append("x-forwarded-for", HeaderValue::from_str(value).unwrap());
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_is_the_entry_the_trusted_proxies_added_not_what_the_client_wrote() {
+        // The client claims 1.1.1.1; our one proxy appended the address it saw.
+        let headers = forwarded(&["1.1.1.1, 203.0.113.7"]);
+        let one = forwarded_client(&headers, "x-forwarded-for", 1);
+        assert_eq!(one, Some("203.0.113.7".parse().unwrap()));
+        // Two proxies: the CDN appended the client, our balancer appended the CDN.
+        let headers = forwarded(&["1.1.1.1, 203.0.113.7", "198.51.100.2"]);
+        let two = forwarded_client(&headers, "x-forwarded-for", 2);
+        assert_eq!(two, Some("203.0.113.7".parse().unwrap()));
+        // Fewer entries than proxies: not from behind them.
+        assert_eq!(
+            forwarded_client(&forwarded(&["203.0.113.7"]), "x-forwarded-for", 2),
+            None
+        );
+        assert_eq!(
+            forwarded_client(&forwarded(&["junk"]), "x-forwarded-for", 1),
+            None
+        );
     }
 
     #[test]
@@ -264,10 +245,10 @@ mod tests {
     }
 
     #[test]
-    fn codes_are_five_digits_and_tokens_are_long() {
+    fn codes_are_six_digits_and_tokens_are_long() {
         for _ in 0..100 {
             let code = new_code();
-            assert!(code.len() == 5 && code.bytes().all(|b| b.is_ascii_digit()));
+            assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()));
         }
         assert_eq!(new_token().len(), 64);
         assert_ne!(new_token(), new_token());

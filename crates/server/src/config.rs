@@ -5,6 +5,9 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use crate::limits::LimitSettings;
+use crate::secret::{Secret, MIN_SECRET_BYTES};
+
 /// What the server needs to start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -23,12 +26,24 @@ pub struct Config {
     pub public_url: String,
     /// Where notifications go (log file, SMS gateway, SMTP) and how failures are retried.
     pub notify: NotifyConfig,
-    /// `NAFITHA_TRACK_PER_MINUTE`, default 30: public tracking lookups one client may make
-    /// per minute (so reference numbers cannot be swept).
-    pub track_per_minute: u32,
-    /// `NAFITHA_CLIENT_IP_HEADER`, unset by default: the header a trusted reverse proxy
-    /// puts the client's address in (`x-real-ip`); without it, the peer address is used.
+    /// The abuse limits (`NAFITHA_TRACK_PER_MINUTE`, `NAFITHA_FILINGS_PER_PHONE_HOUR`, …;
+    /// see [`LimitSettings`]).
+    pub limits: LimitSettings,
+    /// `NAFITHA_CLIENT_IP_HEADER`, unset by default: the header trusted reverse proxies
+    /// put the client's address in (`x-forwarded-for`, `x-real-ip`); without it, the peer
+    /// address is used.
     pub client_ip_header: Option<String>,
+    /// `NAFITHA_TRUSTED_PROXIES`, default 1: how many proxies of ours stand in front of
+    /// the server, each appending to the header above; the client is the entry that many
+    /// places from the right.
+    pub trusted_proxies: usize,
+    /// `NAFITHA_SECRET` (at least 32 characters; required with PostgreSQL, where every
+    /// instance must share it), else `<data dir>/secret.key`, generated on first start:
+    /// the key of the keyed hashes of sign-in codes and of the limits' counters.
+    pub secret: Secret,
+    /// `NAFITHA_OUTBOX_RETENTION_DAYS`, default 30: how long sent messages are kept (for
+    /// audits) before they are deleted.
+    pub outbox_retention_days: u32,
     /// `NAFITHA_DEMO=1`: at start-up, (re)create demo staff accounts (`demo.<agency>.admin`,
     /// `.supervisor`, `.agent`) with fresh random passwords, printed once. Never in production.
     pub demo: bool,
@@ -145,8 +160,22 @@ pub enum ConfigError {
     PublicUrl(String),
     #[error("{0}")]
     Notify(String),
-    #[error("NAFITHA_TRACK_PER_MINUTE must be a number from 1 to 100000 (got {0:?})")]
-    TrackPerMinute(String),
+    #[error("{key} must be a whole number from {min} to {max} (got {raw:?})")]
+    Number {
+        key: &'static str,
+        min: u32,
+        max: u32,
+        raw: String,
+    },
+    #[error("NAFITHA_SECRET must be at least {MIN_SECRET_BYTES} characters (e.g. `openssl rand -hex 32`)")]
+    SecretTooShort,
+    #[error("NAFITHA_SECRET must be set with PostgreSQL: every instance must share it (e.g. `openssl rand -hex 32`)")]
+    SecretMissing,
+    #[error("cannot read or create the secret in {path}")]
+    SecretFile {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("NAFITHA_STATS_CACHE_MS must be a number of milliseconds, 0 or more (got {0:?})")]
     StatsCacheMs(String),
     #[error("the data directory {path} is not writable")]
@@ -197,19 +226,25 @@ impl Config {
             None => format!("http://{addr}"),
         };
         let notify = notify_config(&get)?;
-        let track_per_minute = match get("NAFITHA_TRACK_PER_MINUTE") {
-            Some(raw) => raw
-                .trim()
-                .parse()
-                .ok()
-                .filter(|n| (1..=100_000).contains(n))
-                .ok_or(ConfigError::TrackPerMinute(raw))?,
-            None => 30,
-        };
+        let limits = limit_settings(&get)?;
         let client_ip_header =
             get("NAFITHA_CLIENT_IP_HEADER").map(|h| h.trim().to_ascii_lowercase());
         let demo = get("NAFITHA_DEMO").is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        let trusted_proxies = number(&get, "NAFITHA_TRUSTED_PROXIES", 1, 1, 10)? as usize;
         ensure_writable(&data_dir)?;
+        let secret = match get("NAFITHA_SECRET") {
+            Some(text) => Secret::from_text(&text).ok_or(ConfigError::SecretTooShort)?,
+            None if matches!(database, DatabaseUrl::Postgres(_)) => {
+                return Err(ConfigError::SecretMissing)
+            }
+            None => {
+                Secret::load_or_create(&data_dir).map_err(|source| ConfigError::SecretFile {
+                    path: data_dir.display().to_string(),
+                    source,
+                })?
+            }
+        };
+        let outbox_retention_days = number(&get, "NAFITHA_OUTBOX_RETENTION_DAYS", 30, 1, 3650)?;
         let stats_cache_ms = match get("NAFITHA_STATS_CACHE_MS") {
             Some(raw) => raw
                 .trim()
@@ -223,8 +258,11 @@ impl Config {
             stats_cache_ms,
             clock: crate::clock::Clock::system(),
             notify,
-            track_per_minute,
+            limits,
             client_ip_header,
+            trusted_proxies,
+            secret,
+            outbox_retention_days,
             addr,
             data_dir,
             database,
@@ -233,6 +271,48 @@ impl Config {
             public_url,
         })
     }
+}
+
+/// The whole number `key` holds, from `min` to `max`, or `default` when unset.
+fn number(
+    get: &impl Fn(&str) -> Option<String>,
+    key: &'static str,
+    default: u32,
+    min: u32,
+    max: u32,
+) -> Result<u32, ConfigError> {
+    match get(key) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .ok()
+            .filter(|n| (min..=max).contains(n))
+            .ok_or(ConfigError::Number { key, min, max, raw }),
+    }
+}
+
+/// The abuse limits; 0 turns one off.
+fn limit_settings(get: &impl Fn(&str) -> Option<String>) -> Result<LimitSettings, ConfigError> {
+    let d = LimitSettings::default();
+    let n = |key, default| number(get, key, default, 0, 1_000_000);
+    Ok(LimitSettings {
+        track_per_minute: n("NAFITHA_TRACK_PER_MINUTE", d.track_per_minute)?,
+        sign_in_per_minute: n("NAFITHA_SIGN_IN_PER_MINUTE", d.sign_in_per_minute)?,
+        filings_per_client_hour: n("NAFITHA_FILINGS_PER_CLIENT_HOUR", d.filings_per_client_hour)?,
+        filings_per_phone_hour: n("NAFITHA_FILINGS_PER_PHONE_HOUR", d.filings_per_phone_hour)?,
+        sms_per_phone_day: n("NAFITHA_SMS_PER_PHONE_DAY", d.sms_per_phone_day)?,
+        uploads_per_client_hour: n("NAFITHA_UPLOADS_PER_CLIENT_HOUR", d.uploads_per_client_hour)?,
+        upload_mb_per_client_hour: n(
+            "NAFITHA_UPLOAD_MB_PER_CLIENT_HOUR",
+            d.upload_mb_per_client_hour,
+        )?,
+        uploads_in_flight_per_client: n(
+            "NAFITHA_UPLOADS_IN_FLIGHT_PER_CLIENT",
+            d.uploads_in_flight_per_client,
+        )?,
+        uploads_in_flight: n("NAFITHA_UPLOADS_IN_FLIGHT", d.uploads_in_flight)?,
+    })
 }
 
 fn notify_config(get: &impl Fn(&str) -> Option<String>) -> Result<NotifyConfig, ConfigError> {
@@ -333,6 +413,8 @@ mod tests {
         assert_eq!(config.database.engine(), "sqlite");
         assert!(config.database.as_str().contains("nafitha.db"));
         assert_eq!(config.max_connections, 8);
+        assert_eq!(config.limits, LimitSettings::default());
+        assert!(data.join("secret.key").is_file(), "a secret is generated");
         assert!(data.is_dir(), "the data directory is created");
     }
 
@@ -345,6 +427,7 @@ mod tests {
                 "DATABASE_URL",
                 "postgresql://nafitha:secret@db.internal:5432/nafitha",
             ),
+            ("NAFITHA_SECRET", &"x".repeat(32)),
         ])
         .unwrap();
         assert_eq!(config.database.engine(), "postgres");
@@ -404,6 +487,42 @@ mod tests {
         assert_eq!(config.public_url, "https://nafitha.example.sa");
         let config = config_with(&[("NAFITHA_DATA_DIR", data)]).unwrap();
         assert_eq!(config.public_url, "http://127.0.0.1:8080");
+    }
+
+    #[test]
+    fn postgres_needs_a_shared_secret_and_a_secret_must_be_long() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let pg = ("DATABASE_URL", "postgres://u@db:5432/n");
+        let err = config_with(&[("NAFITHA_DATA_DIR", data), pg]).unwrap_err();
+        assert!(matches!(err, ConfigError::SecretMissing), "{err}");
+        let err = config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_SECRET", "short")]);
+        assert!(matches!(err, Err(ConfigError::SecretTooShort)));
+    }
+
+    #[test]
+    fn limits_are_read_and_zero_turns_one_off() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let config = config_with(&[
+            ("NAFITHA_DATA_DIR", data),
+            ("NAFITHA_FILINGS_PER_PHONE_HOUR", "0"),
+            ("NAFITHA_SMS_PER_PHONE_DAY", "3"),
+            ("NAFITHA_TRUSTED_PROXIES", "2"),
+        ])
+        .unwrap();
+        assert_eq!(config.limits.filings_per_phone_hour, 0);
+        assert_eq!(config.limits.sms_per_phone_day, 3);
+        assert_eq!(config.trusted_proxies, 2);
+        let err = config_with(&[
+            ("NAFITHA_DATA_DIR", data),
+            ("NAFITHA_UPLOADS_PER_CLIENT_HOUR", "many"),
+        ])
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("NAFITHA_UPLOADS_PER_CLIENT_HOUR"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -110,7 +110,6 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                     agency,
                     department,
                     disabled: false,
-                    locked_until: None,
                 };
                 match store
                     .add_staff(&account, nafitha_server::notify::now_ms())

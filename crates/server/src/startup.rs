@@ -35,10 +35,14 @@ pub struct AppState {
     pub objects: attachments::Objects,
     /// Session cookies carry `Secure` (the portal is served over HTTPS).
     pub secure_cookies: bool,
-    /// The header a trusted proxy puts the client's address in, if any.
+    /// The header trusted proxies put the client's address in, if any.
     pub client_ip_header: Option<String>,
-    /// Per-client limits (tracking, sign-in).
-    pub limits: std::sync::Arc<crate::auth::RateLimits>,
+    /// How many proxies of ours append to that header.
+    pub trusted_proxies: usize,
+    /// The abuse limits, counted in the database.
+    pub limits: std::sync::Arc<crate::limits::Limits>,
+    /// The key of the stored keyed hashes (sign-in codes).
+    pub secret: crate::secret::Secret,
     /// The time the API acts at (the system clock but in tests).
     pub clock: crate::clock::Clock,
     /// Public figures already computed (`GET /api/v1/stats`).
@@ -49,6 +53,17 @@ impl AppState {
     /// Unix milliseconds now, by the state's clock.
     pub fn now_ms(&self) -> i64 {
         self.clock.now_ms()
+    }
+
+    /// Charges `limit` once for `client`: 429 with the wait when over it.
+    pub async fn check_limit(
+        &self,
+        limit: crate::limits::Limit,
+        client: std::net::IpAddr,
+    ) -> Result<(), crate::error::ApiError> {
+        self.limits
+            .check(&self.store, limit, client, self.now_ms())
+            .await
     }
 }
 
@@ -116,7 +131,10 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
 impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let store = Store::connect(&config.database, config.max_connections).await?;
+        let limits = crate::limits::Limits::new(config.limits.clone(), config.secret.clone());
+        let store = Store::connect(&config.database, config.max_connections)
+            .await?
+            .with_limits(limits.clone());
         let catalogue = Catalogue::embedded()?;
         let added = store
             .seed_catalogue(&catalogue)
@@ -142,13 +160,14 @@ impl Application {
             objects: objects.clone(),
             secure_cookies: config.public_url.starts_with("https://"),
             client_ip_header: config.client_ip_header.clone(),
-            limits: crate::auth::RateLimits::new(config.track_per_minute),
+            trusted_proxies: config.trusted_proxies,
+            limits,
+            secret: config.secret.clone(),
             clock: config.clock.clone(),
             stats_cache: std::sync::Arc::new(crate::routes::stats::StatsCache::new(
                 config.stats_cache_ms,
             )),
         };
-        tokio::spawn(forget_idle_clients(state.limits.clone()));
         let router = build_router(state, &config);
         let listener = TcpListener::bind(config.addr)
             .await
@@ -156,7 +175,15 @@ impl Application {
         let notifier = notify::Notifier::from_config(&config.notify, &config.data_dir)?;
         let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
         let notifier = tokio::spawn(notify::run_worker(store.clone(), notifier, stopped.clone()));
-        tokio::spawn(attachments::run_cleanup(store.clone(), objects, stopped));
+        tokio::spawn(attachments::run_cleanup(
+            store.clone(),
+            objects,
+            attachments::Retention {
+                clock: config.clock.clone(),
+                outbox_ms: i64::from(config.outbox_retention_days) * 24 * 3_600_000,
+            },
+            stopped,
+        ));
         Ok(Application {
             listener,
             router,
@@ -234,15 +261,6 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             REQUEST_TIMEOUT,
         ))
         .layer(TraceLayer::new_for_http())
-}
-
-/// Keeps the rate limiters' memory bounded by forgetting clients that went quiet.
-async fn forget_idle_clients(limits: std::sync::Arc<crate::auth::RateLimits>) {
-    let mut every = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        every.tick().await;
-        limits.forget_idle();
-    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -11,6 +11,7 @@ pub mod account;
 pub mod actions;
 pub mod backoffice;
 pub mod catalogue;
+pub mod limits;
 pub mod outbox;
 pub mod ratings;
 pub mod requests;
@@ -60,6 +61,9 @@ pub struct Store {
     /// Bumped after every committed change to the performance figures, so that answers
     /// computed from them can be kept until the next change (`routes::stats`).
     stats_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// The abuse limits the store counts SMS against (none for a store opened only to
+    /// run a job, or by the command line).
+    limits: Option<Arc<crate::limits::Limits>>,
 }
 
 impl Store {
@@ -107,6 +111,7 @@ impl Store {
             engine,
             write_queue,
             stats_generation: Arc::default(),
+            limits: None,
         };
         if store
             .rebuild_stats_if_missing()
@@ -129,6 +134,17 @@ impl Store {
     pub(crate) fn stats_changed(&self) {
         self.stats_generation
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// This store, counting the SMS it queues against `limits`.
+    pub fn with_limits(mut self, limits: Arc<crate::limits::Limits>) -> Store {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// The limits SMS are counted against, if any.
+    pub(crate) fn limits(&self) -> Option<&crate::limits::Limits> {
+        self.limits.as_deref()
     }
 
     /// The engine this store runs on.

@@ -36,6 +36,7 @@ pub fn filed(
         recipient: to.phone.to_owned(),
         subject: None,
         body: sms,
+        sensitive: false,
     }];
     if let Some(email) = to.email {
         let (subject, body) = match locale {
@@ -57,6 +58,7 @@ pub fn filed(
             recipient: email.to_owned(),
             subject: Some(subject),
             body,
+            sensitive: false,
         });
     }
     messages
@@ -76,6 +78,7 @@ pub fn sign_in_code(phone: &str, code: &str, locale: Locale) -> OutboxMessage {
         recipient: phone.to_owned(),
         subject: None,
         body,
+        sensitive: true,
     }
 }
 
@@ -146,6 +149,7 @@ pub fn stage_changed(
         recipient: to.phone.to_owned(),
         subject: None,
         body: sms,
+        sensitive: false,
     }];
     if let Some(email) = to.email {
         let subject = match to.locale {
@@ -161,6 +165,7 @@ pub fn stage_changed(
             recipient: email.to_owned(),
             subject: Some(subject),
             body,
+            sensitive: false,
         });
     }
     messages

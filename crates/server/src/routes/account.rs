@@ -20,9 +20,10 @@ use serde::Serialize;
 
 use crate::auth::{
     code_matches, cookie, hash_code, hash_token, new_code, new_token, session_cookie,
-    CitizenSession, ClientIp, Limit, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
+    CitizenSession, ClientIp, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
 };
 use crate::error::{ApiError, ApiJson};
+use crate::limits::Limit;
 use crate::notify::messages;
 use crate::startup::AppState;
 use crate::store::account::{CodeCheck, CodeIssued, NewSession};
@@ -79,13 +80,18 @@ async fn send_code(
     headers: HeaderMap,
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<(StatusCode, ApiJson<CodeSent>), ApiError> {
-    state.limits.check(Limit::SignIn, client)?;
+    state.check_limit(Limit::SignIn, client).await?;
     let phone = normalize_mobile(&body.phone).map_err(|m| field_problem("phone", m))?;
     let code = new_code();
     let sms = messages::sign_in_code(&phone, &code, locale_of(&headers));
     match state
         .store
-        .issue_sign_in_code(&phone, &hash_code(&phone, &code), &sms, state.now_ms())
+        .issue_sign_in_code(
+            &phone,
+            &hash_code(&state.secret, &phone, &code),
+            &sms,
+            state.now_ms(),
+        )
         .await?
     {
         CodeIssued::Sent => Ok((
@@ -95,6 +101,7 @@ async fn send_code(
                 resend_after: nafitha_domain::account::RESEND_AFTER_MS / 1000,
             }),
         )),
+        CodeIssued::Limited(refused) => Err(crate::limits::too_many(refused)),
         CodeIssued::TooSoon { retry_after_s } => Err(ApiError::TooManyRequests {
             retry_after_s: retry_after_s.max(1).unsigned_abs(),
             message: Localized::new(
@@ -111,7 +118,7 @@ async fn verify_code(
     headers: HeaderMap,
     ApiJson(body): ApiJson<CodeVerification>,
 ) -> Result<Response, ApiError> {
-    state.limits.check(Limit::SignIn, client)?;
+    state.check_limit(Limit::SignIn, client).await?;
     let (phone, code) = body.validate().map_err(|problems| {
         ApiError::Validation(
             problems
@@ -136,7 +143,7 @@ async fn verify_code(
         .store
         .check_sign_in_code(
             &phone,
-            |stored| code_matches(stored, &phone, &code),
+            |stored| code_matches(&state.secret, stored, &phone, &code),
             &session,
             replaces.as_deref(),
             state.now_ms(),
@@ -160,11 +167,14 @@ async fn verify_code(
             );
             Ok(response)
         }
-        CodeCheck::Wrong { tries_left } => Err(refused(
-            "wrong_code",
-            format!("الرمز غير صحيح. بقي لك {tries_left} من المحاولات"),
-            format!("The code is not right. You have {tries_left} tries left"),
-        )),
+        CodeCheck::Wrong { tries_left } => {
+            crate::telemetry::security_event("wrong_sign_in_code");
+            Err(refused(
+                "wrong_code",
+                format!("الرمز غير صحيح. بقي لك {tries_left} من المحاولات"),
+                format!("The code is not right. You have {tries_left} tries left"),
+            ))
+        }
         CodeCheck::NoCode => Err(refused(
             "no_code",
             "لا يوجد رمز صالح لهذا الرقم. اطلب رمزًا جديدًا".into(),

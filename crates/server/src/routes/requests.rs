@@ -1,6 +1,8 @@
 //! Filing: `POST /api/v1/requests`. The body is validated by the domain's rule against
 //! the service's form; the request, its first event, its idempotency key and its
-//! notifications are stored in one transaction, or nothing is.
+//! notifications are stored in one transaction, or nothing is. The filing limits (per
+//! client, per applicant number, SMS per number per day) are charged in that same
+//! transaction, after a replay of an accepted filing has been recognised and answered.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -13,7 +15,9 @@ use nafitha_domain::{Localized, ReferenceNumber};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
+use crate::auth::ClientIp;
 use crate::error::{ApiError, ApiJson};
+use crate::limits::{client_key, too_many, Limit};
 use crate::notify::messages;
 use crate::startup::AppState;
 use crate::store::requests::{Filing, FilingOutcome};
@@ -67,6 +71,7 @@ fn one_field(field: &str, message: Localized) -> ApiError {
 /// Files a request; 201 with the reference, or 200 with the same reference for a replay.
 async fn create_request(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Value>,
 ) -> Result<(StatusCode, ApiJson<FiledRequest>), ApiError> {
@@ -121,6 +126,18 @@ async fn create_request(
             &state.public_url,
         )
     };
+    // Charged in the filing's transaction, after a replay has been recognised.
+    let limits: Vec<_> = [
+        state
+            .limits
+            .charge(Limit::FilingsPerClient, &client_key(client), 1),
+        state
+            .limits
+            .charge(Limit::FilingsPerPhone, &valid.applicant.phone, 1),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let filing = Filing {
         service: &service,
         request: &valid,
@@ -131,6 +148,7 @@ async fn create_request(
         now_ms: now,
         due_on,
         uploads: &uploads,
+        limits: &limits,
         messages: &build_messages,
     };
     match state
@@ -140,6 +158,7 @@ async fn create_request(
     {
         FilingOutcome::Created(filed) => Ok((StatusCode::CREATED, ApiJson(filed))),
         FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
+        FilingOutcome::Limited(refused) => Err(too_many(refused)),
         FilingOutcome::UnknownUpload(field) => Err(one_field(
             &field,
             Localized::new(

@@ -25,8 +25,9 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{Locale, Localized, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE};
+use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, STAFF_COOKIE};
 use crate::error::{ApiError, ApiJson};
+use crate::limits::{client_key, sign_in_delay_ms, Limit, THROTTLE_QUIET_MS};
 use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
 use crate::startup::AppState;
@@ -97,42 +98,67 @@ fn wrong_credentials() -> ApiError {
     }
 }
 
+/// A password hash no password matches, checked when the username is unknown or
+/// disabled, so that the answer takes as long as for a real account.
+fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| {
+        hash_password(&crate::auth::new_token()).unwrap_or_else(|_| String::from("$argon2id$"))
+    })
+}
+
+/// Signs a staff member in. Wrong passwords are throttled per username and client, and
+/// per username from anywhere (`limits::sign_in_delay_ms`); an unknown or disabled
+/// username is answered exactly as a wrong password, in the same time, and counted the
+/// same way, so neither the answer nor the wait tells whether the account exists.
 async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
     ApiJson(body): ApiJson<Credentials>,
 ) -> Result<Response, ApiError> {
-    state.limits.check(Limit::SignIn, client)?;
     let now = state.now_ms();
-    let account = state.store.staff_account(body.username.trim()).await?;
-    let Some(account) = account.filter(|a| !a.disabled) else {
-        // Spend the same time as a real check, so timing does not reveal usernames.
-        let password = body.password.clone();
-        let _ = tokio::task::spawn_blocking(move || hash_password(&password)).await;
-        return Err(wrong_credentials());
-    };
-    if let Some(until) = account.locked_until.filter(|until| *until > now) {
+    state.check_limit(Limit::SignIn, client).await?;
+    let username = body.username.trim().to_lowercase();
+    let account_key = state.secret.keyed_hash("staff sign-in", &[&username]);
+    let client_key = state
+        .secret
+        .keyed_hash("staff sign-in", &[&username, &client_key(client)]);
+    let keys = [client_key.as_str(), account_key.as_str()];
+    let quiet_since = now - THROTTLE_QUIET_MS;
+    let (failures, latest) = state.store.wrong_passwords(&keys, quiet_since).await?;
+    let wait_ms = latest + sign_in_delay_ms(failures[0], failures[1]) - now;
+    if wait_ms > 0 {
+        crate::telemetry::security_event("staff_sign_in_throttled");
         return Err(ApiError::TooManyRequests {
-            retry_after_s: u64::try_from((until - now) / 1000 + 1).unwrap_or(1),
+            retry_after_s: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1),
             message: Localized::new(
-                "أُقفل الحساب مؤقتًا بعد محاولات دخول خاطئة متكررة. حاول لاحقًا",
-                "The account is locked for a while after repeated wrong passwords. Try again later",
+                "محاولات دخول خاطئة متكررة. انتظر قليلًا ثم حاول مرة أخرى",
+                "Several wrong passwords in a row. Wait a moment, then try again",
             ),
         });
     }
-    let (hash, password) = (account.password_hash.clone(), body.password);
+    let account = state
+        .store
+        .staff_account(body.username.trim())
+        .await?
+        .filter(|a| !a.disabled);
+    let hash = account
+        .as_ref()
+        .map_or_else(|| decoy_hash().to_owned(), |a| a.password_hash.clone());
+    let password = body.password;
     let matches = tokio::task::spawn_blocking(move || password_matches(&hash, &password))
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    if !matches {
+    let Some(account) = account.filter(|_| matches) else {
         state
             .store
-            .record_failed_sign_in(&account.username, now)
+            .record_wrong_password(&keys, now, quiet_since)
             .await?;
+        crate::telemetry::security_event("staff_sign_in_failed");
         return Err(wrong_credentials());
-    }
-    state.store.record_sign_in(&account.username).await?;
+    };
+    state.store.clear_wrong_passwords(&keys).await?;
     let token = new_token();
     let token_hash = hash_token(&token);
     let replaces = cookie(&headers, STAFF_COOKIE).map(hash_token);

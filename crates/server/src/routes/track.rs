@@ -9,8 +9,9 @@ use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::TrackedRequest;
 use nafitha_domain::ReferenceNumber;
 
-use crate::auth::{ClientIp, Limit};
+use crate::auth::ClientIp;
 use crate::error::{ApiError, ApiJson};
+use crate::limits::Limit;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -23,7 +24,7 @@ async fn track_request(
     Path(reference): Path<String>,
 ) -> Result<ApiJson<TrackedRequest>, ApiError> {
     // Counted before the reference is even read, so guesses cost the same as hits.
-    state.limits.check(Limit::Track, client)?;
+    state.check_limit(Limit::Track, client).await?;
     let reference =
         ReferenceNumber::parse(&reference).map_err(|e| ApiError::BadRequest(e.message()))?;
     state

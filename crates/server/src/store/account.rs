@@ -18,6 +18,8 @@ pub enum CodeIssued {
     TooSoon {
         retry_after_s: i64,
     },
+    /// The number has had its day's SMS: nothing was stored.
+    Limited(super::limits::Refused),
 }
 
 /// What a typed code turned out to be.
@@ -97,7 +99,19 @@ impl Store {
         .bind(sent_in_window)
         .execute(&mut *tx)
         .await?;
-        super::outbox::queue_messages(&mut tx, std::slice::from_ref(sms), None, now_ms).await?;
+        if let Some(refused) = self
+            .queue_messages(
+                &mut tx,
+                std::slice::from_ref(sms),
+                None,
+                now_ms,
+                super::outbox::SmsCap::Enforce,
+            )
+            .await?
+        {
+            tx.rollback().await?;
+            return Ok(CodeIssued::Limited(refused));
+        }
         tx.commit().await?;
         Ok(CodeIssued::Sent)
     }

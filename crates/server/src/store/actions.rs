@@ -237,7 +237,14 @@ impl Store {
             email: email.as_deref(),
             action: action.action,
         };
-        super::outbox::queue_messages(&mut tx, &notifications(&target), Some(id), now_ms).await?;
+        self.queue_messages(
+            &mut tx,
+            &notifications(&target),
+            Some(id),
+            now_ms,
+            super::outbox::SmsCap::CountOnly,
+        )
+        .await?;
         tx.commit().await?;
         self.stats_changed();
         Ok(ActOutcome::Done)

@@ -6,7 +6,12 @@
 
 use sqlx::Row;
 
+use super::limits::{self, Refused};
 use super::Store;
+use crate::limits::Limit;
+
+/// What a sent secret's body becomes.
+pub const REDACTED: &str = "[redacted]";
 
 /// A message claimed for delivery.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,29 +43,70 @@ pub enum Delivery {
     },
 }
 
-/// Queues `messages` (about request `request_id`, if any) in the transaction of the
-/// change they announce.
-pub(crate) async fn queue_messages(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    messages: &[super::requests::OutboxMessage],
-    request_id: Option<i64>,
-    now_ms: i64,
-) -> Result<(), sqlx::Error> {
-    for message in messages {
-        sqlx::query(
-            "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at) \
-             values ($1, $2, $3, $4, $5, $6, $6)",
-        )
-        .bind(message.channel)
-        .bind(&message.recipient)
-        .bind(message.subject.as_deref())
-        .bind(&message.body)
-        .bind(request_id)
-        .bind(now_ms)
-        .execute(&mut **tx)
-        .await?;
+/// Whether queuing messages may be refused when a number has had its day's SMS.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SmsCap {
+    /// What an anonymous caller triggers (a filing, a sign-in code): refused over the cap.
+    Enforce,
+    /// What the agency sends about a request: counted, always sent.
+    CountOnly,
+}
+
+impl Store {
+    /// Queues `messages` (about request `request_id`, if any) in the transaction of the
+    /// change they announce, counting each SMS against its number's daily cap. `Some`
+    /// when `cap` is [`SmsCap::Enforce`] and a number is over it: the caller must roll
+    /// the transaction back.
+    pub(crate) async fn queue_messages(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        messages: &[super::requests::OutboxMessage],
+        request_id: Option<i64>,
+        now_ms: i64,
+        cap: SmsCap,
+    ) -> Result<Option<Refused>, sqlx::Error> {
+        for message in messages {
+            if message.channel == "sms" {
+                let charge = self
+                    .limits()
+                    .and_then(|l| l.charge(Limit::SmsPerPhone, &message.recipient, 1));
+                if let Some(charge) = charge {
+                    match cap {
+                        SmsCap::Enforce => {
+                            if let Some(refused) = limits::charge(tx, &charge, now_ms).await? {
+                                return Ok(Some(refused));
+                            }
+                        }
+                        SmsCap::CountOnly => {
+                            limits::add(
+                                tx,
+                                charge.bucket,
+                                &charge.key,
+                                charge.quota.window_ms,
+                                1,
+                                now_ms,
+                            )
+                            .await?
+                        }
+                    }
+                }
+            }
+            sqlx::query(
+                "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, sensitive) \
+                 values ($1, $2, $3, $4, $5, $6, $6, $7)",
+            )
+            .bind(message.channel)
+            .bind(&message.recipient)
+            .bind(message.subject.as_deref())
+            .bind(&message.body)
+            .bind(request_id)
+            .bind(now_ms)
+            .bind(i64::from(message.sensitive))
+            .execute(&mut **tx)
+            .await?;
+        }
+        Ok(None)
     }
-    Ok(())
 }
 
 impl Store {
@@ -124,9 +170,14 @@ impl Store {
         for delivery in deliveries {
             match delivery {
                 Delivery::Sent { id, at_ms } => {
-                    sqlx::query("update outbox set sent_at = $2, locked_until = null, last_error = null where id = $1")
+                    // A secret (a sign-in code) is no longer needed once it has left.
+                    sqlx::query(
+                        "update outbox set sent_at = $2, locked_until = null, last_error = null, \
+                         body = case when sensitive = 1 then $3 else body end where id = $1",
+                    )
                         .bind(id)
                         .bind(at_ms)
+                        .bind(REDACTED)
                         .execute(&mut *tx)
                         .await?
                 }
@@ -149,5 +200,26 @@ impl Store {
             };
         }
         tx.commit().await
+    }
+
+    /// Deletes what the outbox no longer needs: sent messages older than
+    /// `sent_before_ms` (the retention period), and secrets never delivered that expired
+    /// before `secrets_before_ms` (a late sign-in code is of no use). Returns how many.
+    pub async fn prune_outbox(
+        &self,
+        sent_before_ms: i64,
+        secrets_before_ms: i64,
+    ) -> Result<u64, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let removed = sqlx::query(
+            "delete from outbox where (sent_at is not null and sent_at < $1) \
+             or (sent_at is null and sensitive = 1 and created_at < $2)",
+        )
+        .bind(sent_before_ms)
+        .bind(secrets_before_ms)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(removed)
     }
 }

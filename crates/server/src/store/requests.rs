@@ -25,6 +25,8 @@ pub struct OutboxMessage {
     pub recipient: String,
     pub subject: Option<String>,
     pub body: String,
+    /// The body carries a secret (a sign-in code): blanked once sent.
+    pub sensitive: bool,
 }
 
 /// Everything needed to store one filing.
@@ -40,6 +42,9 @@ pub struct Filing<'a> {
     /// The uploads this request brings: (the question it answers, or "" for the top-level
     /// list; the upload id).
     pub uploads: &'a [(String, String)],
+    /// The limits this filing is charged against (per client, per phone), in its
+    /// transaction; a replay is never charged.
+    pub limits: &'a [super::limits::Charge],
     /// Builds the messages for the reference the request ends up with.
     pub messages: &'a (dyn Fn(&ReferenceNumber) -> Vec<OutboxMessage> + Send + Sync),
 }
@@ -51,6 +56,8 @@ pub enum FilingOutcome {
     Created(FiledRequest),
     /// The same key and the same body were seen before: the first request, unchanged.
     Replayed(FiledRequest),
+    /// Over a limit: nothing was stored.
+    Limited(super::limits::Refused),
     /// The key was used before with a different body.
     KeyReused,
     /// An upload does not exist, belongs to another question or service, or is already
@@ -110,6 +117,12 @@ impl Store {
         if claimed == 0 {
             tx.rollback().await?;
             return self.replay(filing.idempotency_key, filing.body_hash).await;
+        }
+        for charge in filing.limits {
+            if let Some(refused) = super::limits::charge(&mut tx, charge, filing.now_ms).await? {
+                tx.rollback().await?;
+                return Ok(FilingOutcome::Limited(refused));
+            }
         }
 
         let (applicant, service) = (&filing.request.applicant, &filing.service.summary);
@@ -205,13 +218,19 @@ impl Store {
             .bind(filing.idempotency_key)
             .execute(&mut *tx)
             .await?;
-        super::outbox::queue_messages(
-            &mut tx,
-            &(filing.messages)(&reference),
-            Some(id),
-            filing.now_ms,
-        )
-        .await?;
+        if let Some(refused) = self
+            .queue_messages(
+                &mut tx,
+                &(filing.messages)(&reference),
+                Some(id),
+                filing.now_ms,
+                super::outbox::SmsCap::Enforce,
+            )
+            .await?
+        {
+            tx.rollback().await?;
+            return Ok(FilingOutcome::Limited(refused));
+        }
         tx.commit().await?;
         self.stats_changed();
         Ok(FilingOutcome::Created(FiledRequest {

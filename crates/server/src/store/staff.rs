@@ -1,15 +1,10 @@
 //! Staff accounts: created and disabled from the command line, read at sign-in, and the
-//! failed-attempt counter that locks an account after repeated wrong passwords.
+//! counts of wrong passwords behind the sign-in throttle (`crate::limits`).
 
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::Store;
-
-/// Wrong passwords in a row after which an account is locked for [`LOCK_MS`].
-pub const MAX_FAILED_SIGN_INS: i64 = 5;
-/// How long a locked account stays locked.
-pub const LOCK_MS: i64 = 15 * 60_000;
 
 /// A staff account as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +15,6 @@ pub struct StaffAccount {
     pub agency: String,
     pub department: Option<String>,
     pub disabled: bool,
-    pub locked_until: Option<i64>,
 }
 
 /// What became of adding an account.
@@ -41,7 +35,6 @@ fn account(row: &AnyRow) -> Result<StaffAccount, sqlx::Error> {
         agency: row.try_get("agency_code")?,
         department: row.try_get("department_code")?,
         disabled: row.try_get::<i64, _>("disabled")? == 1,
-        locked_until: row.try_get("locked_until")?,
     })
 }
 
@@ -124,35 +117,80 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// Records a wrong password; locks the account at the limit.
-    pub async fn record_failed_sign_in(
+    /// The wrong passwords counted under each of `keys` (0 for a key never seen or
+    /// quiet since `quiet_since_ms`), and the time of the latest of them.
+    pub async fn wrong_passwords(
         &self,
-        username: &str,
-        now_ms: i64,
-    ) -> Result<(), sqlx::Error> {
-        let _turn = self.write_turn().await;
-        sqlx::query(
-            "update staff set failed_attempts = failed_attempts + 1, \
-             locked_until = case when failed_attempts + 1 >= $2 then $3 else locked_until end where username = $1",
-        )
-        .bind(username)
-        .bind(MAX_FAILED_SIGN_INS)
-        .bind(now_ms + LOCK_MS)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        keys: &[&str],
+        quiet_since_ms: i64,
+    ) -> Result<(Vec<i64>, i64), sqlx::Error> {
+        let mut counts = Vec::with_capacity(keys.len());
+        let mut latest = 0;
+        for key in keys {
+            let row = sqlx::query(
+                "select failures, last_failure_at from sign_in_throttles where key = $1 and last_failure_at >= $2",
+            )
+            .bind(*key)
+            .bind(quiet_since_ms)
+            .fetch_optional(self.pool())
+            .await?;
+            let (failures, at) = match row {
+                Some(row) => (row.try_get("failures")?, row.try_get("last_failure_at")?),
+                None => (0, 0),
+            };
+            counts.push(failures);
+            latest = latest.max(at);
+        }
+        Ok((counts, latest))
     }
 
-    /// Clears the failed-attempt count after a right password.
-    pub async fn record_sign_in(&self, username: &str) -> Result<(), sqlx::Error> {
+    /// Counts a wrong password under each of `keys`, starting again from one where the
+    /// last was before `quiet_since_ms`.
+    pub async fn record_wrong_password(
+        &self,
+        keys: &[&str],
+        now_ms: i64,
+        quiet_since_ms: i64,
+    ) -> Result<(), sqlx::Error> {
         let _turn = self.write_turn().await;
-        sqlx::query(
-            "update staff set failed_attempts = 0, locked_until = null where username = $1",
-        )
-        .bind(username)
-        .execute(self.pool())
-        .await?;
-        Ok(())
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query(
+                "insert into sign_in_throttles (key, failures, last_failure_at) values ($1, 1, $2) \
+                 on conflict (key) do update set last_failure_at = $2, failures = case \
+                 when sign_in_throttles.last_failure_at < $3 then 1 else sign_in_throttles.failures + 1 end",
+            )
+            .bind(*key)
+            .bind(now_ms)
+            .bind(quiet_since_ms)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Forgets the wrong passwords counted under `keys` (after a right one).
+    pub async fn clear_wrong_passwords(&self, keys: &[&str]) -> Result<(), sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        for key in keys {
+            sqlx::query("delete from sign_in_throttles where key = $1")
+                .bind(*key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    /// Deletes the counts that went quiet (called by the clean-up).
+    pub async fn forget_quiet_throttles(&self, now_ms: i64) -> Result<u64, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let removed = sqlx::query("delete from sign_in_throttles where last_failure_at < $1")
+            .bind(now_ms - crate::limits::THROTTLE_QUIET_MS)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(removed)
     }
 
     /// Creates or resets a demo account (enabled, unlocked, with this password).

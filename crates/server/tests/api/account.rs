@@ -112,7 +112,7 @@ async fn wrong_expired_reused_and_badly_formed_codes_are_refused() {
     for app in spawn_apps().await {
         assert_eq!(ask_code(&app, A).await.status(), 202);
         let code = code_in(&app.wait_for_message(&e164(A), "sign-in code").await);
-        let wrong = if code == "00000" { "11111" } else { "00000" };
+        let wrong = if code == "000000" { "111111" } else { "000000" };
 
         let first = verify(&app, A, wrong).await;
         assert_eq!(first.status(), 422);
@@ -158,7 +158,7 @@ async fn five_wrong_tries_spend_the_code_even_for_the_right_one_afterwards() {
     for app in spawn_apps().await {
         ask_code(&app, A).await;
         let code = code_in(&app.wait_for_message(&e164(A), "sign-in code").await);
-        let wrong = if code == "00000" { "11111" } else { "00000" };
+        let wrong = if code == "000000" { "111111" } else { "000000" };
         let mut codes = Vec::new();
         for _ in 0..5 {
             codes.push(error_code(verify(&app, A, wrong).await).await);
@@ -588,10 +588,8 @@ async fn tracking_shows_referrals_but_never_replies_notes_or_personal_data() {
 
 #[tokio::test]
 async fn tracking_is_rate_limited_per_client() {
-    let options = Options {
-        track_per_minute: 5,
-        ..Options::default()
-    };
+    let mut options = Options::default();
+    options.limits.track_per_minute = 5;
     for app in spawn_apps_with(options).await {
         let reference = app.file_for(A).await;
         for _ in 0..5 {

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use nafitha_server::config::{Config, DatabaseUrl, NotifyConfig};
+use nafitha_server::limits::LimitSettings;
 use nafitha_server::startup::Application;
 use tempfile::TempDir;
 
@@ -138,7 +139,6 @@ impl TestApp {
             agency: agency.into(),
             department: department.map(str::to_owned),
             disabled: false,
-            locked_until: None,
         };
         let added = self.store().await.add_staff(&account, 0).await.unwrap();
         assert_eq!(added, StaffAdded::Added, "{}", self.engine);
@@ -170,6 +170,9 @@ impl TestApp {
     }
 }
 
+/// The server secret of every test application.
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret-0123";
+
 /// The password of every staff account tests create.
 pub const STAFF_PASSWORD: &str = "correct horse battery";
 
@@ -178,10 +181,10 @@ pub fn e164(phone: &str) -> String {
     format!("+966{}", phone.trim_start_matches('0'))
 }
 
-/// The five-digit code inside an SMS body.
+/// The six-digit code inside an SMS body.
 pub fn code_in(body: &str) -> String {
     body.as_bytes()
-        .windows(5)
+        .windows(6)
         .find(|w| w.iter().all(u8::is_ascii_digit))
         .map(|w| String::from_utf8(w.to_vec()).unwrap())
         .expect("the SMS carries a code")
@@ -231,6 +234,21 @@ impl TestApp {
         nafitha_server::store::Store::connect(&url, 2)
             .await
             .unwrap()
+    }
+
+    /// The text column `v` of the first row `sql` returns ("" when there is none).
+    pub async fn scalar(&self, sql: &str) -> String {
+        use sqlx::{Connection, Row};
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(&self.database_url)
+            .await
+            .expect("connect to the test database");
+        sqlx::query(sql)
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap()
+            .map(|row| row.try_get::<String, _>("v").unwrap())
+            .unwrap_or_default()
     }
 
     /// Rows in `table`, straight from the database.
@@ -299,7 +317,11 @@ pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head
 #[derive(Clone)]
 pub struct Options {
     pub notify: NotifyConfig,
-    pub track_per_minute: u32,
+    /// Generous by default, so that tests which file or look up a lot are not refused;
+    /// tests of the limits set their own.
+    pub limits: LimitSettings,
+    /// The header trusted proxies put the client's address in (none by default).
+    pub client_ip_header: Option<String>,
     pub demo: bool,
     /// The system clock unless a test fixes it (`Clock::fixed`).
     pub clock: nafitha_server::clock::Clock,
@@ -312,7 +334,18 @@ impl Default for Options {
                 retry_base_ms: 10_000,
                 ..NotifyConfig::default()
             },
-            track_per_minute: 1_000,
+            limits: LimitSettings {
+                track_per_minute: 1_000,
+                sign_in_per_minute: 1_000,
+                filings_per_client_hour: 10_000,
+                filings_per_phone_hour: 1_000,
+                sms_per_phone_day: 1_000,
+                uploads_per_client_hour: 1_000,
+                upload_mb_per_client_hour: 10_000,
+                uploads_in_flight_per_client: 64,
+                uploads_in_flight: 64,
+            },
+            client_ip_header: None,
             demo: false,
             clock: nafitha_server::clock::Clock::system(),
         }
@@ -373,8 +406,12 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         max_connections: 4,
         public_url: "https://nafitha.test".into(),
         notify: options.notify.clone(),
-        track_per_minute: options.track_per_minute,
-        client_ip_header: None,
+        limits: options.limits.clone(),
+        client_ip_header: options.client_ip_header.clone(),
+        trusted_proxies: 1,
+        // One secret for every instance of a test (twins share the database).
+        secret: nafitha_server::secret::Secret::from_text(TEST_SECRET).unwrap(),
+        outbox_retention_days: 30,
         demo: options.demo,
         clock: options.clock.clone(),
         stats_cache_ms: 1000,

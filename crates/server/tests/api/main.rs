@@ -6,6 +6,7 @@ mod backoffice;
 mod catalogue;
 mod filing;
 mod helpers;
+mod limits;
 mod notify;
 mod ratings;
 mod serving;

@@ -1,4 +1,4 @@
-//! The staff API as it stands: sign-in (Argon2id, lock-out), sign-out, and actions on a
+//! The staff API as it stands: sign-in (Argon2id; its throttle is in `limits.rs`), sign-out, and actions on a
 //! request checked against agency, role and the life cycle.
 
 use serde_json::{json, Value};
@@ -15,7 +15,6 @@ async fn add_staff(app: &TestApp, username: &str, role: &str, agency: &str) {
         agency: agency.into(),
         department: None,
         disabled: false,
-        locked_until: None,
     };
     let added = app.store().await.add_staff(&account, 0).await.unwrap();
     assert_eq!(added, StaffAdded::Added);
@@ -40,7 +39,7 @@ async fn act(app: &TestApp, cookie: &str, reference: &str, body: Value) -> reqwe
 }
 
 #[tokio::test]
-async fn passwords_are_argon2id_and_repeated_failures_lock_the_account() {
+async fn passwords_are_argon2id_and_a_right_password_signs_in() {
     let hash = nafitha_server::routes::staff::hash_password("correct horse battery").unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     for app in spawn_apps().await {
@@ -50,22 +49,7 @@ async fn passwords_are_argon2id_and_repeated_failures_lock_the_account() {
         assert!(ok.headers()["set-cookie"]
             .to_str()
             .unwrap()
-            .starts_with("nafitha_staff="));
-        let unknown = staff_sign_in(&app, "nobody", "whatever").await;
-        assert_eq!(unknown.status(), 422);
-        for _ in 0..5 {
-            assert_eq!(
-                staff_sign_in(&app, "agent.one", "wrong").await.status(),
-                422
-            );
-        }
-        // Locked: even the right password waits.
-        assert_eq!(
-            staff_sign_in(&app, "agent.one", "correct horse battery")
-                .await
-                .status(),
-            429
-        );
+            .contains("nafitha_staff="));
     }
 }
 

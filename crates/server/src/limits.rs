@@ -1,0 +1,371 @@
+//! The abuse limits: which exist, whom each counts, how big each is, and what a refusal
+//! says. The counts live in the database (`store::limits`), so every instance behind a
+//! load balancer sees the same; the keys are keyed hashes of the client's address or the
+//! applicant's number, never the address or number itself.
+//!
+//! What the portal guards against: SMS pumping (anyone may file without signing in, and
+//! every filing texts the number given), sweeping reference numbers, guessing codes and
+//! passwords, and filling the disk or the memory with uploads. An idempotent replay of an
+//! accepted filing is recognised before any limit is charged, so it is never refused.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use nafitha_domain::Localized;
+
+use crate::error::ApiError;
+use crate::secret::Secret;
+use crate::store::limits::{Charge, Quota, Refused};
+
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+const DAY_MS: i64 = 24 * HOUR_MS;
+
+/// How big each limit is; 0 turns a limit off (benchmarks). Read by `config`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LimitSettings {
+    /// Public tracking lookups per client per minute (`NAFITHA_TRACK_PER_MINUTE`, 30).
+    pub track_per_minute: u32,
+    /// Sign-in attempts (codes asked for or typed, staff passwords) per client per
+    /// minute (`NAFITHA_SIGN_IN_PER_MINUTE`, 20).
+    pub sign_in_per_minute: u32,
+    /// Filings per client per hour (`NAFITHA_FILINGS_PER_CLIENT_HOUR`, 30).
+    pub filings_per_client_hour: u32,
+    /// Filings per applicant mobile number per hour (`NAFITHA_FILINGS_PER_PHONE_HOUR`, 5).
+    pub filings_per_phone_hour: u32,
+    /// SMS to one number per day, every kind counted (`NAFITHA_SMS_PER_PHONE_DAY`, 10).
+    /// Filings and sign-in codes beyond it are refused; the agency's own messages about
+    /// a request are counted but always sent.
+    pub sms_per_phone_day: u32,
+    /// Uploads per client per hour (`NAFITHA_UPLOADS_PER_CLIENT_HOUR`, 60).
+    pub uploads_per_client_hour: u32,
+    /// Megabytes uploaded per client per hour (`NAFITHA_UPLOAD_MB_PER_CLIENT_HOUR`, 200).
+    pub upload_mb_per_client_hour: u32,
+    /// Uploads one client may have in progress at once, per instance
+    /// (`NAFITHA_UPLOADS_IN_FLIGHT_PER_CLIENT`, 4).
+    pub uploads_in_flight_per_client: u32,
+    /// Uploads in progress at once on one instance, from everyone
+    /// (`NAFITHA_UPLOADS_IN_FLIGHT`, 32).
+    pub uploads_in_flight: u32,
+}
+
+impl Default for LimitSettings {
+    fn default() -> Self {
+        LimitSettings {
+            track_per_minute: 30,
+            sign_in_per_minute: 20,
+            filings_per_client_hour: 30,
+            filings_per_phone_hour: 5,
+            sms_per_phone_day: 10,
+            uploads_per_client_hour: 60,
+            upload_mb_per_client_hour: 200,
+            uploads_in_flight_per_client: 4,
+            uploads_in_flight: 32,
+        }
+    }
+}
+
+/// A limit kept in the database.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    Track,
+    SignIn,
+    FilingsPerClient,
+    FilingsPerPhone,
+    SmsPerPhone,
+    UploadsPerClient,
+    UploadBytesPerClient,
+}
+
+impl Limit {
+    /// The name counters, logs and metrics know the limit by.
+    pub fn name(self) -> &'static str {
+        match self {
+            Limit::Track => "track",
+            Limit::SignIn => "sign_in",
+            Limit::FilingsPerClient => "filings_client",
+            Limit::FilingsPerPhone => "filings_phone",
+            Limit::SmsPerPhone => "sms_phone",
+            Limit::UploadsPerClient => "uploads_client",
+            Limit::UploadBytesPerClient => "upload_bytes_client",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Limit> {
+        [
+            Limit::Track,
+            Limit::SignIn,
+            Limit::FilingsPerClient,
+            Limit::FilingsPerPhone,
+            Limit::SmsPerPhone,
+            Limit::UploadsPerClient,
+            Limit::UploadBytesPerClient,
+        ]
+        .into_iter()
+        .find(|l| l.name() == name)
+    }
+}
+
+/// The limits of one instance: their sizes and the key their counters are hashed with.
+#[derive(Debug)]
+pub struct Limits {
+    settings: LimitSettings,
+    secret: Secret,
+}
+
+impl Limits {
+    pub fn new(settings: LimitSettings, secret: Secret) -> Arc<Limits> {
+        Arc::new(Limits { settings, secret })
+    }
+
+    /// The sizes these limits were made with.
+    pub fn settings(&self) -> &LimitSettings {
+        &self.settings
+    }
+
+    /// The quota of `limit`; `None` when it is turned off.
+    pub fn quota(&self, limit: Limit) -> Option<Quota> {
+        let s = &self.settings;
+        let (max, window_ms) = match limit {
+            Limit::Track => (s.track_per_minute, MINUTE_MS),
+            Limit::SignIn => (s.sign_in_per_minute, MINUTE_MS),
+            Limit::FilingsPerClient => (s.filings_per_client_hour, HOUR_MS),
+            Limit::FilingsPerPhone => (s.filings_per_phone_hour, HOUR_MS),
+            Limit::SmsPerPhone => (s.sms_per_phone_day, DAY_MS),
+            Limit::UploadsPerClient => (s.uploads_per_client_hour, HOUR_MS),
+            Limit::UploadBytesPerClient => (s.upload_mb_per_client_hour, HOUR_MS),
+        };
+        let max = i64::from(max);
+        let max = if limit == Limit::UploadBytesPerClient {
+            max * 1024 * 1024
+        } else {
+            max
+        };
+        (max > 0).then_some(Quota { max, window_ms })
+    }
+
+    /// The counter key of `subject` (a client key or a phone number) for `limit`.
+    pub fn key(&self, limit: Limit, subject: &str) -> String {
+        // 128 bits are plenty to keep subjects apart.
+        let mut key = self.secret.keyed_hash("limit", &[limit.name(), subject]);
+        key.truncate(32);
+        key
+    }
+
+    /// What `limit` charges `subject` for an attempt costing `cost`; `None` when the
+    /// limit is off.
+    pub fn charge(&self, limit: Limit, subject: &str, cost: i64) -> Option<Charge> {
+        Some(Charge {
+            bucket: limit.name(),
+            key: self.key(limit, subject),
+            quota: self.quota(limit)?,
+            cost,
+        })
+    }
+
+    /// Charges `limit` once for `client`: 429 with the wait when over it.
+    pub async fn check(
+        &self,
+        store: &crate::store::Store,
+        limit: Limit,
+        client: IpAddr,
+        now_ms: i64,
+    ) -> Result<(), ApiError> {
+        let charges: Vec<Charge> = self
+            .charge(limit, &client_key(client), 1)
+            .into_iter()
+            .collect();
+        match store.charge_limits(&charges, now_ms).await? {
+            Some(refused) => Err(too_many(refused)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// After this long without a wrong password, an account's and a client's counts of
+/// wrong passwords start again from nothing.
+pub const THROTTLE_QUIET_MS: i64 = 15 * MINUTE_MS;
+/// Wrong passwords from one client for one username before the first wait.
+const FREE_TRIES_PER_CLIENT: i64 = 3;
+/// Longest wait one client can be made to keep for one username.
+const MAX_CLIENT_DELAY_MS: i64 = 15 * MINUTE_MS;
+/// Wrong passwords for one username, from anywhere, before everyone waits a little.
+const FREE_TRIES_PER_ACCOUNT: i64 = 10;
+/// Longest wait wrong passwords from strangers can impose on an account's owner: a
+/// nuisance, never a lock-out.
+const MAX_ACCOUNT_DELAY_MS: i64 = MINUTE_MS;
+
+/// How long after its last wrong password a staff sign-in must wait, given the wrong
+/// passwords for this username from this client and from anywhere. The waits double
+/// with each wrong password past the free ones: guessing from one client soon costs a
+/// quarter of an hour a try, while strangers can delay the owner by at most a minute.
+pub fn sign_in_delay_ms(client_failures: i64, account_failures: i64) -> i64 {
+    let doubling = |failures: i64, free: i64, max: i64| {
+        if failures < free {
+            0
+        } else {
+            let steps = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
+            (1_000i64 << steps).min(max)
+        }
+    };
+    doubling(client_failures, FREE_TRIES_PER_CLIENT, MAX_CLIENT_DELAY_MS).max(doubling(
+        account_failures,
+        FREE_TRIES_PER_ACCOUNT,
+        MAX_ACCOUNT_DELAY_MS,
+    ))
+}
+
+/// Whom a client address stands for: an IPv4 address, or an IPv6 address's /64 (one
+/// subscriber's network, where the host part is the client's to change at will).
+pub fn client_key(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+    }
+}
+
+/// The 429 for a refused charge: `Retry-After` and a message saying which limit, in both
+/// languages. Recorded as a security event (the limit's name, never whom it counted).
+pub fn too_many(refused: Refused) -> ApiError {
+    let wait_s = u64::try_from((refused.retry_after_ms + 999) / 1000)
+        .unwrap_or(1)
+        .max(1);
+    let limit = Limit::from_name(refused.bucket);
+    tracing::warn!(target: "security", event = "limit_hit", limit = refused.bucket);
+    let wait = Wait(wait_s);
+    let message = match limit {
+        Some(Limit::FilingsPerClient | Limit::FilingsPerPhone) => Localized::new(
+            format!(
+                "أُرسلت طلبات كثيرة في وقت قصير. يمكنك إرسال طلب جديد بعد {}",
+                wait.ar()
+            ),
+            format!(
+                "Many requests were sent in a short time. You can send a new one in {}",
+                wait.en()
+            ),
+        ),
+        Some(Limit::SmsPerPhone) => Localized::new(
+            format!(
+                "أُرسلت إلى هذا الرقم رسائل كثيرة اليوم. حاول مرة أخرى بعد {}",
+                wait.ar()
+            ),
+            format!(
+                "This number has been sent many messages today. Try again in {}",
+                wait.en()
+            ),
+        ),
+        Some(Limit::UploadsPerClient | Limit::UploadBytesPerClient) => Localized::new(
+            format!(
+                "رُفعت ملفات كثيرة في وقت قصير. حاول مرة أخرى بعد {}",
+                wait.ar()
+            ),
+            format!(
+                "Many files were uploaded in a short time. Try again in {}",
+                wait.en()
+            ),
+        ),
+        _ => Localized::new(
+            format!("محاولات كثيرة. حاول مرة أخرى بعد {}", wait.ar()),
+            format!("Too many attempts. Try again in {}", wait.en()),
+        ),
+    };
+    ApiError::TooManyRequests {
+        retry_after_s: wait_s,
+        message,
+    }
+}
+
+/// A wait, said in seconds, minutes or hours as fits.
+struct Wait(u64);
+
+impl Wait {
+    fn parts(&self) -> (u64, u8) {
+        match self.0 {
+            s if s < 120 => (s, 0),
+            s if s < 2 * 3600 => (s.div_ceil(60), 1),
+            s => (s.div_ceil(3600), 2),
+        }
+    }
+
+    fn en(&self) -> String {
+        let (n, unit) = self.parts();
+        let unit = ["seconds", "minutes", "hours"][usize::from(unit)];
+        format!("{n} {unit}")
+    }
+
+    fn ar(&self) -> String {
+        let (n, unit) = self.parts();
+        let unit = ["ثانية", "دقيقة", "ساعة"][usize::from(unit)];
+        format!("{n} {unit}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits(settings: LimitSettings) -> Arc<Limits> {
+        Limits::new(settings, Secret::from_text(&"k".repeat(32)).unwrap())
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_network() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::9".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(client_key(a), client_key(b));
+        assert_ne!(client_key(a), client_key(c));
+        let mapped: IpAddr = "::ffff:10.1.2.3".parse().unwrap();
+        assert_eq!(client_key(mapped), "10.1.2.3");
+    }
+
+    #[test]
+    fn a_limit_set_to_zero_is_off_and_keys_hide_the_subject() {
+        let off = limits(LimitSettings {
+            filings_per_phone_hour: 0,
+            ..LimitSettings::default()
+        });
+        assert!(off
+            .charge(Limit::FilingsPerPhone, "+966512345678", 1)
+            .is_none());
+        let charge = off.charge(Limit::FilingsPerClient, "10.0.0.1", 1).unwrap();
+        assert_eq!(charge.quota.max, 30);
+        assert!(!charge.key.contains("10.0.0.1") && charge.key.len() == 32);
+        let bytes = off.quota(Limit::UploadBytesPerClient).unwrap();
+        assert_eq!(bytes.max, 200 * 1024 * 1024);
+    }
+
+    #[test]
+    fn wrong_passwords_cost_growing_waits_and_strangers_cannot_lock_the_owner_out() {
+        assert_eq!(sign_in_delay_ms(2, 2), 0);
+        assert_eq!(sign_in_delay_ms(3, 3), 1_000);
+        assert_eq!(sign_in_delay_ms(6, 6), 8_000);
+        assert_eq!(sign_in_delay_ms(40, 40), 15 * 60_000);
+        // A thousand wrong passwords from elsewhere: the owner's own client waits a minute.
+        assert_eq!(sign_in_delay_ms(0, 1_000), 60_000);
+    }
+
+    #[test]
+    fn a_refusal_says_which_limit_and_when_in_both_languages() {
+        let error = too_many(Refused {
+            bucket: "filings_phone",
+            retry_after_ms: 1_500_000,
+        });
+        let ApiError::TooManyRequests {
+            retry_after_s,
+            message,
+        } = error
+        else {
+            panic!("a 429");
+        };
+        assert_eq!(retry_after_s, 1500);
+        assert!(message.en.contains("25 minutes"), "{}", message.en);
+        assert!(message.ar.contains("25 دقيقة"), "{}", message.ar);
+    }
+}

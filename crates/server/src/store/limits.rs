@@ -1,0 +1,207 @@
+//! The counters behind the abuse limits, in the database so that every instance sees the
+//! same counts. A limit is a [`Quota`] (so many hits per window) over a sliding window,
+//! approximated from two fixed windows: the current one, plus the previous one weighed by
+//! how much of it the sliding window still covers. This module counts and compares; which
+//! limits exist and how their keys are made is `crate::limits`' business.
+//!
+//! A charge is made inside a transaction: when it is refused, the caller rolls the
+//! transaction back, so a refused attempt is not counted and nothing else it wrote stays.
+
+use sqlx::{AnyConnection, Row};
+
+use super::Store;
+
+/// So many hits per window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Quota {
+    pub max: i64,
+    pub window_ms: i64,
+}
+
+/// One limit to charge: its name, whom it counts (a keyed hash), its quota, and how
+/// much this attempt costs (1 for a call, the size for bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Charge {
+    pub bucket: &'static str,
+    pub key: String,
+    pub quota: Quota,
+    pub cost: i64,
+}
+
+/// A refused charge: which limit, and how long until it would be accepted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Refused {
+    pub bucket: &'static str,
+    pub retry_after_ms: i64,
+}
+
+/// Adds `cost` to `key`'s count in the current window and returns the sliding-window
+/// estimate with it, and what the wait would be for it to come under `max`.
+async fn count(
+    conn: &mut AnyConnection,
+    bucket: &'static str,
+    key: &str,
+    window_ms: i64,
+    cost: i64,
+    now_ms: i64,
+) -> Result<(f64, i64, i64), sqlx::Error> {
+    let window_start = now_ms - now_ms.rem_euclid(window_ms);
+    let current: i64 = sqlx::query(
+        "insert into rate_counters (bucket, key, window_start, hits) values ($1, $2, $3, $4) \
+         on conflict (bucket, key, window_start) do update set hits = rate_counters.hits + excluded.hits \
+         returning hits",
+    )
+    .bind(bucket)
+    .bind(key)
+    .bind(window_start)
+    .bind(cost)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("hits")?;
+    let previous: i64 = sqlx::query(
+        "select hits from rate_counters where bucket = $1 and key = $2 and window_start = $3",
+    )
+    .bind(bucket)
+    .bind(key)
+    .bind(window_start - window_ms)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|row| row.try_get("hits"))
+    .transpose()?
+    .unwrap_or(0);
+    let elapsed = now_ms - window_start;
+    let weight = (window_ms - elapsed) as f64 / window_ms as f64;
+    Ok((current as f64 + previous as f64 * weight, current, previous))
+}
+
+/// How long until the sliding count of a window with `current` hits (after `elapsed` ms
+/// of it) and a previous window of `previous` hits comes down to `max`.
+fn wait_ms(quota: Quota, current: i64, previous: i64, elapsed: i64) -> i64 {
+    let window = quota.window_ms;
+    if current > quota.max || previous == 0 {
+        // Only the next window forgives: then the current one weighs less and less.
+        return (window - elapsed).max(1);
+    }
+    // previous * (window - e) / window + current <= max  <=>  e >= window * (1 - room / previous)
+    let room = (quota.max - current) as f64;
+    let until = (window as f64 * (1.0 - room / previous as f64)).ceil() as i64;
+    (until - elapsed).max(1)
+}
+
+/// Charges `charge` in the caller's transaction. `Some` when the limit is exceeded: the
+/// caller must then roll the transaction back.
+pub(crate) async fn charge(
+    conn: &mut AnyConnection,
+    charge: &Charge,
+    now_ms: i64,
+) -> Result<Option<Refused>, sqlx::Error> {
+    let quota = charge.quota;
+    let (estimate, current, previous) = count(
+        conn,
+        charge.bucket,
+        &charge.key,
+        quota.window_ms,
+        charge.cost,
+        now_ms,
+    )
+    .await?;
+    if estimate <= quota.max as f64 {
+        return Ok(None);
+    }
+    let elapsed = now_ms.rem_euclid(quota.window_ms);
+    Ok(Some(Refused {
+        bucket: charge.bucket,
+        retry_after_ms: wait_ms(quota, current, previous, elapsed),
+    }))
+}
+
+/// Counts `cost` against `key` without any limit (messages the agency sends, which are
+/// never refused but still count towards what an anonymous caller may trigger).
+pub(crate) async fn add(
+    conn: &mut AnyConnection,
+    bucket: &'static str,
+    key: &str,
+    window_ms: i64,
+    cost: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    count(conn, bucket, key, window_ms, cost, now_ms).await?;
+    Ok(())
+}
+
+impl Store {
+    /// Charges every limit in `charges` at once: all are counted, or (when one refuses)
+    /// none, and the first refusal is returned.
+    pub async fn charge_limits(
+        &self,
+        charges: &[Charge],
+        now_ms: i64,
+    ) -> Result<Option<Refused>, sqlx::Error> {
+        if charges.is_empty() {
+            return Ok(None);
+        }
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        for one in charges {
+            if let Some(refused) = charge(&mut tx, one, now_ms).await? {
+                tx.rollback().await?;
+                return Ok(Some(refused));
+            }
+        }
+        tx.commit().await?;
+        Ok(None)
+    }
+
+    /// Gives back `cost` of a charge made earlier in this window (an upload that was
+    /// refused after it was counted by size, or never arrived).
+    pub async fn refund_limit(&self, charge: &Charge, now_ms: i64) -> Result<(), sqlx::Error> {
+        let window_start = now_ms - now_ms.rem_euclid(charge.quota.window_ms);
+        let _turn = self.write_turn().await;
+        sqlx::query(
+            "update rate_counters set hits = case when hits > $4 then hits - $4 else 0 end \
+             where bucket = $1 and key = $2 and window_start = $3",
+        )
+        .bind(charge.bucket)
+        .bind(&charge.key)
+        .bind(window_start)
+        .bind(charge.cost)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets counters from windows that ended before `before_ms` (called by the
+    /// clean-up; no limit looks further back than its window and the one before).
+    pub async fn forget_old_counters(&self, before_ms: i64) -> Result<u64, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let removed = sqlx::query("delete from rate_counters where window_start < $1")
+            .bind(before_ms)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(removed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: Quota = Quota {
+        max: 10,
+        window_ms: 3_600_000,
+    };
+
+    #[test]
+    fn over_the_limit_within_one_window_waits_for_the_window_to_end() {
+        assert_eq!(wait_ms(HOUR, 11, 0, 600_000), 3_000_000);
+        assert_eq!(wait_ms(HOUR, 11, 4, 600_000), 3_000_000);
+    }
+
+    #[test]
+    fn a_full_previous_window_is_forgiven_as_it_slides_away() {
+        // 10 hits last hour, 5 now: the estimate is 5 + 10 * (1 - e/h); it is 10 at e = h/2.
+        assert_eq!(wait_ms(HOUR, 5, 10, 600_000), 1_800_000 - 600_000);
+        assert!(wait_ms(HOUR, 5, 10, 1_799_999) >= 1);
+    }
+}

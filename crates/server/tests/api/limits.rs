@@ -1,0 +1,353 @@
+//! The abuse limits, tried as an attacker would: SMS pumping through filings and sign-in
+//! codes, guessing staff passwords, spoofing the client address, and spreading the
+//! attempts over two instances of one database.
+
+use nafitha_server::clock::Clock;
+use serde_json::{json, Value};
+
+use crate::helpers::{e164, spawn_apps_with, Options, TestApp};
+
+const PHONE: &str = "0551230000";
+
+fn filing_body(phone: &str, details: &str) -> Value {
+    json!({
+        "service_code": "epm-road-damage",
+        "locale": "en",
+        "applicant": { "name": "Test Applicant", "phone": phone },
+        "answers": { "damage": "pothole", "danger": "no", "details": details, "location": { "address": "King Fahd Road, Dammam" } }
+    })
+}
+
+/// Files with `key` as the idempotency key, from `client` (an `X-Forwarded-For` value,
+/// when the app trusts that header).
+async fn file(app: &TestApp, key: &str, body: &Value, client: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/requests"))
+        .header("Idempotency-Key", key)
+        .header("Accept-Language", "ar")
+        .json(body);
+    if let Some(client) = client {
+        request = request.header("X-Forwarded-For", client);
+    }
+    request.send().await.unwrap()
+}
+
+async fn ask_code(app: &TestApp, phone: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/otp"))
+        .header("Accept-Language", "en")
+        .json(&json!({ "phone": phone }))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn refusal(response: reqwest::Response) -> (u16, Option<String>, Value) {
+    let status = response.status().as_u16();
+    let retry = response
+        .headers()
+        .get("retry-after")
+        .map(|v| v.to_str().unwrap().to_owned());
+    (status, retry, response.json().await.unwrap())
+}
+
+fn behind_a_proxy() -> Options {
+    Options {
+        client_ip_header: Some("x-forwarded-for".into()),
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn filings_for_one_phone_are_limited_and_an_accepted_filing_replays_after_the_limit() {
+    let mut options = Options::default();
+    options.limits.filings_per_phone_hour = 3;
+    for app in spawn_apps_with(options).await {
+        let body = filing_body(PHONE, "A hole");
+        for i in 0..3 {
+            let filed = file(&app, &format!("phone-limit-{i}"), &body, None).await;
+            assert_eq!(filed.status(), 201, "{}", app.engine);
+        }
+        let requests = app.count("requests").await;
+        let (status, retry, error) = refusal(file(&app, "phone-limit-3", &body, None).await).await;
+        assert_eq!(status, 429, "{}", app.engine);
+        let retry: u64 = retry.expect("Retry-After").parse().unwrap();
+        assert!((1..=3600).contains(&retry), "{retry}");
+        assert_eq!(error["code"], "too_many_requests");
+        let message = error["message"].as_str().unwrap();
+        assert!(
+            message.contains("طلبات كثيرة"),
+            "in the caller's language: {message}"
+        );
+        assert_eq!(app.count("requests").await, requests, "nothing stored");
+        // The client's earlier, accepted filing sent again (a retry on a flaky network).
+        let replay = file(&app, "phone-limit-0", &body, None).await;
+        assert_eq!(replay.status(), 200, "{}", app.engine);
+        // Another number is not affected.
+        let other = file(
+            &app,
+            "phone-limit-4",
+            &filing_body("0551230001", "A hole"),
+            None,
+        )
+        .await;
+        assert_eq!(other.status(), 201);
+    }
+}
+
+#[tokio::test]
+async fn filings_from_one_client_are_limited_whatever_it_writes_in_x_forwarded_for() {
+    let mut options = behind_a_proxy();
+    options.limits.filings_per_client_hour = 2;
+    for app in spawn_apps_with(options).await {
+        // The client writes a new address in front each time; our proxy appends the real one.
+        for (i, spoofed) in ["1.1.1.1", "2.2.2.2"].iter().enumerate() {
+            let body = filing_body(&format!("055123010{i}"), "A hole");
+            let client = format!("{spoofed}, 203.0.113.7");
+            let filed = file(&app, &format!("client-limit-{i}"), &body, Some(&client)).await;
+            assert_eq!(filed.status(), 201, "{}", app.engine);
+        }
+        let body = filing_body("0551230109", "A hole");
+        let spoofed = file(&app, "client-limit-9", &body, Some("3.3.3.3, 203.0.113.7")).await;
+        assert_eq!(spoofed.status(), 429, "{}", app.engine);
+        // A different client behind the same proxy is not.
+        let other = file(&app, "client-limit-8", &body, Some("198.51.100.4")).await;
+        assert_eq!(other.status(), 201, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn one_number_gets_a_capped_number_of_sms_a_day_sign_in_codes_included() {
+    let clock = Clock::fixed(1_796_000_000_000);
+    let mut options = Options {
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    options.limits.sms_per_phone_day = 3;
+    for app in spawn_apps_with(options).await {
+        clock.set(1_796_000_000_000);
+        // A filing (1 SMS) and two sign-in codes (a minute apart, as codes must be).
+        assert_eq!(
+            file(&app, "sms-cap-0", &filing_body(PHONE, "A hole"), None)
+                .await
+                .status(),
+            201
+        );
+        for minute in 1..=2 {
+            clock.set(1_796_000_000_000 + minute * 61_000);
+            assert_eq!(ask_code(&app, PHONE).await.status(), 202, "{}", app.engine);
+        }
+        clock.set(1_796_000_000_000 + 3 * 61_000);
+        let codes = app.count("sign_in_codes").await;
+        let (status, retry, error) = refusal(ask_code(&app, PHONE).await).await;
+        assert_eq!(status, 429, "{}", app.engine);
+        assert!(retry.is_some());
+        assert!(error["message"]
+            .as_str()
+            .unwrap()
+            .contains("many messages today"));
+        let (status, ..) =
+            refusal(file(&app, "sms-cap-1", &filing_body(PHONE, "Another"), None).await).await;
+        assert_eq!(status, 429, "a filing would text the number too");
+        assert_eq!(app.count("sign_in_codes").await, codes);
+        // A day later, the number may be texted again.
+        clock.set(1_796_000_000_000 + 2 * 86_400_000);
+        assert_eq!(ask_code(&app, PHONE).await.status(), 202, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn limits_hold_across_two_instances_of_one_database() {
+    let mut options = Options::default();
+    options.limits.filings_per_phone_hour = 2;
+    for first in spawn_apps_with(options.clone()).await {
+        let second = first.twin(&options).await;
+        let body = filing_body(PHONE, "A hole");
+        assert_eq!(file(&first, "twin-key-0", &body, None).await.status(), 201);
+        assert_eq!(file(&second, "twin-key-1", &body, None).await.status(), 201);
+        assert_eq!(
+            file(&first, "twin-key-2", &body, None).await.status(),
+            429,
+            "{}: the second instance's filing counts on the first",
+            first.engine
+        );
+        assert_eq!(file(&second, "twin-key-3", &body, None).await.status(), 429);
+    }
+}
+
+/// Signs in as staff from `client` (an `X-Forwarded-For` value).
+async fn staff_sign_in(
+    app: &TestApp,
+    client: &str,
+    username: &str,
+    password: &str,
+) -> (u16, Value) {
+    let response = app
+        .client
+        .post(app.url("/api/v1/staff/session"))
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "username": username, "password": password }))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_stranger_guessing_passwords_is_slowed_down_but_cannot_lock_the_agent_out() {
+    let start = 1_796_000_000_000;
+    let clock = Clock::fixed(start);
+    let options = Options {
+        clock: clock.clone(),
+        ..behind_a_proxy()
+    };
+    for app in spawn_apps_with(options).await {
+        clock.set(start);
+        app.staff("agent.one", "agent", "epm", None).await;
+        let (attacker, owner) = ("203.0.113.66", "198.51.100.10");
+        let right = crate::helpers::STAFF_PASSWORD;
+
+        // Three free tries, then a wait that doubles with each wrong password.
+        for _ in 0..3 {
+            assert_eq!(
+                staff_sign_in(&app, attacker, "agent.one", "guess").await.0,
+                422
+            );
+        }
+        let (status, _) = staff_sign_in(&app, attacker, "agent.one", "guess").await;
+        assert_eq!(status, 429, "{}", app.engine);
+        clock.set(start + 1_000);
+        assert_eq!(
+            staff_sign_in(&app, attacker, "agent.one", "guess").await.0,
+            422
+        );
+        assert_eq!(
+            staff_sign_in(&app, attacker, "agent.one", "guess").await.0,
+            429
+        );
+        clock.set(start + 2_000);
+        assert_eq!(
+            staff_sign_in(&app, attacker, "agent.one", right).await.0,
+            429,
+            "{}: even the right password waits, from the guessing client",
+            app.engine
+        );
+
+        // The agent, at their own desk, signs in at once.
+        let (status, me) = staff_sign_in(&app, owner, "agent.one", right).await;
+        assert_eq!(status, 200, "{}: {me}", app.engine);
+
+        // A quarter of an hour later the stranger's count has started again.
+        clock.set(start + 16 * 60_000);
+        for _ in 0..3 {
+            assert_eq!(
+                staff_sign_in(&app, attacker, "agent.one", "guess").await.0,
+                422
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_username_answers_exactly_like_a_wrong_password() {
+    let clock = Clock::fixed(1_796_000_000_000);
+    let options = Options {
+        clock: clock.clone(),
+        ..behind_a_proxy()
+    };
+    for app in spawn_apps_with(options).await {
+        app.staff("agent.two", "agent", "epm", None).await;
+        let wrong = staff_sign_in(&app, "203.0.113.1", "agent.two", "guess").await;
+        let unknown = staff_sign_in(&app, "203.0.113.1", "nobody.here", "guess").await;
+        assert_eq!(wrong, unknown, "{}", app.engine);
+        // And unknown usernames are throttled the same way, so the wait tells nothing.
+        for _ in 0..2 {
+            assert_eq!(
+                staff_sign_in(&app, "203.0.113.1", "agent.two", "guess")
+                    .await
+                    .0,
+                422
+            );
+            assert_eq!(
+                staff_sign_in(&app, "203.0.113.1", "nobody.here", "guess")
+                    .await
+                    .0,
+                422
+            );
+        }
+        assert_eq!(
+            staff_sign_in(&app, "203.0.113.1", "agent.two", "guess")
+                .await
+                .0,
+            429
+        );
+        assert_eq!(
+            staff_sign_in(&app, "203.0.113.1", "nobody.here", "guess")
+                .await
+                .0,
+            429
+        );
+    }
+}
+
+#[tokio::test]
+async fn sign_in_codes_are_six_digits_keyed_hashed_and_blanked_once_sent() {
+    for app in spawn_apps_with(Options::default()).await {
+        assert_eq!(ask_code(&app, PHONE).await.status(), 202);
+        let sms = app.wait_for_message(&e164(PHONE), "sign-in code").await;
+        let code = crate::helpers::code_in(&sms);
+        assert_eq!(code.len(), 6);
+        assert!(
+            !sms.contains(&format!("{code}0")),
+            "exactly six digits: {sms}"
+        );
+        // The stored hash is neither the code nor its plain SHA-256 with the number.
+        let stored = app.scalar("select code_hash as v from sign_in_codes").await;
+        assert!(!stored.contains(&code));
+        use sha2::Digest;
+        for guess in [code.clone(), format!("{}|{code}", e164(PHONE))] {
+            let plain: String = sha2::Sha256::digest(guess.as_bytes())
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            assert_ne!(stored, plain);
+        }
+        // Once delivered, the outbox no longer holds the code.
+        let mut body = String::new();
+        for _ in 0..100 {
+            body = app
+                .scalar("select body as v from outbox where sent_at is not null")
+                .await;
+            if !body.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(!body.contains(&code), "{}: {body}", app.engine);
+        assert_eq!(body, nafitha_server::store::outbox::REDACTED);
+    }
+}
+
+#[tokio::test]
+async fn sent_messages_are_deleted_after_the_retention_period_and_others_kept() {
+    for app in spawn_apps_with(Options::default()).await {
+        app.file_for(PHONE).await;
+        for _ in 0..100 {
+            if app.count("outbox where sent_at is not null").await == 1 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let store = app.store().await;
+        let now = nafitha_server::notify::now_ms();
+        // A retention period that ended before the message was sent keeps it...
+        assert_eq!(store.prune_outbox(now - 3_600_000, 0).await.unwrap(), 0);
+        // ...and one that ends now deletes it.
+        let sent = app.count("outbox").await;
+        assert!(sent >= 1);
+        assert_eq!(store.prune_outbox(now + 1, 0).await.unwrap(), sent as u64);
+        assert_eq!(app.count("outbox").await, 0, "{}", app.engine);
+    }
+}

@@ -11,4 +11,5 @@ mod ratings;
 mod serving;
 mod staff;
 mod stats;
+mod text;
 mod uploads;

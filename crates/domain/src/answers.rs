@@ -14,6 +14,7 @@ use crate::form::{DateRange, Field, FieldKind, FormDefinition};
 use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_id};
 use crate::locale::Localized;
 use crate::reference::digit_value;
+use crate::text::{check_text, Lines};
 
 /// A coordinate with five decimals (about a metre), written without float formatting:
 /// `26.42070`, `-0.50000`.
@@ -112,7 +113,12 @@ fn integer(value: &Value) -> Option<i64> {
     }
 }
 
-fn check_text(field: &Field, value: &Value, max_length: u32) -> Result<Value, Localized> {
+fn check_text_answer(
+    field: &Field,
+    value: &Value,
+    max_length: u32,
+    lines: Lines,
+) -> Result<Value, Localized> {
     let (ar, en) = in_sentence(&field.label);
     let Value::String(text) = value else {
         return Err(Localized::new(
@@ -130,6 +136,7 @@ fn check_text(field: &Field, value: &Value, max_length: u32) -> Result<Value, Lo
             ),
         ));
     }
+    check_text(text, lines, (&ar, &en))?;
     Ok(Value::String(text.to_owned()))
 }
 
@@ -233,6 +240,7 @@ fn check_location(label: &Localized, value: &Value) -> Result<Value, Localized> 
         None | Some(Value::Null) => None,
         Some(Value::String(a)) if a.trim().is_empty() => None,
         Some(Value::String(a)) if a.trim().chars().count() <= MAX_ADDRESS_LENGTH => {
+            check_text(a.trim(), Lines::One, ("العنوان", "the address"))?;
             Some(a.trim().to_owned())
         }
         Some(_) => {
@@ -292,8 +300,9 @@ fn check_answer(field: &Field, value: &Value, today: Date) -> Result<Value, Loca
         }
     };
     match &field.kind {
-        FieldKind::Text { max_length } | FieldKind::LongText { max_length } => {
-            check_text(field, value, *max_length)
+        FieldKind::Text { max_length } => check_text_answer(field, value, *max_length, Lines::One),
+        FieldKind::LongText { max_length } => {
+            check_text_answer(field, value, *max_length, Lines::Many)
         }
         FieldKind::Number { min, max } => check_number(field, value, *min, *max),
         FieldKind::Date { range } => check_date(field, value, *range, today),
@@ -495,6 +504,25 @@ mod tests {
             rejects(FieldKind::LongText { max_length: 3 }, json!("long"))[0].field,
             "q"
         );
+    }
+
+    #[test]
+    fn a_control_character_is_refused_in_text_answers_and_line_breaks_only_in_long_text() {
+        let short = FieldKind::Text { max_length: 50 };
+        let long = FieldKind::LongText { max_length: 50 };
+        let err = rejects(short.clone(), json!("Al\0Noor"));
+        assert_eq!(
+            err[0].message.en,
+            "Remove the hidden control characters from shop name"
+        );
+        assert_eq!(rejects(long.clone(), json!("a\u{7}b")).len(), 1);
+        assert_eq!(rejects(short, json!("one\ntwo")).len(), 1);
+        assert_eq!(
+            accepts(long, json!(" one\r\ntwo\t3 ")),
+            json!("one\r\ntwo\t3")
+        );
+        let address = rejects(FieldKind::Location, json!({ "address": "King Fahd\0Road" }));
+        assert!(address[0].message.en.contains("the address"), "{address:?}");
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::identity::digits_only;
 use crate::lifecycle::{Action, Party, RequestStatus};
 use crate::locale::Localized;
 use crate::reference::ReferenceNumber;
+use crate::text::{check_text, Lines};
 
 /// A request is "due soon" when its due date is at most this many working days away.
 pub const DUE_SOON_WORKING_DAYS: u32 = 2;
@@ -424,43 +425,54 @@ pub struct NewTemplate {
 }
 
 impl NewTemplate {
+    /// Checks the four texts: each present, within its limit, and free of control
+    /// characters (the bodies may have several lines).
     pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
-        let mut text = |field: &str, value: &str, max: usize, what: (&str, &str)| {
+        let mut text = |field: &str, value: &str, max: usize, lines: Lines, what: (&str, &str)| {
             let length = value.trim().chars().count();
-            if length == 0 || length > max {
-                problems.push(InvalidAnswer {
-                    field: field.to_owned(),
-                    message: Localized::new(
-                        format!("اكتب {} (حتى {max} حرف)", what.0),
-                        format!("Enter {} (up to {max} characters)", what.1),
-                    ),
-                });
-            }
+            let message = if length == 0 || length > max {
+                Localized::new(
+                    format!("اكتب {} (حتى {max} حرف)", what.0),
+                    format!("Enter {} (up to {max} characters)", what.1),
+                )
+            } else if let Err(message) = check_text(value.trim(), lines, what) {
+                message
+            } else {
+                return;
+            };
+            problems.push(InvalidAnswer {
+                field: field.to_owned(),
+                message,
+            });
         };
         let body_max = crate::lifecycle::MAX_MESSAGE_LENGTH;
         text(
             "title_ar",
             &self.title.ar,
             MAX_TEMPLATE_TITLE,
+            Lines::One,
             ("العنوان بالعربية", "the Arabic title"),
         );
         text(
             "title_en",
             &self.title.en,
             MAX_TEMPLATE_TITLE,
+            Lines::One,
             ("العنوان بالإنجليزية", "the English title"),
         );
         text(
             "body_ar",
             &self.body.ar,
             body_max,
+            Lines::Many,
             ("النص بالعربية", "the Arabic text"),
         );
         text(
             "body_en",
             &self.body.en,
             body_max,
+            Lines::Many,
             ("النص بالإنجليزية", "the English text"),
         );
         if problems.is_empty() {
@@ -587,8 +599,9 @@ pub const MAX_SERVICE_DESCRIPTION: usize = 4000;
 pub const MAX_SERVICE_FEE_HALALAS: u32 = 100_000_000;
 
 impl ServiceEdit {
-    /// Checks every text (both languages), the fee, the SLA (1 to 365 working days) and the
-    /// form definition (`FormDefinition::check`).
+    /// Checks every text (both languages; present, within its limit, free of control
+    /// characters), the fee, the SLA (1 to 365 working days) and the form definition
+    /// (`FormDefinition::check`).
     pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
         let mut push = |field: String, ar: String, en: String| {
@@ -602,33 +615,42 @@ impl ServiceEdit {
                 "name",
                 &self.name,
                 MAX_SERVICE_NAME,
+                Lines::One,
                 ("اسم الخدمة", "the service's name"),
             ),
             (
                 "summary",
                 &self.summary,
                 MAX_SERVICE_SUMMARY,
+                Lines::Many,
                 ("الوصف المختصر", "the summary"),
             ),
             (
                 "description",
                 &self.description,
                 MAX_SERVICE_DESCRIPTION,
+                Lines::Many,
                 ("الوصف", "the description"),
             ),
         ];
-        for (field, value, max, what) in texts {
+        for (field, value, max, lines, what) in texts {
             for (lang, text, lang_ar, lang_en) in [
                 ("ar", &value.ar, "بالعربية", "in Arabic"),
                 ("en", &value.en, "بالإنجليزية", "in English"),
             ] {
                 let length = text.trim().chars().count();
+                let what = (
+                    format!("{} {lang_ar}", what.0),
+                    format!("{} {lang_en}", what.1),
+                );
                 if length == 0 || length > max {
                     push(
                         format!("{field}_{lang}"),
-                        format!("اكتب {} {lang_ar} (حتى {max} حرف)", what.0),
-                        format!("Enter {} {lang_en} (up to {max} characters)", what.1),
+                        format!("اكتب {} (حتى {max} حرف)", what.0),
+                        format!("Enter {} (up to {max} characters)", what.1),
                     );
+                } else if let Err(refused) = check_text(text.trim(), lines, (&what.0, &what.1)) {
+                    push(format!("{field}_{lang}"), refused.ar, refused.en);
                 }
             }
         }
@@ -647,12 +669,21 @@ impl ServiceEdit {
             );
         }
         for (i, doc) in self.documents.iter().enumerate() {
+            let what = (
+                format!("المستند رقم {}", i + 1),
+                format!("document {}", i + 1),
+            );
             if doc.ar.trim().is_empty() || doc.en.trim().is_empty() {
                 push(
                     format!("documents.{i}"),
-                    format!("اكتب المستند رقم {} باللغتين", i + 1),
-                    format!("Enter document {} in both languages", i + 1),
+                    format!("اكتب {} باللغتين", what.0),
+                    format!("Enter {} in both languages", what.1),
                 );
+            } else if let Some(refused) = [&doc.ar, &doc.en]
+                .into_iter()
+                .find_map(|text| check_text(text.trim(), Lines::One, (&what.0, &what.1)).err())
+            {
+                push(format!("documents.{i}"), refused.ar, refused.en);
             }
         }
         if let Err(errors) = self.form.check() {
@@ -855,5 +886,42 @@ mod tests {
             .map(|p| p.field)
             .collect();
         assert_eq!(fields, ["title_ar", "title_en"]);
+    }
+
+    #[test]
+    fn template_and_service_texts_with_control_characters_are_refused() {
+        let template = NewTemplate {
+            service: "epm-road-damage".into(),
+            title: Localized::new("تم\nالإصلاح", "Repaired"),
+            body: Localized::new("أصلحنا\nالحفرة", "We repaired\0 it"),
+        };
+        let fields: Vec<_> = template
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(fields, ["title_ar", "body_en"]);
+
+        let service = ServiceEdit {
+            name: Localized::new("بلاغ", "Report\u{1b}"),
+            summary: Localized::new("ملخص\nقصير", "A summary"),
+            description: Localized::new("وصف\u{0}", "A description\n\nin two paragraphs"),
+            fee_halalas: 0,
+            sla_working_days: 5,
+            documents: vec![
+                Localized::new("الهوية", "ID"),
+                Localized::new("صك\u{7}", "Deed"),
+            ],
+            form: FormDefinition::default(),
+            active: true,
+        };
+        let problems = service.validate().unwrap_err();
+        let fields: Vec<_> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(fields, ["name_en", "description_ar", "documents.1"]);
+        assert_eq!(
+            problems[0].message.en,
+            "Remove the hidden control characters from the service's name in English"
+        );
     }
 }

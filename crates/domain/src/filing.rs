@@ -12,6 +12,7 @@ use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_
 use crate::lifecycle::RequestStatus;
 use crate::locale::{Locale, Localized};
 use crate::reference::ReferenceNumber;
+use crate::text::clean_name;
 
 /// Shortest and longest applicant name, in characters.
 pub const NAME_LENGTH: (usize, usize) = (2, 100);
@@ -82,23 +83,27 @@ impl Applicant {
                 message,
             });
         };
-        let name = self.name.split_whitespace().collect::<Vec<_>>().join(" ");
-        let length = name.chars().count();
-        if length < NAME_LENGTH.0 || length > NAME_LENGTH.1 || name.chars().any(char::is_control) {
-            problem(
-                "name",
-                Localized::new(
-                    format!(
-                        "أدخل اسمك الكامل ({} إلى {} حرفًا)",
-                        NAME_LENGTH.0, NAME_LENGTH.1
-                    ),
-                    format!(
-                        "Enter your full name ({} to {} characters)",
-                        NAME_LENGTH.0, NAME_LENGTH.1
-                    ),
-                ),
-            );
-        }
+        let name = clean_name(&self.name)
+            .and_then(|name| {
+                if (NAME_LENGTH.0..=NAME_LENGTH.1).contains(&name.chars().count()) {
+                    Ok(name)
+                } else {
+                    Err(Localized::new(
+                        format!(
+                            "أدخل اسمك الكامل ({} إلى {} حرفًا)",
+                            NAME_LENGTH.0, NAME_LENGTH.1
+                        ),
+                        format!(
+                            "Enter your full name ({} to {} characters)",
+                            NAME_LENGTH.0, NAME_LENGTH.1
+                        ),
+                    ))
+                }
+            })
+            .unwrap_or_else(|message| {
+                problem("name", message);
+                String::new()
+            });
         let phone = normalize_mobile(&self.phone).unwrap_or_else(|message| {
             problem("phone", message);
             String::new()
@@ -310,6 +315,24 @@ mod tests {
         assert!(problems
             .iter()
             .all(|p| !p.message.ar.is_empty() && !p.message.en.is_empty()));
+    }
+
+    #[test]
+    fn a_name_loses_its_direction_controls_and_is_refused_with_a_control_character() {
+        let applicant = |name: &str| Applicant {
+            name: name.into(),
+            phone: "0501234567".into(),
+            ..Applicant::default()
+        };
+        let clean = applicant("\u{202E}سارة\u{202C} العتيبي")
+            .validate()
+            .unwrap();
+        assert_eq!(clean.name, "سارة العتيبي");
+        let refused = applicant("Sara\0Al-Otaibi").validate().unwrap_err();
+        assert_eq!(refused[0].field, "applicant.name");
+        assert!(refused[0].message.en.contains("control characters"));
+        let hollow = applicant("\u{202E}\u{202C}x").validate().unwrap_err();
+        assert!(hollow[0].message.en.contains("2 to 100"), "{hollow:?}");
     }
 
     #[test]

@@ -9,6 +9,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::locale::{Locale, Localized};
+use crate::text::{is_clean, refusal, Lines};
 
 /// Most questions one form may have; more than this is a form nobody finishes.
 pub const MAX_FIELDS: usize = 40;
@@ -301,16 +302,40 @@ impl FieldKind {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FormDefinitionError {
     TooManyFields,
-    BadId { field: String },
-    DuplicateId { field: String },
-    MissingTranslation { field: String },
-    BadTextLimit { field: String },
-    BadNumberRange { field: String },
-    TooFewOptions { field: String },
-    BadOption { field: String },
-    BadMaxSelected { field: String },
-    BadAttachmentLimits { field: String },
-    BadCondition { field: String },
+    BadId {
+        field: String,
+    },
+    DuplicateId {
+        field: String,
+    },
+    MissingTranslation {
+        field: String,
+    },
+    /// A label, hint or option holds control characters (`crate::text`).
+    ControlCharacters {
+        field: String,
+    },
+    BadTextLimit {
+        field: String,
+    },
+    BadNumberRange {
+        field: String,
+    },
+    TooFewOptions {
+        field: String,
+    },
+    BadOption {
+        field: String,
+    },
+    BadMaxSelected {
+        field: String,
+    },
+    BadAttachmentLimits {
+        field: String,
+    },
+    BadCondition {
+        field: String,
+    },
 }
 
 impl FormDefinitionError {
@@ -322,6 +347,7 @@ impl FormDefinitionError {
             BadId { field }
             | DuplicateId { field }
             | MissingTranslation { field }
+            | ControlCharacters { field }
             | BadTextLimit { field }
             | BadNumberRange { field }
             | TooFewOptions { field }
@@ -349,6 +375,10 @@ impl FormDefinitionError {
                 "النص مطلوب بالعربية والإنجليزية".into(),
                 "Every text needs both Arabic and English".into(),
             ),
+            ControlCharacters { .. } => {
+                let message = refusal(("نصوص هذا السؤال", "this question's texts"));
+                (message.ar, message.en)
+            }
             BadTextLimit { .. } => (
                 format!("الحد الأقصى للطول بين 1 و {MAX_TEXT_LENGTH}"),
                 format!("The length limit must be between 1 and {MAX_TEXT_LENGTH}"),
@@ -410,6 +440,27 @@ fn check_options(field: &str, options: &[Choice], errors: &mut Vec<FormDefinitio
     }
 }
 
+impl Field {
+    /// True when no label, hint or option of this question holds a control character
+    /// (hints may have several lines).
+    fn texts_are_clean(&self) -> bool {
+        let options = match &self.kind {
+            FieldKind::Choice { options } | FieldKind::MultiChoice { options, .. } => {
+                options.as_slice()
+            }
+            _ => &[],
+        };
+        let one_line = [&self.label.ar, &self.label.en].into_iter().chain(
+            options
+                .iter()
+                .flat_map(|o| [&o.value, &o.label.ar, &o.label.en]),
+        );
+        let hints = self.hint.iter().flat_map(|h| [&h.ar, &h.en]);
+        one_line.into_iter().all(|t| is_clean(t, Lines::One))
+            && hints.into_iter().all(|t| is_clean(t, Lines::Many))
+    }
+}
+
 impl FormDefinition {
     /// The field with `id`.
     pub fn field(&self, id: &str) -> Option<&Field> {
@@ -417,8 +468,9 @@ impl FormDefinition {
     }
 
     /// Checks that the definition is well formed: ids valid and unique, every text in
-    /// both languages, sane limits, and every condition pointing back at an earlier
-    /// choice or yes/no question and one of its values. Returns every problem found.
+    /// both languages and free of control characters, sane limits, and every condition
+    /// pointing back at an earlier choice or yes/no question and one of its values.
+    /// Returns every problem found.
     pub fn check(&self) -> Result<(), Vec<FormDefinitionError>> {
         use FormDefinitionError as E;
         let mut errors = Vec::new();
@@ -437,6 +489,9 @@ impl FormDefinition {
                 || field.hint.as_ref().is_some_and(Localized::is_incomplete)
             {
                 errors.push(E::MissingTranslation { field: id() });
+            }
+            if !field.texts_are_clean() {
+                errors.push(E::ControlCharacters { field: id() });
             }
             match &field.kind {
                 FieldKind::Text { max_length } | FieldKind::LongText { max_length }
@@ -593,6 +648,27 @@ mod tests {
         assert!(found
             .iter()
             .all(|e| matches!(e, FormDefinitionError::MissingTranslation { .. })));
+    }
+
+    #[test]
+    fn a_control_character_in_a_label_hint_or_option_is_reported() {
+        let mut label = text("a");
+        label.label.en = "Name\0".into();
+        let mut hint = text("b");
+        hint.hint = Some(Localized::new("سطر\nوسطر", "Line\u{1b}"));
+        let mut options = options(&["x", "y"]);
+        options[1].value = "y\0".into();
+        let choice = with_kind("c", FieldKind::Choice { options });
+        let mut two_lines = text("d");
+        two_lines.hint = Some(Localized::new("سطر\nوسطر", "One line\nand another"));
+        let found = problems(vec![label, hint, choice, two_lines]);
+        let refused: Vec<_> = found
+            .iter()
+            .filter(|e| matches!(e, FormDefinitionError::ControlCharacters { .. }))
+            .filter_map(|e| e.field())
+            .collect();
+        assert_eq!(refused, vec!["a", "b", "c"]);
+        assert!(found[0].message(Locale::En).contains("control characters"));
     }
 
     #[test]

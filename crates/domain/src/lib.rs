@@ -19,6 +19,7 @@ pub mod locale;
 pub mod rating;
 pub mod reference;
 pub mod stats;
+pub mod text;
 
 pub use catalogue::{
     format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary,

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{is_upload_id, InvalidAnswer};
 use crate::locale::{Locale, Localized};
+use crate::text::{check_text, Lines};
 
 /// Where a request stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -340,9 +341,10 @@ fn invalid(field: &str, ar: impl Into<String>, en: impl Into<String>) -> Invalid
 }
 
 impl ActionRequest {
-    /// Checks the shape of the action (known, message present and not too long, files
-    /// well formed, a department for a referral). Whether the life cycle allows it now,
-    /// and whether the caller may take it, is checked against the stored request.
+    /// Checks the shape of the action (known; message present, not too long and free of
+    /// control characters; files well formed; a department for a referral). Whether the
+    /// life cycle allows it now, and whether the caller may take it, is checked against
+    /// the stored request.
     pub fn validate(&self) -> Result<ValidAction, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
         let Some(action) = Action::from_code(self.action.trim()) else {
@@ -379,7 +381,15 @@ impl ActionRequest {
                 format!("يجب ألا يزيد النص على {MAX_MESSAGE_LENGTH} حرف"),
                 format!("The text must be {MAX_MESSAGE_LENGTH} characters or fewer"),
             )),
-            _ => {}
+            Some(m) => {
+                if let Err(message) = check_text(m, Lines::Many, ("النص", "the text")) {
+                    problems.push(InvalidAnswer {
+                        field: "message".into(),
+                        message,
+                    });
+                }
+            }
+            None => {}
         }
         let department = self
             .department
@@ -525,6 +535,18 @@ mod tests {
             .is_ok());
         let long = act("reply", Some(&"x".repeat(MAX_MESSAGE_LENGTH + 1))).validate();
         assert_eq!(long.unwrap_err()[0].field, "message");
+    }
+
+    #[test]
+    fn a_message_with_a_control_character_is_refused_and_one_with_line_breaks_is_kept() {
+        let refused = act("note", Some("internal\0note")).validate().unwrap_err();
+        assert_eq!(refused[0].field, "message");
+        assert!(refused[0].message.en.contains("control characters"));
+        let lines = act("reply", Some("Dear applicant,\r\n\tWe fixed it."));
+        assert_eq!(
+            lines.validate().unwrap().message.as_deref(),
+            Some("Dear applicant,\r\n\tWe fixed it.")
+        );
     }
 
     #[test]

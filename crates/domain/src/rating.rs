@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::answers::InvalidAnswer;
 use crate::lifecycle::RequestStatus;
 use crate::locale::{Locale, Localized};
+use crate::text::{check_text, Lines};
 
 /// The longest comment, in characters.
 pub const MAX_RATING_COMMENT: usize = 1250;
@@ -98,7 +99,8 @@ pub struct ValidRating {
 
 impl RatingInput {
     /// Checks the score (a whole number from 1 to 5), the resolution (`yes`, `no`,
-    /// `partly`, or none) and the comment (at most 1,250 characters); names every problem.
+    /// `partly`, or none) and the comment (at most 1,250 characters, no control characters
+    /// but line breaks and tabs); names every problem.
     pub fn validate(&self) -> Result<ValidRating, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
         let score = self
@@ -138,16 +140,20 @@ impl RatingInput {
             .map(str::trim)
             .filter(|c| !c.is_empty())
             .map(str::to_owned);
-        if comment
-            .as_deref()
-            .is_some_and(|c| c.chars().count() > MAX_RATING_COMMENT)
-        {
-            problems.push(InvalidAnswer {
-                field: "comment".into(),
-                message: Localized::new(
+        let comment_problem = comment.as_deref().and_then(|c| {
+            if c.chars().count() > MAX_RATING_COMMENT {
+                Some(Localized::new(
                     format!("يجب ألا يزيد التعليق على {MAX_RATING_COMMENT} حرف"),
                     format!("The comment must be {MAX_RATING_COMMENT} characters or fewer"),
-                ),
+                ))
+            } else {
+                check_text(c, Lines::Many, ("التعليق", "the comment")).err()
+            }
+        });
+        if let Some(message) = comment_problem {
+            problems.push(InvalidAnswer {
+                field: "comment".into(),
+                message,
             });
         }
         match (score, problems.is_empty()) {
@@ -235,6 +241,20 @@ mod tests {
         assert_eq!(fields, ["resolved", "comment"]);
         let exactly = "ق".repeat(MAX_RATING_COMMENT);
         assert!(input(json!(3), None, Some(&exactly)).validate().is_ok());
+    }
+
+    #[test]
+    fn a_comment_with_a_control_character_is_refused() {
+        let problems = input(json!(3), None, Some("fine\0"))
+            .validate()
+            .unwrap_err();
+        assert_eq!(problems[0].field, "comment");
+        assert_eq!(
+            problems[0].message.en,
+            "Remove the hidden control characters from the comment"
+        );
+        let lines = input(json!(3), None, Some("Quick.\nThanks")).validate();
+        assert_eq!(lines.unwrap().comment.as_deref(), Some("Quick.\nThanks"));
     }
 
     #[test]

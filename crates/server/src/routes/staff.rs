@@ -291,9 +291,26 @@ async fn list_queue(
     }))
 }
 
-/// A spreadsheet cell that starts like a formula is prefixed so it stays text.
+/// What a spreadsheet may read as the start of a formula: `= + - @`, their full-width
+/// forms (which some spreadsheets fold to ASCII), and the tab and carriage return that can
+/// carry what follows into another cell.
+const FORMULA_STARTS: [char; 10] = [
+    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\t', '\r',
+];
+
+/// Invisible characters a spreadsheet may skip before a formula: zero-width space,
+/// joiners and direction marks (U+200B–U+200F), word joiner, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// A spreadsheet cell that starts like a formula, even behind invisible characters, is
+/// prefixed with `'` so it stays text.
 pub(crate) fn csv_cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    if text
+        .trim_start_matches(is_invisible)
+        .starts_with(FORMULA_STARTS)
+    {
         format!("'{text}")
     } else {
         text.to_owned()
@@ -694,4 +711,36 @@ async fn act_on_request(
         .await?;
     act_result(outcome)?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_that_start_like_a_formula_even_behind_invisible_characters_stay_text() {
+        for formula in [
+            "=1+1",
+            "+966",
+            "-2",
+            "@SUM(A1)",
+            "\tindented",
+            "\rreturn",
+            "＝HYPERLINK(\"x\")",
+            "＋1",
+            "－1",
+            "＠A1",
+            "\u{200B}=1+1",
+            "\u{200E}\u{200F}+1",
+            "\u{2060}-1",
+            "\u{FEFF}@A1",
+            "\u{200D}＝1",
+        ] {
+            assert_eq!(csv_cell(formula), format!("'{formula}"), "{formula:?}");
+        }
+        for text in ["Road damage", "بلاغ عن تلف الطرق", "a=b", "\u{200F}طلب", ""]
+        {
+            assert_eq!(csv_cell(text), text, "{text:?}");
+        }
+    }
 }

@@ -12,4 +12,5 @@ mod ratings;
 mod serving;
 mod staff;
 mod stats;
+mod text;
 mod uploads;

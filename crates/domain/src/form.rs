@@ -21,6 +21,11 @@ pub const MAX_TEXT_LENGTH: u32 = 10_000;
 pub const MAX_ATTACHMENT_FILES: u8 = 10;
 /// Largest single file one attachment question may allow, in MiB.
 pub const MAX_ATTACHMENT_MB: u8 = 20;
+/// Widest or tallest image an attachment may be, in pixels (every phone camera fits).
+pub const MAX_IMAGE_SIDE_PX: u32 = 12_000;
+/// Most pixels an attached image may declare. Checked on the file's header before
+/// anything decodes it: a small file can declare a picture that takes gigabytes to open.
+pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
 
 /// The questions of a service, in the order they are asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,10 +3,14 @@
 //! above all location). Only JPEG, PNG and PDF are accepted.
 //!
 //! Photos are downscaled and re-encoded in the browser, which drops their metadata; the
-//! server strips again because not every client is our browser app.
+//! server strips again because not every client is our browser app. Files are streamed
+//! through (never held whole in memory), and an image whose header declares too many
+//! pixels is refused before anything would decode it.
 
+use std::io::{Read, Write};
 use std::sync::Arc;
 
+use nafitha_domain::form::{MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX};
 use object_store::ObjectStore;
 
 /// What a file is, judged by its first bytes.
@@ -54,94 +58,180 @@ pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     }
 }
 
-/// The file is not the well-formed image it starts like.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-#[error("malformed {0} file")]
-pub struct Malformed(&'static str);
+/// Why a file cannot be kept as it is.
+#[derive(Debug, thiserror::Error)]
+pub enum Unusable {
+    /// Not the well-formed file it starts like.
+    #[error("malformed {0} file")]
+    Malformed(&'static str),
+    /// An image whose header declares more pixels than [`MAX_IMAGE_PIXELS`] (or a side
+    /// over [`MAX_IMAGE_SIDE_PX`]): refused before anything decodes it.
+    #[error("the image declares {width}×{height} pixels")]
+    TooManyPixels { width: u32, height: u32 },
+    /// The file could not be read or written (a server problem, not the sender's).
+    #[error(transparent)]
+    Io(std::io::Error),
+}
 
-/// Returns the file without its metadata: JPEG APP1–APP15 and comment segments (EXIF,
-/// XMP, GPS, maker notes), PNG text, time and EXIF chunks. PDFs are returned unchanged.
-pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
-    match kind {
-        FileKind::Jpeg => strip_jpeg(bytes),
-        FileKind::Png => strip_png(bytes),
-        FileKind::Pdf => Ok(bytes.to_vec()),
+impl Unusable {
+    fn from_io(kind: &'static str) -> impl Fn(std::io::Error) -> Unusable {
+        move |error| match error.kind() {
+            std::io::ErrorKind::UnexpectedEof => Unusable::Malformed(kind),
+            _ => Unusable::Io(error),
+        }
     }
 }
 
-fn strip_jpeg(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
-    let bad = Malformed("JPEG");
+fn check_pixels(width: u32, height: u32) -> Result<(), Unusable> {
+    let too_many = width > MAX_IMAGE_SIDE_PX
+        || height > MAX_IMAGE_SIDE_PX
+        || u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS;
+    if too_many {
+        return Err(Unusable::TooManyPixels { width, height });
+    }
+    Ok(())
+}
+
+/// Copies the file from `input` to `output` without its metadata: JPEG APP1–APP15 and
+/// comment segments (EXIF, XMP, GPS, maker notes), PNG text, time and EXIF chunks; PDFs
+/// are copied unchanged. Images whose header declares too many pixels are refused on
+/// the way. Streams: memory stays at one JPEG segment (64 KiB) or a copy buffer,
+/// whatever the file's size.
+pub fn strip_metadata_to(
+    kind: FileKind,
+    input: &mut impl Read,
+    output: &mut impl Write,
+) -> Result<(), Unusable> {
+    match kind {
+        FileKind::Jpeg => strip_jpeg(input, output),
+        FileKind::Png => strip_png(input, output),
+        FileKind::Pdf => std::io::copy(input, output).map(drop).map_err(Unusable::Io),
+    }
+}
+
+/// [`strip_metadata_to`] on bytes in memory.
+pub fn strip_metadata(kind: FileKind, bytes: &[u8]) -> Result<Vec<u8>, Unusable> {
     let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(&bytes[..2]);
-    let mut i = 2;
+    strip_metadata_to(kind, &mut std::io::Cursor::new(bytes), &mut out)?;
+    Ok(out)
+}
+
+/// Start-of-frame markers: they carry the picture's size (DHT, JPG and DAC share the
+/// range but are not frames).
+fn is_start_of_frame(marker: u8) -> bool {
+    (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
+}
+
+fn strip_jpeg(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unusable> {
+    let bad = || Unusable::Malformed("JPEG");
+    let io = Unusable::from_io("JPEG");
+    let mut byte = [0u8; 1];
+    let mut soi = [0u8; 2];
+    input.read_exact(&mut soi).map_err(&io)?;
+    if soi != [0xFF, 0xD8] {
+        return Err(bad());
+    }
+    output.write_all(&soi).map_err(Unusable::Io)?;
+    let mut segment = vec![0u8; usize::from(u16::MAX)];
     loop {
-        if i + 2 > bytes.len() || bytes[i] != 0xFF {
-            return Err(bad);
+        input.read_exact(&mut byte).map_err(&io)?;
+        if byte[0] != 0xFF {
+            return Err(bad());
         }
-        let marker = bytes[i + 1];
+        // Fill bytes before a marker.
+        let mut marker = 0xFF;
+        while marker == 0xFF {
+            input.read_exact(&mut byte).map_err(&io)?;
+            marker = byte[0];
+        }
         match marker {
-            // Fill bytes before a marker.
-            0xFF => {
-                i += 1;
-                continue;
-            }
             // End of image without a scan: not a picture.
-            0xD9 => return Err(bad),
+            0xD9 => return Err(bad()),
             // Markers without a length.
             0x01 | 0xD0..=0xD7 => {
-                out.extend_from_slice(&bytes[i..i + 2]);
-                i += 2;
+                output.write_all(&[0xFF, marker]).map_err(Unusable::Io)?;
                 continue;
             }
             _ => {}
         }
-        if i + 4 > bytes.len() {
-            return Err(bad);
-        }
-        let length = usize::from(u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]));
-        let end = i + 2 + length;
-        if length < 2 || end > bytes.len() {
-            return Err(bad);
-        }
-        // Start of scan: the picture itself follows, up to the end; keep all of it.
-        if marker == 0xDA {
-            out.extend_from_slice(&bytes[i..]);
-            return Ok(out);
+        let mut length = [0u8; 2];
+        input.read_exact(&mut length).map_err(&io)?;
+        let data_length = usize::from(u16::from_be_bytes(length))
+            .checked_sub(2)
+            .ok_or_else(bad)?;
+        let data = &mut segment[..data_length];
+        input.read_exact(data).map_err(&io)?;
+        if is_start_of_frame(marker) {
+            if data.len() < 5 {
+                return Err(bad());
+            }
+            let height = u32::from(u16::from_be_bytes([data[1], data[2]]));
+            let width = u32::from(u16::from_be_bytes([data[3], data[4]]));
+            check_pixels(width, height)?;
         }
         let is_metadata = (0xE1..=0xEF).contains(&marker) || marker == 0xFE;
         if !is_metadata {
-            out.extend_from_slice(&bytes[i..end]);
+            output.write_all(&[0xFF, marker]).map_err(Unusable::Io)?;
+            output.write_all(&length).map_err(Unusable::Io)?;
+            output.write_all(data).map_err(Unusable::Io)?;
         }
-        i = end;
+        // Start of scan: the picture itself follows, up to the end; keep all of it.
+        if marker == 0xDA {
+            std::io::copy(input, output).map_err(Unusable::Io)?;
+            return Ok(());
+        }
     }
 }
 
-fn strip_png(bytes: &[u8]) -> Result<Vec<u8>, Malformed> {
-    let bad = Malformed("PNG");
-    let mut out = Vec::with_capacity(bytes.len());
-    out.extend_from_slice(PNG_SIGNATURE);
-    let mut i = PNG_SIGNATURE.len();
+fn strip_png(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unusable> {
+    let bad = || Unusable::Malformed("PNG");
+    let io = Unusable::from_io("PNG");
+    let mut signature = [0u8; 8];
+    input.read_exact(&mut signature).map_err(&io)?;
+    if signature != PNG_SIGNATURE {
+        return Err(bad());
+    }
+    output.write_all(&signature).map_err(Unusable::Io)?;
     let mut first = true;
     loop {
-        if i + 12 > bytes.len() {
-            return Err(bad);
+        let mut header = [0u8; 8];
+        input.read_exact(&mut header).map_err(&io)?;
+        let length = u32::from_be_bytes([header[0], header[1], header[2], header[3]]);
+        let kind = [header[4], header[5], header[6], header[7]];
+        // The PNG format caps a chunk at 2^31 - 1 bytes.
+        if length > i32::MAX as u32 || (first && &kind != b"IHDR") {
+            return Err(bad());
         }
-        let length =
-            u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]) as usize;
-        let kind = &bytes[i + 4..i + 8];
-        let end = i.checked_add(12 + length).ok_or(Malformed("PNG"))?;
-        if end > bytes.len() || (first && kind != b"IHDR") {
-            return Err(bad);
+        // Data and CRC.
+        let rest = u64::from(length) + 4;
+        if first {
+            if length != 13 {
+                return Err(bad());
+            }
+            let mut ihdr = [0u8; 17];
+            input.read_exact(&mut ihdr).map_err(&io)?;
+            let width = u32::from_be_bytes([ihdr[0], ihdr[1], ihdr[2], ihdr[3]]);
+            let height = u32::from_be_bytes([ihdr[4], ihdr[5], ihdr[6], ihdr[7]]);
+            check_pixels(width, height)?;
+            output.write_all(&header).map_err(Unusable::Io)?;
+            output.write_all(&ihdr).map_err(Unusable::Io)?;
+            first = false;
+            continue;
         }
-        first = false;
-        let is_metadata = matches!(kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME");
-        if !is_metadata {
-            out.extend_from_slice(&bytes[i..end]);
+        let is_metadata = matches!(&kind, b"tEXt" | b"zTXt" | b"iTXt" | b"eXIf" | b"tIME");
+        let copied = if is_metadata {
+            std::io::copy(&mut input.take(rest), &mut std::io::sink())
+        } else {
+            output.write_all(&header).map_err(Unusable::Io)?;
+            std::io::copy(&mut input.take(rest), output)
         }
-        if kind == b"IEND" {
-            return Ok(out);
+        .map_err(Unusable::Io)?;
+        if copied != rest {
+            return Err(bad());
         }
-        i = end;
+        if &kind == b"IEND" {
+            return Ok(());
+        }
     }
 }
 
@@ -156,6 +246,77 @@ pub fn local_objects(data_dir: &std::path::Path) -> anyhow::Result<Objects> {
     Ok(Arc::new(
         object_store::local::LocalFileSystem::new_with_prefix(dir)?,
     ))
+}
+
+/// The directory uploads are received into and cleaned in before they are stored,
+/// `<data dir>/incoming`, emptied of what an earlier run left half-way.
+pub fn incoming_dir(data_dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
+    let dir = data_dir.join("incoming");
+    match std::fs::remove_dir_all(&dir) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(error),
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// The two working files of one upload: as received, and cleaned. Both are removed when
+/// this is dropped, whatever became of the upload.
+#[derive(Debug)]
+pub struct WorkFiles {
+    pub received: std::path::PathBuf,
+    pub cleaned: std::path::PathBuf,
+}
+
+impl WorkFiles {
+    pub fn new(dir: &std::path::Path, id: &str) -> WorkFiles {
+        WorkFiles {
+            received: dir.join(format!("{id}.in")),
+            cleaned: dir.join(format!("{id}.clean")),
+        }
+    }
+}
+
+impl Drop for WorkFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.received);
+        let _ = std::fs::remove_file(&self.cleaned);
+    }
+}
+
+/// Size of the parts a file is stored in: what one upload holds in memory at a time.
+const STORE_PART_BYTES: usize = 1024 * 1024;
+
+/// Copies the file at `path` into `objects` at `id`, a part at a time (bounded memory).
+pub async fn store_file(objects: &Objects, id: &str, path: &std::path::Path) -> anyhow::Result<()> {
+    use tokio::io::AsyncReadExt;
+    let location = object_store::path::Path::from(id);
+    let upload = objects.put_multipart(&location).await?;
+    let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, STORE_PART_BYTES);
+    let mut file = tokio::fs::File::open(path).await?;
+    let mut buffer = vec![0u8; 64 * 1024];
+    let copied: anyhow::Result<()> = async {
+        loop {
+            let n = file.read(&mut buffer).await?;
+            if n == 0 {
+                return Ok(());
+            }
+            writer.wait_for_capacity(1).await?;
+            writer.write(&buffer[..n]);
+        }
+    }
+    .await;
+    match copied {
+        Ok(()) => {
+            writer.finish().await?;
+            Ok(())
+        }
+        Err(error) => {
+            let _ = writer.abort().await;
+            Err(error)
+        }
+    }
 }
 
 /// How long an upload may wait for its request before it is deleted.
@@ -329,6 +490,35 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("IHDR") && text.contains("IDAT") && text.contains("IEND"));
+    }
+
+    #[test]
+    fn images_declaring_too_many_pixels_are_refused_before_decoding() {
+        // A PNG header declaring 50 000 × 50 000 pixels: 40 bytes that would take 10 GB.
+        let mut bomb = PNG_SIGNATURE.to_vec();
+        let mut ihdr = 50_000u32.to_be_bytes().to_vec();
+        ihdr.extend(50_000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        bomb.extend(png_chunk(b"IHDR", &ihdr));
+        bomb.extend(png_chunk(b"IEND", &[]));
+        assert!(matches!(
+            strip_metadata(FileKind::Png, &bomb),
+            Err(Unusable::TooManyPixels { width: 50_000, .. })
+        ));
+        // A JPEG frame header (SOF0) declaring 60 000 × 60 000.
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 8];
+        jpeg.extend(60_000u16.to_be_bytes());
+        jpeg.extend(60_000u16.to_be_bytes());
+        jpeg.extend([1, 1, 0x11, 0]);
+        jpeg.extend([0xFF, 0xDA, 0x00, 0x03, 0x01, 0x12, 0xFF, 0xD9]);
+        assert!(matches!(
+            strip_metadata(FileKind::Jpeg, &jpeg),
+            Err(Unusable::TooManyPixels { height: 60_000, .. })
+        ));
+        // The same frame at a phone camera's 4000 × 3000 is kept.
+        jpeg[7..9].copy_from_slice(&3000u16.to_be_bytes());
+        jpeg[9..11].copy_from_slice(&4000u16.to_be_bytes());
+        assert_eq!(strip_metadata(FileKind::Jpeg, &jpeg).unwrap(), jpeg);
     }
 
     #[test]

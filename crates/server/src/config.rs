@@ -41,6 +41,13 @@ pub struct Config {
     /// instance must share it), else `<data dir>/secret.key`, generated on first start:
     /// the key of the keyed hashes of sign-in codes and of the limits' counters.
     pub secret: Secret,
+    /// `NAFITHA_REQUEST_TIMEOUT_MS`, default 30000: longest an API call (but an upload)
+    /// may take before it is answered 408.
+    pub request_timeout_ms: u64,
+    /// `NAFITHA_UPLOAD_IDLE_TIMEOUT_MS`, default 30000: longest an upload's body may stop
+    /// arriving before the upload is given up (408). Slow is fine: a 10 MB photo at
+    /// 256 kbit/s takes five minutes and succeeds.
+    pub upload_idle_timeout_ms: u64,
     /// `NAFITHA_OUTBOX_RETENTION_DAYS`, default 30: how long sent messages are kept (for
     /// audits) before they are deleted.
     pub outbox_retention_days: u32,
@@ -245,6 +252,20 @@ impl Config {
             }
         };
         let outbox_retention_days = number(&get, "NAFITHA_OUTBOX_RETENTION_DAYS", 30, 1, 3650)?;
+        let request_timeout_ms = u64::from(number(
+            &get,
+            "NAFITHA_REQUEST_TIMEOUT_MS",
+            30_000,
+            100,
+            600_000,
+        )?);
+        let upload_idle_timeout_ms = u64::from(number(
+            &get,
+            "NAFITHA_UPLOAD_IDLE_TIMEOUT_MS",
+            30_000,
+            100,
+            600_000,
+        )?);
         let stats_cache_ms = match get("NAFITHA_STATS_CACHE_MS") {
             Some(raw) => raw
                 .trim()
@@ -263,6 +284,8 @@ impl Config {
             trusted_proxies,
             secret,
             outbox_retention_days,
+            request_timeout_ms,
+            upload_idle_timeout_ms,
             addr,
             data_dir,
             database,

@@ -48,6 +48,9 @@ pub enum ApiError {
         retry_after_s: u64,
         message: Localized,
     },
+    /// 408: the request took too long, or its body stopped arriving.
+    #[error("request timeout")]
+    RequestTimeout,
     /// 413: the body is larger than the route accepts.
     #[error("payload too large")]
     PayloadTooLarge,
@@ -115,6 +118,7 @@ impl ApiError {
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::Validation(_) | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
@@ -147,6 +151,13 @@ impl ApiError {
                 (*code, message.clone())
             }
             ApiError::TooManyRequests { message, .. } => ("too_many_requests", message.clone()),
+            ApiError::RequestTimeout => (
+                "request_timeout",
+                Localized::new(
+                    "استغرق الطلب وقتًا أطول من المسموح، وقد يكون الاتصال بطيئًا. حاول مرة أخرى",
+                    "The request took too long (the connection may be slow). Please try again",
+                ),
+            ),
             ApiError::PayloadTooLarge => (
                 "payload_too_large",
                 Localized::new(
@@ -230,6 +241,18 @@ pub async fn localize_errors(request: Request, next: Next) -> Response {
             localized
         }
         None => response,
+    }
+}
+
+/// Middleware: a request not answered within `limit` gets 408 with the error body.
+pub async fn time_limit(
+    axum::extract::State(limit): axum::extract::State<std::time::Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout.into_response(),
     }
 }
 

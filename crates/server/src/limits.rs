@@ -8,8 +8,9 @@
 //! passwords, and filling the disk or the memory with uploads. An idempotent replay of an
 //! accepted filing is recognised before any limit is charged, so it is never refused.
 
+use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use nafitha_domain::Localized;
 
@@ -106,16 +107,70 @@ impl Limit {
     }
 }
 
-/// The limits of one instance: their sizes and the key their counters are hashed with.
+/// The limits of one instance: their sizes, the key their counters are hashed with,
+/// and the uploads it is receiving now.
 #[derive(Debug)]
 pub struct Limits {
     settings: LimitSettings,
     secret: Secret,
+    /// Uploads in progress, by client key. In memory: what is in flight is each
+    /// instance's own memory and disk to protect.
+    uploading: Mutex<HashMap<String, u32>>,
+}
+
+/// An upload in progress, counted until it is dropped.
+#[derive(Debug)]
+pub struct UploadPermit {
+    limits: Arc<Limits>,
+    client: String,
+}
+
+impl Drop for UploadPermit {
+    fn drop(&mut self) {
+        let mut uploading = self
+            .limits
+            .uploading
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = uploading.get_mut(&self.client) {
+            *n -= 1;
+            if *n == 0 {
+                uploading.remove(&self.client);
+            }
+        }
+    }
 }
 
 impl Limits {
     pub fn new(settings: LimitSettings, secret: Secret) -> Arc<Limits> {
-        Arc::new(Limits { settings, secret })
+        Arc::new(Limits {
+            settings,
+            secret,
+            uploading: Mutex::default(),
+        })
+    }
+
+    /// Counts an upload by `client` as in progress, unless this instance already
+    /// receives as many as it allows from everyone or from this client: then 429.
+    pub fn start_upload(self: &Arc<Self>, client: IpAddr) -> Result<UploadPermit, ApiError> {
+        let client = client_key(client);
+        let s = &self.settings;
+        let mut uploading = self.uploading.lock().unwrap_or_else(|e| e.into_inner());
+        let total: u32 = uploading.values().sum();
+        let mine = uploading.get(&client).copied().unwrap_or(0);
+        let full = (s.uploads_in_flight > 0 && total >= s.uploads_in_flight)
+            || (s.uploads_in_flight_per_client > 0 && mine >= s.uploads_in_flight_per_client);
+        if full {
+            return Err(too_many(Refused {
+                bucket: Limit::UploadsPerClient.name(),
+                retry_after_ms: UPLOAD_BUSY_RETRY_MS,
+            }));
+        }
+        *uploading.entry(client.clone()).or_insert(0) += 1;
+        Ok(UploadPermit {
+            limits: self.clone(),
+            client,
+        })
     }
 
     /// The sizes these limits were made with.
@@ -181,6 +236,9 @@ impl Limits {
         }
     }
 }
+
+/// When uploads are refused for being too many at once, the wait suggested.
+const UPLOAD_BUSY_RETRY_MS: i64 = 5_000;
 
 /// After this long without a wrong password, an account's and a client's counts of
 /// wrong passwords start again from nothing.
@@ -339,6 +397,23 @@ mod tests {
         assert!(!charge.key.contains("10.0.0.1") && charge.key.len() == 32);
         let bytes = off.quota(Limit::UploadBytesPerClient).unwrap();
         assert_eq!(bytes.max, 200 * 1024 * 1024);
+    }
+
+    #[test]
+    fn uploads_in_flight_are_capped_per_client_and_freed_when_done() {
+        let limits = limits(LimitSettings {
+            uploads_in_flight_per_client: 2,
+            uploads_in_flight: 3,
+            ..LimitSettings::default()
+        });
+        let (a, b): (IpAddr, IpAddr) = ("10.0.0.1".parse().unwrap(), "10.0.0.2".parse().unwrap());
+        let first = limits.start_upload(a).unwrap();
+        let _second = limits.start_upload(a).unwrap();
+        assert!(limits.start_upload(a).is_err(), "a third from one client");
+        let _other = limits.start_upload(b).unwrap();
+        assert!(limits.start_upload(b).is_err(), "a fourth in all");
+        drop(first);
+        assert!(limits.start_upload(a).is_ok(), "freed when one ends");
     }
 
     #[test]

@@ -9,14 +9,18 @@ pub mod stats;
 pub mod track;
 pub mod uploads;
 
-use axum::extract::DefaultBodyLimit;
-use axum::Router;
+use std::time::Duration;
 
-use crate::error::{api_method_not_allowed, api_not_found};
+use axum::extract::DefaultBodyLimit;
+use axum::{middleware, Router};
+
+use crate::error::{api_method_not_allowed, api_not_found, time_limit};
 use crate::startup::{AppState, JSON_BODY_LIMIT};
 
-/// Every `/api/v1` route. Unknown paths and wrong methods get the JSON error body.
-pub fn api_router() -> Router<AppState> {
+/// Every `/api/v1` route. Unknown paths and wrong methods get the JSON error body. Every
+/// route but uploads must answer within `request_timeout`; an upload may take as long as
+/// its body keeps arriving (`uploads`).
+pub fn api_router(request_timeout: Duration) -> Router<AppState> {
     // JSON bodies are small; a larger one is refused by the JSON extractor itself, so the
     // answer is the usual error body (413, `payload_too_large`). Uploads have their own.
     let json = Router::new()
@@ -26,7 +30,8 @@ pub fn api_router() -> Router<AppState> {
         .merge(account::router())
         .merge(staff::router())
         .merge(stats::router())
-        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(request_timeout, time_limit));
     Router::new()
         .merge(json)
         .merge(uploads::router())

@@ -22,8 +22,6 @@ use crate::{assets, attachments, notify, routes};
 
 /// Largest JSON body the API reads. Uploads have their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
-/// Longest a request may take before the server answers 408.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -43,6 +41,10 @@ pub struct AppState {
     pub limits: std::sync::Arc<crate::limits::Limits>,
     /// The key of the stored keyed hashes (sign-in codes).
     pub secret: crate::secret::Secret,
+    /// Where uploads are received and cleaned before they are stored.
+    pub incoming: std::sync::Arc<std::path::Path>,
+    /// How long an upload's body may pause before it is given up (408).
+    pub upload_idle_timeout: Duration,
     /// The time the API acts at (the system clock but in tests).
     pub clock: crate::clock::Clock,
     /// Public figures already computed (`GET /api/v1/stats`).
@@ -154,7 +156,11 @@ impl Application {
         );
         let objects = attachments::local_objects(&config.data_dir)
             .context("cannot open the uploads directory")?;
+        let incoming = attachments::incoming_dir(&config.data_dir)
+            .context("cannot prepare the incoming uploads directory")?;
         let state = AppState {
+            incoming: incoming.into(),
+            upload_idle_timeout: Duration::from_millis(config.upload_idle_timeout_ms),
             store: store.clone(),
             public_url: config.public_url.clone(),
             objects: objects.clone(),
@@ -232,7 +238,8 @@ impl Application {
 
 /// The whole router: the API, the health check, and the app with its SPA fallback.
 pub fn build_router(state: AppState, config: &Config) -> Router {
-    let api = routes::api_router()
+    let request_timeout = Duration::from_millis(config.request_timeout_ms);
+    let api = routes::api_router(request_timeout)
         .layer(middleware::from_fn(localize_errors))
         .layer(CompressionLayer::new())
         .layer(SetResponseHeaderLayer::overriding(
@@ -243,7 +250,9 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .nest("/api/v1", api)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
-        .fallback_service(assets::app_service(&config.dist_dir))
+        .fallback_service(assets::app_service(&config.dist_dir).layer(
+            TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -255,10 +264,6 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
-        ))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
         ))
         .layer(TraceLayer::new_for_http())
 }

@@ -1,21 +1,31 @@
 //! `POST /api/v1/uploads?service=CODE&field=ID`: one file, as the raw request body, for
 //! one attachment question. Checked by content against the question's limits, stripped of
 //! metadata, stored, and answered with its id; the id then goes into the filing.
+//!
+//! Anyone may upload without signing in, so uploads are limited per client (how many and
+//! how many bytes an hour, in the database; how many at once, on each instance) and are
+//! never held whole in memory: the body is streamed to a working file, cleaned from it
+//! into a second, and streamed from that into storage. A slow network is not a fault: the
+//! body may take as long as it keeps arriving, and is given up only when it stops for
+//! the idle timeout.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::form::{Accept, MAX_ATTACHMENT_MB};
+use nafitha_domain::form::{Accept, MAX_ATTACHMENT_MB, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX};
 use nafitha_domain::lifecycle::{reply_attachment, REPLY_UPLOAD_FIELD};
 use nafitha_domain::{FieldKind, Localized};
 use serde::Serialize;
 
-use crate::attachments::{sniff, strip_metadata, FileKind};
+use crate::attachments::{sniff, store_file, strip_metadata_to, FileKind, Unusable, WorkFiles};
+use crate::auth::ClientIp;
 use crate::error::{ApiError, ApiJson};
+use crate::limits::{client_key, too_many, Limit};
 use crate::startup::AppState;
+use crate::store::limits::Charge;
 use crate::store::uploads::NewUpload;
 
 /// The largest body this route reads: the largest file any question may allow.
@@ -47,11 +57,93 @@ fn new_id() -> String {
     format!("{bits:032x}")
 }
 
+/// How a body stopped arriving.
+enum Received {
+    /// All of it: its size and its first bytes (enough to tell what it is).
+    Whole { size: usize, head: Vec<u8> },
+    /// More than `limit` bytes.
+    TooBig,
+    /// Nothing arrived for the idle timeout.
+    Stalled,
+    /// The client went away or sent a broken body.
+    Broken,
+}
+
+/// Streams `body` into the file at `path`, up to `limit` bytes, giving up when nothing
+/// arrives for `idle`.
+async fn receive(
+    body: Body,
+    path: &std::path::Path,
+    limit: usize,
+    idle: std::time::Duration,
+) -> Result<Received, ApiError> {
+    use futures_util::StreamExt;
+    use tokio::io::AsyncWriteExt;
+    let internal = |e: std::io::Error| ApiError::Internal(e.into());
+    let mut file =
+        tokio::io::BufWriter::new(tokio::fs::File::create(path).await.map_err(internal)?);
+    let mut stream = body.into_data_stream();
+    let (mut size, mut head) = (0usize, Vec::with_capacity(16));
+    loop {
+        let chunk = match tokio::time::timeout(idle, stream.next()).await {
+            Err(_) => return Ok(Received::Stalled),
+            Ok(None) => break,
+            Ok(Some(Err(_))) => return Ok(Received::Broken),
+            Ok(Some(Ok(chunk))) => chunk,
+        };
+        size += chunk.len();
+        if size > limit {
+            return Ok(Received::TooBig);
+        }
+        if head.len() < 16 {
+            let wanted = (16 - head.len()).min(chunk.len());
+            head.extend_from_slice(&chunk[..wanted]);
+        }
+        file.write_all(&chunk).await.map_err(internal)?;
+    }
+    file.flush().await.map_err(internal)?;
+    Ok(Received::Whole { size, head })
+}
+
+/// Cleans the received file into the cleaned one (off the async threads); the cleaned
+/// file's size.
+async fn clean(kind: FileKind, files: &WorkFiles) -> Result<Result<u64, Unusable>, ApiError> {
+    let (from, to) = (files.received.clone(), files.cleaned.clone());
+    tokio::task::spawn_blocking(move || {
+        let run = || -> Result<u64, Unusable> {
+            let mut input =
+                std::io::BufReader::new(std::fs::File::open(&from).map_err(Unusable::Io)?);
+            let mut output =
+                std::io::BufWriter::new(std::fs::File::create(&to).map_err(Unusable::Io)?);
+            strip_metadata_to(kind, &mut input, &mut output)?;
+            let file = output
+                .into_inner()
+                .map_err(|e| Unusable::Io(e.into_error()))?;
+            file.sync_all().map_err(Unusable::Io)?;
+            file.metadata().map(|m| m.len()).map_err(Unusable::Io)
+        };
+        run()
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))
+}
+
+/// The size the client says it sends, if it says.
+fn declared_length(headers: &HeaderMap) -> Option<usize> {
+    headers
+        .get(header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
 async fn create_upload(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<(StatusCode, ApiJson<Uploaded>), ApiError> {
     let params: Vec<(String, String)> =
         url::form_urlencoded::parse(query.unwrap_or_default().as_bytes())
@@ -102,25 +194,81 @@ async fn create_upload(
             "This question does not take files",
         ));
     };
-    if body.is_empty() {
-        return Err(problem(
-            &field_id,
-            format!("الملف فارغ: {}", label.ar),
-            format!("The file for {} is empty", label.en),
-        ));
-    }
-    if body.len() > usize::from(max_size_mb) * 1024 * 1024 {
-        return Err(problem(
+    let max_bytes = usize::from(max_size_mb) * 1024 * 1024;
+    let too_big = || {
+        problem(
             &field_id,
             format!("يجب أن يكون حجم الملف أقل من {max_size_mb} ميغابايت"),
             format!("The file must be smaller than {max_size_mb} MB"),
-        ));
+        )
+    };
+    let empty = || {
+        problem(
+            &field_id,
+            format!("الملف فارغ: {}", label.ar),
+            format!("The file for {} is empty", label.en),
+        )
+    };
+    // What the client declares is refused before a byte is read.
+    let declared = declared_length(&headers);
+    match declared {
+        Some(n) if n > UPLOAD_BODY_LIMIT => return Err(ApiError::PayloadTooLarge),
+        Some(n) if n > max_bytes => return Err(too_big()),
+        Some(0) => return Err(empty()),
+        _ => {}
+    }
+    let _uploading = state.limits.start_upload(client)?;
+    let now = state.now_ms();
+    let client = client_key(client);
+    // Bytes are charged as declared, or at the question's most when not declared (and
+    // the difference given back once the size is known).
+    let charged = declared.unwrap_or(max_bytes);
+    let bytes_charge = state
+        .limits
+        .charge(Limit::UploadBytesPerClient, &client, charged as i64);
+    let charges: Vec<_> = [
+        state.limits.charge(Limit::UploadsPerClient, &client, 1),
+        bytes_charge.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if let Some(refused) = state.store.charge_limits(&charges, now).await? {
+        return Err(too_many(refused));
+    }
+
+    let id = new_id();
+    let files = WorkFiles::new(&state.incoming, &id);
+    let received = receive(body, &files.received, max_bytes, state.upload_idle_timeout).await?;
+    let (size, head) = match received {
+        Received::Whole { size, head } => (size, head),
+        Received::TooBig => return Err(too_big()),
+        Received::Stalled => {
+            crate::telemetry::security_event("upload_stalled");
+            return Err(ApiError::RequestTimeout);
+        }
+        Received::Broken => {
+            return Err(ApiError::BadRequest(Localized::new(
+                "انقطع إرسال الملف قبل اكتماله، حاول مرة أخرى",
+                "The file stopped arriving before it was complete. Please try again",
+            )))
+        }
+    };
+    if let Some(charge) = bytes_charge.filter(|_| declared.is_none()) {
+        let unused = Charge {
+            cost: (charged - size) as i64,
+            ..charge
+        };
+        state.store.refund_limit(&unused, now).await?;
+    }
+    if size == 0 {
+        return Err(empty());
     }
     let declared_image = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("image/"));
-    let kind = match sniff(&body) {
+    let kind = match sniff(&head) {
         Some(kind) => kind,
         None if declared_image => {
             return Err(problem(
@@ -152,20 +300,28 @@ async fn create_upload(
         };
         return Err(problem(&field_id, ar, en));
     }
-    let clean = strip_metadata(kind, &body).map_err(|_| {
-        problem(
-            &field_id,
-            "الملف تالف أو ليس صورة حقيقية",
-            "The file is damaged or is not really an image",
-        )
-    })?;
-    let id = new_id();
-    let size = clean.len();
-    state
-        .objects
-        .put(&object_store::path::Path::from(id.as_str()), clean.into())
+    let size = match clean(kind, &files).await? {
+        Ok(size) => size,
+        Err(Unusable::Io(error)) => return Err(ApiError::Internal(error.into())),
+        Err(Unusable::TooManyPixels { .. }) => {
+            let megapixels = MAX_IMAGE_PIXELS / 1_000_000;
+            return Err(problem(
+                &field_id,
+                format!("أبعاد الصورة كبيرة جدًا. الحد {megapixels} ميغابكسل و{MAX_IMAGE_SIDE_PX} بكسل لكل ضلع"),
+                format!("The picture's dimensions are too large: at most {megapixels} megapixels and {MAX_IMAGE_SIDE_PX} pixels a side"),
+            ));
+        }
+        Err(Unusable::Malformed(_)) => {
+            return Err(problem(
+                &field_id,
+                "الملف تالف أو ليس صورة حقيقية",
+                "The file is damaged or is not really an image",
+            ))
+        }
+    };
+    store_file(&state.objects, &id, &files.cleaned)
         .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .map_err(ApiError::Internal)?;
     let record = NewUpload {
         id: &id,
         service_code: &service.summary.code,
@@ -186,7 +342,7 @@ async fn create_upload(
         ApiJson(Uploaded {
             id,
             kind: kind.code(),
-            size,
+            size: size as usize,
         }),
     ))
 }

@@ -322,6 +322,10 @@ pub struct Options {
     pub limits: LimitSettings,
     /// The header trusted proxies put the client's address in (none by default).
     pub client_ip_header: Option<String>,
+    /// Longest an API call may take (30 s by default).
+    pub request_timeout_ms: u64,
+    /// Longest an upload's body may pause (30 s by default).
+    pub upload_idle_timeout_ms: u64,
     pub demo: bool,
     /// The system clock unless a test fixes it (`Clock::fixed`).
     pub clock: nafitha_server::clock::Clock,
@@ -346,6 +350,8 @@ impl Default for Options {
                 uploads_in_flight: 64,
             },
             client_ip_header: None,
+            request_timeout_ms: 30_000,
+            upload_idle_timeout_ms: 30_000,
             demo: false,
             clock: nafitha_server::clock::Clock::system(),
         }
@@ -412,6 +418,8 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         // One secret for every instance of a test (twins share the database).
         secret: nafitha_server::secret::Secret::from_text(TEST_SECRET).unwrap(),
         outbox_retention_days: 30,
+        request_timeout_ms: options.request_timeout_ms,
+        upload_idle_timeout_ms: options.upload_idle_timeout_ms,
         demo: options.demo,
         clock: options.clock.clone(),
         stats_cache_ms: 1000,

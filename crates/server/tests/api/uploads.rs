@@ -3,7 +3,7 @@
 use nafitha_server::attachments::samples::{jpeg_with_exif, png_with_text};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_apps, TestApp};
+use crate::helpers::{spawn_apps, spawn_apps_with, Options, TestApp};
 
 async fn upload(
     app: &TestApp,
@@ -197,6 +197,8 @@ async fn a_file_over_the_questions_limit_or_the_servers_is_refused() {
         let huge = vec![0u8; nafitha_server::routes::uploads::UPLOAD_BODY_LIMIT + 1];
         let response = upload(&app, "epm-road-damage", "photos", "image/jpeg", huge).await;
         assert_eq!(response.status(), 413, "{}", app.engine);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["code"], "payload_too_large", "the error body");
         assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
     }
 }
@@ -312,5 +314,171 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
             !app.dir.path().join("data/uploads").join(&ids[1]).exists(),
             "the orphan file goes"
         );
+    }
+}
+
+/// Sends an upload over a raw connection, `pieces` at a time with a pause before each,
+/// declaring `length` bytes; returns the status and the JSON body (the connection closes).
+async fn slow_upload(
+    app: &TestApp,
+    length: usize,
+    pieces: Vec<(std::time::Duration, Vec<u8>)>,
+) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/uploads?service=epm-road-damage&field=photos HTTP/1.1\r\nHost: {address}\r\n\
+         Content-Type: image/jpeg\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    for (pause, piece) in pieces {
+        tokio::time::sleep(pause).await;
+        if stream.write_all(&piece).await.is_err() {
+            break;
+        }
+    }
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    let answer = String::from_utf8_lossy(&answer);
+    let status = answer[9..12].parse().unwrap();
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+fn quick_timeouts() -> Options {
+    Options {
+        request_timeout_ms: 300,
+        upload_idle_timeout_ms: 700,
+        ..Options::default()
+    }
+}
+
+#[tokio::test]
+async fn a_slow_upload_succeeds_as_long_as_it_keeps_arriving() {
+    for app in spawn_apps_with(quick_timeouts()).await {
+        // Five pieces 250 ms apart: four times the time any other call may take.
+        let photo = jpeg_with_exif();
+        let pieces: Vec<_> = photo
+            .chunks(photo.len().div_ceil(5))
+            .map(|c| (std::time::Duration::from_millis(250), c.to_vec()))
+            .collect();
+        let (status, body) = slow_upload(&app, photo.len(), pieces).await;
+        assert_eq!(status, 201, "{}: {body}", app.engine);
+        assert_eq!(app.count("uploads").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn an_upload_that_stops_arriving_gets_408_with_the_error_body_and_leaves_nothing() {
+    for app in spawn_apps_with(quick_timeouts()).await {
+        let photo = jpeg_with_exif();
+        let pieces = vec![
+            (std::time::Duration::ZERO, photo[..10].to_vec()),
+            (
+                std::time::Duration::from_millis(1_500),
+                photo[10..].to_vec(),
+            ),
+        ];
+        let (status, body) = slow_upload(&app, photo.len(), pieces).await;
+        assert_eq!(status, 408, "{}: {body}", app.engine);
+        assert_eq!(body["code"], "request_timeout");
+        assert_eq!(app.count("uploads").await, 0);
+        let incoming = std::fs::read_dir(app.dir.path().join("data/incoming")).unwrap();
+        assert_eq!(incoming.count(), 0, "no working file is left behind");
+    }
+}
+
+#[tokio::test]
+async fn uploads_are_limited_per_client_by_count_by_bytes_and_at_once() {
+    let mut options = Options::default();
+    options.limits.uploads_per_client_hour = 2;
+    for app in spawn_apps_with(options).await {
+        for _ in 0..2 {
+            upload_road_photo(&app).await;
+        }
+        let refused = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            jpeg_with_exif(),
+        )
+        .await;
+        assert_eq!(refused.status(), 429, "{}", app.engine);
+        assert!(refused.headers().contains_key("retry-after"));
+        let body: Value = refused.json().await.unwrap();
+        assert_eq!(body["code"], "too_many_requests");
+        assert!(
+            body["message"].as_str().unwrap().contains("uploaded"),
+            "{body}"
+        );
+    }
+
+    let mut options = Options::default();
+    options.limits.upload_mb_per_client_hour = 1;
+    for app in spawn_apps_with(options).await {
+        let mut half = jpeg_with_exif();
+        half.resize(600 * 1024, 0);
+        let first = upload(
+            &app,
+            "epm-road-damage",
+            "photos",
+            "image/jpeg",
+            half.clone(),
+        )
+        .await;
+        assert_eq!(first.status(), 201, "{}", app.engine);
+        let second = upload(&app, "epm-road-damage", "photos", "image/jpeg", half).await;
+        assert_eq!(second.status(), 429, "{}: 1.2 MB in an hour", app.engine);
+    }
+
+    let mut options = quick_timeouts();
+    options.limits.uploads_in_flight_per_client = 1;
+    options.upload_idle_timeout_ms = 2_000;
+    for app in spawn_apps_with(options).await {
+        let photo = jpeg_with_exif();
+        // One upload that takes its time...
+        let slow = slow_upload(
+            &app,
+            photo.len(),
+            vec![
+                (std::time::Duration::ZERO, photo[..10].to_vec()),
+                (std::time::Duration::from_millis(600), photo[10..].to_vec()),
+            ],
+        );
+        // ...while a second one from the same client is refused.
+        let second = async {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            upload(
+                &app,
+                "epm-road-damage",
+                "photos",
+                "image/jpeg",
+                jpeg_with_exif(),
+            )
+            .await
+        };
+        let ((status, _), second) = tokio::join!(slow, second);
+        assert_eq!(status, 201, "{}", app.engine);
+        assert_eq!(second.status(), 429, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn an_image_declaring_a_huge_picture_is_refused_before_decoding() {
+    use nafitha_server::attachments::samples::png_chunk;
+    for app in spawn_apps().await {
+        let mut bomb = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = 40_000u32.to_be_bytes().to_vec();
+        ihdr.extend(40_000u32.to_be_bytes());
+        ihdr.extend([8, 2, 0, 0, 0]);
+        bomb.extend(png_chunk(b"IHDR", &ihdr));
+        bomb.extend(png_chunk(b"IDAT", &[0; 64]));
+        bomb.extend(png_chunk(b"IEND", &[]));
+        let response = upload(&app, "epm-road-damage", "photos", "image/png", bomb).await;
+        assert_eq!(response.status(), 422, "{}", app.engine);
+        assert!(error_message(response).await.contains("megapixels"));
+        assert_eq!(app.count("uploads").await, 0);
     }
 }

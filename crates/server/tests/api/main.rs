@@ -4,8 +4,10 @@
 mod account;
 mod backoffice;
 mod catalogue;
+mod connections;
 mod filing;
 mod helpers;
+mod metrics;
 mod notify;
 mod ratings;
 mod serving;

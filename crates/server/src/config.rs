@@ -4,6 +4,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use crate::limits::LimitSettings;
 use crate::secret::{Secret, MIN_SECRET_BYTES};
@@ -60,6 +61,35 @@ pub struct Config {
     pub stats_cache_ms: i64,
     /// The clock the API acts at: the system's, or a fixed one in tests.
     pub clock: crate::clock::Clock,
+    /// How slow clients and floods of connections are held off.
+    pub connections: ConnectionLimits,
+    /// `NAFITHA_METRICS_ADDR`, unset by default: the address `GET /metrics` (Prometheus
+    /// text format) is served on, on a listener of its own so it is never on the public
+    /// port. Unset: metrics are not served.
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+/// What the server allows a connection, so slow or many clients cannot exhaust it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConnectionLimits {
+    /// `NAFITHA_HEADER_READ_TIMEOUT_MS`, default 10000: how long a client has to send a
+    /// request's line and headers, counted from the connection's opening or from the end
+    /// of its previous response (so idle keep-alive connections end too). Past it the
+    /// connection is closed.
+    pub header_read_timeout: Duration,
+    /// `NAFITHA_MAX_CONNECTIONS`, default 4096: connections served at once. At the cap the
+    /// server accepts no more: new ones wait in the system's listen queue until one
+    /// closes (and the system refuses them once that queue is full).
+    pub max_open: usize,
+}
+
+impl Default for ConnectionLimits {
+    fn default() -> Self {
+        ConnectionLimits {
+            header_read_timeout: Duration::from_secs(10),
+            max_open: 4096,
+        }
+    }
 }
 
 /// Notification delivery.
@@ -185,6 +215,8 @@ pub enum ConfigError {
     },
     #[error("NAFITHA_STATS_CACHE_MS must be a number of milliseconds, 0 or more (got {0:?})")]
     StatsCacheMs(String),
+    #[error("NAFITHA_METRICS_ADDR must be an address like 127.0.0.1:9090 (got {0:?})")]
+    MetricsAddr(String),
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -274,7 +306,34 @@ impl Config {
                 .map_err(|_| ConfigError::StatsCacheMs(raw))?,
             None => 1000,
         };
+        let defaults = ConnectionLimits::default();
+        let default_timeout_ms = defaults.header_read_timeout.as_millis() as u32;
+        let connections = ConnectionLimits {
+            header_read_timeout: Duration::from_millis(u64::from(number(
+                &get,
+                "NAFITHA_HEADER_READ_TIMEOUT_MS",
+                default_timeout_ms,
+                100,
+                600_000,
+            )?)),
+            max_open: number(
+                &get,
+                "NAFITHA_MAX_CONNECTIONS",
+                defaults.max_open as u32,
+                1,
+                1_000_000,
+            )? as usize,
+        };
+        let metrics_addr = get("NAFITHA_METRICS_ADDR")
+            .map(|raw| {
+                raw.trim()
+                    .parse()
+                    .map_err(|_| ConfigError::MetricsAddr(raw))
+            })
+            .transpose()?;
         Ok(Config {
+            connections,
+            metrics_addr,
             demo,
             stats_cache_ms,
             clock: crate::clock::Clock::system(),
@@ -546,6 +605,70 @@ mod tests {
             err.to_string().contains("NAFITHA_UPLOADS_PER_CLIENT_HOUR"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn connection_limits_and_the_metrics_address_have_safe_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_with(&[("NAFITHA_DATA_DIR", dir.path().to_str().unwrap())]).unwrap();
+        assert_eq!(
+            config.connections.header_read_timeout,
+            Duration::from_secs(10)
+        );
+        assert_eq!(config.connections.max_open, 4096);
+        assert_eq!(
+            config.metrics_addr, None,
+            "metrics are not served unless asked for"
+        );
+    }
+
+    #[test]
+    fn connection_limits_and_the_metrics_address_are_read_from_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = config_with(&[
+            ("NAFITHA_DATA_DIR", dir.path().to_str().unwrap()),
+            ("NAFITHA_HEADER_READ_TIMEOUT_MS", "2500"),
+            ("NAFITHA_MAX_CONNECTIONS", " 64 "),
+            ("NAFITHA_METRICS_ADDR", "127.0.0.1:9090"),
+        ])
+        .unwrap();
+        assert_eq!(
+            config.connections.header_read_timeout,
+            Duration::from_millis(2500)
+        );
+        assert_eq!(config.connections.max_open, 64);
+        assert_eq!(config.metrics_addr, Some("127.0.0.1:9090".parse().unwrap()));
+    }
+
+    #[test]
+    fn connection_limits_out_of_range_and_a_bad_metrics_address_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        for timeout in ["0", "99", "600001", "ten"] {
+            assert!(matches!(
+                config_with(&[
+                    ("NAFITHA_DATA_DIR", data),
+                    ("NAFITHA_HEADER_READ_TIMEOUT_MS", timeout)
+                ]),
+                Err(ConfigError::Number {
+                    key: "NAFITHA_HEADER_READ_TIMEOUT_MS",
+                    ..
+                })
+            ));
+        }
+        for cap in ["0", "1000001", "-1"] {
+            assert!(matches!(
+                config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_MAX_CONNECTIONS", cap)]),
+                Err(ConfigError::Number {
+                    key: "NAFITHA_MAX_CONNECTIONS",
+                    ..
+                })
+            ));
+        }
+        assert!(matches!(
+            config_with(&[("NAFITHA_DATA_DIR", data), ("NAFITHA_METRICS_ADDR", "9090")]),
+            Err(ConfigError::MetricsAddr(_))
+        ));
     }
 
     #[test]

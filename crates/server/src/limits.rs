@@ -295,7 +295,8 @@ pub fn too_many(refused: Refused) -> ApiError {
         .unwrap_or(1)
         .max(1);
     let limit = Limit::from_name(refused.bucket);
-    tracing::warn!(target: "security", event = "limit_hit", limit = refused.bucket);
+    crate::metrics::limit_hit(refused.bucket);
+    tracing::warn!(target: "security", security_event = "limit_hit", limit = refused.bucket);
     let wait = Wait(wait_s);
     let message = match limit {
         Some(Limit::FilingsPerClient | Limit::FilingsPerPhone) => Localized::new(

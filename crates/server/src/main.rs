@@ -49,6 +49,9 @@ fn serve() -> anyhow::Result<()> {
     runtime.block_on(async {
         let app = startup::Application::build(config).await?;
         println!("Nafitha is running at http://{}", app.address());
+        if let Some(metrics) = app.metrics_address() {
+            println!("Metrics are served at http://{metrics}/metrics");
+        }
         if !app.demo_staff().is_empty() {
             println!(
                 "Demo staff (NAFITHA_DEMO=1; new passwords at every start), sign in at /staff:"

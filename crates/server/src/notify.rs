@@ -204,6 +204,7 @@ pub async fn deliver_due(store: &Store, notifier: &Notifier) -> anyhow::Result<u
             Err(error) => {
                 let error = format!("{error:#}");
                 tracing::warn!(id = message.id, attempts = message.attempts, %error, "delivery failed");
+                crate::metrics::delivery_failed(&message.channel);
                 Delivery::Failed {
                     id: message.id,
                     retry_at_ms: now_ms() + notifier.retry_delay_ms(message.attempts),

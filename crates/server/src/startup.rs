@@ -1,5 +1,6 @@
 //! Builds the application from a [`Config`]: opens and migrates the store, seeds the
-//! catalogue, assembles the router, binds the listener. Tests use this with port 0.
+//! catalogue, assembles the router, binds the listeners (the public one, and the metrics'
+//! one when configured). Tests use this with port 0.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -14,14 +15,17 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::config::Config;
+use crate::config::{Config, ConnectionLimits};
 use crate::error::localize_errors;
+use crate::metrics::Metrics;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
-use crate::{assets, attachments, notify, routes};
+use crate::{assets, attachments, connections, metrics, notify, routes};
 
 /// Largest JSON body the API reads. Uploads have their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
+/// Connections the metrics listener serves at once (scrapers are few).
+const METRICS_MAX_OPEN: usize = 16;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -73,6 +77,10 @@ impl AppState {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    connections: ConnectionLimits,
+    metrics: Metrics,
+    /// The metrics listener and its router, when `NAFITHA_METRICS_ADDR` is set.
+    metrics_server: Option<(TcpListener, Router)>,
     store: Store,
     notifier: tokio::task::JoinHandle<()>,
     stop_notifier: tokio::sync::watch::Sender<bool>,
@@ -175,12 +183,22 @@ impl Application {
             )),
         };
         let router = build_router(state, &config);
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .with_context(|| format!("cannot listen on {}", config.addr))?;
+        let listener = bind(config.addr).await?;
+        let metrics = Metrics::new();
+        let metrics_server = match config.metrics_addr {
+            Some(addr) => Some((
+                bind(addr).await?,
+                metrics::router(metrics.clone(), store.clone(), config.clock.clone()),
+            )),
+            None => None,
+        };
         let notifier = notify::Notifier::from_config(&config.notify, &config.data_dir)?;
         let (stop_notifier, stopped) = tokio::sync::watch::channel(false);
-        let notifier = tokio::spawn(notify::run_worker(store.clone(), notifier, stopped.clone()));
+        let notifier = tokio::spawn(metrics.scope(notify::run_worker(
+            store.clone(),
+            notifier,
+            stopped.clone(),
+        )));
         tokio::spawn(attachments::run_cleanup(
             store.clone(),
             objects,
@@ -193,6 +211,9 @@ impl Application {
         Ok(Application {
             listener,
             router,
+            connections: config.connections,
+            metrics,
+            metrics_server,
             store,
             notifier,
             stop_notifier,
@@ -212,21 +233,52 @@ impl Application {
             .expect("a bound listener has an address")
     }
 
+    /// The metrics listener's address, when `NAFITHA_METRICS_ADDR` is set.
+    pub fn metrics_address(&self) -> Option<SocketAddr> {
+        self.metrics_server.as_ref().map(|(listener, _)| {
+            listener
+                .local_addr()
+                .expect("a bound listener has an address")
+        })
+    }
+
     /// Serves until `shutdown` completes, then finishes the requests in flight and closes
-    /// the database.
+    /// the database. The metrics stay served until the public requests have finished.
     pub async fn run_until_stopped(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let service = self
-            .router
-            .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("the server stopped with an error")?;
+        let metrics_server = self.metrics_server.map(|(listener, router)| {
+            let mut stopped = self.stop_notifier.subscribe();
+            let limits = ConnectionLimits {
+                max_open: METRICS_MAX_OPEN,
+                ..self.connections
+            };
+            tokio::spawn(connections::serve(
+                listener,
+                router,
+                limits,
+                self.metrics.clone(),
+                async move {
+                    let _ = stopped.wait_for(|stop| *stop).await;
+                },
+            ))
+        });
+        connections::serve(
+            self.listener,
+            self.router,
+            self.connections,
+            self.metrics,
+            shutdown,
+        )
+        .await;
         // Let the notifier finish the message in hand, then close the database.
         let _ = self.stop_notifier.send(true);
+        if let Some(metrics_server) = metrics_server {
+            if let Err(error) = metrics_server.await {
+                tracing::error!(%error, "the metrics server stopped abnormally");
+            }
+        }
         if let Err(error) = self.notifier.await {
             tracing::error!(%error, "the notifier stopped abnormally");
         }
@@ -236,7 +288,15 @@ impl Application {
     }
 }
 
+/// Binds `addr`, saying which address could not be bound.
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))
+}
+
 /// The whole router: the API, the health check, and the app with its SPA fallback.
+/// Request metrics are the outermost layer, so they see every answer (timeouts too).
 pub fn build_router(state: AppState, config: &Config) -> Router {
     let request_timeout = Duration::from_millis(config.request_timeout_ms);
     let api = routes::api_router(request_timeout)
@@ -266,6 +326,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             HeaderValue::from_static("DENY"),
         ))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn(metrics::track_requests))
 }
 
 /// Completes on Ctrl-C or SIGTERM.

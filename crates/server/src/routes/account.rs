@@ -168,7 +168,12 @@ async fn verify_code(
             Ok(response)
         }
         CodeCheck::Wrong { tries_left } => {
-            crate::telemetry::security_event("wrong_sign_in_code");
+            crate::telemetry::security_event(
+                "wrong_sign_in_code",
+                "/api/v1/auth/verify",
+                Some(client),
+                None,
+            );
             Err(refused(
                 "wrong_code",
                 format!("الرمز غير صحيح. بقي لك {tries_left} من المحاولات"),

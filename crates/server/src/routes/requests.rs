@@ -156,7 +156,10 @@ async fn create_request(
         .file_request(&filing, || ReferenceNumber::from_body(rand::random()))
         .await?
     {
-        FilingOutcome::Created(filed) => Ok((StatusCode::CREATED, ApiJson(filed))),
+        FilingOutcome::Created(filed) => {
+            crate::metrics::filing_created(filing.channel);
+            Ok((StatusCode::CREATED, ApiJson(filed)))
+        }
         FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
         FilingOutcome::Limited(refused) => Err(too_many(refused)),
         FilingOutcome::UnknownUpload(field) => Err(one_field(

@@ -22,7 +22,7 @@ use nafitha_domain::backoffice::{
 };
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{Locale, Localized, ServiceDetail};
+use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, STAFF_COOKIE};
@@ -32,9 +32,10 @@ use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
 use crate::startup::AppState;
 use crate::store::account::NewSession;
-use crate::store::actions::{Actor, NotifyTarget};
+use crate::store::actions::{ActOutcome, Actor, NotifyTarget};
 use crate::store::backoffice::AssignOutcome;
 use crate::store::staff::StaffAccount;
+use crate::telemetry::RequestOrigin;
 
 /// How long a staff session lasts (a working day).
 pub const STAFF_SESSION_MS: i64 = 12 * 3_600_000;
@@ -98,6 +99,9 @@ fn wrong_credentials() -> ApiError {
     }
 }
 
+/// The sign-in route, as its security events name it.
+const SIGN_IN_ROUTE: &str = "/api/v1/staff/session";
+
 /// A password hash no password matches, checked when the username is unknown or
 /// disabled, so that the answer takes as long as for a real account.
 fn decoy_hash() -> &'static str {
@@ -129,7 +133,12 @@ async fn sign_in(
     let (failures, latest) = state.store.wrong_passwords(&keys, quiet_since).await?;
     let wait_ms = latest + sign_in_delay_ms(failures[0], failures[1]) - now;
     if wait_ms > 0 {
-        crate::telemetry::security_event("staff_sign_in_throttled");
+        crate::telemetry::security_event(
+            "staff_sign_in_throttled",
+            SIGN_IN_ROUTE,
+            Some(client),
+            Some(&username),
+        );
         return Err(ApiError::TooManyRequests {
             retry_after_s: u64::try_from((wait_ms + 999) / 1000).unwrap_or(1),
             message: Localized::new(
@@ -155,7 +164,12 @@ async fn sign_in(
             .store
             .record_wrong_password(&keys, now, quiet_since)
             .await?;
-        crate::telemetry::security_event("staff_sign_in_failed");
+        crate::telemetry::security_event(
+            "staff_sign_in_failed",
+            SIGN_IN_ROUTE,
+            Some(client),
+            Some(&username),
+        );
         return Err(wrong_credentials());
     };
     state.store.clear_wrong_passwords(&keys).await?;
@@ -223,6 +237,25 @@ impl StaffSession {
     /// 403 unless an admin.
     pub fn require_admin(&self) -> Result<(), ApiError> {
         self.require(self.role() == Role::Admin)
+    }
+}
+
+/// The 404 for a request `session` cannot see: the same answer whether the request is
+/// missing or another agency's or department's, but the latter is logged as a security
+/// event.
+async fn unseen(
+    state: &AppState,
+    session: &StaffSession,
+    reference: &ReferenceNumber,
+    origin: &RequestOrigin,
+) -> ApiError {
+    match state.store.request_owner(reference).await {
+        Ok(Some((agency, department))) if !session.scope().covers(&agency, &department) => {
+            origin.security_event("staff_out_of_scope", Some(&session.0.username));
+            ApiError::NotFound
+        }
+        Ok(_) => ApiError::NotFound,
+        Err(error) => error.into(),
     }
 }
 
@@ -407,16 +440,19 @@ pub(crate) fn csv_download<const N: usize>(
 async fn get_request(
     State(state): State<AppState>,
     session: StaffSession,
+    origin: RequestOrigin,
     Path(reference): Path<String>,
 ) -> Result<ApiJson<StaffRequest>, ApiError> {
     let reference = path_reference(&reference)?;
     let scope = session.scope();
     let now = state.now_ms();
-    let (detail, assignee) = state
+    let Some((detail, assignee)) = state
         .store
         .request_detail(&reference, actor(&session.0, &scope), now)
         .await?
-        .ok_or(ApiError::NotFound)?;
+    else {
+        return Err(unseen(&state, &session, &reference, &origin).await);
+    };
     let status = detail.request.status;
     let mark =
         nafitha_domain::backoffice::deadline(status, detail.request.due_on, riyadh_date(now));
@@ -455,32 +491,34 @@ async fn get_request(
 async fn get_attachment(
     State(state): State<AppState>,
     session: StaffSession,
+    origin: RequestOrigin,
     Path((reference, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let reference = path_reference(&reference)?;
     let scope = session.scope();
-    let kind = state
+    let Some(kind) = state
         .store
         .attachment_kind(&reference, &id, actor(&session.0, &scope))
         .await?
-        .ok_or(ApiError::NotFound)?;
+    else {
+        return Err(unseen(&state, &session, &reference, &origin).await);
+    };
     serve_attachment(&state, &id, &kind).await
 }
 
 async fn assign_request(
     State(state): State<AppState>,
     session: StaffSession,
+    origin: RequestOrigin,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<Assignment>,
 ) -> Result<StatusCode, ApiError> {
     let reference = path_reference(&reference)?;
     let scope = session.scope();
     let me = &session.0.username;
-    let current = state
-        .store
-        .assignee_of(&reference, &scope)
-        .await?
-        .ok_or(ApiError::NotFound)?;
+    let Some(current) = state.store.assignee_of(&reference, &scope).await? else {
+        return Err(unseen(&state, &session, &reference, &origin).await);
+    };
     let new = body
         .assignee
         .as_deref()
@@ -685,6 +723,7 @@ impl FromRequestParts<AppState> for StaffSession {
 async fn act_on_request(
     State(state): State<AppState>,
     session: StaffSession,
+    origin: RequestOrigin,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<ActionRequest>,
 ) -> Result<StatusCode, ApiError> {
@@ -709,6 +748,9 @@ async fn act_on_request(
             &notify,
         )
         .await?;
+    if outcome == ActOutcome::NotFound {
+        return Err(unseen(&state, &session, &reference, &origin).await);
+    }
     act_result(outcome)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -219,6 +219,7 @@ async fn create_upload(
     }
     let _uploading = state.limits.start_upload(client)?;
     let now = state.now_ms();
+    let client_ip = client;
     let client = client_key(client);
     // Bytes are charged as declared, or at the question's most when not declared (and
     // the difference given back once the size is known).
@@ -244,7 +245,12 @@ async fn create_upload(
         Received::Whole { size, head } => (size, head),
         Received::TooBig => return Err(too_big()),
         Received::Stalled => {
-            crate::telemetry::security_event("upload_stalled");
+            crate::telemetry::security_event(
+                "upload_stalled",
+                "/api/v1/uploads",
+                Some(client_ip),
+                None,
+            );
             return Err(ApiError::RequestTimeout);
         }
         Received::Broken => {

@@ -415,6 +415,22 @@ impl Store {
         Ok(Some(row.try_get("assignee")?))
     }
 
+    /// The agency and department a request is with now, whoever asks: for telling a
+    /// request out of someone's scope from a missing one in the security log, never for
+    /// answering them.
+    pub async fn request_owner(
+        &self,
+        reference: &ReferenceNumber,
+    ) -> Result<Option<(String, String)>, sqlx::Error> {
+        let row =
+            sqlx::query("select agency_code, department_code from requests where reference = $1")
+                .bind(reference.as_str())
+                .fetch_optional(self.pool())
+                .await?;
+        row.map(|row| Ok((row.try_get("agency_code")?, row.try_get("department_code")?)))
+            .transpose()
+    }
+
     /// Sets who works on the request (checked again inside the transaction: the request is
     /// in `scope` and still has `expected` as assignee, the new assignee is an enabled
     /// staff member of its agency who can see it), and records it in the audit trail.

@@ -159,6 +159,17 @@ impl Store {
         Ok(claimed)
     }
 
+    /// Messages due at `now_ms` and not yet sent: the notifier's backlog.
+    pub async fn outbox_backlog(&self, now_ms: i64) -> Result<i64, sqlx::Error> {
+        sqlx::query(
+            "select count(*) as n from outbox where sent_at is null and next_attempt_at <= $1",
+        )
+        .bind(now_ms)
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")
+    }
+
     /// Records the results of a batch: sent messages are never claimed again, failed ones
     /// are tried again at their retry time.
     pub async fn record_deliveries(&self, deliveries: &[Delivery]) -> Result<(), sqlx::Error> {

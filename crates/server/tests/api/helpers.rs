@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use nafitha_server::config::{Config, DatabaseUrl, NotifyConfig};
+use nafitha_server::config::{Config, ConnectionLimits, DatabaseUrl, NotifyConfig};
 use nafitha_server::limits::LimitSettings;
 use nafitha_server::startup::Application;
 use tempfile::TempDir;
@@ -10,6 +10,8 @@ use tempfile::TempDir;
 /// A running application and a client for it.
 pub struct TestApp {
     pub address: String,
+    /// `http://` and the metrics listener's address.
+    pub metrics_address: String,
     pub engine: &'static str,
     pub client: reqwest::Client,
     /// The data directory and built app; removed when the test ends.
@@ -20,9 +22,22 @@ pub struct TestApp {
     agency_cookie: tokio::sync::OnceCell<String>,
     /// The demo staff made at start-up (with `Options::demo`).
     pub demo_staff: Vec<nafitha_server::startup::DemoAccount>,
+    /// Told to stop by [`TestApp::stop`], as SIGTERM tells the real server.
+    shutdown: std::sync::Arc<tokio::sync::Notify>,
+    server: tokio::task::JoinHandle<anyhow::Result<()>>,
 }
 
 impl TestApp {
+    /// Asks the server to stop, as SIGTERM does.
+    pub fn stop(&self) {
+        self.shutdown.notify_one();
+    }
+
+    /// The server's task, which ends once it has stopped.
+    pub fn server(&mut self) -> &mut tokio::task::JoinHandle<anyhow::Result<()>> {
+        &mut self.server
+    }
+
     /// Every message the notifier has written to the outbox log so far.
     pub fn outbox_log(&self) -> Vec<serde_json::Value> {
         std::fs::read_to_string(self.dir.path().join("data/outbox.jsonl"))
@@ -214,6 +229,39 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// The app's metrics, as its metrics listener serves them.
+    pub async fn metrics(&self) -> String {
+        let response = self
+            .client
+            .get(format!("{}/metrics", self.metrics_address))
+            .send()
+            .await
+            .expect("metrics scraped");
+        assert_eq!(response.status(), 200, "{}", self.engine);
+        response.text().await.unwrap()
+    }
+
+    /// Waits (up to 5 s) until the app's metrics contain `needle`, and returns them.
+    pub async fn wait_for_metric(&self, needle: &str) -> String {
+        let mut text = String::new();
+        for _ in 0..100 {
+            text = self.metrics().await;
+            if text.contains(needle) {
+                return text;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{}: no {needle:?} in the metrics:\n{text}", self.engine);
+    }
+
+    /// The public listener's address, for raw connections.
+    pub fn socket_address(&self) -> std::net::SocketAddr {
+        self.address
+            .trim_start_matches("http://")
+            .parse()
+            .expect("the app listens on an IP address")
+    }
+
     /// Runs one statement on the app's database (to arrange what the API cannot, yet).
     pub async fn execute(&self, sql: &str) {
         use sqlx::Connection;
@@ -329,6 +377,8 @@ pub struct Options {
     pub demo: bool,
     /// The system clock unless a test fixes it (`Clock::fixed`).
     pub clock: nafitha_server::clock::Clock,
+    /// The production defaults unless a test tightens them.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Options {
@@ -354,6 +404,7 @@ impl Default for Options {
             upload_idle_timeout_ms: 30_000,
             demo: false,
             clock: nafitha_server::clock::Clock::system(),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -423,6 +474,8 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         demo: options.demo,
         clock: options.clock.clone(),
         stats_cache_ms: 1000,
+        connections: options.connections,
+        metrics_addr: Some("127.0.0.1:0".parse().unwrap()),
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();
@@ -433,15 +486,24 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         .await
         .expect("application builds");
     let address = format!("http://{}", app.address());
+    let metrics_address = format!(
+        "http://{}",
+        app.metrics_address().expect("tests serve the metrics")
+    );
     let demo_staff = app.demo_staff().to_vec();
-    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    let shutdown = std::sync::Arc::new(tokio::sync::Notify::new());
+    let stop = shutdown.clone();
+    let server = tokio::spawn(app.run_until_stopped(async move { stop.notified().await }));
     TestApp {
         address,
+        metrics_address,
         engine,
         client: reqwest::Client::new(),
         dir,
         database_url,
         agency_cookie: tokio::sync::OnceCell::new(),
         demo_staff,
+        shutdown,
+        server,
     }
 }

@@ -4,9 +4,11 @@
 mod account;
 mod backoffice;
 mod catalogue;
+mod connections;
 mod filing;
 mod helpers;
 mod limits;
+mod metrics;
 mod notify;
 mod ratings;
 mod serving;

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod headers;
 pub mod notify;
 pub mod routes;
 pub mod startup;

@@ -18,7 +18,7 @@ use crate::config::Config;
 use crate::error::localize_errors;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
-use crate::{assets, attachments, notify, routes};
+use crate::{assets, attachments, headers, notify, routes};
 
 /// Largest JSON body the API reads. Uploads have their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -33,7 +33,8 @@ pub struct AppState {
     pub public_url: String,
     /// Where attachment files are kept.
     pub objects: attachments::Objects,
-    /// Session cookies carry `Secure` (the portal is served over HTTPS).
+    /// The portal is served over HTTPS ([`Config::served_over_https`]): session cookies
+    /// are `Secure`.
     pub secure_cookies: bool,
     /// The header a trusted proxy puts the client's address in, if any.
     pub client_ip_header: Option<String>,
@@ -140,7 +141,7 @@ impl Application {
             store: store.clone(),
             public_url: config.public_url.clone(),
             objects: objects.clone(),
-            secure_cookies: config.public_url.starts_with("https://"),
+            secure_cookies: config.served_over_https(),
             client_ip_header: config.client_ip_header.clone(),
             limits: crate::auth::RateLimits::new(config.track_per_minute),
             clock: config.clock.clone(),
@@ -212,23 +213,12 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
-        .fallback_service(assets::app_service(&config.dist_dir))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        .fallback_service(assets::app_service(&config.dist_dir));
+    headers::add_security_headers(router, config.served_over_https())
         .layer(TimeoutLayer::with_status_code(
             StatusCode::REQUEST_TIMEOUT,
             REQUEST_TIMEOUT,

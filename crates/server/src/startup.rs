@@ -34,7 +34,7 @@ pub struct AppState {
     /// Where attachment files are kept.
     pub objects: attachments::Objects,
     /// The portal is served over HTTPS ([`Config::served_over_https`]): session cookies
-    /// are `Secure`.
+    /// are `Secure` and `__Host-` prefixed ([`crate::auth::SessionCookie::name`]).
     pub secure_cookies: bool,
     /// The header a trusted proxy puts the client's address in, if any.
     pub client_ip_header: Option<String>,

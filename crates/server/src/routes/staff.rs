@@ -25,7 +25,7 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{Locale, Localized, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, Limit, STAFF_COOKIE};
+use crate::auth::{hash_token, new_token, ClientIp, Limit, SessionCookie};
 use crate::error::{ApiError, ApiJson};
 use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
@@ -135,7 +135,9 @@ async fn sign_in(
     state.store.record_sign_in(&account.username).await?;
     let token = new_token();
     let token_hash = hash_token(&token);
-    let replaces = cookie(&headers, STAFF_COOKIE).map(hash_token);
+    let replaces = SessionCookie::Staff
+        .token(&headers, state.secure_cookies)
+        .map(hash_token);
     state
         .store
         .start_session(
@@ -153,13 +155,13 @@ async fn sign_in(
     let mut response = ApiJson(me).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(STAFF_COOKIE, &token, STAFF_SESSION_MS, state.secure_cookies),
+        SessionCookie::Staff.set(&token, STAFF_SESSION_MS, state.secure_cookies),
     );
     Ok(response)
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    crate::auth::end_session(&state, &headers, STAFF_COOKIE).await
+    crate::auth::end_session(&state, &headers, SessionCookie::Staff).await
 }
 
 /// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
@@ -621,7 +623,8 @@ impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token_hash = cookie(&parts.headers, STAFF_COOKIE)
+        let token_hash = SessionCookie::Staff
+            .token(&parts.headers, state.secure_cookies)
             .map(hash_token)
             .ok_or(ApiError::Unauthorized)?;
         let username = state

@@ -50,7 +50,7 @@ async fn passwords_are_argon2id_and_repeated_failures_lock_the_account() {
         assert!(ok.headers()["set-cookie"]
             .to_str()
             .unwrap()
-            .starts_with("nafitha_staff="));
+            .starts_with("__Host-nafitha_staff="));
         let unknown = staff_sign_in(&app, "nobody", "whatever").await;
         assert_eq!(unknown.status(), 422);
         for _ in 0..5 {

@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 
-SERVER := target/release/nafitha-server
+# Where cargo puts the server: target/, or CARGO_TARGET_DIR (end2end/paths.js agrees).
+SERVER := $(or $(CARGO_TARGET_DIR),target)/release/nafitha-server
 # Budget for the app's WASM + JS, brotli-compressed as served (bytes): the citizens' app,
 # and the back office (staff on office networks) apart.
 WASM_JS_BUDGET_BR := 250000

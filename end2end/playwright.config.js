@@ -1,6 +1,8 @@
 // End-to-end journeys in Debian's Chromium against the release server and built app.
 // Playwright never downloads a browser here; `make setup` installs /usr/bin/chromium.
+const path = require("path");
 const { defineConfig } = require("@playwright/test");
+const { ROOT, SERVER, DATA } = require("./paths");
 
 const port = Number(process.env.E2E_PORT || 18080);
 
@@ -36,14 +38,14 @@ module.exports = defineConfig({
   ],
   webServer: {
     // A fresh database every run, so the journeys start from the seeded catalogue.
-    command: "rm -rf ../target/e2e-data && exec ../target/release/nafitha-server",
+    command: `rm -rf '${DATA}' && exec '${SERVER}'`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
     env: {
       NAFITHA_ADDR: `127.0.0.1:${port}`,
-      NAFITHA_DATA_DIR: "../target/e2e-data",
-      NAFITHA_DIST: "../dist",
+      NAFITHA_DATA_DIR: DATA,
+      NAFITHA_DIST: path.join(ROOT, "dist"),
       NAFITHA_LOG: "warn",
       // Every journey, on both projects, comes from this one address and reuses a few
       // numbers: far more than one citizen would. The limits themselves are tested by

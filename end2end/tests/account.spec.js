@@ -1,8 +1,9 @@
 // After filing: a citizen signs in with the code from the SMS, finds the request in
 // "my requests", answers the agency's information request, and sees the history update.
 // The agency's side goes through the real staff API (an agent created with the CLI).
-const { test, expect } = require("@playwright/test");
 const {
+  test,
+  expect,
   expectNoAxeViolations,
   openIn,
   expectNoHorizontalScroll,

@@ -3,8 +3,9 @@
 // citizen answers; the agent refers it to the building department; an agent there resolves
 // it. The citizen's tracking page shows each public step, and the internal note never
 // reaches the citizen's side.
-const { test, expect } = require("@playwright/test");
 const {
+  test,
+  expect,
   expectNoAxeViolations,
   openIn,
   expectNoHorizontalScroll,
@@ -48,7 +49,7 @@ async function act(page, action, message, department) {
   await page.getByRole("button", { name: "Record the action" }).click();
 }
 
-test("in English: staff take a request from the queue to its resolution, and the citizen follows each public step", async ({ page, browser }) => {
+test("in English: staff take a request from the queue to its resolution, and the citizen follows each public step", async ({ page, newContext }) => {
   test.slow();
   // A citizen reports road damage.
   const mobile = uniqueMobile();
@@ -69,7 +70,7 @@ test("in English: staff take a request from the queue to its resolution, and the
   // An agent of the roads department finds it in the queue.
   const roads = addStaff("agent", "epm", "epm-roads");
   const building = addStaff("agent", "epm", "epm-building");
-  const staffContext = await browser.newContext();
+  const staffContext = await newContext();
   const staff = await staffContext.newPage();
   await staffSignIn(staff, roads);
   await expectNoAxeViolations(staff);

@@ -1,7 +1,6 @@
 // The foundation journeys: the catalogue in Arabic and English, search, a service's
 // start page by deep link, the 404 page, focus on route change, keyboard and 320 px.
-const { test, expect } = require("@playwright/test");
-const { expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
+const { test, expect, expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
 
 test("the catalogue opens in Arabic, right to left, grouped by agency", async ({ page }) => {
   await page.goto("/");
@@ -142,4 +141,20 @@ test("every page fits a 320 px screen without sideways scrolling", async ({ page
       await expectNoHorizontalScroll(page);
     }
   }
+});
+
+test("the security policy refuses a script slipped into the page, and the journeys hear of it", async ({ page, cspViolations }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();
+
+  await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.slippedIn = true;";
+    document.body.append(script);
+  });
+
+  await expect.poll(() => cspViolations.join("\n")).toContain("script-src");
+  expect(await page.evaluate(() => window.slippedIn)).toBeUndefined();
+  // Expected here; every other journey must report none.
+  cspViolations.length = 0;
 });

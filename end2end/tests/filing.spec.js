@@ -2,8 +2,9 @@
 // survive a reload; a send while offline waits on the device and files exactly once.
 const fs = require("fs");
 const path = require("path");
-const { test, expect } = require("@playwright/test");
 const {
+  test,
+  expect,
   expectNoAxeViolations,
   openIn,
   expectNoHorizontalScroll,

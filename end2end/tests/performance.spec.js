@@ -3,8 +3,9 @@
 // figures; and a supervisor's view of the agency with its comments and CSV files.
 // The first journey uses the human resources ministry (hrsd), which no other journey
 // touches, so its figures are exactly what this journey made.
-const { test, expect } = require("@playwright/test");
 const {
+  test,
+  expect,
   expectNoAxeViolations,
   openIn,
   expectNoHorizontalScroll,

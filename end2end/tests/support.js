@@ -1,15 +1,62 @@
-// Helpers shared by the journeys.
+// Helpers shared by the journeys, and the `test` every journey is written with: it fails
+// a test whose pages report a Content-Security-Policy violation.
 const fs = require("fs");
 const path = require("path");
 const { execFileSync } = require("child_process");
-const { expect } = require("@playwright/test");
+const base = require("@playwright/test");
 const AxeBuilder = require("@axe-core/playwright").default;
+const { SERVER, DATA } = require("../paths");
 
-const ROOT = path.join(__dirname, "..", "..");
-/** The server's data directory during the journeys (playwright.config.js). */
-const DATA = path.join(ROOT, "target", "e2e-data");
+const { expect } = base;
 const OUTBOX = path.join(DATA, "outbox.jsonl");
-const SERVER = path.join(ROOT, "target", "release", "nafitha-server");
+/** What the pages log for each violation, so it can be told from other console errors. */
+const CSP_VIOLATION = "CSP violation:";
+
+/** Makes every page of `context` report each Content-Security-Policy violation into `violations`. */
+async function reportCspViolations(context, violations) {
+  await context.addInitScript((prefix) => {
+    document.addEventListener(
+      "securitypolicyviolation",
+      (e) => console.error(`${prefix} ${e.effectiveDirective} refused ${e.blockedURI || "inline"} (${e.sourceFile}:${e.lineNumber})`),
+      true,
+    );
+  }, CSP_VIOLATION);
+  // Chromium's own "Refused to … Content Security Policy" messages count too.
+  context.on("console", (message) => {
+    const text = message.text();
+    if (text.startsWith(CSP_VIOLATION) || text.includes("Content Security Policy")) {
+      violations.push(`${message.location().url}: ${text}`);
+    }
+  });
+}
+
+/** Playwright's `test`, with every page of the test (and of `newContext`) watched for CSP violations. */
+const test = base.test.extend({
+  /** The Content-Security-Policy violations the test's pages reported; the test fails unless none. */
+  cspViolations: [
+    async ({}, use) => {
+      const violations = [];
+      await use(violations);
+      expect(violations, "Content-Security-Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
+  context: async ({ context, cspViolations }, use) => {
+    await reportCspViolations(context, cspViolations);
+    await use(context);
+  },
+  /** Opens another browser context (someone else's browser), watched like the test's own. */
+  newContext: async ({ browser, cspViolations }, use) => {
+    const opened = [];
+    await use(async (options) => {
+      const context = await browser.newContext(options);
+      opened.push(context);
+      await reportCspViolations(context, cspViolations);
+      return context;
+    });
+    await Promise.all(opened.map((context) => context.close()));
+  },
+});
 /** The password of every staff account the journeys make. */
 const STAFF_PASSWORD = "a long e2e staff password";
 
@@ -65,6 +112,8 @@ async function expectNoHorizontalScroll(page) {
 }
 
 module.exports = {
+  test,
+  expect,
   expectNoAxeViolations,
   openIn,
   expectNoHorizontalScroll,

@@ -3,7 +3,9 @@
 //! Files are sent precompressed (`.br`, `.gz`) when the browser accepts it; deep links
 //! get `index.html` with 200 so the app's router takes over; a missing file (a path whose
 //! last segment has an extension) is a real 404. Assets whose names carry Trunk's content
-//! hash are cached for a year; everything else, `index.html` first, is revalidated.
+//! hash are cached for a year; everything else, `index.html` first, is revalidated. Every
+//! file is sent with `Vary: Accept-Encoding` (one path, three encodings), and each app with
+//! its own Content-Security-Policy (`headers`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::headers;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -25,14 +30,25 @@ const REVALIDATE: &str = "no-cache";
 /// back office is a second app built into `dist/staff` (so citizens never download it):
 /// `/staff` and everything under it are its files, else its `index.html`.
 pub fn app_service(dist: &Path) -> Router {
-    let router = Router::new().fallback_service(spa(dist));
+    let router = Router::new().fallback_service(app(dist));
     let staff = dist.join("staff");
     let router = if staff.join("index.html").is_file() {
-        router.nest_service("/staff", spa(&staff))
+        router.nest_service("/staff", app(&staff))
     } else {
         router
     };
     router.layer(middleware::from_fn(cache_headers))
+}
+
+/// One app: the files of `dir` and its SPA fallback, under the policy made from its own
+/// `index.html` (each app's page holds its own inline scripts).
+fn app(dir: &Path) -> Router {
+    Router::new()
+        .fallback_service(spa(dir))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            headers::app_policy(&dir.join("index.html")),
+        ))
 }
 
 /// The files of `dir`, else its `index.html` for any path that is not a file.
@@ -76,14 +92,16 @@ pub fn is_hashed_asset(path: &str) -> bool {
         .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
+/// `Cache-Control` by kind of file, and `Vary: Accept-Encoding`, on every file answer.
 async fn cache_headers(request: Request, next: Next) -> Response {
     let hashed = is_hashed_asset(request.uri().path());
     let mut response = next.run(request).await;
     if response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED {
         let value = if hashed { IMMUTABLE } else { REVALIDATE };
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let headers = response.headers_mut();
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
+        // The file was chosen by Accept-Encoding (`.br`, `.gz` or plain): caches must know.
+        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

@@ -13,10 +13,52 @@ use crate::error::ApiError;
 use crate::secret::Secret;
 use crate::startup::AppState;
 
-/// The citizen session cookie.
-pub const CITIZEN_COOKIE: &str = "nafitha_session";
-/// The staff session cookie (a separate name, so one browser can hold both).
-pub const STAFF_COOKIE: &str = "nafitha_staff";
+/// Whose session a cookie holds: citizens and staff have separate cookies, so one browser
+/// can hold both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SessionCookie {
+    Citizen,
+    Staff,
+}
+
+impl SessionCookie {
+    /// The cookie's name, decided here alone. Over HTTPS (`secure`) it carries the `__Host-`
+    /// prefix: browsers then keep it only when it is `Secure`, has `Path=/` and no `Domain`,
+    /// so no other host (a sibling subdomain) can set or shadow it.
+    pub fn name(self, secure: bool) -> String {
+        let name = match self {
+            SessionCookie::Citizen => "nafitha_session",
+            SessionCookie::Staff => "nafitha_staff",
+        };
+        if secure {
+            format!("__Host-{name}")
+        } else {
+            name.to_owned()
+        }
+    }
+
+    /// The session token the request carries in this cookie, if any.
+    pub fn token(self, headers: &HeaderMap, secure: bool) -> Option<&str> {
+        cookie(headers, &self.name(secure))
+    }
+
+    /// The `Set-Cookie` value that starts a session: HttpOnly, SameSite=Lax, `Path=/`, no
+    /// `Domain`, and `Secure` unless the portal runs on plain HTTP (development).
+    pub fn set(self, token: &str, max_age_ms: i64, secure: bool) -> HeaderValue {
+        let name = self.name(secure);
+        let secure = if secure { "; Secure" } else { "" };
+        let value = format!(
+            "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+            max_age_ms / 1000
+        );
+        HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
+
+    /// The `Set-Cookie` value that removes the cookie.
+    pub fn clear(self, secure: bool) -> HeaderValue {
+        self.set("", 0, secure)
+    }
+}
 /// How long a citizen session lasts.
 pub const CITIZEN_SESSION_MS: i64 = 24 * 3_600_000;
 
@@ -66,7 +108,7 @@ pub fn code_matches(secret: &Secret, stored: &str, phone: &str, code: &str) -> b
 }
 
 /// The value of cookie `name` in the request, if any.
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -78,38 +120,21 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter(|value| !value.is_empty())
 }
 
-/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`, Secure unless the portal runs on
-/// plain HTTP (development).
-pub fn session_cookie(name: &str, token: &str, max_age_ms: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let value = format!(
-        "{name}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        max_age_ms / 1000
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-/// A `Set-Cookie` value that removes the cookie.
-pub fn cleared_cookie(name: &str, secure: bool) -> HeaderValue {
-    session_cookie(name, "", 0, secure)
-}
-
-/// Ends the session the `name` cookie holds (on the server) and tells the browser to
+/// Ends the session the `which` cookie holds (on the server) and tells the browser to
 /// forget the cookie: what both sign-outs answer.
 pub async fn end_session(
     state: &AppState,
     headers: &HeaderMap,
-    name: &str,
+    which: SessionCookie,
 ) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    if let Some(token) = cookie(headers, name) {
+    if let Some(token) = which.token(headers, state.secure_cookies) {
         state.store.end_session(&hash_token(token)).await?;
     }
     let mut response = axum::http::StatusCode::NO_CONTENT.into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cleared_cookie(name, state.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, which.clear(state.secure_cookies));
     Ok(response)
 }
 
@@ -125,7 +150,8 @@ impl FromRequestParts<AppState> for CitizenSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token_hash = cookie(&parts.headers, CITIZEN_COOKIE)
+        let token_hash = SessionCookie::Citizen
+            .token(&parts.headers, state.secure_cookies)
             .map(hash_token)
             .ok_or(ApiError::Unauthorized)?;
         let phone = state
@@ -224,24 +250,38 @@ mod tests {
     }
 
     #[test]
-    fn cookies_are_read_by_exact_name() {
+    fn session_tokens_are_read_by_exact_name() {
         let mut headers = HeaderMap::new();
         headers.insert(
             header::COOKIE,
-            HeaderValue::from_static("nafitha_session_old=x; nafitha_session=abc; other=1"),
+            HeaderValue::from_static(
+                "nafitha_session_old=x; nafitha_session=plain; __Host-nafitha_session=abc",
+            ),
         );
-        assert_eq!(cookie(&headers, CITIZEN_COOKIE), Some("abc"));
-        assert_eq!(cookie(&headers, STAFF_COOKIE), None);
+        assert_eq!(SessionCookie::Citizen.token(&headers, true), Some("abc"));
+        assert_eq!(SessionCookie::Citizen.token(&headers, false), Some("plain"));
+        assert_eq!(SessionCookie::Staff.token(&headers, true), None);
     }
 
     #[test]
-    fn session_cookies_are_http_only_and_secure_outside_plain_http() {
-        let secure = session_cookie(CITIZEN_COOKIE, "t", 60_000, true);
+    fn over_https_session_cookies_are_host_only_secure_and_http_only() {
+        let secure = SessionCookie::Citizen.set("t", 60_000, true);
         let secure = secure.to_str().unwrap();
+        assert!(
+            secure.starts_with("__Host-nafitha_session=t; Path=/;"),
+            "{secure}"
+        );
         assert!(secure.contains("HttpOnly") && secure.contains("SameSite=Lax"));
         assert!(secure.ends_with("; Secure") && secure.contains("Max-Age=60"));
-        let plain = session_cookie(CITIZEN_COOKIE, "t", 60_000, false);
-        assert!(!plain.to_str().unwrap().contains("Secure"));
+        assert!(!secure.contains("Domain"), "{secure}");
+    }
+
+    #[test]
+    fn over_plain_http_session_cookies_have_plain_names_and_no_secure_flag() {
+        let plain = SessionCookie::Staff.set("t", 60_000, false);
+        let plain = plain.to_str().unwrap();
+        assert!(plain.starts_with("nafitha_staff=t;"), "{plain}");
+        assert!(!plain.contains("Secure"), "{plain}");
     }
 
     #[test]

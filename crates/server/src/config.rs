@@ -225,6 +225,12 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// True when citizens reach the portal over HTTPS (its public URL says so): session
+    /// cookies are then `Secure` and `__Host-` prefixed, and responses carry HSTS.
+    pub fn served_over_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
     /// Reads the configuration from the process environment.
     pub fn from_env() -> Result<Config, ConfigError> {
         Config::from_lookup(|key| std::env::var(key).ok())

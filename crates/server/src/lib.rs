@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod connections;
 pub mod error;
+pub mod headers;
 pub mod limits;
 pub mod metrics;
 pub mod notify;

@@ -20,7 +20,7 @@ use crate::error::localize_errors;
 use crate::metrics::Metrics;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
-use crate::{assets, attachments, connections, metrics, notify, routes};
+use crate::{assets, attachments, connections, headers, metrics, notify, routes};
 
 /// Largest JSON body the API reads. Uploads have their own limit on their own route.
 pub const JSON_BODY_LIMIT: usize = 64 * 1024;
@@ -35,7 +35,8 @@ pub struct AppState {
     pub public_url: String,
     /// Where attachment files are kept.
     pub objects: attachments::Objects,
-    /// Session cookies carry `Secure` (the portal is served over HTTPS).
+    /// The portal is served over HTTPS ([`Config::served_over_https`]): session cookies
+    /// are `Secure` and `__Host-` prefixed ([`crate::auth::SessionCookie::name`]).
     pub secure_cookies: bool,
     /// The header trusted proxies put the client's address in, if any.
     pub client_ip_header: Option<String>,
@@ -172,7 +173,7 @@ impl Application {
             store: store.clone(),
             public_url: config.public_url.clone(),
             objects: objects.clone(),
-            secure_cookies: config.public_url.starts_with("https://"),
+            secure_cookies: config.served_over_https(),
             client_ip_header: config.client_ip_header.clone(),
             trusted_proxies: config.trusted_proxies,
             limits,
@@ -306,25 +307,14 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
-    Router::new()
+    let router = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
         .fallback_service(assets::app_service(&config.dist_dir).layer(
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+        ));
+    headers::add_security_headers(router, config.served_over_https())
         .layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn(metrics::track_requests))
 }

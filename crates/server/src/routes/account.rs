@@ -19,8 +19,8 @@ use nafitha_domain::{Locale, Localized, ReferenceNumber};
 use serde::Serialize;
 
 use crate::auth::{
-    code_matches, cookie, hash_code, hash_token, new_code, new_token, session_cookie,
-    CitizenSession, ClientIp, CITIZEN_COOKIE, CITIZEN_SESSION_MS,
+    code_matches, hash_code, hash_token, new_code, new_token, CitizenSession, ClientIp,
+    SessionCookie, CITIZEN_SESSION_MS,
 };
 use crate::error::{ApiError, ApiJson};
 use crate::limits::Limit;
@@ -138,7 +138,9 @@ async fn verify_code(
         subject: &phone,
         expires_at: state.now_ms() + CITIZEN_SESSION_MS,
     };
-    let replaces = cookie(&headers, CITIZEN_COOKIE).map(hash_token);
+    let replaces = SessionCookie::Citizen
+        .token(&headers, state.secure_cookies)
+        .map(hash_token);
     let outcome = state
         .store
         .check_sign_in_code(
@@ -158,12 +160,7 @@ async fn verify_code(
             let mut response = ApiJson(Me { phone }).into_response();
             response.headers_mut().insert(
                 header::SET_COOKIE,
-                session_cookie(
-                    CITIZEN_COOKIE,
-                    &token,
-                    CITIZEN_SESSION_MS,
-                    state.secure_cookies,
-                ),
+                SessionCookie::Citizen.set(&token, CITIZEN_SESSION_MS, state.secure_cookies),
             );
             Ok(response)
         }
@@ -199,7 +196,7 @@ async fn verify_code(
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    crate::auth::end_session(&state, &headers, CITIZEN_COOKIE).await
+    crate::auth::end_session(&state, &headers, SessionCookie::Citizen).await
 }
 
 async fn get_me(session: CitizenSession) -> ApiJson<Me> {

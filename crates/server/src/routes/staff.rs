@@ -25,7 +25,7 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{cookie, hash_token, new_token, session_cookie, ClientIp, STAFF_COOKIE};
+use crate::auth::{hash_token, new_token, ClientIp, SessionCookie};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{client_key, sign_in_delay_ms, Limit, THROTTLE_QUIET_MS};
 use crate::notify::messages;
@@ -175,7 +175,9 @@ async fn sign_in(
     state.store.clear_wrong_passwords(&keys).await?;
     let token = new_token();
     let token_hash = hash_token(&token);
-    let replaces = cookie(&headers, STAFF_COOKIE).map(hash_token);
+    let replaces = SessionCookie::Staff
+        .token(&headers, state.secure_cookies)
+        .map(hash_token);
     state
         .store
         .start_session(
@@ -193,13 +195,13 @@ async fn sign_in(
     let mut response = ApiJson(me).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        session_cookie(STAFF_COOKIE, &token, STAFF_SESSION_MS, state.secure_cookies),
+        SessionCookie::Staff.set(&token, STAFF_SESSION_MS, state.secure_cookies),
     );
     Ok(response)
 }
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    crate::auth::end_session(&state, &headers, STAFF_COOKIE).await
+    crate::auth::end_session(&state, &headers, SessionCookie::Staff).await
 }
 
 /// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
@@ -702,7 +704,8 @@ impl FromRequestParts<AppState> for StaffSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token_hash = cookie(&parts.headers, STAFF_COOKIE)
+        let token_hash = SessionCookie::Staff
+            .token(&parts.headers, state.secure_cookies)
             .map(hash_token)
             .ok_or(ApiError::Unauthorized)?;
         let username = state

@@ -71,13 +71,9 @@ async fn signing_in_with_the_code_from_the_sms_starts_a_session_that_sign_out_en
             .to_str()
             .unwrap()
             .to_owned();
-        for part in [
-            "nafitha_session=",
-            "HttpOnly",
-            "SameSite=Lax",
-            "Secure",
-            "Path=/",
-        ] {
+        assert!(set.starts_with("__Host-nafitha_session="), "{set}");
+        assert!(!set.contains("Domain"), "{set}");
+        for part in ["HttpOnly", "SameSite=Lax", "Secure", "Path=/"] {
             assert!(set.contains(part), "{set}");
         }
         let cookie = session_cookie_of(&signed_in);
@@ -583,6 +579,23 @@ async fn tracking_shows_referrals_but_never_replies_notes_or_personal_data() {
             "{page}"
         );
         app.wait_for_message(&e164(A), "referred").await;
+    }
+}
+
+#[tokio::test]
+async fn over_plain_http_the_session_cookie_has_its_plain_name_and_still_works() {
+    let options = Options {
+        public_url: "http://nafitha.test".into(),
+        ..Options::default()
+    };
+    for app in spawn_apps_with(options).await {
+        // Act
+        let cookie = app.sign_in(A).await;
+
+        // Assert: `__Host-` needs Secure, which plain HTTP cannot have.
+        assert!(cookie.starts_with("nafitha_session="), "{cookie}");
+        let me = app.get_as(&cookie, "/api/v1/me").await;
+        assert_eq!(me.status(), 200, "{}", app.engine);
     }
 }
 

@@ -357,9 +357,17 @@ fn write_fake_dist(dist: &Path) {
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
 
-pub const STAFF_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الموظفون</title></head><body></body></html>";
+/// The back office's page: the locale script and its own WASM loader, inline, as Trunk
+/// writes them (their hashes are in serving.rs).
+pub const STAFF_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الموظفون</title>\
+    <script>document.documentElement.lang = localStorage.getItem('nafitha.locale') || 'ar';</script></head><body>\
+    <script type=module>import init from '/staff/nafitha-web-fedcba9876543210.js';await init();</script></body></html>";
 
-pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة</title></head><body></body></html>";
+/// The citizens' page: the locale script, the WASM loader inline, a script by `src`.
+pub const INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة</title>\
+    <script>document.documentElement.lang = localStorage.getItem('nafitha.locale') || 'ar';</script>\
+    <script src=\"/nafitha-web-0123456789abcdef.js\" type=module></script></head><body>\
+    <script type=module>import init from '/nafitha-web-0123456789abcdef.js';await init();</script></body></html>";
 
 /// What a test may change in the application it spawns.
 #[derive(Clone)]
@@ -375,6 +383,8 @@ pub struct Options {
     /// Longest an upload's body may pause (30 s by default).
     pub upload_idle_timeout_ms: u64,
     pub demo: bool,
+    /// The portal's public address: `https://nafitha.test` unless a test wants plain HTTP.
+    pub public_url: String,
     /// The system clock unless a test fixes it (`Clock::fixed`).
     pub clock: nafitha_server::clock::Clock,
     /// The production defaults unless a test tightens them.
@@ -403,6 +413,7 @@ impl Default for Options {
             request_timeout_ms: 30_000,
             upload_idle_timeout_ms: 30_000,
             demo: false,
+            public_url: "https://nafitha.test".into(),
             clock: nafitha_server::clock::Clock::system(),
             connections: ConnectionLimits::default(),
         }
@@ -461,7 +472,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         database,
         dist_dir: dist,
         max_connections: 4,
-        public_url: "https://nafitha.test".into(),
+        public_url: options.public_url.clone(),
         notify: options.notify.clone(),
         limits: options.limits.clone(),
         client_ip_header: options.client_ip_header.clone(),

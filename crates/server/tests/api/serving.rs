@@ -1,8 +1,42 @@
-//! The health check, the SPA fallback, precompressed assets, caching, API 404s.
+//! The health check, the SPA fallback, precompressed assets, caching, API 404s, and the
+//! security headers.
 
 use serde_json::Value;
 
-use crate::helpers::{spawn_apps, INDEX_HTML, STAFF_INDEX_HTML};
+use crate::helpers::{spawn_apps, spawn_apps_with, Options, INDEX_HTML, STAFF_INDEX_HTML};
+
+/// SHA-256 (base64) of the inline scripts of the fake pages in helpers.rs, computed apart
+/// from the server (`printf %s '<script text>' | openssl dgst -sha256 -binary | base64`).
+const LOCALE_SCRIPT: &str = "'sha256-CJrgk1w7gpMqbi9C2gW8dXCZmiQuPfc1nnTFbrHICyA='";
+const CITIZENS_LOADER: &str = "'sha256-ByjXrH3isZ2aMtNFN8e9PgkOQ/65pCsAy7AJtMl0GnM='";
+const STAFF_LOADER: &str = "'sha256-rrKERCURvOVv62USxVHihGxd9/MnPbuhd2TVYEfz/y4='";
+
+/// The policy every page is sent with, but for its scripts' hashes.
+fn policy_with(hashes: &[&str]) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' {}; style-src 'self'; \
+         img-src 'self' blob: data:; connect-src 'self'; object-src 'none'; base-uri 'none'; \
+         frame-ancestors 'none'; form-action 'self'",
+        hashes.join(" ")
+    )
+}
+
+/// The headers every response carries, whatever it is.
+const EVERY_RESPONSE: [(&str, &str); 4] = [
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "same-origin"),
+    (
+        "permissions-policy",
+        "accelerometer=(), camera=(), geolocation=(self), gyroscope=(), magnetometer=(), \
+         microphone=(), payment=(), usb=()",
+    ),
+];
+
+const HSTS: (&str, &str) = (
+    "strict-transport-security",
+    "max-age=31536000; includeSubDomains",
+);
 
 #[tokio::test]
 async fn the_health_check_answers_ok_when_the_database_does() {
@@ -21,6 +55,7 @@ async fn deep_links_get_the_app_with_200_and_are_never_cached() {
             let response = app.get(path).await;
             assert_eq!(response.status(), 200, "{path}");
             assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+            assert_eq!(response.headers()["vary"], "accept-encoding", "{path}");
             assert_eq!(response.text().await.unwrap(), INDEX_HTML, "{path}");
         }
     }
@@ -130,6 +165,7 @@ async fn hashed_assets_are_served_precompressed_and_cached_immutably() {
                 headers["cache-control"],
                 "public, max-age=31536000, immutable"
             );
+            assert_eq!(headers["vary"], "accept-encoding", "{accept}");
             assert!(headers["content-type"]
                 .to_str()
                 .unwrap()
@@ -148,7 +184,78 @@ async fn api_responses_are_not_cached_and_carry_security_headers() {
     for app in spawn_apps().await {
         let response = app.get("/api/v1/services").await;
         assert_eq!(response.headers()["cache-control"], "no-store");
-        assert_eq!(response.headers()["x-content-type-options"], "nosniff");
-        assert_eq!(response.headers()["x-frame-options"], "DENY");
+        for (name, value) in EVERY_RESPONSE.into_iter().chain([HSTS]) {
+            assert_eq!(response.headers()[name], value, "{name}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_app_page_allows_exactly_its_own_inline_scripts_by_hash() {
+    for app in spawn_apps().await {
+        let citizens = policy_with(&[LOCALE_SCRIPT, CITIZENS_LOADER]);
+        let staff = policy_with(&[LOCALE_SCRIPT, STAFF_LOADER]);
+        let pages = [
+            ("/", &citizens),
+            ("/services/epm-road-damage", &citizens),
+            ("/track/123", &citizens),
+            ("/staff", &staff),
+            ("/staff/", &staff),
+            ("/staff/requests/123", &staff),
+        ];
+        for (path, policy) in pages {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(
+                response.headers()["content-security-policy"],
+                policy.as_str(),
+                "{path}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn app_pages_and_files_carry_every_security_header_and_hsts_over_https() {
+    for app in spawn_apps().await {
+        for path in [
+            "/",
+            "/track/123",
+            "/staff",
+            "/staff/requests/123",
+            "/nafitha-web-0123456789abcdef.js",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            for (name, value) in EVERY_RESPONSE.into_iter().chain([HSTS]) {
+                assert_eq!(response.headers()[name], value, "{name} on {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn over_plain_http_responses_carry_no_hsts_but_every_other_header() {
+    let options = Options {
+        public_url: "http://nafitha.test".into(),
+        ..Options::default()
+    };
+    for app in spawn_apps_with(options).await {
+        for path in ["/", "/staff/requests/123", "/api/v1/services"] {
+            let response = app.get(path).await;
+            assert!(
+                response.headers().get(HSTS.0).is_none(),
+                "{path}: {:?}",
+                response.headers()
+            );
+            for (name, value) in EVERY_RESPONSE {
+                assert_eq!(response.headers()[name], value, "{name} on {path}");
+            }
+        }
+        let page = app.get("/").await;
+        assert_eq!(
+            page.headers()["content-security-policy"],
+            policy_with(&[LOCALE_SCRIPT, CITIZENS_LOADER]).as_str()
+        );
     }
 }

@@ -49,7 +49,7 @@ async fn passwords_are_argon2id_and_a_right_password_signs_in() {
         assert!(ok.headers()["set-cookie"]
             .to_str()
             .unwrap()
-            .contains("nafitha_staff="));
+            .starts_with("__Host-nafitha_staff="));
     }
 }
 

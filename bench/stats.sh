@@ -23,6 +23,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=info
 url=${DATABASE_URL:-sqlite://$data/nafitha.db?mode=rwc}
 export DATABASE_URL=$url
+# PostgreSQL needs a secret shared by the instances (one here); SQLite makes its own.
+export NAFITHA_SECRET=${NAFITHA_SECRET:-$(python3 -c 'import secrets; print(secrets.token_hex(32))')}
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$data"; }
 trap cleanup EXIT
 

@@ -182,7 +182,13 @@ test("an admin edits a service, deactivates it for new filings, and manages its 
   await page.reload();
   await page.getByLabel("Time to complete, in working days").fill("4");
   await page.getByLabel("The service accepts new requests").uncheck();
+  // After saving, the screen loads the service again and draws itself anew (the last
+  // call is the public service): wait for that, so the draw does not wipe what is typed next.
+  const redrawn = page.waitForResponse(
+    (r) => r.url().endsWith(`/api/v1/services/${code}`) && r.request().method() === "GET",
+  );
   await page.getByRole("button", { name: "Save" }).click();
+  await redrawn;
   const service = async () => (await request.get(`/api/v1/services/${code}`)).json();
   await expect.poll(async () => (await service()).sla_working_days).toBe(4);
   expect((await service()).active).toBe(false);

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, HeaderValue};
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
-use crate::secret::Secret;
+use crate::secret::{hex, Secret};
 use crate::startup::AppState;
 
 /// Whose session a cookie holds: citizens and staff have separate cookies, so one browser
@@ -19,6 +19,8 @@ use crate::startup::AppState;
 pub enum SessionCookie {
     Citizen,
     Staff,
+    /// Not a session: marks a browser a staff member signed in from (`limits`).
+    StaffDevice,
 }
 
 impl SessionCookie {
@@ -29,6 +31,7 @@ impl SessionCookie {
         let name = match self {
             SessionCookie::Citizen => "nafitha_session",
             SessionCookie::Staff => "nafitha_staff",
+            SessionCookie::StaffDevice => "nafitha_staff_device",
         };
         if secure {
             format!("__Host-{name}")
@@ -66,10 +69,6 @@ pub const CITIZEN_SESSION_MS: i64 = 24 * 3_600_000;
 pub fn new_token() -> String {
     let bytes: [u8; 32] = rand::random();
     hex(&bytes)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What is stored for a session token.

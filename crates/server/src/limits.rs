@@ -218,6 +218,60 @@ impl Limits {
         })
     }
 
+    /// The two counts a staff sign-in as `username` from `client` goes through: this
+    /// username from this client (a few free tries, then waits doubling up to a quarter
+    /// of an hour: guessing from one place is soon hopeless), and this username from
+    /// anywhere (more free tries, waits up to five minutes). The second is not enforced
+    /// for a browser holding the username's device cookie (`known_device`): strangers'
+    /// guesses cannot keep the owner out of the browser they work from. The keys do not
+    /// depend on whether the account exists.
+    pub fn staff_sign_in_throttles(
+        &self,
+        username: &str,
+        client: IpAddr,
+        known_device: bool,
+    ) -> [Throttle; 2] {
+        let key = |parts: &[&str]| {
+            let mut key = self.secret.keyed_hash("staff sign-in", parts);
+            key.truncate(32);
+            key
+        };
+        [
+            Throttle {
+                key: key(&[username, &client_key(client)]),
+                free: CLIENT_FREE_TRIES,
+                max_delay_ms: CLIENT_MAX_DELAY_MS,
+                enforced: true,
+            },
+            Throttle {
+                key: key(&[username]),
+                free: ACCOUNT_FREE_TRIES,
+                max_delay_ms: ACCOUNT_MAX_DELAY_MS,
+                enforced: !known_device,
+            },
+        ]
+    }
+
+    /// A new device token for `username`: a random nonce and its keyed hash.
+    pub fn device_token(&self, username: &str) -> String {
+        let nonce = crate::secret::hex(&rand::random::<[u8; 16]>());
+        let mac = self.device_mac(username, &nonce);
+        format!("{nonce}.{mac}")
+    }
+
+    /// True when `token` is a device token made for `username`.
+    pub fn is_device_of(&self, token: &str, username: &str) -> bool {
+        token
+            .split_once('.')
+            .is_some_and(|(nonce, mac)| self.device_mac(username, nonce) == mac)
+    }
+
+    fn device_mac(&self, username: &str, nonce: &str) -> String {
+        let mut mac = self.secret.keyed_hash("staff device", &[username, nonce]);
+        mac.truncate(32);
+        mac
+    }
+
     /// Charges `limit` once for `client`: 429 with the wait when over it.
     pub async fn check(
         &self,
@@ -240,40 +294,49 @@ impl Limits {
 /// When uploads are refused for being too many at once, the wait suggested.
 const UPLOAD_BUSY_RETRY_MS: i64 = 5_000;
 
-/// After this long without a wrong password, an account's and a client's counts of
-/// wrong passwords start again from nothing.
-pub const THROTTLE_QUIET_MS: i64 = 15 * MINUTE_MS;
-/// Wrong passwords from one client for one username before the first wait.
-const FREE_TRIES_PER_CLIENT: i64 = 3;
-/// Longest wait one client can be made to keep for one username.
-const MAX_CLIENT_DELAY_MS: i64 = 15 * MINUTE_MS;
-/// Wrong passwords for one username, from anywhere, before everyone waits a little.
-const FREE_TRIES_PER_ACCOUNT: i64 = 10;
-/// Longest wait wrong passwords from strangers can impose on an account's owner: a
-/// nuisance, never a lock-out.
-const MAX_ACCOUNT_DELAY_MS: i64 = MINUTE_MS;
+/// After a day without a wrong password, a username's (and a client's) count of wrong
+/// passwords starts again from nothing.
+pub const THROTTLE_QUIET_MS: i64 = DAY_MS;
+/// Wrong passwords from one client for one username before the first wait, and the
+/// longest wait they can build up to.
+const CLIENT_FREE_TRIES: i64 = 3;
+const CLIENT_MAX_DELAY_MS: i64 = 15 * MINUTE_MS;
+/// Wrong passwords for one username from anywhere before every client without the
+/// username's device cookie waits, and the longest such wait.
+const ACCOUNT_FREE_TRIES: i64 = 10;
+const ACCOUNT_MAX_DELAY_MS: i64 = 5 * MINUTE_MS;
+/// How long a browser stays known as one a staff member signed in from.
+pub const DEVICE_COOKIE_MS: i64 = 365 * DAY_MS;
 
-/// How long after its last wrong password a staff sign-in must wait, given the wrong
-/// passwords for this username from this client and from anywhere. The waits double
-/// with each wrong password past the free ones: guessing from one client soon costs a
-/// quarter of an hour a try, while strangers can delay the owner by at most a minute.
-pub fn sign_in_delay_ms(client_failures: i64, account_failures: i64) -> i64 {
-    let doubling = |failures: i64, free: i64, max: i64| {
-        if failures < free {
-            0
-        } else {
-            let steps = u32::try_from(failures - free).unwrap_or(u32::MAX).min(20);
-            (1_000i64 << steps).min(max)
-        }
-    };
-    doubling(client_failures, FREE_TRIES_PER_CLIENT, MAX_CLIENT_DELAY_MS).max(doubling(
-        account_failures,
-        FREE_TRIES_PER_ACCOUNT,
-        MAX_ACCOUNT_DELAY_MS,
-    ))
+/// One count of wrong staff passwords and the waits it imposes: nothing for the free
+/// tries, then a wait after each further wrong password that doubles from one second up
+/// to `max_delay_ms`. Every attempt is counted as wrong before the password is checked
+/// (and the count cleared when it was right), so guesses sent in parallel are all
+/// counted and all wait.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Throttle {
+    /// The count's key (a keyed hash of the username, or of the username and client).
+    pub key: String,
+    pub free: i64,
+    pub max_delay_ms: i64,
+    /// When false the attempt is counted but never refused by this count.
+    pub enforced: bool,
 }
 
-/// Whom a client address stands for: an IPv4 address, or an IPv6 address's /64 (one
+impl Throttle {
+    /// The wait after the `failures`-th wrong password in a row.
+    pub fn delay_ms(&self, failures: i64) -> i64 {
+        if failures < self.free {
+            return 0;
+        }
+        let steps = u32::try_from(failures - self.free)
+            .unwrap_or(u32::MAX)
+            .min(30);
+        (1_000i64 << steps).min(self.max_delay_ms)
+    }
+}
+
+/// Whom a client address stands for/// Whom a client address stands for: an IPv4 address, or an IPv6 address's /64 (one
 /// subscriber's network, where the host part is the client's to change at will).
 pub fn client_key(ip: IpAddr) -> String {
     match ip {
@@ -418,13 +481,38 @@ mod tests {
     }
 
     #[test]
-    fn wrong_passwords_cost_growing_waits_and_strangers_cannot_lock_the_owner_out() {
-        assert_eq!(sign_in_delay_ms(2, 2), 0);
-        assert_eq!(sign_in_delay_ms(3, 3), 1_000);
-        assert_eq!(sign_in_delay_ms(6, 6), 8_000);
-        assert_eq!(sign_in_delay_ms(40, 40), 15 * 60_000);
-        // A thousand wrong passwords from elsewhere: the owner's own client waits a minute.
-        assert_eq!(sign_in_delay_ms(0, 1_000), 60_000);
+    fn wrong_passwords_cost_doubling_waits_and_a_known_device_is_not_held_by_strangers() {
+        let limits = limits(LimitSettings::default());
+        let client: IpAddr = "10.0.0.1".parse().unwrap();
+        let [pair, account] = limits.staff_sign_in_throttles("agent.one", client, false);
+        assert_eq!(
+            (pair.delay_ms(2), pair.delay_ms(3), pair.delay_ms(6)),
+            (0, 1_000, 8_000)
+        );
+        assert_eq!(pair.delay_ms(1_000), 15 * 60_000);
+        assert_eq!(
+            (account.delay_ms(9), account.delay_ms(1_000)),
+            (0, 5 * 60_000)
+        );
+        assert!(pair.enforced && account.enforced);
+        let [_, known] = limits.staff_sign_in_throttles("agent.one", client, true);
+        assert!(!known.enforced);
+        assert_eq!(known.key, account.key, "one count per username");
+        let other: IpAddr = "10.0.0.2".parse().unwrap();
+        assert_ne!(
+            limits.staff_sign_in_throttles("agent.one", other, false)[0].key,
+            pair.key
+        );
+    }
+
+    #[test]
+    fn a_device_token_holds_only_for_its_username() {
+        let limits = limits(LimitSettings::default());
+        let token = limits.device_token("agent.one");
+        assert!(limits.is_device_of(&token, "agent.one"));
+        assert!(!limits.is_device_of(&token, "agent.two"));
+        assert!(!limits.is_device_of("forged.0123", "agent.one"));
+        assert!(!limits.is_device_of("", "agent.one"));
     }
 
     #[test]

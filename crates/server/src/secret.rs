@@ -47,10 +47,7 @@ impl Secret {
                 )
             }),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                let text: String = rand::random::<[u8; 32]>()
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
+                let text = hex(&rand::random::<[u8; 32]>());
                 write_private(&path, &text)?;
                 Ok(Secret(text.into_bytes()))
             }
@@ -67,12 +64,19 @@ impl Secret {
             mac.update(&(part.len() as u64).to_be_bytes());
             mac.update(part.as_bytes());
         }
-        mac.finalize()
-            .into_bytes()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        hex(&mac.finalize().into_bytes())
     }
+}
+
+/// Bytes as lowercase hexadecimal.
+pub fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
+            let _ = write!(out, "{b:02x}");
+            out
+        })
 }
 
 #[cfg(unix)]

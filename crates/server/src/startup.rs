@@ -142,6 +142,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
 impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
+        tokio::task::spawn_blocking(crate::routes::staff::decoy_hash).await?;
         let limits = crate::limits::Limits::new(config.limits.clone(), config.secret.clone());
         let store = Store::connect(&config.database, config.max_connections)
             .await?

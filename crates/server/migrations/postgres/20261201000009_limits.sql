@@ -3,8 +3,9 @@
 -- rate_counters: hits per limit (bucket), per client or phone (key: a keyed hash, never
 -- the address or number itself) and per fixed window (window_start, Unix ms). A check
 -- weighs the previous window by how much of it still overlaps the sliding window.
--- sign_in_throttles: wrong staff passwords per typed username and per username and
--- client (keyed hashes), for growing delays that reset on success and after a quiet spell.
+-- sign_in_throttles: staff sign-in attempts per typed username and per username and
+-- client (keyed hashes), each counted as wrong until the password proves right, and the
+-- time before which the next attempt waits; reset on success and after a quiet day.
 -- outbox.sensitive: the body carries a secret (a sign-in code); it is blanked once sent.
 -- On PostgreSQL the two counter tables are unlogged: no WAL per hit; a crash empties them,
 -- which only forgives some recent attempts.
@@ -22,10 +23,9 @@ create index rate_counters_window_idx on rate_counters (window_start);
 create unlogged table sign_in_throttles (
     key text not null constraint sign_in_throttles_pk primary key,
     failures bigint not null,
-    last_failure_at bigint not null
+    last_failure_at bigint not null,
+    blocked_until bigint not null
 );
 
 alter table outbox add column sensitive bigint not null default 0
     constraint outbox_sensitive_ck check (sensitive in (0, 1));
-
-create index outbox_sent_idx on outbox (sent_at);

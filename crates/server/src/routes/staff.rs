@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{hash_token, new_token, ClientIp, SessionCookie};
 use crate::error::{ApiError, ApiJson};
-use crate::limits::{client_key, sign_in_delay_ms, Limit, THROTTLE_QUIET_MS};
+use crate::limits::{Limit, DEVICE_COOKIE_MS, THROTTLE_QUIET_MS};
 use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
 use crate::startup::AppState;
@@ -103,18 +103,23 @@ fn wrong_credentials() -> ApiError {
 const SIGN_IN_ROUTE: &str = "/api/v1/staff/session";
 
 /// A password hash no password matches, checked when the username is unknown or
-/// disabled, so that the answer takes as long as for a real account.
-fn decoy_hash() -> &'static str {
+/// disabled, so that the answer takes as long as for a real account. Made once, at start
+/// (`startup` calls this off the async threads), so no first answer is slower.
+pub fn decoy_hash() -> &'static str {
     static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DECOY.get_or_init(|| {
         hash_password(&crate::auth::new_token()).unwrap_or_else(|_| String::from("$argon2id$"))
     })
 }
 
-/// Signs a staff member in. Wrong passwords are throttled per username and client, and
-/// per username from anywhere (`limits::sign_in_delay_ms`); an unknown or disabled
-/// username is answered exactly as a wrong password, in the same time, and counted the
-/// same way, so neither the answer nor the wait tells whether the account exists.
+/// Signs a staff member in. Each attempt is counted as a wrong password before the
+/// password is checked, per username and client and per username from anywhere
+/// ([`crate::limits::Limits::staff_sign_in_throttles`]), and cleared when it proves
+/// right; while a count makes the next attempt wait, it is refused with 429. An unknown
+/// or disabled username is answered exactly as a wrong password, in the same time, and
+/// counted the same way, so neither the answer nor the wait tells whether it exists. A
+/// right password also leaves a device cookie, which keeps strangers' guesses from
+/// holding the owner up in that browser.
 async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -124,15 +129,18 @@ async fn sign_in(
     let now = state.now_ms();
     state.check_limit(Limit::SignIn, client).await?;
     let username = body.username.trim().to_lowercase();
-    let account_key = state.secret.keyed_hash("staff sign-in", &[&username]);
-    let client_key = state
-        .secret
-        .keyed_hash("staff sign-in", &[&username, &client_key(client)]);
-    let keys = [client_key.as_str(), account_key.as_str()];
+    let known_device = SessionCookie::StaffDevice
+        .token(&headers, state.secure_cookies)
+        .is_some_and(|token| state.limits.is_device_of(token, &username));
+    let throttles = state
+        .limits
+        .staff_sign_in_throttles(&username, client, known_device);
     let quiet_since = now - THROTTLE_QUIET_MS;
-    let (failures, latest) = state.store.wrong_passwords(&keys, quiet_since).await?;
-    let wait_ms = latest + sign_in_delay_ms(failures[0], failures[1]) - now;
-    if wait_ms > 0 {
+    if let Some(wait_ms) = state
+        .store
+        .count_sign_in_attempt(&throttles, now, quiet_since)
+        .await?
+    {
         crate::telemetry::security_event(
             "staff_sign_in_throttled",
             SIGN_IN_ROUTE,
@@ -160,10 +168,6 @@ async fn sign_in(
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
     let Some(account) = account.filter(|_| matches) else {
-        state
-            .store
-            .record_wrong_password(&keys, now, quiet_since)
-            .await?;
         crate::telemetry::security_event(
             "staff_sign_in_failed",
             SIGN_IN_ROUTE,
@@ -172,6 +176,7 @@ async fn sign_in(
         );
         return Err(wrong_credentials());
     };
+    let keys: Vec<&str> = throttles.iter().map(|t| t.key.as_str()).collect();
     state.store.clear_wrong_passwords(&keys).await?;
     let token = new_token();
     let token_hash = hash_token(&token);
@@ -193,9 +198,18 @@ async fn sign_in(
         .await?;
     let me = staff_me(&state, &account).await?;
     let mut response = ApiJson(me).into_response();
-    response.headers_mut().insert(
+    let cookies = response.headers_mut();
+    cookies.append(
         header::SET_COOKIE,
         SessionCookie::Staff.set(&token, STAFF_SESSION_MS, state.secure_cookies),
+    );
+    cookies.append(
+        header::SET_COOKIE,
+        SessionCookie::StaffDevice.set(
+            &state.limits.device_token(&username),
+            DEVICE_COOKIE_MS,
+            state.secure_cookies,
+        ),
     );
     Ok(response)
 }

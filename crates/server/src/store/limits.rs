@@ -35,6 +35,11 @@ pub struct Refused {
     pub retry_after_ms: i64,
 }
 
+/// The start of the fixed window of `window_ms` that `now_ms` falls in.
+fn window_start(now_ms: i64, window_ms: i64) -> i64 {
+    now_ms - now_ms.rem_euclid(window_ms)
+}
+
 /// Adds `cost` to `key`'s count in the current window and returns the sliding-window
 /// estimate with it, and what the wait would be for it to come under `max`.
 async fn count(
@@ -45,7 +50,7 @@ async fn count(
     cost: i64,
     now_ms: i64,
 ) -> Result<(f64, i64, i64), sqlx::Error> {
-    let window_start = now_ms - now_ms.rem_euclid(window_ms);
+    let window_start = window_start(now_ms, window_ms);
     let current: i64 = sqlx::query(
         "insert into rate_counters (bucket, key, window_start, hits) values ($1, $2, $3, $4) \
          on conflict (bucket, key, window_start) do update set hits = rate_counters.hits + excluded.hits \
@@ -155,7 +160,7 @@ impl Store {
     /// Gives back `cost` of a charge made earlier in this window (an upload that was
     /// refused after it was counted by size, or never arrived).
     pub async fn refund_limit(&self, charge: &Charge, now_ms: i64) -> Result<(), sqlx::Error> {
-        let window_start = now_ms - now_ms.rem_euclid(charge.quota.window_ms);
+        let window_start = window_start(now_ms, charge.quota.window_ms);
         let _turn = self.write_turn().await;
         sqlx::query(
             "update rate_counters set hits = case when hits > $4 then hits - $4 else 0 end \

@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::Row;
 
 use super::Store;
+use crate::limits::Throttle;
 
 /// A staff account as stored.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -117,56 +118,55 @@ impl Store {
         Ok(done == 1)
     }
 
-    /// The wrong passwords counted under each of `keys` (0 for a key never seen or
-    /// quiet since `quiet_since_ms`), and the time of the latest of them.
-    pub async fn wrong_passwords(
+    /// Counts a staff sign-in attempt under each throttle, as a wrong password until the
+    /// password proves right (then [`Store::clear_wrong_passwords`]), in one transaction:
+    /// parallel attempts are all counted, each after the one before. Counts quiet since
+    /// before `quiet_since_ms` start again. `Some(wait)` when an enforced throttle is
+    /// still waiting: then nothing is counted.
+    pub async fn count_sign_in_attempt(
         &self,
-        keys: &[&str],
-        quiet_since_ms: i64,
-    ) -> Result<(Vec<i64>, i64), sqlx::Error> {
-        let mut counts = Vec::with_capacity(keys.len());
-        let mut latest = 0;
-        for key in keys {
-            let row = sqlx::query(
-                "select failures, last_failure_at from sign_in_throttles where key = $1 and last_failure_at >= $2",
-            )
-            .bind(*key)
-            .bind(quiet_since_ms)
-            .fetch_optional(self.pool())
-            .await?;
-            let (failures, at) = match row {
-                Some(row) => (row.try_get("failures")?, row.try_get("last_failure_at")?),
-                None => (0, 0),
-            };
-            counts.push(failures);
-            latest = latest.max(at);
-        }
-        Ok((counts, latest))
-    }
-
-    /// Counts a wrong password under each of `keys`, starting again from one where the
-    /// last was before `quiet_since_ms`.
-    pub async fn record_wrong_password(
-        &self,
-        keys: &[&str],
+        throttles: &[Throttle],
         now_ms: i64,
         quiet_since_ms: i64,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Option<i64>, sqlx::Error> {
         let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
-        for key in keys {
-            sqlx::query(
-                "insert into sign_in_throttles (key, failures, last_failure_at) values ($1, 1, $2) \
+        for throttle in throttles {
+            let only_when_free = if throttle.enforced {
+                " where sign_in_throttles.blocked_until <= $2"
+            } else {
+                ""
+            };
+            let counted = sqlx::query(&format!(
+                "insert into sign_in_throttles (key, failures, last_failure_at, blocked_until) values ($1, 1, $2, $2) \
                  on conflict (key) do update set last_failure_at = $2, failures = case \
-                 when sign_in_throttles.last_failure_at < $3 then 1 else sign_in_throttles.failures + 1 end",
-            )
-            .bind(*key)
+                 when sign_in_throttles.last_failure_at < $3 then 1 else sign_in_throttles.failures + 1 end\
+                 {only_when_free} returning failures"
+            ))
+            .bind(&throttle.key)
             .bind(now_ms)
             .bind(quiet_since_ms)
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            let Some(counted) = counted else {
+                let blocked_until: i64 =
+                    sqlx::query("select blocked_until from sign_in_throttles where key = $1")
+                        .bind(&throttle.key)
+                        .fetch_one(&mut *tx)
+                        .await?
+                        .try_get("blocked_until")?;
+                tx.rollback().await?;
+                return Ok(Some((blocked_until - now_ms).max(1)));
+            };
+            let failures: i64 = counted.try_get("failures")?;
+            sqlx::query("update sign_in_throttles set blocked_until = $2 where key = $1")
+                .bind(&throttle.key)
+                .bind(now_ms + throttle.delay_ms(failures))
+                .execute(&mut *tx)
+                .await?;
         }
-        tx.commit().await
+        tx.commit().await?;
+        Ok(None)
     }
 
     /// Forgets the wrong passwords counted under `keys` (after a right one).

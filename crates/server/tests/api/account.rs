@@ -4,21 +4,11 @@
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    code_in, e164, session_cookie_of, spawn_apps, spawn_apps_with, Options, TestApp,
+    ask_code, code_in, e164, session_cookie_of, spawn_apps, spawn_apps_with, Options, TestApp,
 };
 
 const A: &str = "0501111111";
 const B: &str = "0502222222";
-
-async fn ask_code(app: &TestApp, phone: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/auth/otp"))
-        .header("Accept-Language", "en")
-        .json(&json!({ "phone": phone }))
-        .send()
-        .await
-        .unwrap()
-}
 
 async fn verify(app: &TestApp, phone: &str, code: &str) -> reqwest::Response {
     app.client

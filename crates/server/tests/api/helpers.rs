@@ -90,14 +90,7 @@ impl TestApp {
 
     /// Signs in with the code the SMS carried; returns the `Cookie` header to send.
     pub async fn sign_in(&self, phone: &str) -> String {
-        let sent = self
-            .client
-            .post(self.url("/api/v1/auth/otp"))
-            .header("Accept-Language", "en")
-            .json(&serde_json::json!({ "phone": phone }))
-            .send()
-            .await
-            .unwrap();
+        let sent = ask_code(self, phone).await;
         assert_eq!(sent.status(), 202, "{}", self.engine);
         let code = code_in(&self.wait_for_message(&e164(phone), "sign-in code").await);
         let verified = self
@@ -183,6 +176,17 @@ impl TestApp {
             .await;
         assert_eq!(response.status(), 204, "{}", self.engine);
     }
+}
+
+/// Asks for a sign-in code for `phone` (English texts).
+pub async fn ask_code(app: &TestApp, phone: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/api/v1/auth/otp"))
+        .header("Accept-Language", "en")
+        .json(&serde_json::json!({ "phone": phone }))
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The server secret of every test application.
@@ -297,6 +301,18 @@ impl TestApp {
             .unwrap()
             .map(|row| row.try_get::<String, _>("v").unwrap())
             .unwrap_or_default()
+    }
+
+    /// Waits (up to 5 s) until `sql` returns a non-empty `v`, and returns it.
+    pub async fn wait_for_scalar(&self, sql: &str) -> String {
+        for _ in 0..100 {
+            let value = self.scalar(sql).await;
+            if !value.is_empty() {
+                return value;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("{}: nothing came of {sql}", self.engine);
     }
 
     /// Rows in `table`, straight from the database.

@@ -2,12 +2,15 @@
 //! codes, guessing staff passwords, spoofing the client address, and spreading the
 //! attempts over two instances of one database.
 
+use nafitha_server::auth::{code_matches, hash_code};
 use nafitha_server::clock::Clock;
+use nafitha_server::secret::Secret;
 use serde_json::{json, Value};
 
-use crate::helpers::{e164, spawn_apps_with, Options, TestApp};
+use crate::helpers::{ask_code, e164, spawn_apps_with, Options, TestApp};
 
 const PHONE: &str = "0551230000";
+const CODE_HASH: &str = "select code_hash as v from sign_in_codes";
 
 fn filing_body(phone: &str, details: &str) -> Value {
     json!({
@@ -31,16 +34,6 @@ async fn file(app: &TestApp, key: &str, body: &Value, client: Option<&str>) -> r
         request = request.header("X-Forwarded-For", client);
     }
     request.send().await.unwrap()
-}
-
-async fn ask_code(app: &TestApp, phone: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/api/v1/auth/otp"))
-        .header("Accept-Language", "en")
-        .json(&json!({ "phone": phone }))
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn refusal(response: reqwest::Response) -> (u16, Option<String>, Value) {
@@ -139,7 +132,11 @@ async fn one_number_gets_a_capped_number_of_sms_a_day_sign_in_codes_included() {
             assert_eq!(ask_code(&app, PHONE).await.status(), 202, "{}", app.engine);
         }
         clock.set(1_796_000_000_000 + 3 * 61_000);
-        let codes = app.count("sign_in_codes").await;
+        let code_sent = app.scalar(CODE_HASH).await;
+        let (requests, keys) = (
+            app.count("requests").await,
+            app.count("idempotency_keys").await,
+        );
         let (status, retry, error) = refusal(ask_code(&app, PHONE).await).await;
         assert_eq!(status, 429, "{}", app.engine);
         assert!(retry.is_some());
@@ -150,10 +147,15 @@ async fn one_number_gets_a_capped_number_of_sms_a_day_sign_in_codes_included() {
         let (status, ..) =
             refusal(file(&app, "sms-cap-1", &filing_body(PHONE, "Another"), None).await).await;
         assert_eq!(status, 429, "a filing would text the number too");
-        assert_eq!(app.count("sign_in_codes").await, codes);
-        // A day later, the number may be texted again.
+        // Nothing of either refusal stays: no new code, request or key.
+        assert_eq!(app.scalar(CODE_HASH).await, code_sent, "{}", app.engine);
+        assert_eq!(app.count("requests").await, requests);
+        assert_eq!(app.count("idempotency_keys").await, keys);
+        // A day later, the number may be texted again, and the refused filing goes through.
         clock.set(1_796_000_000_000 + 2 * 86_400_000);
         assert_eq!(ask_code(&app, PHONE).await.status(), 202, "{}", app.engine);
+        let again = file(&app, "sms-cap-1", &filing_body(PHONE, "Another"), None).await;
+        assert_eq!(again.status(), 201, "{}", app.engine);
     }
 }
 
@@ -176,27 +178,47 @@ async fn limits_hold_across_two_instances_of_one_database() {
     }
 }
 
-/// Signs in as staff from `client` (an `X-Forwarded-For` value).
+/// Signs in as staff from `client` (an `X-Forwarded-For` value), with `cookie` if any;
+/// the status, the body, and the device cookie set (`name=value`), if any.
+async fn staff_sign_in_with(
+    app: &TestApp,
+    client: &str,
+    cookie: Option<&str>,
+    username: &str,
+    password: &str,
+) -> (u16, Value, Option<String>) {
+    let mut request = app
+        .client
+        .post(app.url("/api/v1/staff/session"))
+        .header("X-Forwarded-For", client)
+        .json(&json!({ "username": username, "password": password }));
+    if let Some(cookie) = cookie {
+        request = request.header("Cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let device = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.contains("nafitha_staff_device="))
+        .map(|v| v.split(';').next().unwrap().to_owned());
+    (status, response.json().await.unwrap_or(Value::Null), device)
+}
+
 async fn staff_sign_in(
     app: &TestApp,
     client: &str,
     username: &str,
     password: &str,
 ) -> (u16, Value) {
-    let response = app
-        .client
-        .post(app.url("/api/v1/staff/session"))
-        .header("X-Forwarded-For", client)
-        .json(&json!({ "username": username, "password": password }))
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
+    let (status, body, _) = staff_sign_in_with(app, client, None, username, password).await;
+    (status, body)
 }
 
 #[tokio::test]
-async fn a_stranger_guessing_passwords_is_slowed_down_but_cannot_lock_the_agent_out() {
+async fn a_stranger_guessing_passwords_is_slowed_down_but_cannot_keep_the_agent_out() {
     let start = 1_796_000_000_000;
     let clock = Clock::fixed(start);
     let options = Options {
@@ -235,18 +257,47 @@ async fn a_stranger_guessing_passwords_is_slowed_down_but_cannot_lock_the_agent_
             app.engine
         );
 
-        // The agent, at their own desk, signs in at once.
-        let (status, me) = staff_sign_in(&app, owner, "agent.one", right).await;
+        // The agent, at their own desk, signs in at once, and their browser is known.
+        let (status, me, device) = staff_sign_in_with(&app, owner, None, "agent.one", right).await;
         assert_eq!(status, 200, "{}: {me}", app.engine);
+        let device = device.expect("a device cookie");
 
-        // A quarter of an hour later the stranger's count has started again.
-        clock.set(start + 16 * 60_000);
+        // Strangers guess from many addresses: every browser the account has not been
+        // used from now waits, but the agent's own does not.
+        for i in 0..12 {
+            let stranger = format!("192.0.2.{i}");
+            staff_sign_in(&app, &stranger, "agent.one", "guess").await;
+        }
+        let (fresh, _) = staff_sign_in(&app, owner, "agent.one", right).await;
+        assert_eq!(fresh, 429, "{}: a browser never used waits", app.engine);
+        let (known, body, _) =
+            staff_sign_in_with(&app, owner, Some(&device), "agent.one", right).await;
+        assert_eq!(known, 200, "{}: {body}", app.engine);
+
+        // A day later the stranger's count has started again.
+        clock.set(start + 25 * 3_600_000);
         for _ in 0..3 {
             assert_eq!(
                 staff_sign_in(&app, attacker, "agent.one", "guess").await.0,
                 422
             );
         }
+    }
+}
+
+#[tokio::test]
+async fn guesses_sent_at_once_are_each_counted_and_wait_their_turn() {
+    let options = Options {
+        clock: Clock::fixed(1_796_000_000_000),
+        ..behind_a_proxy()
+    };
+    for app in spawn_apps_with(options).await {
+        app.staff("agent.three", "agent", "epm", None).await;
+        let guesses = (0..10).map(|_| staff_sign_in(&app, "203.0.113.5", "agent.three", "guess"));
+        let answers = futures_util::future::join_all(guesses).await;
+        let wrong = answers.iter().filter(|(status, _)| *status == 422).count();
+        let waiting = answers.iter().filter(|(status, _)| *status == 429).count();
+        assert_eq!((wrong, waiting), (3, 7), "{}: {answers:?}", app.engine);
     }
 }
 
@@ -298,33 +349,29 @@ async fn sign_in_codes_are_six_digits_keyed_hashed_and_blanked_once_sent() {
         assert_eq!(ask_code(&app, PHONE).await.status(), 202);
         let sms = app.wait_for_message(&e164(PHONE), "sign-in code").await;
         let code = crate::helpers::code_in(&sms);
-        assert_eq!(code.len(), 6);
+        let at = sms.find(&code).unwrap();
+        let around = (sms[..at].chars().last(), sms[at + 6..].chars().next());
         assert!(
-            !sms.contains(&format!("{code}0")),
-            "exactly six digits: {sms}"
+            !around.0.is_some_and(|c| c.is_ascii_digit())
+                && !around.1.is_some_and(|c| c.is_ascii_digit()),
+            "a code of exactly six digits: {sms}"
         );
-        // The stored hash is neither the code nor its plain SHA-256 with the number.
-        let stored = app.scalar("select code_hash as v from sign_in_codes").await;
-        assert!(!stored.contains(&code));
-        use sha2::Digest;
-        for guess in [code.clone(), format!("{}|{code}", e164(PHONE))] {
-            let plain: String = sha2::Sha256::digest(guess.as_bytes())
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect();
-            assert_ne!(stored, plain);
-        }
+        // What is stored is the code's hash keyed with the server's secret: without the
+        // secret, no one can try the million codes against it.
+        let stored = app.scalar(CODE_HASH).await;
+        let secret = Secret::from_text(crate::helpers::TEST_SECRET).unwrap();
+        assert_eq!(
+            stored,
+            hash_code(&secret, &e164(PHONE), &code),
+            "{}",
+            app.engine
+        );
+        let other = Secret::from_text(&"another secret ".repeat(3)).unwrap();
+        assert!(!code_matches(&other, &stored, &e164(PHONE), &code));
         // Once delivered, the outbox no longer holds the code.
-        let mut body = String::new();
-        for _ in 0..100 {
-            body = app
-                .scalar("select body as v from outbox where sent_at is not null")
-                .await;
-            if !body.is_empty() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        let body = app
+            .wait_for_scalar("select body as v from outbox where sent_at is not null")
+            .await;
         assert!(!body.contains(&code), "{}: {body}", app.engine);
         assert_eq!(body, nafitha_server::store::outbox::REDACTED);
     }
@@ -334,12 +381,8 @@ async fn sign_in_codes_are_six_digits_keyed_hashed_and_blanked_once_sent() {
 async fn sent_messages_are_deleted_after_the_retention_period_and_others_kept() {
     for app in spawn_apps_with(Options::default()).await {
         app.file_for(PHONE).await;
-        for _ in 0..100 {
-            if app.count("outbox where sent_at is not null").await == 1 {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        }
+        app.wait_for_scalar("select 'sent' as v from outbox where sent_at is not null")
+            .await;
         let store = app.store().await;
         let now = nafitha_server::notify::now_ms();
         // A retention period that ended before the message was sent keeps it...

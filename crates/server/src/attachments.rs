@@ -122,10 +122,59 @@ fn is_start_of_frame(marker: u8) -> bool {
     (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
 }
 
+/// Reads a marker: 0xFF, any fill bytes (more 0xFF), and the marker's code.
+fn read_marker(input: &mut impl Read) -> Result<u8, Unusable> {
+    let io = Unusable::from_io("JPEG");
+    let mut byte = [0u8; 1];
+    input.read_exact(&mut byte).map_err(&io)?;
+    if byte[0] != 0xFF {
+        return Err(Unusable::Malformed("JPEG"));
+    }
+    while byte[0] == 0xFF {
+        input.read_exact(&mut byte).map_err(&io)?;
+    }
+    Ok(byte[0])
+}
+
+/// Copies a scan's entropy-coded data (with its stuffed zeros and restart markers) and
+/// returns the marker that ends it, or `None` when the file ends first.
+fn copy_scan(input: &mut impl Read, output: &mut impl Write) -> Result<Option<u8>, Unusable> {
+    let mut byte = [0u8; 1];
+    let mut next = |input: &mut dyn Read| -> Result<Option<u8>, Unusable> {
+        match input.read(&mut byte) {
+            Ok(0) => Ok(None),
+            Ok(_) => Ok(Some(byte[0])),
+            Err(error) => Err(Unusable::Io(error)),
+        }
+    };
+    loop {
+        let Some(b) = next(input)? else {
+            return Ok(None);
+        };
+        if b != 0xFF {
+            output.write_all(&[b]).map_err(Unusable::Io)?;
+            continue;
+        }
+        let mut marker = 0xFF;
+        while marker == 0xFF {
+            let Some(m) = next(input)? else {
+                return Ok(None);
+            };
+            marker = m;
+        }
+        match marker {
+            0x00 | 0xD0..=0xD7 => output.write_all(&[0xFF, marker]).map_err(Unusable::Io)?,
+            _ => return Ok(Some(marker)),
+        }
+    }
+}
+
+/// Segment by segment; metadata segments are dropped wherever they stand (after a scan
+/// too), and the file ends at its end-of-image marker (whatever follows is dropped: a
+/// phone's hidden second picture or video). A scan before any frame header is refused.
 fn strip_jpeg(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unusable> {
     let bad = || Unusable::Malformed("JPEG");
     let io = Unusable::from_io("JPEG");
-    let mut byte = [0u8; 1];
     let mut soi = [0u8; 2];
     input.read_exact(&mut soi).map_err(&io)?;
     if soi != [0xFF, 0xD8] {
@@ -133,18 +182,18 @@ fn strip_jpeg(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unus
     }
     output.write_all(&soi).map_err(Unusable::Io)?;
     let mut segment = vec![0u8; usize::from(u16::MAX)];
+    let (mut framed, mut scanned) = (false, false);
+    let mut after_scan = None;
     loop {
-        input.read_exact(&mut byte).map_err(&io)?;
-        if byte[0] != 0xFF {
-            return Err(bad());
-        }
-        // Fill bytes before a marker.
-        let mut marker = 0xFF;
-        while marker == 0xFF {
-            input.read_exact(&mut byte).map_err(&io)?;
-            marker = byte[0];
-        }
+        let marker = match after_scan.take() {
+            Some(marker) => marker,
+            None => read_marker(input)?,
+        };
         match marker {
+            0xD9 if scanned => {
+                output.write_all(&[0xFF, 0xD9]).map_err(Unusable::Io)?;
+                return Ok(());
+            }
             // End of image without a scan: not a picture.
             0xD9 => return Err(bad()),
             // Markers without a length.
@@ -167,7 +216,14 @@ fn strip_jpeg(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unus
             }
             let height = u32::from(u16::from_be_bytes([data[1], data[2]]));
             let width = u32::from(u16::from_be_bytes([data[3], data[4]]));
+            if width == 0 || height == 0 {
+                return Err(bad());
+            }
             check_pixels(width, height)?;
+            framed = true;
+        }
+        if marker == 0xDA && !framed {
+            return Err(bad());
         }
         let is_metadata = (0xE1..=0xEF).contains(&marker) || marker == 0xFE;
         if !is_metadata {
@@ -175,10 +231,14 @@ fn strip_jpeg(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unus
             output.write_all(&length).map_err(Unusable::Io)?;
             output.write_all(data).map_err(Unusable::Io)?;
         }
-        // Start of scan: the picture itself follows, up to the end; keep all of it.
+        // Start of scan: the picture's data follows, up to the next marker.
         if marker == 0xDA {
-            std::io::copy(input, output).map_err(Unusable::Io)?;
-            return Ok(());
+            scanned = true;
+            match copy_scan(input, output)? {
+                Some(next) => after_scan = Some(next),
+                // A file cut short after its data: kept as cameras write it.
+                None => return Ok(()),
+            }
         }
     }
 }
@@ -402,7 +462,7 @@ pub mod samples {
     use super::PNG_SIGNATURE;
 
     /// A structurally valid JPEG: SOI, APP0 (JFIF), APP1 (EXIF with a GPS tag), a comment,
-    /// a quantisation table, a scan with some data, EOI.
+    /// a quantisation table, a frame header (1 × 1), a scan with some data, EOI.
     pub fn jpeg_with_exif() -> Vec<u8> {
         let mut f = vec![0xFF, 0xD8];
         f.extend([0xFF, 0xE0, 0x00, 0x07]);
@@ -414,6 +474,9 @@ pub mod samples {
         f.extend([0xFF, 0xFE, 0x00, 0x08]);
         f.extend(b"secret");
         f.extend([0xFF, 0xDB, 0x00, 0x04, 0x00, 0x01]);
+        f.extend([
+            0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00,
+        ]);
         f.extend([0xFF, 0xDA, 0x00, 0x03, 0x01]);
         f.extend([0x12, 0x34, 0xFF, 0x00, 0x56]);
         f.extend([0xFF, 0xD9]);
@@ -519,6 +582,35 @@ mod tests {
         jpeg[7..9].copy_from_slice(&3000u16.to_be_bytes());
         jpeg[9..11].copy_from_slice(&4000u16.to_be_bytes());
         assert_eq!(strip_metadata(FileKind::Jpeg, &jpeg).unwrap(), jpeg);
+    }
+
+    #[test]
+    fn jpeg_metadata_after_a_scan_and_anything_after_the_end_are_dropped() {
+        let mut original = jpeg_with_exif();
+        original.truncate(original.len() - 2);
+        original.extend([0xFF, 0xE1, 0x00, 0x06]);
+        original.extend(b"GPS!");
+        original.extend([0xFF, 0xDA, 0x00, 0x03, 0x01, 0x77]);
+        original.extend([0xFF, 0xD9]);
+        original.extend(b"hidden video after the picture");
+        let stripped = strip_metadata(FileKind::Jpeg, &original).unwrap();
+        let text = String::from_utf8_lossy(&stripped);
+        assert!(!text.contains("GPS") && !text.contains("hidden"), "{text}");
+        assert!(stripped.ends_with(&[0x01, 0x77, 0xFF, 0xD9]));
+    }
+
+    #[test]
+    fn a_jpeg_scan_without_a_frame_or_a_frame_of_no_size_is_refused() {
+        let no_frame = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x03, 0x01, 0x12, 0xFF, 0xD9];
+        assert!(matches!(
+            strip_metadata(FileKind::Jpeg, &no_frame),
+            Err(Unusable::Malformed(_))
+        ));
+        let mut empty_frame = vec![
+            0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x0B, 8, 0, 0, 0, 1, 1, 1, 0x11, 0,
+        ];
+        empty_frame.extend([0xFF, 0xDA, 0x00, 0x03, 0x01, 0x12, 0xFF, 0xD9]);
+        assert!(strip_metadata(FileKind::Jpeg, &empty_frame).is_err());
     }
 
     #[test]

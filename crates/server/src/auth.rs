@@ -199,7 +199,29 @@ pub fn forwarded_client(headers: &HeaderMap, name: &str, trusted_proxies: usize)
         .map(str::trim)
         .collect();
     let index = entries.len().checked_sub(trusted_proxies.max(1))?;
-    entries[index].parse().ok()
+    address_of(entries[index])
+}
+
+/// The address in one entry a proxy wrote: `203.0.113.7`, `2001:db8::1`, with a port
+/// (`203.0.113.7:5678`, `[2001:db8::1]:5678`), or in the `Forwarded` header's form
+/// (`for="[2001:db8::1]:5678";proto=https`).
+fn address_of(entry: &str) -> Option<IpAddr> {
+    let entry = entry
+        .split(';')
+        .find_map(|pair| pair.trim().strip_prefix("for="))
+        .unwrap_or(entry)
+        .trim_matches('"');
+    entry
+        .parse()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|a| a.ip()))
+        .or_else(|| {
+            entry
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse()
+                .ok()
+        })
 }
 
 #[cfg(test)]

@@ -28,9 +28,11 @@ pub struct LimitSettings {
     /// Public tracking lookups per client per minute (`NAFITHA_TRACK_PER_MINUTE`, 30).
     pub track_per_minute: u32,
     /// Sign-in attempts (codes asked for or typed, staff passwords) per client per
-    /// minute (`NAFITHA_SIGN_IN_PER_MINUTE`, 20).
+    /// minute (`NAFITHA_SIGN_IN_PER_MINUTE`, 60: an agency's office shares one address).
     pub sign_in_per_minute: u32,
-    /// Filings per client per hour (`NAFITHA_FILINGS_PER_CLIENT_HOUR`, 30).
+    /// Filings per client per hour (`NAFITHA_FILINGS_PER_CLIENT_HOUR`, 60: a mobile
+    /// carrier's shared addresses carry many citizens; the per-number and SMS caps are
+    /// the main defence).
     pub filings_per_client_hour: u32,
     /// Filings per applicant mobile number per hour (`NAFITHA_FILINGS_PER_PHONE_HOUR`, 5).
     pub filings_per_phone_hour: u32,
@@ -54,8 +56,8 @@ impl Default for LimitSettings {
     fn default() -> Self {
         LimitSettings {
             track_per_minute: 30,
-            sign_in_per_minute: 20,
-            filings_per_client_hour: 30,
+            sign_in_per_minute: 60,
+            filings_per_client_hour: 60,
             filings_per_phone_hour: 5,
             sms_per_phone_day: 10,
             uploads_per_client_hour: 60,
@@ -76,6 +78,8 @@ pub enum Limit {
     SmsPerPhone,
     UploadsPerClient,
     UploadBytesPerClient,
+    /// Uploads in progress at once (kept in each instance's memory, not counted).
+    UploadsInFlight,
 }
 
 impl Limit {
@@ -89,6 +93,7 @@ impl Limit {
             Limit::SmsPerPhone => "sms_phone",
             Limit::UploadsPerClient => "uploads_client",
             Limit::UploadBytesPerClient => "upload_bytes_client",
+            Limit::UploadsInFlight => "uploads_in_flight",
         }
     }
 
@@ -101,6 +106,7 @@ impl Limit {
             Limit::SmsPerPhone,
             Limit::UploadsPerClient,
             Limit::UploadBytesPerClient,
+            Limit::UploadsInFlight,
         ]
         .into_iter()
         .find(|l| l.name() == name)
@@ -162,7 +168,7 @@ impl Limits {
             || (s.uploads_in_flight_per_client > 0 && mine >= s.uploads_in_flight_per_client);
         if full {
             return Err(too_many(Refused {
-                bucket: Limit::UploadsPerClient.name(),
+                bucket: Limit::UploadsInFlight.name(),
                 retry_after_ms: UPLOAD_BUSY_RETRY_MS,
             }));
         }
@@ -189,6 +195,7 @@ impl Limits {
             Limit::SmsPerPhone => (s.sms_per_phone_day, DAY_MS),
             Limit::UploadsPerClient => (s.uploads_per_client_hour, HOUR_MS),
             Limit::UploadBytesPerClient => (s.upload_mb_per_client_hour, HOUR_MS),
+            Limit::UploadsInFlight => return None,
         };
         let max = i64::from(max);
         let max = if limit == Limit::UploadBytesPerClient {
@@ -382,6 +389,16 @@ pub fn too_many(refused: Refused) -> ApiError {
                 wait.en()
             ),
         ),
+        Some(Limit::UploadsInFlight) => Localized::new(
+            format!(
+                "تُرفع ملفات كثيرة في الوقت نفسه. حاول مرة أخرى بعد {}",
+                wait.ar()
+            ),
+            format!(
+                "Many files are being uploaded at the same time. Try again in {}",
+                wait.en()
+            ),
+        ),
         Some(Limit::UploadsPerClient | Limit::UploadBytesPerClient) => Localized::new(
             format!(
                 "رُفعت ملفات كثيرة في وقت قصير. حاول مرة أخرى بعد {}",
@@ -457,7 +474,7 @@ mod tests {
             .charge(Limit::FilingsPerPhone, "+966512345678", 1)
             .is_none());
         let charge = off.charge(Limit::FilingsPerClient, "10.0.0.1", 1).unwrap();
-        assert_eq!(charge.quota.max, 30);
+        assert_eq!(charge.quota.max, 60);
         assert!(!charge.key.contains("10.0.0.1") && charge.key.len() == 32);
         let bytes = off.quota(Limit::UploadBytesPerClient).unwrap();
         assert_eq!(bytes.max, 200 * 1024 * 1024);

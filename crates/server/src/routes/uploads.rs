@@ -10,7 +10,7 @@
 //! the idle timeout.
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
@@ -31,10 +31,10 @@ use crate::store::uploads::NewUpload;
 /// The largest body this route reads: the largest file any question may allow.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_MB as usize * 1024 * 1024;
 
+/// The uploads route. Its body is read as a stream by the handler, which enforces the
+/// limits itself (axum's body limit applies to buffering extractors only).
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/uploads", post(create_upload))
-        .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+    Router::new().route("/uploads", post(create_upload))
 }
 
 /// The answer to an upload.
@@ -57,25 +57,39 @@ fn new_id() -> String {
     format!("{bits:032x}")
 }
 
+/// The slowest an upload may arrive on average, in bytes a second (64 kbit/s: a quarter
+/// of the 256 kbit/s a photo must succeed at), and the least time any upload is given.
+const SLOWEST_UPLOAD_BYTES_PER_S: u64 = 8 * 1024;
+const SHORTEST_UPLOAD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How long an upload of at most `max_bytes` may take in all: a body trickling a byte
+/// now and then (never idle long enough to time out) cannot hold its place for ever.
+fn upload_deadline(max_bytes: usize) -> std::time::Duration {
+    let at_slowest = std::time::Duration::from_secs(max_bytes as u64 / SLOWEST_UPLOAD_BYTES_PER_S);
+    at_slowest.max(SHORTEST_UPLOAD_DEADLINE)
+}
+
 /// How a body stopped arriving.
 enum Received {
     /// All of it: its size and its first bytes (enough to tell what it is).
     Whole { size: usize, head: Vec<u8> },
     /// More than `limit` bytes.
     TooBig,
-    /// Nothing arrived for the idle timeout.
-    Stalled,
-    /// The client went away or sent a broken body.
-    Broken,
+    /// Nothing arrived for the idle timeout, or not all of it by the deadline, after
+    /// `arrived` bytes.
+    Stalled { arrived: usize },
+    /// The client went away or sent a broken body, after `arrived` bytes.
+    Broken { arrived: usize },
 }
 
 /// Streams `body` into the file at `path`, up to `limit` bytes, giving up when nothing
-/// arrives for `idle`.
+/// arrives for `idle` or all has not arrived by `deadline`.
 async fn receive(
     body: Body,
     path: &std::path::Path,
     limit: usize,
     idle: std::time::Duration,
+    deadline: std::time::Duration,
 ) -> Result<Received, ApiError> {
     use futures_util::StreamExt;
     use tokio::io::AsyncWriteExt;
@@ -83,12 +97,14 @@ async fn receive(
     let mut file =
         tokio::io::BufWriter::new(tokio::fs::File::create(path).await.map_err(internal)?);
     let mut stream = body.into_data_stream();
+    let give_up_at = tokio::time::Instant::now() + deadline;
     let (mut size, mut head) = (0usize, Vec::with_capacity(16));
     loop {
-        let chunk = match tokio::time::timeout(idle, stream.next()).await {
-            Err(_) => return Ok(Received::Stalled),
+        let wait = idle.min(give_up_at.saturating_duration_since(tokio::time::Instant::now()));
+        let chunk = match tokio::time::timeout(wait, stream.next()).await {
+            Err(_) => return Ok(Received::Stalled { arrived: size }),
             Ok(None) => break,
-            Ok(Some(Err(_))) => return Ok(Received::Broken),
+            Ok(Some(Err(_))) => return Ok(Received::Broken { arrived: size }),
             Ok(Some(Ok(chunk))) => chunk,
         };
         size += chunk.len();
@@ -240,11 +256,29 @@ async fn create_upload(
 
     let id = new_id();
     let files = WorkFiles::new(&state.incoming, &id);
-    let received = receive(body, &files.received, max_bytes, state.upload_idle_timeout).await?;
+    let deadline = upload_deadline(max_bytes);
+    let idle = state.upload_idle_timeout;
+    let received = receive(body, &files.received, max_bytes, idle, deadline).await?;
+    // Give back the bytes charged that never arrived: a size not declared, a body that
+    // broke off or stalled. A body over the limit keeps its charge.
+    let arrived = match &received {
+        Received::Whole { size, .. } => Some(*size),
+        Received::Stalled { arrived } | Received::Broken { arrived } => Some(*arrived),
+        Received::TooBig => None,
+    };
+    if let (Some(charge), Some(arrived)) = (bytes_charge, arrived) {
+        if arrived < charged {
+            let unused = Charge {
+                cost: (charged - arrived) as i64,
+                ..charge
+            };
+            state.store.refund_limit(&unused, now).await?;
+        }
+    }
     let (size, head) = match received {
         Received::Whole { size, head } => (size, head),
         Received::TooBig => return Err(too_big()),
-        Received::Stalled => {
+        Received::Stalled { .. } => {
             crate::telemetry::security_event(
                 "upload_stalled",
                 "/api/v1/uploads",
@@ -253,20 +287,13 @@ async fn create_upload(
             );
             return Err(ApiError::RequestTimeout);
         }
-        Received::Broken => {
+        Received::Broken { .. } => {
             return Err(ApiError::BadRequest(Localized::new(
                 "انقطع إرسال الملف قبل اكتماله، حاول مرة أخرى",
                 "The file stopped arriving before it was complete. Please try again",
             )))
         }
     };
-    if let Some(charge) = bytes_charge.filter(|_| declared.is_none()) {
-        let unused = Charge {
-            cost: (charged - size) as i64,
-            ..charge
-        };
-        state.store.refund_limit(&unused, now).await?;
-    }
     if size == 0 {
         return Err(empty());
     }
@@ -306,49 +333,79 @@ async fn create_upload(
         };
         return Err(problem(&field_id, ar, en));
     }
-    let size = match clean(kind, &files).await? {
-        Ok(size) => size,
-        Err(Unusable::Io(error)) => return Err(ApiError::Internal(error.into())),
+    // Cleaned, stored and recorded in a task of its own, so that a client leaving now
+    // cannot stop it half-way (its working files go when it ends, whatever the outcome).
+    let finished = tokio::spawn(keep(
+        state.clone(),
+        files,
+        Kept {
+            id,
+            kind,
+            service_code: service.summary.code.clone(),
+            field_id: field_id.clone(),
+        },
+    ))
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?;
+    match finished? {
+        Ok(uploaded) => Ok((StatusCode::CREATED, ApiJson(uploaded))),
         Err(Unusable::TooManyPixels { .. }) => {
             let megapixels = MAX_IMAGE_PIXELS / 1_000_000;
-            return Err(problem(
+            Err(problem(
                 &field_id,
                 format!("أبعاد الصورة كبيرة جدًا. الحد {megapixels} ميغابكسل و{MAX_IMAGE_SIDE_PX} بكسل لكل ضلع"),
                 format!("The picture's dimensions are too large: at most {megapixels} megapixels and {MAX_IMAGE_SIDE_PX} pixels a side"),
-            ));
-        }
-        Err(Unusable::Malformed(_)) => {
-            return Err(problem(
-                &field_id,
-                "الملف تالف أو ليس صورة حقيقية",
-                "The file is damaged or is not really an image",
             ))
         }
+        Err(Unusable::Malformed(_)) => Err(problem(
+            &field_id,
+            "الملف تالف أو ليس صورة حقيقية",
+            "The file is damaged or is not really an image",
+        )),
+        Err(Unusable::Io(error)) => Err(ApiError::Internal(error.into())),
+    }
+}
+
+/// What an accepted upload is kept as.
+struct Kept {
+    id: String,
+    kind: FileKind,
+    service_code: String,
+    field_id: String,
+}
+
+/// Cleans the received file, stores the result and records it: the upload's answer, or
+/// why the file cannot be kept (`Err` inside), or a failure of ours.
+async fn keep(
+    state: AppState,
+    files: WorkFiles,
+    kept: Kept,
+) -> Result<Result<Uploaded, Unusable>, ApiError> {
+    let size = match clean(kept.kind, &files).await? {
+        Ok(size) => size,
+        Err(unusable) => return Ok(Err(unusable)),
     };
-    store_file(&state.objects, &id, &files.cleaned)
+    store_file(&state.objects, &kept.id, &files.cleaned)
         .await
         .map_err(ApiError::Internal)?;
     let record = NewUpload {
-        id: &id,
-        service_code: &service.summary.code,
-        field_id: &field_id,
-        kind: kind.code(),
+        id: &kept.id,
+        service_code: &kept.service_code,
+        field_id: &kept.field_id,
+        kind: kept.kind.code(),
         size: size as i64,
         created_at: state.now_ms(),
     };
     if let Err(error) = state.store.insert_upload(&record).await {
         let _ = state
             .objects
-            .delete(&object_store::path::Path::from(id.as_str()))
+            .delete(&object_store::path::Path::from(kept.id.as_str()))
             .await;
         return Err(error.into());
     }
-    Ok((
-        StatusCode::CREATED,
-        ApiJson(Uploaded {
-            id,
-            kind: kind.code(),
-            size: size as usize,
-        }),
-    ))
+    Ok(Ok(Uploaded {
+        id: kept.id,
+        kind: kept.kind.code(),
+        size: size as usize,
+    }))
 }

@@ -79,18 +79,31 @@ async fn count(
     Ok((current as f64 + previous as f64 * weight, current, previous))
 }
 
-/// How long until the sliding count of a window with `current` hits (after `elapsed` ms
-/// of it) and a previous window of `previous` hits comes down to `max`.
-fn wait_ms(quota: Quota, current: i64, previous: i64, elapsed: i64) -> i64 {
-    let window = quota.window_ms;
-    if current > quota.max || previous == 0 {
-        // Only the next window forgives: then the current one weighs less and less.
-        return (window - elapsed).max(1);
-    }
-    // previous * (window - e) / window + current <= max  <=>  e >= window * (1 - room / previous)
-    let room = (quota.max - current) as f64;
-    let until = (window as f64 * (1.0 - room / previous as f64)).ceil() as i64;
-    (until - elapsed).max(1)
+/// How long until an attempt costing `cost`, refused after `elapsed` ms of a window
+/// holding `current` hits (this attempt's included: it will be rolled back) with a
+/// previous window of `previous` hits, would be accepted.
+fn wait_ms(quota: Quota, cost: i64, current: i64, previous: i64, elapsed: i64) -> i64 {
+    let (window, max) = (quota.window_ms as f64, quota.max as f64);
+    // The elapsed part of a window at which `weighed` hits of the window before, sliding
+    // away, leave room for `rest` more: weighed * (1 - e / window) + rest <= max.
+    let slide = |weighed: f64, rest: f64| {
+        if weighed <= 0.0 {
+            0.0
+        } else {
+            (window * (1.0 - (max - rest) / weighed)).max(0.0)
+        }
+    };
+    let wait = if current <= quota.max {
+        // This window has room: wait for the previous one to slide far enough away.
+        slide(previous as f64, current as f64) - elapsed as f64
+    } else if cost > quota.max {
+        // Never, at this size: say a full window, the most any limit asks.
+        2.0 * window - elapsed as f64
+    } else {
+        // Not in this window: in the next, this one (without the attempt) slides away.
+        window - elapsed as f64 + slide((current - cost) as f64, cost as f64)
+    };
+    (wait.ceil() as i64).max(1)
 }
 
 /// Charges `charge` in the caller's transaction. `Some` when the limit is exceeded: the
@@ -116,7 +129,7 @@ pub(crate) async fn charge(
     let elapsed = now_ms.rem_euclid(quota.window_ms);
     Ok(Some(Refused {
         bucket: charge.bucket,
-        retry_after_ms: wait_ms(quota, current, previous, elapsed),
+        retry_after_ms: wait_ms(quota, charge.cost, current, previous, elapsed),
     }))
 }
 
@@ -198,15 +211,18 @@ mod tests {
     };
 
     #[test]
-    fn over_the_limit_within_one_window_waits_for_the_window_to_end() {
-        assert_eq!(wait_ms(HOUR, 11, 0, 600_000), 3_000_000);
-        assert_eq!(wait_ms(HOUR, 11, 4, 600_000), 3_000_000);
+    fn over_the_limit_within_one_window_waits_until_this_window_slides_far_enough() {
+        // 10 kept + this one at 10 minutes past: in the next window the 10 must weigh at
+        // most 9, which they do a tenth of the way in.
+        assert_eq!(wait_ms(HOUR, 1, 11, 0, 600_000), 3_000_000 + 360_000);
+        // Nothing kept in this window (the attempt alone is too much): the window's end.
+        assert_eq!(wait_ms(HOUR, 11, 11, 4, 600_000), 2 * 3_600_000 - 600_000);
     }
 
     #[test]
     fn a_full_previous_window_is_forgiven_as_it_slides_away() {
         // 10 hits last hour, 5 now: the estimate is 5 + 10 * (1 - e/h); it is 10 at e = h/2.
-        assert_eq!(wait_ms(HOUR, 5, 10, 600_000), 1_800_000 - 600_000);
-        assert!(wait_ms(HOUR, 5, 10, 1_799_999) >= 1);
+        assert_eq!(wait_ms(HOUR, 1, 5, 10, 600_000), 1_800_000 - 600_000);
+        assert!(wait_ms(HOUR, 1, 5, 10, 1_799_999) >= 1);
     }
 }

@@ -1,8 +1,10 @@
 -- Abuse limits that every instance sees, and what a delivered secret leaves behind.
 --
--- rate_counters: hits per limit (bucket), per client or phone (key: a keyed hash, never
--- the address or number itself) and per fixed window (window_start, Unix ms). A check
--- weighs the previous window by how much of it still overlaps the sliding window.
+-- rate_counters: hits per limit (bucket) and client or phone (key: a keyed hash, never
+-- the address or number itself) in the current fixed window (window_start, Unix ms) and
+-- in the window before it (previous_hits), so one statement counts a hit and reads what
+-- a check needs: the previous window weighed by how much of it the sliding window
+-- still covers.
 -- sign_in_throttles: staff sign-in attempts per typed username and per username and
 -- client (keyed hashes), each counted as wrong until the password proves right, and the
 -- time before which the next attempt waits; reset on success and after a quiet day.
@@ -13,7 +15,8 @@ create table rate_counters (
     key text not null,
     window_start bigint not null,
     hits bigint not null,
-    constraint rate_counters_pk primary key (bucket, key, window_start)
+    previous_hits bigint not null,
+    constraint rate_counters_pk primary key (bucket, key)
 );
 
 create index rate_counters_window_idx on rate_counters (window_start);

@@ -41,7 +41,8 @@ fn window_start(now_ms: i64, window_ms: i64) -> i64 {
 }
 
 /// Adds `cost` to `key`'s count in the current window and returns the sliding-window
-/// estimate with it, and what the wait would be for it to come under `max`.
+/// estimate with it, the current window's hits and the previous window's, in one
+/// statement (a row keeps its window and the one before).
 async fn count(
     conn: &mut AnyConnection,
     bucket: &'static str,
@@ -51,29 +52,25 @@ async fn count(
     now_ms: i64,
 ) -> Result<(f64, i64, i64), sqlx::Error> {
     let window_start = window_start(now_ms, window_ms);
-    let current: i64 = sqlx::query(
-        "insert into rate_counters (bucket, key, window_start, hits) values ($1, $2, $3, $4) \
-         on conflict (bucket, key, window_start) do update set hits = rate_counters.hits + excluded.hits \
-         returning hits",
+    // The right-hand sides read the row as it was: a row of an older window moves on,
+    // its hits becoming the previous window's when that window is the one just ended.
+    let row = sqlx::query(
+        "insert into rate_counters (bucket, key, window_start, hits, previous_hits) values ($1, $2, $3, $4, 0) \
+         on conflict (bucket, key) do update set \
+         previous_hits = case when rate_counters.window_start = $3 then rate_counters.previous_hits \
+         when rate_counters.window_start = $3 - $5 then rate_counters.hits else 0 end, \
+         hits = case when rate_counters.window_start = $3 then rate_counters.hits + $4 else $4 end, \
+         window_start = $3 \
+         returning hits, previous_hits",
     )
     .bind(bucket)
     .bind(key)
     .bind(window_start)
     .bind(cost)
+    .bind(window_ms)
     .fetch_one(&mut *conn)
-    .await?
-    .try_get("hits")?;
-    let previous: i64 = sqlx::query(
-        "select hits from rate_counters where bucket = $1 and key = $2 and window_start = $3",
-    )
-    .bind(bucket)
-    .bind(key)
-    .bind(window_start - window_ms)
-    .fetch_optional(&mut *conn)
-    .await?
-    .map(|row| row.try_get("hits"))
-    .transpose()?
-    .unwrap_or(0);
+    .await?;
+    let (current, previous): (i64, i64) = (row.try_get("hits")?, row.try_get("previous_hits")?);
     let elapsed = now_ms - window_start;
     let weight = (window_ms - elapsed) as f64 / window_ms as f64;
     Ok((current as f64 + previous as f64 * weight, current, previous))

@@ -447,25 +447,27 @@ async fn uploads_are_limited_per_client_by_count_by_bytes_and_at_once() {
                 (std::time::Duration::from_millis(600), photo[10..].to_vec()),
             ],
         );
-        // ...while a second one from the same client is refused (asked until the first has
-        // certainly started: an early second may still get through, and is then stored).
+        // ...while a second one from the same client, sent once the first is being
+        // received (its working file is there), is refused.
+        let incoming = app.dir.path().join("data/incoming");
         let second = async {
-            for _ in 0..50 {
-                let response = upload(
-                    &app,
-                    "epm-road-damage",
-                    "photos",
-                    "image/jpeg",
-                    jpeg_with_exif(),
-                )
-                .await;
-                if response.status() == 429 {
+            for _ in 0..200 {
+                if std::fs::read_dir(&incoming).unwrap().next().is_some() {
+                    let response = upload(
+                        &app,
+                        "epm-road-damage",
+                        "photos",
+                        "image/jpeg",
+                        jpeg_with_exif(),
+                    )
+                    .await;
+                    assert_eq!(response.status(), 429, "{}", app.engine);
                     let body: Value = response.json().await.unwrap();
                     return body["message"].as_str().unwrap().to_owned();
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
             }
-            panic!("never refused while another upload was in progress");
+            panic!("the first upload never started");
         };
         let ((status, _), refused) = tokio::join!(slow, second);
         assert_eq!(status, 201, "{}", app.engine);

@@ -39,6 +39,13 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
      pragma foreign_keys = on; pragma busy_timeout = 5000;";
 
+/// The same for the connection that writes the abuse limits' counts: `synchronous=normal`,
+/// so a count commits without waiting for the disk (in WAL mode it is still never torn,
+/// and the next durable commit of any connection carries it to disk). A count lost to a
+/// power cut only forgives an attempt; a tracking lookup should not wait for a disk flush.
+const SQLITE_COUNTER_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = normal; \
+     pragma foreign_keys = on; pragma busy_timeout = 5000;";
+
 /// How long to wait for the database to accept a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -61,6 +68,10 @@ pub struct Store {
     /// Bumped after every committed change to the performance figures, so that answers
     /// computed from them can be kept until the next change (`routes::stats`).
     stats_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// SQLite only: one connection for the counts of the abuse limits, which need not be
+    /// flushed to disk at each commit (`SQLITE_COUNTER_PRAGMAS`). PostgreSQL keeps them
+    /// in unlogged tables instead.
+    counter_pool: Option<AnyPool>,
     /// The abuse limits the store counts SMS against (none for a store opened only to
     /// run a job, or by the command line).
     limits: Option<Arc<crate::limits::Limits>>,
@@ -106,8 +117,28 @@ impl Store {
             .await
             .context("cannot migrate the database")?;
         let write_queue = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let counter_pool = match engine {
+            Engine::Sqlite => Some(
+                AnyPoolOptions::new()
+                    .max_connections(1)
+                    .acquire_timeout(CONNECT_TIMEOUT)
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            conn.execute(SQLITE_COUNTER_PRAGMAS).await?;
+                            Ok(())
+                        })
+                    })
+                    .connect(database.as_str())
+                    .await
+                    .with_context(|| {
+                        format!("cannot open the database at {}", database.redacted())
+                    })?,
+            ),
+            Engine::Postgres => None,
+        };
         let store = Store {
             pool,
+            counter_pool,
             engine,
             write_queue,
             stats_generation: Arc::default(),
@@ -174,6 +205,17 @@ impl Store {
         }
     }
 
+    /// Begins a write transaction on the connection for the limits' counts (see
+    /// `counter_pool`); on PostgreSQL, a plain write transaction.
+    pub(crate) async fn begin_count(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match &self.counter_pool {
+            Some(pool) => pool.begin_with("BEGIN IMMEDIATE").await,
+            None => self.begin_write().await,
+        }
+    }
+
     /// The pool, for the query modules of this crate.
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
@@ -187,6 +229,9 @@ impl Store {
 
     /// Closes every connection (graceful shutdown).
     pub async fn close(&self) {
+        if let Some(counters) = &self.counter_pool {
+            counters.close().await;
+        }
         self.pool.close().await;
     }
 }

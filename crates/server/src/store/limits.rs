@@ -156,7 +156,7 @@ impl Store {
             return Ok(None);
         }
         let _turn = self.write_turn().await;
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_count().await?;
         for one in charges {
             if let Some(refused) = charge(&mut tx, one, now_ms).await? {
                 tx.rollback().await?;
@@ -172,6 +172,7 @@ impl Store {
     pub async fn refund_limit(&self, charge: &Charge, now_ms: i64) -> Result<(), sqlx::Error> {
         let window_start = window_start(now_ms, charge.quota.window_ms);
         let _turn = self.write_turn().await;
+        let mut tx = self.begin_count().await?;
         sqlx::query(
             "update rate_counters set hits = case when hits > $4 then hits - $4 else 0 end \
              where bucket = $1 and key = $2 and window_start = $3",
@@ -180,9 +181,9 @@ impl Store {
         .bind(&charge.key)
         .bind(window_start)
         .bind(charge.cost)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
-        Ok(())
+        tx.commit().await
     }
 
     /// Forgets counters from windows that ended before `before_ms` (called by the

@@ -130,7 +130,7 @@ impl Store {
         quiet_since_ms: i64,
     ) -> Result<Option<i64>, sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_count().await?;
         for throttle in throttles {
             let only_when_free = if throttle.enforced {
                 " where sign_in_throttles.blocked_until <= $2"
@@ -172,7 +172,7 @@ impl Store {
     /// Forgets the wrong passwords counted under `keys` (after a right one).
     pub async fn clear_wrong_passwords(&self, keys: &[&str]) -> Result<(), sqlx::Error> {
         let _turn = self.write_turn().await;
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_count().await?;
         for key in keys {
             sqlx::query("delete from sign_in_throttles where key = $1")
                 .bind(*key)

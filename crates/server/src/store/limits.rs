@@ -130,17 +130,23 @@ pub(crate) async fn charge(
     }))
 }
 
-/// Counts `cost` against `key` without any limit (messages the agency sends, which are
-/// never refused but still count towards what an anonymous caller may trigger).
+/// Counts `charge` without refusing it (messages the agency sends, which are always sent
+/// but still count towards what an anonymous caller may trigger).
 pub(crate) async fn add(
     conn: &mut AnyConnection,
-    bucket: &'static str,
-    key: &str,
-    window_ms: i64,
-    cost: i64,
+    charge: &Charge,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    count(conn, bucket, key, window_ms, cost, now_ms).await?;
+    let window_ms = charge.quota.window_ms;
+    count(
+        conn,
+        charge.bucket,
+        &charge.key,
+        window_ms,
+        charge.cost,
+        now_ms,
+    )
+    .await?;
     Ok(())
 }
 

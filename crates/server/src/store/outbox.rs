@@ -77,17 +77,7 @@ impl Store {
                                 return Ok(Some(refused));
                             }
                         }
-                        SmsCap::CountOnly => {
-                            limits::add(
-                                tx,
-                                charge.bucket,
-                                &charge.key,
-                                charge.quota.window_ms,
-                                1,
-                                now_ms,
-                            )
-                            .await?
-                        }
+                        SmsCap::CountOnly => limits::add(tx, &charge, now_ms).await?,
                     }
                 }
             }

@@ -22,16 +22,21 @@ async fn upload(
         .unwrap()
 }
 
-/// Uploads a photo for the road damage report and returns its id.
-async fn upload_road_photo(app: &TestApp) -> String {
-    let response = upload(
+/// Uploads a photo for the road damage report.
+async fn upload_photo(app: &TestApp) -> reqwest::Response {
+    upload(
         app,
         "epm-road-damage",
         "photos",
         "image/jpeg",
         jpeg_with_exif(),
     )
-    .await;
+    .await
+}
+
+/// Uploads a photo for the road damage report and returns its id.
+async fn upload_road_photo(app: &TestApp) -> String {
+    let response = upload_photo(app).await;
     assert_eq!(response.status(), 201, "{}", app.engine);
     let uploaded: Value = response.json().await.unwrap();
     uploaded["id"].as_str().unwrap().to_owned()
@@ -67,14 +72,7 @@ async fn error_message(response: reqwest::Response) -> String {
 #[tokio::test]
 async fn a_photo_is_stored_without_its_metadata_and_attached_to_the_filing() {
     for app in spawn_apps().await {
-        let response = upload(
-            &app,
-            "epm-road-damage",
-            "photos",
-            "image/jpeg",
-            jpeg_with_exif(),
-        )
-        .await;
+        let response = upload_photo(&app).await;
         assert_eq!(response.status(), 201, "{}", app.engine);
         let uploaded: Value = response.json().await.unwrap();
         let id = uploaded["id"].as_str().unwrap().to_owned();
@@ -397,14 +395,7 @@ async fn uploads_are_limited_per_client_by_count_by_bytes_and_at_once() {
         for _ in 0..2 {
             upload_road_photo(&app).await;
         }
-        let refused = upload(
-            &app,
-            "epm-road-damage",
-            "photos",
-            "image/jpeg",
-            jpeg_with_exif(),
-        )
-        .await;
+        let refused = upload_photo(&app).await;
         assert_eq!(refused.status(), 429, "{}", app.engine);
         assert!(refused.headers().contains_key("retry-after"));
         let body: Value = refused.json().await.unwrap();
@@ -453,14 +444,7 @@ async fn uploads_are_limited_per_client_by_count_by_bytes_and_at_once() {
         let second = async {
             for _ in 0..200 {
                 if std::fs::read_dir(&incoming).unwrap().next().is_some() {
-                    let response = upload(
-                        &app,
-                        "epm-road-damage",
-                        "photos",
-                        "image/jpeg",
-                        jpeg_with_exif(),
-                    )
-                    .await;
+                    let response = upload_photo(&app).await;
                     assert_eq!(response.status(), 429, "{}", app.engine);
                     let body: Value = response.json().await.unwrap();
                     return body["message"].as_str().unwrap().to_owned();

@@ -442,8 +442,10 @@ pub async fn run_cleanup(
             Ok(n) => tracing::info!(removed = n, "old outbox messages removed"),
             Err(error) => tracing::error!(%error, "outbox clean-up failed"),
         }
-        // No limit looks back further than two of its windows; the longest is a day.
-        if let Err(error) = store.forget_old_counters(now - 2 * 24 * 3_600_000).await {
+        if let Err(error) = store
+            .forget_old_counters(now - crate::limits::COUNTERS_KEPT_MS)
+            .await
+        {
             tracing::error!(%error, "limit counter clean-up failed");
         }
         if let Err(error) = store.forget_quiet_throttles(now).await {

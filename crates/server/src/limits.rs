@@ -18,9 +18,13 @@ use crate::error::ApiError;
 use crate::secret::Secret;
 use crate::store::limits::{Charge, Quota, Refused};
 
+use crate::clock::DAY_MS;
+
 const MINUTE_MS: i64 = 60_000;
 const HOUR_MS: i64 = 60 * MINUTE_MS;
-const DAY_MS: i64 = 24 * HOUR_MS;
+/// How long counts are kept: no limit looks back further than two of its windows, and
+/// the longest window is a day.
+pub const COUNTERS_KEPT_MS: i64 = 2 * DAY_MS;
 
 /// How big each limit is; 0 turns a limit off (benchmarks). Read by `config`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,11 +183,6 @@ impl Limits {
         })
     }
 
-    /// The sizes these limits were made with.
-    pub fn settings(&self) -> &LimitSettings {
-        &self.settings
-    }
-
     /// The quota of `limit`; `None` when it is turned off.
     pub fn quota(&self, limit: Limit) -> Option<Quota> {
         let s = &self.settings;
@@ -208,10 +207,7 @@ impl Limits {
 
     /// The counter key of `subject` (a client key or a phone number) for `limit`.
     pub fn key(&self, limit: Limit, subject: &str) -> String {
-        // 128 bits are plenty to keep subjects apart.
-        let mut key = self.secret.keyed_hash("limit", &[limit.name(), subject]);
-        key.truncate(32);
-        key
+        self.secret.short_hash("limit", &[limit.name(), subject])
     }
 
     /// What `limit` charges `subject` for an attempt costing `cost`; `None` when the
@@ -238,11 +234,7 @@ impl Limits {
         client: IpAddr,
         known_device: bool,
     ) -> [Throttle; 2] {
-        let key = |parts: &[&str]| {
-            let mut key = self.secret.keyed_hash("staff sign-in", parts);
-            key.truncate(32);
-            key
-        };
+        let key = |parts: &[&str]| self.secret.short_hash("staff sign-in", parts);
         [
             Throttle {
                 key: key(&[username, &client_key(client)]),
@@ -270,13 +262,11 @@ impl Limits {
     pub fn is_device_of(&self, token: &str, username: &str) -> bool {
         token
             .split_once('.')
-            .is_some_and(|(nonce, mac)| self.device_mac(username, nonce) == mac)
+            .is_some_and(|(nonce, mac)| crate::secret::same(&self.device_mac(username, nonce), mac))
     }
 
     fn device_mac(&self, username: &str, nonce: &str) -> String {
-        let mut mac = self.secret.keyed_hash("staff device", &[username, nonce]);
-        mac.truncate(32);
-        mac
+        self.secret.short_hash("staff device", &[username, nonce])
     }
 
     /// Charges `limit` once for `client`: 429 with the wait when over it.

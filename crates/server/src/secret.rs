@@ -55,6 +55,14 @@ impl Secret {
         }
     }
 
+    /// [`Secret::keyed_hash`] cut to 128 bits (32 hex digits): enough to tell subjects
+    /// apart in a key or a token, at half the length.
+    pub fn short_hash(&self, purpose: &str, parts: &[&str]) -> String {
+        let mut hash = self.keyed_hash(purpose, parts);
+        hash.truncate(32);
+        hash
+    }
+
     /// HMAC-SHA-256 of `parts` (each length-prefixed, so no two lists hash alike) under
     /// this secret, as hex. `purpose` separates the uses of the one key.
     pub fn keyed_hash(&self, purpose: &str, parts: &[&str]) -> String {
@@ -66,6 +74,16 @@ impl Secret {
         }
         hex(&mac.finalize().into_bytes())
     }
+}
+
+/// True when `a` and `b` are equal, compared in a time that does not depend on where they
+/// differ (for comparing a keyed hash with one sent or stored).
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// Bytes as lowercase hexadecimal.

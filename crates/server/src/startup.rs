@@ -206,7 +206,7 @@ impl Application {
             objects,
             attachments::Retention {
                 clock: config.clock.clone(),
-                outbox_ms: i64::from(config.outbox_retention_days) * 24 * 3_600_000,
+                outbox_ms: i64::from(config.outbox_retention_days) * crate::clock::DAY_MS,
             },
             stopped,
         ));

@@ -122,23 +122,18 @@ async fn receive(
 }
 
 /// Cleans the received file into the cleaned one (off the async threads); the cleaned
-/// file's size.
+/// file's size. Neither is flushed to disk: they are working files, and storing the
+/// cleaned one makes it durable.
 async fn clean(kind: FileKind, files: &WorkFiles) -> Result<Result<u64, Unusable>, ApiError> {
     let (from, to) = (files.received.clone(), files.cleaned.clone());
-    tokio::task::spawn_blocking(move || {
-        let run = || -> Result<u64, Unusable> {
-            let mut input =
-                std::io::BufReader::new(std::fs::File::open(&from).map_err(Unusable::Io)?);
-            let mut output =
-                std::io::BufWriter::new(std::fs::File::create(&to).map_err(Unusable::Io)?);
-            strip_metadata_to(kind, &mut input, &mut output)?;
-            let file = output
-                .into_inner()
-                .map_err(|e| Unusable::Io(e.into_error()))?;
-            file.sync_all().map_err(Unusable::Io)?;
-            file.metadata().map(|m| m.len()).map_err(Unusable::Io)
-        };
-        run()
+    tokio::task::spawn_blocking(move || -> Result<u64, Unusable> {
+        let mut input = std::io::BufReader::new(std::fs::File::open(&from).map_err(Unusable::Io)?);
+        let mut output = std::io::BufWriter::new(std::fs::File::create(&to).map_err(Unusable::Io)?);
+        strip_metadata_to(kind, &mut input, &mut output)?;
+        let file = output
+            .into_inner()
+            .map_err(|e| Unusable::Io(e.into_error()))?;
+        file.metadata().map(|m| m.len()).map_err(Unusable::Io)
     })
     .await
     .map_err(|e| ApiError::Internal(e.into()))
@@ -235,16 +230,16 @@ async fn create_upload(
     }
     let _uploading = state.limits.start_upload(client)?;
     let now = state.now_ms();
-    let client_ip = client;
-    let client = client_key(client);
+    let counted_as = client_key(client);
     // Bytes are charged as declared, or at the question's most when not declared (and
     // the difference given back once the size is known).
     let charged = declared.unwrap_or(max_bytes);
-    let bytes_charge = state
-        .limits
-        .charge(Limit::UploadBytesPerClient, &client, charged as i64);
+    let bytes_charge =
+        state
+            .limits
+            .charge(Limit::UploadBytesPerClient, &counted_as, charged as i64);
     let charges: Vec<_> = [
-        state.limits.charge(Limit::UploadsPerClient, &client, 1),
+        state.limits.charge(Limit::UploadsPerClient, &counted_as, 1),
         bytes_charge.clone(),
     ]
     .into_iter()
@@ -282,7 +277,7 @@ async fn create_upload(
             crate::telemetry::security_event(
                 "upload_stalled",
                 "/api/v1/uploads",
-                Some(client_ip),
+                Some(client),
                 None,
             );
             return Err(ApiError::RequestTimeout);

@@ -1,6 +1,8 @@
 //! The API client: one `verb_noun` function per endpoint, each returning
 //! `Result<T, ApiError>`, and `Loaded<T>` for what a page shows while it loads. Every
-//! request tells the server the user's language, so error messages come back in it.
+//! request tells the server the user's language; error messages come back in both
+//! languages, so an error shown stays right when the user switches language. The
+//! citizens' endpoints are in `api/citizen.rs`, the back office's in `staff/api.rs`.
 //!
 //! Size matters here (docs/decisions/0002): every call goes through one non-generic
 //! `fetch` and is decoded afterwards, so the WASM carries one copy of the HTTP future;
@@ -9,22 +11,17 @@
 
 use gloo_net::http::{Request, RequestBuilder};
 use leptos::prelude::*;
-use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
-#[cfg(feature = "backoffice")]
-use nafitha_domain::backoffice::{
-    Assignment, DepartmentLoad, NewTemplate, QueuePage, ResponseTemplate, StaffMe, StaffRequest,
-    TeamMember,
-};
-use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
-use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{
-    ErrorBody, Locale, Localized, ReferenceNumber, ServiceDetail, ServiceSummary,
-};
+use nafitha_domain::{ErrorBody, Locale, Localized};
 use serde::de::DeserializeOwned;
 
 use crate::i18n::texts;
 use crate::state::use_locale;
+
+#[cfg(not(feature = "backoffice"))]
+mod citizen;
+#[cfg(not(feature = "backoffice"))]
+pub use citizen::*;
 
 /// Why a call failed, in terms the screen can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,35 +37,39 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// What to tell the user.
+    /// What to tell the user, in `locale`.
     pub fn message(&self, locale: Locale) -> String {
         let t = texts(locale);
         match self {
             ApiError::Network => t.offline.to_owned(),
-            ApiError::Server { body, .. } if !body.message.is_empty() => body.message.clone(),
+            ApiError::Server { body, .. } => match &body.localized {
+                Some(both) => both.get(locale).to_owned(),
+                None if !body.message.is_empty() => body.message.clone(),
+                None => t.load_failed.to_owned(),
+            },
             _ => t.load_failed.to_owned(),
         }
     }
 
     /// The problems to show: each field the server named, or else the message on
-    /// `fallback` (the field the user should look at).
-    pub fn problems(&self, fallback: &str, locale: Locale) -> Vec<InvalidAnswer> {
+    /// `fallback` (the field the user should look at). Each keeps both languages.
+    pub fn problems(&self, fallback: &str) -> Vec<InvalidAnswer> {
         match self {
-            ApiError::Server { body, .. } if !body.fields.is_empty() => body
-                .fields
-                .iter()
-                .map(|f| InvalidAnswer {
-                    field: f.field.clone(),
-                    message: Localized::new(f.message.clone(), f.message.clone()),
-                })
-                .collect(),
-            other => {
-                let message = other.message(locale);
-                vec![InvalidAnswer {
-                    field: fallback.to_owned(),
-                    message: Localized::new(message.clone(), message),
-                }]
+            ApiError::Server { body, .. } if !body.fields.is_empty() => {
+                body.fields
+                    .iter()
+                    .map(|f| InvalidAnswer {
+                        field: f.field.clone(),
+                        message: f.localized.clone().unwrap_or_else(|| {
+                            Localized::new(f.message.clone(), f.message.clone())
+                        }),
+                    })
+                    .collect()
             }
+            other => vec![InvalidAnswer {
+                field: fallback.to_owned(),
+                message: Localized::new(other.message(Locale::Ar), other.message(Locale::En)),
+            }],
         }
     }
 
@@ -80,7 +81,7 @@ impl ApiError {
 
 /// Sends one request (with a JSON body when given) and returns the body of a successful
 /// answer as text. Deliberately not generic.
-async fn fetch(
+pub(crate) async fn fetch(
     request: RequestBuilder,
     json: Option<String>,
     locale: Locale,
@@ -108,11 +109,11 @@ async fn fetch(
     }
 }
 
-fn decode<T: DeserializeOwned>(answer: Result<String, ApiError>) -> Result<T, ApiError> {
+pub(crate) fn decode<T: DeserializeOwned>(answer: Result<String, ApiError>) -> Result<T, ApiError> {
     answer.and_then(|text| serde_json::from_str(&text).map_err(|_| ApiError::Unreadable))
 }
 
-fn to_json(body: &impl serde::Serialize) -> Result<String, ApiError> {
+pub(crate) fn to_json(body: &impl serde::Serialize) -> Result<String, ApiError> {
     serde_json::to_string(body).map_err(|_| ApiError::Unreadable)
 }
 
@@ -143,6 +144,7 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 
     /// The answer so far, without tracking.
+    #[cfg(not(feature = "backoffice"))]
     pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
         self.value.get_untracked()
     }
@@ -153,6 +155,7 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 
     /// Replaces the answer with a newer one the page already has (an action's result).
+    #[cfg(not(feature = "backoffice"))]
     pub fn set(&self, value: Result<T, ApiError>) {
         self.value.set(Some(value));
     }
@@ -184,268 +187,4 @@ pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         }
     });
     Loaded { value, tick }
-}
-
-/// `GET /api/v1/services`
-pub fn list_services() -> Loaded<Vec<ServiceSummary>> {
-    load(|| Some("/api/v1/services".to_owned()))
-}
-
-/// `GET /api/v1/services/{code}`, loaded again when `code` changes (nothing while empty).
-pub fn get_service(code: Memo<String>) -> Loaded<ServiceDetail> {
-    load(move || {
-        let code = code.get();
-        (!code.is_empty()).then(|| {
-            format!(
-                "/api/v1/services/{}",
-                String::from(js_sys::encode_uri_component(&code))
-            )
-        })
-    })
-}
-
-/// `GET /api/v1/track/{reference}`; nothing while there is no (well-formed) reference.
-pub fn track_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<TrackedRequest> {
-    load(move || reference.get().map(|r| format!("/api/v1/track/{r}")))
-}
-
-/// `GET /api/v1/me/requests`
-pub fn list_my_requests() -> Loaded<Vec<MyRequest>> {
-    load(|| Some("/api/v1/me/requests".to_owned()))
-}
-
-/// `GET /api/v1/requests/{reference}`
-pub fn get_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<RequestDetail> {
-    load(move || reference.get().map(|r| format!("/api/v1/requests/{r}")))
-}
-
-/// `POST /api/v1/requests`, with the draft's idempotency key: sending the same draft
-/// again (after a lost answer, or from the offline queue) returns the same reference.
-pub async fn create_request(
-    body: &NewRequest,
-    idempotency_key: &str,
-    locale: Locale,
-) -> Result<FiledRequest, ApiError> {
-    let request = Request::post("/api/v1/requests").header("Idempotency-Key", idempotency_key);
-    decode(fetch(request, Some(to_json(body)?), locale).await)
-}
-
-/// `POST /api/v1/auth/otp`: texts a sign-in code to `phone`.
-pub async fn send_code(phone: &str, locale: Locale) -> Result<(), ApiError> {
-    let body = to_json(&CodeRequest {
-        phone: phone.to_owned(),
-    })?;
-    fetch(Request::post("/api/v1/auth/otp"), Some(body), locale)
-        .await
-        .map(|_| ())
-}
-
-/// `POST /api/v1/auth/verify`: signs in (the server sets the session cookie).
-pub async fn verify_code(body: &CodeVerification, locale: Locale) -> Result<Me, ApiError> {
-    let body = to_json(body)?;
-    decode(fetch(Request::post("/api/v1/auth/verify"), Some(body), locale).await)
-}
-
-/// `DELETE /api/v1/auth/session`: signs out on the server.
-pub async fn sign_out(locale: Locale) -> Result<(), ApiError> {
-    fetch(Request::delete("/api/v1/auth/session"), None, locale)
-        .await
-        .map(|_| ())
-}
-
-/// `POST /api/v1/requests/{reference}/actions`: the applicant answers, withdraws or
-/// reopens; the answer is the updated request page.
-pub async fn act_on_request(
-    reference: &ReferenceNumber,
-    action: &ActionRequest,
-    locale: Locale,
-) -> Result<RequestDetail, ApiError> {
-    let path = format!("/api/v1/requests/{reference}/actions");
-    decode(fetch(Request::post(&path), Some(to_json(action)?), locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/services`, once (the staff queue's service filter).
-pub async fn list_services_now(locale: Locale) -> Result<Vec<ServiceSummary>, ApiError> {
-    decode(fetch(Request::get("/api/v1/services"), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/me`
-pub async fn get_staff_me(locale: Locale) -> Result<StaffMe, ApiError> {
-    decode(fetch(Request::get("/api/v1/staff/me"), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `POST /api/v1/staff/session`: signs a staff member in (the server sets the cookie).
-pub async fn staff_sign_in(
-    username: &str,
-    password: &str,
-    locale: Locale,
-) -> Result<StaffMe, ApiError> {
-    let body = to_json(&serde_json::json!({ "username": username, "password": password }))?;
-    decode(fetch(Request::post("/api/v1/staff/session"), Some(body), locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `DELETE /api/v1/staff/session`
-pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
-    fetch(Request::delete("/api/v1/staff/session"), None, locale)
-        .await
-        .map(|_| ())
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/requests?{query}` (the query as the address has it).
-pub async fn list_queue(query: &str, locale: Locale) -> Result<QueuePage, ApiError> {
-    let path = format!("/api/v1/staff/requests?{query}");
-    decode(fetch(Request::get(&path), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/requests/{reference}`
-pub async fn get_staff_request(
-    reference: &ReferenceNumber,
-    locale: Locale,
-) -> Result<StaffRequest, ApiError> {
-    let path = format!("/api/v1/staff/requests/{reference}");
-    decode(fetch(Request::get(&path), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `POST /api/v1/staff/requests/{reference}/actions`
-pub async fn act_as_staff(
-    reference: &ReferenceNumber,
-    action: &ActionRequest,
-    locale: Locale,
-) -> Result<(), ApiError> {
-    let path = format!("/api/v1/staff/requests/{reference}/actions");
-    fetch(Request::post(&path), Some(to_json(action)?), locale)
-        .await
-        .map(|_| ())
-}
-
-#[cfg(feature = "backoffice")]
-/// `POST /api/v1/staff/requests/{reference}/assignee`
-pub async fn assign_request(
-    reference: &ReferenceNumber,
-    assignment: &Assignment,
-    locale: Locale,
-) -> Result<(), ApiError> {
-    let path = format!("/api/v1/staff/requests/{reference}/assignee");
-    fetch(Request::post(&path), Some(to_json(assignment)?), locale)
-        .await
-        .map(|_| ())
-}
-
-/// `GET /api/v1/staff/stats?{query}` (supervisors): the agency's figures and comments.
-#[cfg(feature = "backoffice")]
-pub async fn get_agency_stats(
-    query: &str,
-    locale: Locale,
-) -> Result<nafitha_domain::stats::AgencyStats, ApiError> {
-    let path = format!("/api/v1/staff/stats?{query}");
-    decode(fetch(Request::get(&path), None, locale).await)
-}
-
-/// `GET /api/v1/staff/overdue`
-#[cfg(feature = "backoffice")]
-pub async fn list_department_loads(locale: Locale) -> Result<Vec<DepartmentLoad>, ApiError> {
-    decode(fetch(Request::get("/api/v1/staff/overdue"), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/services` (admins): the agency's services, active or not.
-pub async fn list_agency_services(locale: Locale) -> Result<Vec<ServiceDetail>, ApiError> {
-    decode(fetch(Request::get("/api/v1/staff/services"), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `PUT /api/v1/staff/services/{code}` (admins), with the edit as JSON (built from the
-/// checked form: the WASM carries no serializer for form definitions).
-pub async fn edit_service(
-    code: &str,
-    edit: &serde_json::Value,
-    locale: Locale,
-) -> Result<(), ApiError> {
-    let path = format!(
-        "/api/v1/staff/services/{}",
-        String::from(js_sys::encode_uri_component(code))
-    );
-    fetch(Request::put(&path), Some(to_json(edit)?), locale)
-        .await
-        .map(|_| ())
-}
-
-#[cfg(feature = "backoffice")]
-/// A service's form definition as the API has it, indented by the browser for editing.
-pub async fn get_form_json(code: &str, locale: Locale) -> Result<String, ApiError> {
-    let path = format!(
-        "/api/v1/services/{}",
-        String::from(js_sys::encode_uri_component(code))
-    );
-    let text = fetch(Request::get(&path), None, locale).await?;
-    let parsed = js_sys::JSON::parse(&text).map_err(|_| ApiError::Unreadable)?;
-    let form = js_sys::Reflect::get(&parsed, &"form".into()).map_err(|_| ApiError::Unreadable)?;
-    js_sys::JSON::stringify_with_replacer_and_space(
-        &form,
-        &wasm_bindgen::JsValue::NULL,
-        &wasm_bindgen::JsValue::from(2),
-    )
-    .ok()
-    .and_then(|s| s.as_string())
-    .ok_or(ApiError::Unreadable)
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/templates?service=`
-pub async fn list_templates(
-    service: &str,
-    locale: Locale,
-) -> Result<Vec<ResponseTemplate>, ApiError> {
-    let path = format!(
-        "/api/v1/staff/templates?service={}",
-        String::from(js_sys::encode_uri_component(service))
-    );
-    decode(fetch(Request::get(&path), None, locale).await)
-}
-
-#[cfg(feature = "backoffice")]
-/// `POST /api/v1/staff/templates` (admins)
-pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), ApiError> {
-    fetch(
-        Request::post("/api/v1/staff/templates"),
-        Some(to_json(template)?),
-        locale,
-    )
-    .await
-    .map(|_| ())
-}
-
-#[cfg(feature = "backoffice")]
-/// `DELETE /api/v1/staff/templates/{id}` (admins)
-pub async fn delete_template(id: &str, locale: Locale) -> Result<(), ApiError> {
-    let path = format!(
-        "/api/v1/staff/templates/{}",
-        String::from(js_sys::encode_uri_component(id))
-    );
-    fetch(Request::delete(&path), None, locale)
-        .await
-        .map(|_| ())
-}
-
-#[cfg(feature = "backoffice")]
-/// `GET /api/v1/staff/team` (supervisors)
-pub async fn list_team(locale: Locale) -> Result<Vec<TeamMember>, ApiError> {
-    decode(fetch(Request::get("/api/v1/staff/team"), None, locale).await)
-}
-
-/// `POST /api/v1/requests/{reference}/rating`
-pub async fn rate_request(
-    reference: &ReferenceNumber,
-    rating: &nafitha_domain::rating::RatingInput,
-    locale: Locale,
-) -> Result<nafitha_domain::rating::RatingView, ApiError> {
-    let path = format!("/api/v1/requests/{reference}/rating");
-    decode(fetch(Request::post(&path), Some(to_json(rating)?), locale).await)
 }

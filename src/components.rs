@@ -1,16 +1,30 @@
-//! Presentational pieces shared by pages.
+//! Presentational pieces shared by pages: the citizens' and the back office's, except the
+//! four only citizens' pages use (compiled into their app alone).
 
-pub mod attachment_question;
-mod contact;
+mod answers;
 pub mod error_summary;
+mod language_switch;
 mod load_error;
 mod page_heading;
-mod question;
-mod site_header;
 
-pub use contact::contact_view;
+pub use answers::answer_rows;
 pub use error_summary::ErrorSummary;
+pub use language_switch::{skip_to_main, LanguageSwitch};
 pub use load_error::LoadError;
 pub use page_heading::PageHeading;
+
+#[cfg(not(feature = "backoffice"))]
+pub mod attachment_question;
+#[cfg(not(feature = "backoffice"))]
+mod contact;
+#[cfg(not(feature = "backoffice"))]
+mod question;
+#[cfg(not(feature = "backoffice"))]
+mod site_header;
+
+#[cfg(not(feature = "backoffice"))]
+pub use contact::contact_view;
+#[cfg(not(feature = "backoffice"))]
 pub use question::Question;
+#[cfg(not(feature = "backoffice"))]
 pub use site_header::SiteHeader;

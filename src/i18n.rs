@@ -1,4 +1,6 @@
-//! Every text the app shows, in Arabic and English.
+//! Every text the apps show, in Arabic and English: the citizens' pages, the performance
+//! figures (`perf`) and the back office (`staff`, compiled into its app only), each in one
+//! table per language (`ar.rs`, `en.rs`), read through `tr` or `texts`.
 //!
 //! One struct with a field per text, filled once per language, so a missing translation
 //! is a compile error rather than a blank on screen. Texts that take a number are
@@ -8,11 +10,10 @@
 mod ar;
 mod en;
 
-use nafitha_domain::{Locale, Localized};
+use nafitha_domain::Locale;
 
 pub struct Texts {
     pub app_name: &'static str,
-    pub tagline: &'static str,
     pub skip_to_content: &'static str,
     /// The language switch's text: the *other* language, in that language.
     pub other_language_name: &'static str,
@@ -22,6 +23,28 @@ pub struct Texts {
     pub load_failed: &'static str,
     pub offline: &'static str,
     pub try_again: &'static str,
+    pub not_found_title: &'static str,
+    pub not_found_body: &'static str,
+    pub error_summary_title: &'static str,
+    pub error_prefix: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub download: &'static str,
+    pub list_separator: &'static str,
+    /// The performance figures (the public page and the supervisors' screen).
+    pub perf: PerfTexts,
+    /// The citizens' pages' texts (in their app only).
+    #[cfg(not(feature = "backoffice"))]
+    pub citizen: CitizenTexts,
+    /// The back office's texts (in its app only).
+    #[cfg(feature = "backoffice")]
+    pub staff: StaffTexts,
+}
+
+/// The citizens' pages' texts.
+#[cfg(not(feature = "backoffice"))]
+pub struct CitizenTexts {
+    pub tagline: &'static str,
     pub home_title: &'static str,
     pub home_intro: &'static str,
     pub search_label: &'static str,
@@ -44,8 +67,6 @@ pub struct Texts {
     pub not_accepting: &'static str,
     pub contact_title: &'static str,
     pub service_not_found: &'static str,
-    pub not_found_title: &'static str,
-    pub not_found_body: &'static str,
     pub go_home: &'static str,
     pub footer_note: &'static str,
     pub start_now: &'static str,
@@ -57,16 +78,12 @@ pub struct Texts {
     pub sending: &'static str,
     pub change: &'static str,
     pub back: &'static str,
-    pub error_summary_title: &'static str,
-    pub error_prefix: &'static str,
     pub full_name: &'static str,
     pub mobile: &'static str,
     pub mobile_hint: &'static str,
     pub email: &'static str,
     pub national_id: &'static str,
     pub cr_number: &'static str,
-    pub yes: &'static str,
-    pub no: &'static str,
     pub address: &'static str,
     pub use_my_location: &'static str,
     pub location_found: &'static str,
@@ -130,7 +147,6 @@ pub struct Texts {
     pub reopen_button: &'static str,
     pub reopened_done: &'static str,
     pub by_you: &'static str,
-    pub download: &'static str,
     pub answers_title: &'static str,
     pub rate_title: &'static str,
     pub rate_question: &'static str,
@@ -140,6 +156,176 @@ pub struct Texts {
     pub rate_button: &'static str,
     pub rated_thanks: &'static str,
     pub rating_change_until: &'static str,
+    pub performance_link: &'static str,
+    pub perf_title: &'static str,
+    pub perf_hint: &'static str,
+    pub perf_portal: &'static str,
+    pub perf_agencies: &'static str,
+    pub perf_on_time_by_agency: &'static str,
+    pub perf_each_agency: &'static str,
+    pub perf_services_of: fn(&str) -> String,
+}
+
+/// The performance figures' texts.
+pub struct PerfTexts {
+    pub period: &'static str,
+    pub not_enough_ratings: &'static str,
+    pub received: &'static str,
+    pub in_progress: &'static str,
+    pub resolved: &'static str,
+    pub within_sla: &'static str,
+    pub median: &'static str,
+    pub p90: &'static str,
+    pub working_days: &'static str,
+    pub average_satisfaction: &'static str,
+    pub filed_online: &'static str,
+    pub satisfaction_caption: &'static str,
+    pub ratings_counted: &'static str,
+    pub answer: &'static str,
+    pub ratings: &'static str,
+    pub trend_caption: &'static str,
+    pub received_short: &'static str,
+    pub resolved_short: &'static str,
+    pub week_starting: &'static str,
+    pub name: &'static str,
+    pub within_time: &'static str,
+    pub median_column: &'static str,
+    pub p90_column: &'static str,
+    pub online: &'static str,
+}
+
+#[cfg(feature = "backoffice")]
+/// The back office's texts.
+pub struct StaffTexts {
+    pub back_office: &'static str,
+    pub sections: &'static str,
+    pub nav_queue: &'static str,
+    pub nav_mine: &'static str,
+    pub nav_loads: &'static str,
+    pub nav_performance: &'static str,
+    pub nav_services: &'static str,
+    pub signed_in_as: &'static str,
+    pub sign_out: &'static str,
+    pub role_agent: &'static str,
+    pub role_supervisor: &'static str,
+    pub role_admin: &'static str,
+    pub sign_in_title: &'static str,
+    pub username: &'static str,
+    pub password: &'static str,
+    pub sign_in: &'static str,
+    pub back_to_queue: &'static str,
+    pub not_in_your_work: &'static str,
+    pub not_allowed: &'static str,
+    pub queue_title: &'static str,
+    pub by_status: &'static str,
+    pub filter_requests: &'static str,
+    pub status_open: &'static str,
+    pub status_all: &'static str,
+    pub every_service: &'static str,
+    pub every_department: &'static str,
+    pub anyone: &'static str,
+    pub me: &'static str,
+    pub nobody_yet: &'static str,
+    pub status: &'static str,
+    pub service: &'static str,
+    pub department: &'static str,
+    pub assigned_to: &'static str,
+    pub overdue_only: &'static str,
+    pub due_soon_only: &'static str,
+    pub filed_from: &'static str,
+    pub filed_until: &'static str,
+    pub reference_prefix: &'static str,
+    pub apply_filters: &'static str,
+    pub clear_filters: &'static str,
+    pub no_matches: &'static str,
+    pub queue_caption: &'static str,
+    pub reference: &'static str,
+    pub filed: &'static str,
+    pub due: &'static str,
+    pub next_page: &'static str,
+    pub download_csv: &'static str,
+    pub overdue: &'static str,
+    pub due_soon: &'static str,
+    pub request_not_found: &'static str,
+    pub assign_to: &'static str,
+    pub assign: &'static str,
+    pub nobody: &'static str,
+    pub take: &'static str,
+    pub give_back: &'static str,
+    pub assignment_updated: &'static str,
+    pub act_title: &'static str,
+    pub what_to_do: &'static str,
+    pub ready_answer: &'static str,
+    pub no_template: &'static str,
+    pub message: &'static str,
+    pub message_hint: &'static str,
+    pub refer_to: &'static str,
+    pub refer_choose: &'static str,
+    pub record_action: &'static str,
+    pub referred: &'static str,
+    pub action_recorded: &'static str,
+    pub timeline: &'static str,
+    pub assignment_changed: &'static str,
+    pub filed_event: &'static str,
+    pub the_applicant: &'static str,
+    pub internal: &'static str,
+    pub applicant_gave: &'static str,
+    pub name: &'static str,
+    pub mobile: &'static str,
+    pub email: &'static str,
+    pub national_id: &'static str,
+    pub cr_number: &'static str,
+    pub documents: &'static str,
+    pub loads_title: &'static str,
+    pub loads_caption: &'static str,
+    pub open: &'static str,
+    pub performance_title: &'static str,
+    pub performance_of: fn(&str) -> String,
+    pub show: &'static str,
+    pub figures: &'static str,
+    pub services: &'static str,
+    pub comments_title: &'static str,
+    pub no_comments: &'static str,
+    pub comments_caption: &'static str,
+    pub date: &'static str,
+    pub satisfaction: &'static str,
+    pub resolved: &'static str,
+    pub comment: &'static str,
+    pub more_comments: &'static str,
+    pub download_comments: &'static str,
+    pub download_services: &'static str,
+    pub services_title: &'static str,
+    pub services_caption: &'static str,
+    pub sla_column: &'static str,
+    pub state: &'static str,
+    pub active: &'static str,
+    pub deactivated: &'static str,
+    pub service_not_found: &'static str,
+    pub all_services: &'static str,
+    pub ready_answers: &'static str,
+    pub name_ar: &'static str,
+    pub name_en: &'static str,
+    pub summary_ar: &'static str,
+    pub summary_en: &'static str,
+    pub description_ar: &'static str,
+    pub description_en: &'static str,
+    pub fee_halalas: &'static str,
+    pub sla_days: &'static str,
+    pub documents_lines: &'static str,
+    pub form_json: &'static str,
+    pub accepts_requests: &'static str,
+    pub save: &'static str,
+    pub service_saved: &'static str,
+    pub back_to_service: &'static str,
+    pub no_ready_answers: &'static str,
+    pub add_ready_answer: &'static str,
+    pub title_ar: &'static str,
+    pub title_en: &'static str,
+    pub body_ar: &'static str,
+    pub body_en: &'static str,
+    pub add: &'static str,
+    pub delete: &'static str,
+    pub ready_answers_updated: &'static str,
 }
 
 /// The texts of `locale`.
@@ -161,6 +347,7 @@ pub fn tr(
 }
 
 /// A question whose label (and hint) are the app's own texts, in both languages.
+#[cfg(not(feature = "backoffice"))]
 pub fn text_question(
     id: &str,
     label: fn(&Texts) -> &'static str,
@@ -171,19 +358,10 @@ pub fn text_question(
     let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
     nafitha_domain::Field {
         id: id.into(),
-        label: Localized::new(label(ar), label(en)),
-        hint: hint.map(|h| Localized::new(h(ar), h(en))),
+        label: nafitha_domain::Localized::new(label(ar), label(en)),
+        hint: hint.map(|h| nafitha_domain::Localized::new(h(ar), h(en))),
         required,
         show_if: None,
         kind,
-    }
-}
-
-/// The Arabic or the English, for the language shown (for texts written where they are
-/// used: the back office and the performance figures).
-pub fn say(l: Locale, ar: &'static str, en: &'static str) -> &'static str {
-    match l {
-        Locale::Ar => ar,
-        Locale::En => en,
     }
 }

@@ -15,8 +15,6 @@ pub use filing::{can_file_online, FilingPage};
 pub use home::HomePage;
 pub use my_requests::MyRequestsPage;
 pub use not_found::NotFoundPage;
-#[cfg(feature = "backoffice")]
-pub(crate) use request::answer_text;
 pub use request::RequestPage;
 pub use service::ServicePage;
 pub use sign_in::SignInPage;

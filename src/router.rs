@@ -1,10 +1,10 @@
 //! Client-side navigation: the address as two signals (path and query), links followed
 //! without a page load, and the back and forward buttons.
 //!
-//! This replaces leptos_router (docs/decisions/0002): the app has one flat set of pages
-//! chosen by a `match` on the path (`app::Pages`), so of the router it used only history,
-//! link clicks and the query string, and the rest cost about 15 KB of Brotli WASM that
-//! every citizen downloads.
+//! The citizens' app uses this instead of leptos_router (docs/decisions/0002, which has
+//! the measured cost): it has one flat set of pages chosen by a `match` on the path
+//! (`app::Pages`), so of a router it needs only history, link clicks and the query string.
+//! The back office, with its own budget, uses leptos_router.
 
 use leptos::prelude::*;
 use wasm_bindgen::closure::Closure;
@@ -111,12 +111,10 @@ pub fn provide_router() -> Location {
     location
 }
 
-/// Whether this app shows `path`: the back office is its own app (built with the
-/// `backoffice` feature, served under `/staff`), the citizens' app everything else; a link
-/// to the other one is followed by the browser.
+/// Whether this app shows `path`: the back office (`/staff`) is its own app
+/// (docs/decisions/0004), so a link to it is followed by the browser.
 pub fn is_ours(path: &str) -> bool {
-    let staff = path == "/staff" || path.starts_with("/staff/") || path.starts_with("/staff?");
-    staff == cfg!(feature = "backoffice")
+    !(path == "/staff" || path.starts_with("/staff/") || path.starts_with("/staff?"))
 }
 
 thread_local! {

@@ -28,7 +28,7 @@ fn label_text(field: &Field, locale: Locale) -> String {
     if field.required {
         label.to_owned()
     } else {
-        format!("{label} {}", crate::i18n::texts(locale).optional)
+        format!("{label} {}", crate::i18n::texts(locale).citizen.optional)
     }
 }
 
@@ -327,22 +327,22 @@ fn LocationInput(
     };
     let address_id = format!("{id}-address");
     view! {
-        <label class="label-secondary" for=id.clone()>{tr(|t| t.address)}</label>
+        <label class="label-secondary" for=id.clone()>{tr(|t| t.citizen.address)}</label>
         <textarea id=id class="textarea" rows="2" prop:value=address
             on:input=move |ev| set("address", Value::String(event_target_value(&ev)))></textarea>
         <div class="location-actions" id=address_id>
             <button type="button" class="button button-secondary" on:click=locate>
-                {tr(|t| t.use_my_location)}
+                {tr(|t| t.citizen.use_my_location)}
             </button>
             {move || point().map(|(lat, lng)| view! {
                 <p class="location-found" role="status">
-                    {locale.texts().location_found} " " <span dir="ltr">{format!("{}, {}", format_coordinate(lat), format_coordinate(lng))}</span> " "
+                    {locale.texts().citizen.location_found} " " <span dir="ltr">{format!("{}, {}", format_coordinate(lat), format_coordinate(lng))}</span> " "
                     <button type="button" class="link-button" on:click=move |_| { set("lat", Value::Null); set("lng", Value::Null); }>
-                        {locale.texts().remove_location}
+                        {locale.texts().citizen.remove_location}
                     </button>
                 </p>
             })}
-            {move || failed.get().then(|| view! { <p class="field-error" role="alert">{locale.texts().location_failed}</p> })}
+            {move || failed.get().then(|| view! { <p class="field-error" role="alert">{locale.texts().citizen.location_failed}</p> })}
         </div>
     }
 }

@@ -34,11 +34,11 @@ pub fn ConfirmationPage(
     };
     view! {
         <div class="panel">
-            <PageHeading text=Signal::derive(move || locale.texts().confirmation_title.to_owned())/>
-            <p class="panel-label">{tr(|t| t.your_reference)}</p>
+            <PageHeading text=Signal::derive(move || locale.texts().citizen.confirmation_title.to_owned())/>
+            <p class="panel-label">{tr(|t| t.citizen.your_reference)}</p>
             <p class="panel-reference" dir="ltr">{grouped}</p>
         </div>
-        <p>{tr(|t| t.sms_sent)}</p>
+        <p>{tr(|t| t.citizen.sms_sent)}</p>
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {
@@ -46,10 +46,10 @@ pub fn ConfirmationPage(
                         let l = locale.locale.get();
                         let t = locale.texts();
                         view! {
-                            <h2>{t.what_next_title}</h2>
-                            <p>{t.what_next_body} " " <strong>{format_day(request.due_on, l)}</strong></p>
+                            <h2>{t.citizen.what_next_title}</h2>
+                            <p>{t.citizen.what_next_body} " " <strong>{format_day(request.due_on, l)}</strong></p>
                             {request_facts(&request, l)}
-                            <h2>{t.contact_title}</h2>
+                            <h2>{t.citizen.contact_title}</h2>
                             {contact_view(&request.contact, Some(request.agency.name.get(l).to_owned()))}
                         }
                     }),
@@ -57,8 +57,8 @@ pub fn ConfirmationPage(
             }),
         }}
         <div class="button-group">
-            <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.print)}</button>
-            <a href=track_href>{tr(|t| t.track_this)}</a>
+            <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.citizen.print)}</button>
+            <a href=track_href>{tr(|t| t.citizen.track_this)}</a>
         </div>
     }
     .into_any()

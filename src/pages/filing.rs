@@ -106,12 +106,12 @@ pub fn FilingPage(
                         let href = format!("/services/{}", detail.summary.code);
                         EitherOf3::B(view! {
                             <PageHeading text=Signal::derive(move || detail.summary.name.get(locale.locale.get()).to_owned())/>
-                            <p class="notice">{tr(|t| t.not_accepting)}</p>
-                            <p><a href=href>{tr(|t| t.back)}</a></p>
+                            <p class="notice">{tr(|t| t.citizen.not_accepting)}</p>
+                            <p><a href=href>{tr(|t| t.citizen.back)}</a></p>
                         })
                     }
                     Err(error) => EitherOf3::C(view! {
-                        <PageHeading text=Signal::derive(move || locale.texts().service_not_found.to_owned())/>
+                        <PageHeading text=Signal::derive(move || locale.texts().citizen.service_not_found.to_owned())/>
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
                     }),
             }),
@@ -257,10 +257,10 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let caption =
         move || service.with_value(|s| s.summary.name.get(locale.locale.get()).to_owned());
     let has_errors = Signal::derive(move || !errors.read().is_empty());
-    let restored_notice =
-        restored.then(|| view! { <p class="notice" role="status">{tr(|t| t.draft_restored)}</p> });
+    let restored_notice = restored
+        .then(|| view! { <p class="notice" role="status">{tr(|t| t.citizen.draft_restored)}</p> });
     let offline_notice = move || {
-        offline.get().then(|| view! { <div class="notice notice-warning" role="alert"><p>{locale.texts().offline_queued}</p></div> })
+        offline.get().then(|| view! { <div class="notice notice-warning" role="alert"><p>{locale.texts().citizen.offline_queued}</p></div> })
     };
 
     let step_view = move || {
@@ -269,24 +269,24 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
         match step.get() {
             Step::Questions => EitherOf3::A(view! {
                 <p class="caption">{caption}</p>
-                <PageHeading text=Signal::derive(move || locale.texts().about_request_title.to_owned()) error=has_errors/>
+                <PageHeading text=Signal::derive(move || locale.texts().citizen.about_request_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
                 <QuestionsForm service draft errors on_continue=Callback::new(move |()| go(Step::Details))/>
             }),
             Step::Details => EitherOf3::B(view! {
                 <p class="caption">{caption}</p>
-                <PageHeading text=Signal::derive(move || locale.texts().details_title.to_owned()) error=has_errors/>
+                <PageHeading text=Signal::derive(move || locale.texts().citizen.details_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
                 <DetailsForm service draft errors on_continue=Callback::new(move |()| go(Step::Check))/>
             }),
             Step::Check => EitherOf3::C(view! {
                 <p class="caption">{caption}</p>
-                <PageHeading text=Signal::derive(move || locale.texts().check_title.to_owned()) error=has_errors/>
+                <PageHeading text=Signal::derive(move || locale.texts().citizen.check_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
                 {offline_notice}
                 <CheckAnswers service draft/>
                 <button type="button" class="button" disabled=move || sending.get() on:click=move |_| send()>
-                    {move || if sending.get() { locale.texts().sending } else { locale.texts().send }}
+                    {move || if sending.get() { locale.texts().citizen.sending } else { locale.texts().citizen.send }}
                 </button>
             }),
         }
@@ -338,7 +338,7 @@ fn QuestionsForm(
                     .into_any()
                 }
             />
-            <button type="submit" class="button">{tr(|t| t.continue_label)}</button>
+            <button type="submit" class="button">{tr(|t| t.citizen.continue_label)}</button>
         </form>
     }
 }
@@ -394,20 +394,24 @@ impl ApplicantField {
             |pick: fn(&crate::i18n::Texts) -> &'static str| Localized::new(pick(ar), pick(en));
         let (label, kind, required) = match self {
             ApplicantField::Name => (
-                text(|t| t.full_name),
+                text(|t| t.citizen.full_name),
                 FieldKind::Text { max_length: 100 },
                 true,
             ),
-            ApplicantField::Phone => (text(|t| t.mobile), FieldKind::Phone, true),
+            ApplicantField::Phone => (text(|t| t.citizen.mobile), FieldKind::Phone, true),
             ApplicantField::Email => (
-                text(|t| t.email),
+                text(|t| t.citizen.email),
                 FieldKind::Text { max_length: 254 },
                 false,
             ),
-            ApplicantField::NationalId => (text(|t| t.national_id), FieldKind::NationalId, false),
-            ApplicantField::CrNumber => (text(|t| t.cr_number), FieldKind::CrNumber, false),
+            ApplicantField::NationalId => (
+                text(|t| t.citizen.national_id),
+                FieldKind::NationalId,
+                false,
+            ),
+            ApplicantField::CrNumber => (text(|t| t.citizen.cr_number), FieldKind::CrNumber, false),
         };
-        let hint = matches!(self, ApplicantField::Phone).then(|| text(|t| t.mobile_hint));
+        let hint = matches!(self, ApplicantField::Phone).then(|| text(|t| t.citizen.mobile_hint));
         Field {
             id: self.key().to_owned(),
             label,
@@ -471,7 +475,7 @@ fn DetailsForm(
     view! {
         <form novalidate on:submit=submit>
             {questions}
-            <button type="submit" class="button">{tr(|t| t.continue_label)}</button>
+            <button type="submit" class="button">{tr(|t| t.citizen.continue_label)}</button>
         </form>
     }
 }
@@ -498,19 +502,27 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
                             .collect::<Vec<_>>()
                             .join("، "),
                         (_, Some(v)) => display_answer(f, v, l),
-                        (_, None) => t.not_answered.to_owned(),
+                        (_, None) => t.citizen.not_answered.to_owned(),
                     };
                     (f.label.get(l).to_owned(), shown, questions_href.clone())
                 })
                 .collect()
         });
         let a = &d.applicant;
-        rows.push((t.full_name.to_owned(), a.name.clone(), details_href.clone()));
-        rows.push((t.mobile.to_owned(), a.phone.clone(), details_href.clone()));
+        rows.push((
+            t.citizen.full_name.to_owned(),
+            a.name.clone(),
+            details_href.clone(),
+        ));
+        rows.push((
+            t.citizen.mobile.to_owned(),
+            a.phone.clone(),
+            details_href.clone(),
+        ));
         for (label, value) in [
-            (t.email, &a.email),
-            (t.national_id, &a.national_id),
-            (t.cr_number, &a.cr_number),
+            (t.citizen.email, &a.email),
+            (t.citizen.national_id, &a.national_id),
+            (t.citizen.cr_number, &a.cr_number),
         ] {
             if let Some(value) = value {
                 rows.push((label.to_owned(), value.clone(), details_href.clone()));
@@ -526,7 +538,7 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
                         <dd class="summary-action">
                             // A plain link: the router's <A> would mark it aria-current
                             // (same path, other step), which is not true.
-                            <a href=href>{t.change}<span class="visually-hidden">" " {hidden}</span></a>
+                            <a href=href>{t.citizen.change}<span class="visually-hidden">" " {hidden}</span></a>
                         </dd>
                     </div>
                 }

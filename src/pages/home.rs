@@ -33,9 +33,9 @@ fn catalogue_view(services: &[ServiceSummary], query: &str, locale: Locale) -> i
     let groups = group_by_agency(services.iter().filter(|s| s.matches(query)));
     let found: usize = groups.iter().map(|(_, list)| list.len()).sum();
     let count = (!query.trim().is_empty())
-        .then(|| view! { <p class="results-count">{(t.services_found)(found)}</p> });
+        .then(|| view! { <p class="results-count">{(t.citizen.services_found)(found)}</p> });
     if found == 0 {
-        return Either::Left(view! { {count} <p class="notice">{t.no_results}</p> });
+        return Either::Left(view! { {count} <p class="notice">{t.citizen.no_results}</p> });
     }
     let groups = groups
         .into_iter()
@@ -73,8 +73,11 @@ fn search_field() -> Field {
     );
     Field {
         id: "q".into(),
-        label: Localized::new(ar.search_label, en.search_label),
-        hint: Some(Localized::new(ar.search_hint, en.search_hint)),
+        label: Localized::new(ar.citizen.search_label, en.citizen.search_label),
+        hint: Some(Localized::new(
+            ar.citizen.search_hint,
+            en.citizen.search_hint,
+        )),
         required: true,
         show_if: None,
         kind: FieldKind::Text { max_length: 100 },
@@ -111,15 +114,15 @@ pub fn HomePage() -> AnyView {
     Effect::new(move |_| {
         if let (q, Some(n)) = matching.get() {
             if !q.trim().is_empty() {
-                announcer.announce((locale.texts().services_found)(n));
+                announcer.announce((locale.texts().citizen.services_found)(n));
             }
         }
     });
 
-    let heading = Signal::derive(move || locale.texts().home_title.to_owned());
+    let heading = Signal::derive(move || locale.texts().citizen.home_title.to_owned());
     view! {
         <PageHeading text=heading/>
-        <p class="lead">{tr(|t| t.home_intro)}</p>
+        <p class="lead">{tr(|t| t.citizen.home_intro)}</p>
         <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
             <Question
                 field=search_field()

@@ -19,8 +19,8 @@ pub fn sign_in_prompt(here: String) -> AnyView {
         String::from(js_sys::encode_uri_component(&here))
     );
     view! {
-        <p class="notice">{tr(|t| t.sign_in_needed)}</p>
-        <a class="button" href=href>{tr(|t| t.sign_in)}</a>
+        <p class="notice">{tr(|t| t.citizen.sign_in_needed)}</p>
+        <a class="button" href=href>{tr(|t| t.citizen.sign_in)}</a>
     }
     .into_any()
 }
@@ -29,15 +29,15 @@ fn request_row(r: MyRequest, locale: Locale) -> impl IntoView {
     let t = texts(locale);
     let overdue = r
         .overdue
-        .then(|| view! { " " <strong class="tag tag-warning">{t.overdue}</strong> });
+        .then(|| view! { " " <strong class="tag tag-warning">{t.citizen.overdue}</strong> });
     view! {
         <li class="request-item">
             <a href=format!("/requests/{}", r.reference)>{r.service.name.get(locale).to_owned()}</a>
             " " <strong class="tag">{r.status.label(locale)}</strong>{overdue}
             <dl class="facts facts-compact">
-                <div><dt>{t.reference_label}</dt><dd dir="ltr" class="reference">{r.reference.grouped()}</dd></div>
-                <div><dt>{t.submitted_on}</dt><dd>{format_moment(&r.submitted_at, locale)}</dd></div>
-                <div><dt>{t.expected_by}</dt><dd>{format_day(r.due_on, locale)}</dd></div>
+                <div><dt>{t.citizen.reference_label}</dt><dd dir="ltr" class="reference">{r.reference.grouped()}</dd></div>
+                <div><dt>{t.citizen.submitted_on}</dt><dd>{format_moment(&r.submitted_at, locale)}</dd></div>
+                <div><dt>{t.citizen.expected_by}</dt><dd>{format_day(r.due_on, locale)}</dd></div>
             </dl>
         </li>
     }
@@ -54,14 +54,14 @@ pub fn MyRequestsPage() -> AnyView {
         });
     };
     view! {
-        <PageHeading text=Signal::derive(move || locale.texts().my_requests_title.to_owned())/>
+        <PageHeading text=Signal::derive(move || locale.texts().citizen.my_requests_title.to_owned())/>
         {move || match mine.get() {
             None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
             Some(Err(error)) if error.needs_sign_in() => sign_in_prompt("/requests".into()),
             Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| mine.refetch())/> }.into_any(),
             Some(Ok(list)) if list.is_empty() => view! {
-                <p>{tr(|t| t.no_requests)}</p>
-                <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.sign_out)}</button>
+                <p>{tr(|t| t.citizen.no_requests)}</p>
+                <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.citizen.sign_out)}</button>
             }
             .into_any(),
             Some(Ok(list)) => {
@@ -69,7 +69,7 @@ pub fn MyRequestsPage() -> AnyView {
                 let rows = list.into_iter().map(|r| request_row(r, l)).collect_view();
                 view! {
                     <ul class="request-list">{rows}</ul>
-                    <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.sign_out)}</button>
+                    <button type="button" class="link-button" on:click=sign_out>{tr(|t| t.citizen.sign_out)}</button>
                 }
                 .into_any()
             }

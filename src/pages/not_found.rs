@@ -13,7 +13,7 @@ pub fn NotFoundPage() -> AnyView {
     view! {
         <PageHeading text=heading/>
         <p>{tr(|t| t.not_found_body)}</p>
-        <p><a href="/">{tr(|t| t.go_home)}</a></p>
+        <p><a href="/">{tr(|t| t.citizen.go_home)}</a></p>
     }
     .into_any()
 }

@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
-use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{answer_rows, ErrorSummary, LoadError, PageHeading, Question};
 use crate::dates::format_moment;
 use crate::drafts;
 use crate::i18n::{text_question, texts, tr};
@@ -51,7 +51,7 @@ fn files_view(
 fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> impl IntoView {
     let t = texts(locale);
     let who = if e.by_applicant {
-        t.by_you.to_owned()
+        t.citizen.by_you.to_owned()
     } else {
         e.department.name.get(locale).to_owned()
     };
@@ -101,17 +101,6 @@ impl DraftForm {
     }
 }
 
-/// Answers as text for the summary: lists joined, a location by its address.
-pub(crate) fn answer_text(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items.iter().map(answer_text).collect::<Vec<_>>().join(", "),
-        Value::Object(map) => map.get("address").map(answer_text).unwrap_or_default(),
-        Value::Bool(true) => "✓".into(),
-        other => serde_json::to_string(other).unwrap_or_default(),
-    }
-}
-
 /// The rating form, once the request is decided (prefilled with a rating already given).
 fn rating_view(
     detail: &RequestDetail,
@@ -139,22 +128,22 @@ fn rating_view(
     });
     let score = text_question(
         "score",
-        |t| t.rate_question,
+        |t| t.citizen.rate_question,
         None,
         true,
         choices(scores.collect()),
     );
     let resolved = text_question(
         "resolved",
-        |t| t.resolved_question,
+        |t| t.citizen.resolved_question,
         None,
         false,
         choices(resolutions.collect()),
     );
     let comment = text_question(
         "comment",
-        |t| t.rating_comment,
-        Some(|t| t.rating_comment_hint),
+        |t| t.citizen.rating_comment,
+        Some(|t| t.citizen.rating_comment_hint),
         false,
         FieldKind::LongText {
             max_length: MAX_RATING_COMMENT as u32,
@@ -164,7 +153,7 @@ fn rating_view(
         view! {
             <p>
                 <strong>{satisfaction_label(r.score, locale)}</strong>
-                " · " {t.rating_change_until} " " {format_moment(&r.changeable_until, locale)}
+                " · " {t.citizen.rating_change_until} " " {format_moment(&r.changeable_until, locale)}
             </p>
         }
     });
@@ -174,13 +163,13 @@ fn rating_view(
     };
     view! {
         <section aria-labelledby="rate-title">
-            <h2 id="rate-title">{t.rate_title}</h2>
+            <h2 id="rate-title">{t.citizen.rate_title}</h2>
             {given}
             <form novalidate on:submit=submit>
                 {form.question(score)}
                 {form.question(resolved)}
                 {form.question(comment)}
-                <button type="submit" class="button">{t.rate_button}</button>
+                <button type="submit" class="button">{t.citizen.rate_button}</button>
             </form>
         </section>
     }
@@ -217,16 +206,16 @@ fn actions_view(
                 Some(Value::Array(ids)) => ids.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
                 _ => Vec::new(),
             });
-            act.run((ActionRequest { action: "answer".into(), message: message(), department: None, attachments }, t.answer_sent));
+            act.run((ActionRequest { action: "answer".into(), message: message(), department: None, attachments }, t.citizen.answer_sent));
         };
         view! {
             <section class="panel panel-action" aria-labelledby="info-needed">
-                <h2 id="info-needed">{t.info_needed_title}</h2>
+                <h2 id="info-needed">{t.citizen.info_needed_title}</h2>
                 <blockquote class="message">{asked}</blockquote>
                 <form novalidate on:submit=submit>
-                    {form.question(text_question("message", |t| t.your_answer, None, false, FieldKind::LongText { max_length: 2000 }))}
-                    {form.question(text_question(REPLY_UPLOAD_FIELD, |t| t.documents_optional_label, None, false, reply_attachment()))}
-                    <button type="submit" class="button">{t.send_answer}</button>
+                    {form.question(text_question("message", |t| t.citizen.your_answer, None, false, FieldKind::LongText { max_length: 2000 }))}
+                    {form.question(text_question(REPLY_UPLOAD_FIELD, |t| t.citizen.documents_optional_label, None, false, reply_attachment()))}
+                    <button type="submit" class="button">{t.citizen.send_answer}</button>
                 </form>
             </section>
         }
@@ -239,15 +228,15 @@ fn actions_view(
                     action: "withdraw".into(),
                     ..ActionRequest::default()
                 },
-                t.withdrawn_done,
+                t.citizen.withdrawn_done,
             ));
         };
         view! {
             <details class="disclosure">
-                <summary>{t.withdraw_title}</summary>
+                <summary>{t.citizen.withdraw_title}</summary>
                 <form on:submit=submit>
-                    <p>{t.withdraw_body}</p>
-                    <button type="submit" class="button button-warning">{t.withdraw_button}</button>
+                    <p>{t.citizen.withdraw_body}</p>
+                    <button type="submit" class="button button-warning">{t.citizen.withdraw_button}</button>
                 </form>
             </details>
         }
@@ -256,15 +245,15 @@ fn actions_view(
         let until = detail.reopen_until.as_deref().map(|u| format_moment(u, locale)).unwrap_or_default();
         let submit = move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            act.run((ActionRequest { action: "reopen".into(), message: message(), ..ActionRequest::default() }, t.reopened_done));
+            act.run((ActionRequest { action: "reopen".into(), message: message(), ..ActionRequest::default() }, t.citizen.reopened_done));
         };
         view! {
             <details class="disclosure">
-                <summary>{t.reopen_title}</summary>
+                <summary>{t.citizen.reopen_title}</summary>
                 <form novalidate on:submit=submit>
-                    <p>{t.reopen_until} " " {until}</p>
-                    {form.question(text_question("message", |t| t.reopen_reason, None, true, FieldKind::LongText { max_length: 2000 }))}
-                    <button type="submit" class="button">{t.reopen_button}</button>
+                    <p>{t.citizen.reopen_until} " " {until}</p>
+                    {form.question(text_question("message", |t| t.citizen.reopen_reason, None, true, FieldKind::LongText { max_length: 2000 }))}
+                    <button type="submit" class="button">{t.citizen.reopen_button}</button>
                 </form>
             </details>
         }
@@ -325,7 +314,7 @@ pub fn RequestPage(
                     detail.set(Ok(updated));
                     announcer.announce(done.to_owned());
                 }
-                Err(error) => errors.set(on_page(error.problems("message", lang))),
+                Err(error) => errors.set(on_page(error.problems("message"))),
             }
         });
     });
@@ -361,16 +350,16 @@ pub fn RequestPage(
                         d.rating = Some(view);
                         detail.set(Ok(d));
                     }
-                    announcer.announce(texts(lang).rated_thanks.to_owned());
+                    announcer.announce(texts(lang).citizen.rated_thanks.to_owned());
                 }
-                Err(error) => errors.set(error.problems("score", lang)),
+                Err(error) => errors.set(error.problems("score")),
             }
         });
     });
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let heading = Signal::derive(move || match detail.get() {
         Some(Ok(d)) => d.request.service.name.get(locale.locale.get()).to_owned(),
-        _ => locale.texts().request_title.to_owned(),
+        _ => locale.texts().citizen.request_title.to_owned(),
     });
     let loading =
         Signal::derive(move || detail.with(Option::is_none) && reference.with(Option::is_some));
@@ -386,10 +375,10 @@ pub fn RequestPage(
         <PageHeading text=heading loading error=has_errors/>
         <ErrorSummary errors/>
         {move || match detail.get() {
-            None if reference.with(Option::is_none) => view! { <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p> }.into_any(),
+            None if reference.with(Option::is_none) => view! { <p class="notice" role="alert">{tr(|t| t.citizen.request_not_found)}</p> }.into_any(),
             None => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
             Some(Err(error)) if error.needs_sign_in() => sign_in_prompt(format!("/requests/{}", raw.get_untracked())),
-            Some(Err(ApiError::NotFound)) => view! { <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p> }.into_any(),
+            Some(Err(ApiError::NotFound)) => view! { <p class="notice" role="alert">{tr(|t| t.citizen.request_not_found)}</p> }.into_any(),
             Some(Err(error)) => view! { <LoadError error on_retry=Callback::new(move |()| detail.refetch())/> }.into_any(),
             Some(Ok(d)) => {
                 let l = locale.locale.get();
@@ -397,33 +386,28 @@ pub fn RequestPage(
                 service_code.set_value(d.request.service.code.clone());
                 let r = d.request.reference.clone();
                 let events = d.events.iter().rev().map(|e| event_view(&r, e, l)).collect_view();
-                let answers = d
-                    .answers
-                    .iter()
-                    .map(|(k, v)| {
-                        let k = k.clone();
-                        let key = k.clone();
-                        let label = move || {
-                            service.with(|s| match s {
-                                Some(Ok(s)) => s.form.field(&key).map(|f| f.label.get(l).to_owned()),
-                                _ => None,
-                            })
+                let given = d.answers.clone();
+                let answers = move || {
+                    service.with(|s| {
+                        let form = match s {
+                            Some(Ok(s)) => s.form.clone(),
+                            _ => Default::default(),
                         };
-                        view! { <div><dt>{move || label().unwrap_or_else(|| k.clone())}</dt><dd>{answer_text(v)}</dd></div> }
+                        answer_rows(&given, &form, l)
                     })
-                    .collect_view();
+                };
                 let files = (!d.attachments.is_empty()).then(|| files_view(&r, &d.attachments, l));
                 let finished = d.request.status.is_finished() && d.request.status != RequestStatus::Resolved;
                 view! {
                     {request_facts(&d.request, l)}
                     {(!finished).then(|| actions_view(&d, act, form, l))}
                     {may_rate(d.request.status).then(|| rating_view(&d, rate, form, l))}
-                    <h2>{t.timeline_title}</h2>
+                    <h2>{t.citizen.timeline_title}</h2>
                     <ol class="timeline">{events}</ol>
-                    <h2>{t.answers_title}</h2>
+                    <h2>{t.citizen.answers_title}</h2>
                     <dl class="facts">
-                        <div><dt>{t.full_name}</dt><dd>{d.applicant.name.clone()}</dd></div>
-                        <div><dt>{t.mobile}</dt><dd dir="ltr">{d.applicant.phone.clone()}</dd></div>
+                        <div><dt>{t.citizen.full_name}</dt><dd>{d.applicant.name.clone()}</dd></div>
+                        <div><dt>{t.citizen.mobile}</dt><dd dir="ltr">{d.applicant.phone.clone()}</dd></div>
                         {answers}
                     </dl>
                     {files}

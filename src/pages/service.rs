@@ -13,10 +13,11 @@ use crate::state::use_locale;
 fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
     let t = crate::i18n::texts(locale);
     let s = &service.summary;
-    let inactive = (!service.active)
-        .then(|| view! { <div class="notice notice-warning"><p>{t.not_accepting}</p></div> });
+    let inactive = (!service.active).then(
+        || view! { <div class="notice notice-warning"><p>{t.citizen.not_accepting}</p></div> },
+    );
     let documents = if service.documents.is_empty() {
-        Either::Left(view! { <p>{t.no_documents}</p> })
+        Either::Left(view! { <p>{t.citizen.no_documents}</p> })
     } else {
         Either::Right(view! {
             <ul class="bullets">
@@ -29,32 +30,32 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
         .fields
         .iter()
         .map(|f| {
-            let optional = (!f.required).then(|| format!(" {}", t.optional));
+            let optional = (!f.required).then(|| format!(" {}", t.citizen.optional));
             view! { <li>{f.label.get(locale).to_owned()}{optional}</li> }
         })
         .collect_view();
     let start = crate::pages::can_file_online(service).then(|| {
         let href = format!("/services/{}/apply", s.code);
-        view! { <p><a href=href class="button button-start">{t.start_now}</a></p> }
+        view! { <p><a href=href class="button button-start">{t.citizen.start_now}</a></p> }
     });
     view! {
         <p class="lead">{s.summary.get(locale).to_owned()}</p>
         {inactive}
         <dl class="facts">
-            <div><dt>{t.agency}</dt><dd>{s.agency.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.department}</dt><dd>{service.department.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.kind}</dt><dd>{s.kind.label(locale)}</dd></div>
-            <div><dt>{t.fee}</dt><dd>{format_fee(s.fee_halalas, locale)}</dd></div>
-            <div><dt>{t.time_to_complete}</dt><dd>{(t.working_days)(s.sla_working_days)}</dd></div>
+            <div><dt>{t.citizen.agency}</dt><dd>{s.agency.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.citizen.department}</dt><dd>{service.department.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.citizen.kind}</dt><dd>{s.kind.label(locale)}</dd></div>
+            <div><dt>{t.citizen.fee}</dt><dd>{format_fee(s.fee_halalas, locale)}</dd></div>
+            <div><dt>{t.citizen.time_to_complete}</dt><dd>{(t.citizen.working_days)(s.sla_working_days)}</dd></div>
         </dl>
-        <h2>{t.about_service}</h2>
+        <h2>{t.citizen.about_service}</h2>
         <p>{service.description.get(locale).to_owned()}</p>
-        <h2>{t.documents_title}</h2>
+        <h2>{t.citizen.documents_title}</h2>
         {documents}
-        <h2>{t.questions_title}</h2>
+        <h2>{t.citizen.questions_title}</h2>
         <ul class="bullets">{questions}</ul>
         {start}
-        <h2>{t.contact_title}</h2>
+        <h2>{t.citizen.contact_title}</h2>
         {contact_view(&service.contact, None)}
     }
 }
@@ -72,13 +73,13 @@ pub fn ServicePage(
         match service.get() {
             None => t.loading.to_owned(),
             Some(Ok(s)) => s.summary.name.get(locale.locale.get()).to_owned(),
-            Some(Err(ApiError::NotFound)) => t.service_not_found.to_owned(),
+            Some(Err(ApiError::NotFound)) => t.citizen.service_not_found.to_owned(),
             Some(Err(_)) => t.load_failed.to_owned(),
         }
     });
     view! {
-        <nav class="breadcrumbs" aria-label=tr(|t| t.breadcrumb)>
-            <a href="/" class="back-link">{tr(|t| t.all_services)}</a>
+        <nav class="breadcrumbs" aria-label=tr(|t| t.citizen.breadcrumb)>
+            <a href="/" class="back-link">{tr(|t| t.citizen.all_services)}</a>
         </nav>
         <PageHeading text=heading loading=Signal::derive(move || service.get().is_none())/>
         {move || match service.get() {
@@ -87,7 +88,7 @@ pub fn ServicePage(
                     Ok(detail) => EitherOf3::A(move || details_view(&detail, locale.locale.get())),
                     Err(ApiError::NotFound) => EitherOf3::B(view! {
                         <p>{tr(|t| t.not_found_body)}</p>
-                        <p><a href="/">{tr(|t| t.go_home)}</a></p>
+                        <p><a href="/">{tr(|t| t.citizen.go_home)}</a></p>
                     }),
                     Err(error) => EitherOf3::C(view! {
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>

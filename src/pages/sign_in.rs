@@ -53,7 +53,7 @@ pub fn SignInPage() -> AnyView {
                     errors.set(Vec::new());
                     code_step.set(true);
                     if resend {
-                        announcer.announce(texts(lang).code_resent.to_owned());
+                        announcer.announce(texts(lang).citizen.code_resent.to_owned());
                     }
                 }
                 // A code went out a moment ago: it can be typed in now.
@@ -61,9 +61,7 @@ pub fn SignInPage() -> AnyView {
                     errors.set(Vec::new());
                     code_step.set(true);
                 }
-                Err(error) => {
-                    errors.set(error.problems(if resend { "code" } else { "phone" }, lang))
-                }
+                Err(error) => errors.set(error.problems(if resend { "code" } else { "phone" })),
             }
         });
     };
@@ -96,7 +94,7 @@ pub fn SignInPage() -> AnyView {
             busy.set(false);
             match result {
                 Ok(_) => navigate(&next, false),
-                Err(error) => errors.set(error.problems("code", lang)),
+                Err(error) => errors.set(error.problems("code")),
             }
         });
     };
@@ -114,25 +112,25 @@ pub fn SignInPage() -> AnyView {
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let phone_field = text_question(
         "phone",
-        |t| t.mobile,
-        Some(|t| t.mobile_hint),
+        |t| t.citizen.mobile,
+        Some(|t| t.citizen.mobile_hint),
         true,
         FieldKind::Phone,
     );
     let code_field = text_question(
         "code",
-        |t| t.code_label,
-        Some(|t| t.code_hint),
+        |t| t.citizen.code_label,
+        Some(|t| t.citizen.code_hint),
         true,
         FieldKind::Text { max_length: 10 },
     );
     view! {
-        <PageHeading text=Signal::derive(move || locale.texts().sign_in_title.to_owned()) error=has_errors/>
+        <PageHeading text=Signal::derive(move || locale.texts().citizen.sign_in_title.to_owned()) error=has_errors/>
         <ErrorSummary errors=errors/>
         <form novalidate on:submit=submit>
             {move || if code_step.get() {
                 view! {
-                    <p>{tr(|t| t.code_sent_to)} " " <bdi dir="ltr">{move || phone.get()}</bdi></p>
+                    <p>{tr(|t| t.citizen.code_sent_to)} " " <bdi dir="ltr">{move || phone.get()}</bdi></p>
                     <Question
                         field=code_field.clone()
                         value=text_signal(code)
@@ -141,17 +139,17 @@ pub fn SignInPage() -> AnyView {
                         autofill=Some(("numeric", "one-time-code"))
                     />
                     <div class="button-row">
-                        <button type="submit" class="button" disabled=move || busy.get()>{tr(|t| t.sign_in)}</button>
-                        <button type="button" class="button button-secondary" on:click=move |_| ask(true)>{tr(|t| t.resend_code)}</button>
-                        <button type="button" class="link-button" on:click=move |_| { code_step.set(false); errors.set(Vec::new()); }>{tr(|t| t.change_number)}</button>
+                        <button type="submit" class="button" disabled=move || busy.get()>{tr(|t| t.citizen.sign_in)}</button>
+                        <button type="button" class="button button-secondary" on:click=move |_| ask(true)>{tr(|t| t.citizen.resend_code)}</button>
+                        <button type="button" class="link-button" on:click=move |_| { code_step.set(false); errors.set(Vec::new()); }>{tr(|t| t.citizen.change_number)}</button>
                     </div>
                 }
                 .into_any()
             } else {
                 view! {
-                    <p>{tr(|t| t.sign_in_intro)}</p>
+                    <p>{tr(|t| t.citizen.sign_in_intro)}</p>
                     <Question field=phone_field.clone() value=text_signal(phone) on_change=setter(phone) error=error_of("phone")/>
-                    <button type="submit" class="button" disabled=move || busy.get()>{tr(|t| t.send_code)}</button>
+                    <button type="submit" class="button" disabled=move || busy.get()>{tr(|t| t.citizen.send_code)}</button>
                 }
                 .into_any()
             }}

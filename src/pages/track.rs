@@ -21,16 +21,16 @@ pub fn request_facts(request: &TrackedRequest, locale: Locale) -> impl IntoView 
     let t = crate::i18n::texts(locale);
     let overdue = request
         .overdue
-        .then(|| view! { " " <strong class="tag tag-warning">{t.overdue}</strong> });
+        .then(|| view! { " " <strong class="tag tag-warning">{t.citizen.overdue}</strong> });
     view! {
         <dl class="facts">
-            <div><dt>{t.reference_label}</dt><dd dir="ltr" class="reference">{request.reference.grouped()}</dd></div>
-            <div><dt>{t.status_label}</dt><dd><strong class="tag">{request.status.label(locale)}</strong></dd></div>
-            <div><dt>{t.service_label}</dt><dd>{request.service.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.agency}</dt><dd>{request.agency.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.department}</dt><dd>{request.department.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.submitted_on}</dt><dd>{format_moment(&request.submitted_at, locale)}</dd></div>
-            <div><dt>{t.expected_by}</dt><dd>{format_day(request.due_on, locale)}{overdue}</dd></div>
+            <div><dt>{t.citizen.reference_label}</dt><dd dir="ltr" class="reference">{request.reference.grouped()}</dd></div>
+            <div><dt>{t.citizen.status_label}</dt><dd><strong class="tag">{request.status.label(locale)}</strong></dd></div>
+            <div><dt>{t.citizen.service_label}</dt><dd>{request.service.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.citizen.agency}</dt><dd>{request.agency.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.citizen.department}</dt><dd>{request.department.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.citizen.submitted_on}</dt><dd>{format_moment(&request.submitted_at, locale)}</dd></div>
+            <div><dt>{t.citizen.expected_by}</dt><dd>{format_day(request.due_on, locale)}{overdue}</dd></div>
         </dl>
     }
 }
@@ -51,7 +51,7 @@ fn timeline_view(request: &TrackedRequest, locale: Locale) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2>{t.timeline_title}</h2>
+        <h2>{t.citizen.timeline_title}</h2>
         <ol class="timeline">{entries}</ol>
     }
 }
@@ -93,14 +93,17 @@ pub fn TrackPage() -> AnyView {
     );
     let field = Field {
         id: "reference".into(),
-        label: Localized::new(ar.reference_label, en.reference_label),
-        hint: Some(Localized::new(ar.reference_hint, en.reference_hint)),
+        label: Localized::new(ar.citizen.reference_label, en.citizen.reference_label),
+        hint: Some(Localized::new(
+            ar.citizen.reference_hint,
+            en.citizen.reference_hint,
+        )),
         required: true,
         show_if: None,
         kind: FieldKind::Text { max_length: 40 },
     };
     view! {
-        <PageHeading text=Signal::derive(move || locale.texts().track_title.to_owned()) error=has_errors/>
+        <PageHeading text=Signal::derive(move || locale.texts().citizen.track_title.to_owned()) error=has_errors/>
         <ErrorSummary errors=errors/>
         <form class="track-form" novalidate on:submit=submit>
             <Question
@@ -110,7 +113,7 @@ pub fn TrackPage() -> AnyView {
                 error=Signal::derive(move || errors.with(|e| e.first().cloned()))
                 autofill=Some(("numeric", "off"))
             />
-            <button type="submit" class="button">{tr(|t| t.find)}</button>
+            <button type="submit" class="button">{tr(|t| t.citizen.find)}</button>
         </form>
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
@@ -121,7 +124,7 @@ pub fn TrackPage() -> AnyView {
                         view! { <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section> }
                     }),
                     Some(Err(ApiError::NotFound)) => EitherOf3::C(Either::Left(view! {
-                        <p class="notice" role="alert">{tr(|t| t.request_not_found)}</p>
+                        <p class="notice" role="alert">{tr(|t| t.citizen.request_not_found)}</p>
                     })),
                     Some(Err(error)) => EitherOf3::C(Either::Right(view! {
                         <LoadError error on_retry=Callback::new(move |()| found.refetch())/>

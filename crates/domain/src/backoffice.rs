@@ -182,6 +182,78 @@ pub struct QueueQuery {
     pub limit: Option<String>,
 }
 
+impl QueueQuery {
+    /// The filters given, as `key=value` pairs in a fixed order (empty ones left out): the
+    /// query string of the queue's address and of the API call, so one filtered queue has
+    /// one address to bookmark and share.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("status", &self.status),
+            ("service", &self.service),
+            ("department", &self.department),
+            ("assignee", &self.assignee),
+            ("overdue", &self.overdue),
+            ("due_soon", &self.due_soon),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("q", &self.q),
+            ("after", &self.after),
+            ("limit", &self.limit),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, given(value)?)))
+        .collect()
+    }
+
+    /// The filters in a query string, read through `get` (a parameter's decoded value).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> QueueQuery {
+        QueueQuery {
+            status: get("status"),
+            service: get("service"),
+            department: get("department"),
+            assignee: get("assignee"),
+            overdue: get("overdue"),
+            due_soon: get("due_soon"),
+            from: get("from"),
+            to: get("to"),
+            q: get("q"),
+            after: get("after"),
+            limit: get("limit"),
+        }
+    }
+}
+
+/// `POST /api/v1/staff/session`: a staff member's username and password.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffSignIn {
+    pub username: String,
+    pub password: String,
+}
+
+impl StaffSignIn {
+    /// Both must be given (whether they are right is the server's to say).
+    pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        if self.username.trim().is_empty() {
+            problems.push(InvalidAnswer {
+                field: "username".into(),
+                message: Localized::new("اكتب اسم المستخدم", "Enter your username"),
+            });
+        }
+        if self.password.is_empty() {
+            problems.push(InvalidAnswer {
+                field: "password".into(),
+                message: Localized::new("اكتب كلمة المرور", "Enter your password"),
+            });
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
 /// The queue's filters, checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueFilter {
@@ -499,15 +571,9 @@ pub struct StaffRequest {
     pub departments: Vec<ReferralTarget>,
     /// Ready answers for its service.
     pub templates: Vec<ResponseTemplate>,
-    /// The labels of the service's questions, to show the answers by.
-    pub labels: Vec<AnswerLabel>,
-}
-
-/// A question's label, by its id.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AnswerLabel {
-    pub field: String,
-    pub label: Localized,
+    /// The service's questions, to show the answers as the applicant saw them (labels,
+    /// choices' labels).
+    pub form: FormDefinition,
 }
 
 /// A colleague a supervisor can assign work to (`GET /api/v1/staff/team`).

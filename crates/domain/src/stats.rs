@@ -412,6 +412,21 @@ fn code_filter(value: &Option<String>) -> Result<Option<String>, ()> {
 }
 
 impl StatsQuery {
+    /// The query given, as `key=value` pairs in a fixed order (empty ones left out).
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("period", &self.period),
+            ("department", &self.department),
+            ("service", &self.service),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| {
+            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            Some((key, value))
+        })
+        .collect()
+    }
+
     /// Checks the query: a known period (30 days when absent), department and service codes
     /// of the right shape. Each problem names its parameter.
     pub fn validate(&self) -> Result<StatsFilter, Vec<InvalidAnswer>> {

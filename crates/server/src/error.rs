@@ -84,17 +84,19 @@ pub struct LocalizedError {
 }
 
 impl LocalizedError {
-    /// The wire body in `locale`.
+    /// The wire body in `locale` (and, in `localized`, in both languages).
     pub fn body(&self, locale: Locale) -> ErrorBody {
         ErrorBody {
             code: self.code.to_owned(),
             message: self.message.get(locale).to_owned(),
+            localized: Some(self.message.clone()),
             fields: self
                 .fields
                 .iter()
                 .map(|(field, message)| FieldError {
                     field: field.clone(),
                     message: message.get(locale).to_owned(),
+                    localized: Some(message.clone()),
                 })
                 .collect(),
         }

@@ -16,8 +16,8 @@ use axum::routing::{delete, get, post, put};
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
-    may_assign, staff_actions, AnswerLabel, Assignment, DepartmentLoad, NewTemplate, QueuePage,
-    QueueQuery, ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, TeamMember,
+    may_assign, staff_actions, Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery,
+    ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, TeamMember,
     EXPORT_MAX_ROWS,
 };
 use nafitha_domain::calendar::riyadh_date;
@@ -477,20 +477,11 @@ async fn get_request(
         .referral_targets(&detail.request.department.code)
         .await?;
     let templates = state.store.templates(&detail.request.service.code).await?;
-    let labels = state
+    let form = state
         .store
         .get_service(&detail.request.service.code)
         .await?
-        .map(|s| {
-            s.form
-                .fields
-                .into_iter()
-                .map(|f| AnswerLabel {
-                    field: f.id,
-                    label: f.label,
-                })
-                .collect()
-        })
+        .map(|s| s.form)
         .unwrap_or_default();
     Ok(ApiJson(StaffRequest {
         detail,
@@ -500,7 +491,7 @@ async fn get_request(
         actions: staff_actions(session.role(), status),
         departments,
         templates,
-        labels,
+        form,
     }))
 }
 

@@ -1,0 +1,150 @@
+//! The back office's endpoints (`/api/v1/staff/…`), through the shared client
+//! (`crate::api`): what a screen shows as a `Loaded` that follows its inputs, what it
+//! changes as an `async fn` taking the typed wire struct of `crates/domain` it sends.
+
+use gloo_net::http::Request;
+use leptos::prelude::*;
+use nafitha_domain::backoffice::{
+    Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery, ResponseTemplate, ServiceEdit,
+    StaffMe, StaffRequest, StaffSignIn, TeamMember,
+};
+use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::stats::{AgencyStats, StatsQuery};
+use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
+
+use crate::api::{decode, fetch, load, to_json, ApiError, Loaded};
+
+/// `key=value` pairs as a query string, each part percent-encoded.
+pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    pairs
+        .into_iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                js_sys::encode_uri_component(k),
+                js_sys::encode_uri_component(v)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A path segment, percent-encoded.
+fn segment(value: &str) -> String {
+    js_sys::encode_uri_component(value).into()
+}
+
+fn done(answer: Result<String, ApiError>) -> Result<(), ApiError> {
+    answer.map(|_| ())
+}
+
+/// `GET /api/v1/services`: the active catalogue (the filters' service lists).
+pub fn services() -> Loaded<Vec<ServiceSummary>> {
+    load(|| Some("/api/v1/services".to_owned()))
+}
+
+/// `GET /api/v1/staff/me`
+pub async fn get_staff_me(locale: Locale) -> Result<StaffMe, ApiError> {
+    decode(fetch(Request::get("/api/v1/staff/me"), None, locale).await)
+}
+
+/// `POST /api/v1/staff/session`: signs a staff member in (the server sets the cookie).
+pub async fn staff_sign_in(body: &StaffSignIn, locale: Locale) -> Result<StaffMe, ApiError> {
+    let request = Request::post("/api/v1/staff/session");
+    decode(fetch(request, Some(to_json(body)?), locale).await)
+}
+
+/// `DELETE /api/v1/staff/session`
+pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
+    done(fetch(Request::delete("/api/v1/staff/session"), None, locale).await)
+}
+
+/// `GET /api/v1/staff/requests?{query}`, loaded again when the query changes (nothing
+/// while it is `None`).
+pub fn queue(query: Signal<Option<QueueQuery>>) -> Loaded<QueuePage> {
+    load(move || {
+        query
+            .get()
+            .map(|q| format!("/api/v1/staff/requests?{}", query_string(q.pairs())))
+    })
+}
+
+/// `GET /api/v1/staff/requests/{reference}`
+pub fn staff_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<StaffRequest> {
+    load(move || {
+        reference
+            .get()
+            .map(|r| format!("/api/v1/staff/requests/{r}"))
+    })
+}
+
+/// `POST /api/v1/staff/requests/{reference}/actions`
+pub async fn act_as_staff(
+    reference: &ReferenceNumber,
+    action: &ActionRequest,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/actions");
+    done(fetch(Request::post(&path), Some(to_json(action)?), locale).await)
+}
+
+/// `POST /api/v1/staff/requests/{reference}/assignee`
+pub async fn assign_request(
+    reference: &ReferenceNumber,
+    assignment: &Assignment,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/assignee");
+    done(fetch(Request::post(&path), Some(to_json(assignment)?), locale).await)
+}
+
+/// `GET /api/v1/staff/team`, for supervisors (nothing for others).
+pub fn team(supervises: Signal<bool>) -> Loaded<Vec<TeamMember>> {
+    load(move || supervises.get().then(|| "/api/v1/staff/team".to_owned()))
+}
+
+/// `GET /api/v1/staff/stats?{query}` (supervisors): the agency's figures and comments.
+pub fn agency_stats(query: Signal<Option<StatsQuery>>) -> Loaded<AgencyStats> {
+    load(move || {
+        query
+            .get()
+            .map(|q| format!("/api/v1/staff/stats?{}", query_string(q.pairs())))
+    })
+}
+
+/// `GET /api/v1/staff/overdue` (supervisors)
+pub fn department_loads() -> Loaded<Vec<DepartmentLoad>> {
+    load(|| Some("/api/v1/staff/overdue".to_owned()))
+}
+
+/// `GET /api/v1/staff/services` (admins): the agency's services, active or not.
+pub fn agency_services() -> Loaded<Vec<ServiceDetail>> {
+    load(|| Some("/api/v1/staff/services".to_owned()))
+}
+
+/// `PUT /api/v1/staff/services/{code}` (admins)
+pub async fn edit_service(code: &str, edit: &ServiceEdit, locale: Locale) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/services/{}", segment(code));
+    done(fetch(Request::put(&path), Some(to_json(edit)?), locale).await)
+}
+
+/// `GET /api/v1/staff/templates?service=`
+pub fn templates(service: Memo<String>) -> Loaded<Vec<ResponseTemplate>> {
+    load(move || {
+        let service = service.get();
+        (!service.is_empty())
+            .then(|| format!("/api/v1/staff/templates?service={}", segment(&service)))
+    })
+}
+
+/// `POST /api/v1/staff/templates` (admins)
+pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), ApiError> {
+    let request = Request::post("/api/v1/staff/templates");
+    done(fetch(request, Some(to_json(template)?), locale).await)
+}
+
+/// `DELETE /api/v1/staff/templates/{id}` (admins)
+pub async fn delete_template(id: i64, locale: Locale) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/templates/{id}");
+    done(fetch(Request::delete(&path), None, locale).await)
+}

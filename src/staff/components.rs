@@ -1,0 +1,9 @@
+//! Pieces the back office's screens share.
+
+mod fields;
+mod header;
+mod marks;
+
+pub use fields::{Checkbox, Radios, SelectField, TextArea, TextField};
+pub use header::StaffHeader;
+pub use marks::{deadline_tags, file_list, loaded, Loading, Notice};

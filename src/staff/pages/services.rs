@@ -1,0 +1,54 @@
+//! The agency's services (`/staff/services`, admins), active or not; each opens its editor.
+
+use leptos::prelude::*;
+use nafitha_domain::{Locale, ServiceDetail};
+
+use super::super::api;
+use super::super::components::loaded;
+use super::heading;
+use crate::components::PageHeading;
+use crate::i18n::texts;
+
+fn table(services: &[ServiceDetail], l: Locale) -> impl IntoView {
+    let t = &texts(l).staff;
+    let rows = services
+        .iter()
+        .map(|s| {
+            let href = format!("/staff/services/{}", s.summary.code);
+            let state = if s.active {
+                view! { <span>{t.active}</span> }.into_any()
+            } else {
+                view! { <strong class="tag">{t.deactivated}</strong> }.into_any()
+            };
+            view! {
+                <tr>
+                    <th scope="row"><a href=href>{s.summary.name.get(l).to_owned()}</a></th>
+                    <td>{s.summary.sla_working_days}</td>
+                    <td>{state}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby="services-caption" tabindex="0">
+            <table>
+                <caption id="services-caption">{t.services_caption}</caption>
+                <thead><tr>
+                    <th scope="col">{t.service}</th>
+                    <th scope="col">{t.sla_column}</th>
+                    <th scope="col">{t.state}</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn ServicesPage() -> impl IntoView {
+    let services = api::agency_services();
+    view! {
+        <PageHeading text=heading(|t| t.staff.services_title) loading=Signal::derive(move || services.with(Option::is_none))/>
+        {loaded(services, |t| t.staff.not_allowed, |s: &Vec<ServiceDetail>, l| table(s, l))}
+    }
+}

@@ -73,6 +73,12 @@ impl ApiError {
         }
     }
 
+    /// True when the server named the fields at fault.
+    #[cfg(not(feature = "backoffice"))]
+    pub fn has_fields(&self) -> bool {
+        matches!(self, ApiError::Server { body, .. } if !body.fields.is_empty())
+    }
+
     /// True when the server wants a sign-in first.
     pub fn needs_sign_in(&self) -> bool {
         matches!(self, ApiError::Server { status: 401, .. })

@@ -73,8 +73,9 @@ fn bars(label: &str, rows: &[(String, u64, String)], full: u64, l: Locale) -> im
     }
 }
 
-/// The key figures of one scope.
-pub fn summary(f: &Figures, l: Locale) -> impl IntoView {
+/// The key figures of one scope; each value is named by its term (ids start `scope`), so
+/// it can be found by name.
+pub fn summary(f: &Figures, scope: &str, l: Locale) -> impl IntoView {
     let t = &texts(l).perf;
     let in_days = |d: Option<u32>| format!("{} {}", days(d), t.working_days);
     let rows = [
@@ -89,7 +90,11 @@ pub fn summary(f: &Figures, l: Locale) -> impl IntoView {
     ];
     let rows = rows
         .into_iter()
-        .map(|(term, value)| view! { <div><dt>{term}</dt><dd>{value}</dd></div> })
+        .enumerate()
+        .map(|(i, (term, value))| {
+            let id = format!("{scope}-figure-{i}");
+            view! { <div><dt id=id.clone()>{term}</dt><dd aria-labelledby=id>{value}</dd></div> }
+        })
         .collect_view();
     view! { <dl class="figures">{rows}</dl> }
 }
@@ -271,11 +276,12 @@ mod public {
     fn agency_section(a: &AgencyFigures, l: Locale) -> impl IntoView {
         let heading = format!("agency-{}", a.code);
         let labelled_by = heading.clone();
+        let figures = summary(&a.figures, &heading, l);
         let caption = (texts(l).citizen.perf_services_of)(a.name.get(l));
         view! {
             <section class="agency" aria-labelledby=labelled_by>
                 <h2 id=heading>{a.name.get(l).to_owned()}</h2>
-                {summary(&a.figures, l)}
+                {figures}
                 {scope_table(&format!("services-{}", a.code), &caption, &a.services, l)}
             </section>
         }
@@ -309,7 +315,7 @@ mod public {
             <p class="hint">{t.perf_hint}</p>
             <section aria-labelledby="portal-heading">
                 <h2 id="portal-heading">{t.perf_portal}</h2>
-                {summary(&s.portal, l)}
+                {summary(&s.portal, "portal", l)}
                 {satisfaction(&s.portal.satisfaction, "portal-satisfaction", l)}
                 {trend(&s.trend, l)}
             </section>

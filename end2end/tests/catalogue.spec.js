@@ -109,7 +109,7 @@ test("the keyboard alone reaches the skip link, the language switch and a servic
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to main content" })).toBeFocused();
   await page.keyboard.press("Enter");
-  await expect(page.locator("main")).toBeFocused();
+  await expect(page.getByRole("main")).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("searchbox")).toBeFocused();
   await page.keyboard.type("excavation");
@@ -137,7 +137,7 @@ test("every page fits a 320 px screen without sideways scrolling", async ({ page
     for (const path of ["/", "/services/mim-emergency-operating-permit", "/nowhere"]) {
       await openIn(page, locale, path);
       await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
-      await expect(page.locator(".loading")).toHaveCount(0);
+      await expect(page.getByRole("status").filter({ hasText: locale === "ar" ? "جارٍ التحميل" : "Loading" })).toHaveCount(0);
       await expectNoHorizontalScroll(page);
     }
   }

@@ -71,6 +71,51 @@ function outbox() {
   return fs.readFileSync(OUTBOX, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 }
 
+/** The international form of a Saudi mobile number as typed (05…), as the outbox has it. */
+function e164(mobile) {
+  return "+966" + mobile.slice(1);
+}
+
+/** Every SMS sent so far to `mobile` (as typed, 05…), oldest first. */
+function smsTo(mobile) {
+  return outbox().filter((m) => m.to === e164(mobile));
+}
+
+/** The newest SMS to `mobile` whose body contains `pattern` (text or RegExp), waiting until one is sent. */
+async function smsMatching(mobile, pattern) {
+  const matches = (body) => (typeof pattern === "string" ? body.includes(pattern) : pattern.test(body));
+  let found;
+  await expect
+    .poll(() => {
+      found = smsTo(mobile).reverse().find((m) => matches(m.body));
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found;
+}
+
+/** What a sign-in code's SMS says, in either language. */
+const SIGN_IN_CODE = /رمز الدخول|sign-in code/;
+
+/** The sign-in code most recently texted to `mobile`. */
+async function codeSentTo(mobile) {
+  const message = await smsMatching(mobile, SIGN_IN_CODE);
+  return message.body.match(/\b\d{6}\b/)[0];
+}
+
+/**
+ * On the confirmation page: the reference, as its address has it (12 digits), and as the
+ * page shows it (grouped 4-4-4), once the page says it was received.
+ */
+async function confirmedReference(page, heading) {
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible({ timeout: 20_000 });
+  const reference = new URL(page.url()).pathname.split("/").pop();
+  expect(reference).toMatch(/^\d{12}$/);
+  const grouped = reference.replace(/(\d{4})(\d{4})(\d{4})/, "$1 $2 $3");
+  await expect(page.getByText(grouped, { exact: true })).toBeVisible();
+  return { reference, grouped };
+}
+
 /** A staff account made the way an administrator would, with the command line; its username. */
 function addStaff(role, agency, department) {
   const username = `e2e.${role}.${Date.now()}${Math.random().toString(36).slice(2, 6)}`;
@@ -119,6 +164,11 @@ module.exports = {
   expectNoHorizontalScroll,
   uniqueMobile,
   outbox,
+  smsTo,
+  smsMatching,
+  codeSentTo,
+  SIGN_IN_CODE,
+  confirmedReference,
   addStaff,
   STAFF_PASSWORD,
   DATA,

@@ -66,7 +66,8 @@ fn left_to_right(field: Option<&Field>) -> bool {
 }
 
 /// The rows of a facts list (`<dl class="facts">`): the form's questions in order, then
-/// any answer the form no longer asks (under its id).
+/// any answer the form no longer asks (under its id). Each answer is named by its
+/// question, so it can be found by it.
 pub fn answer_rows(
     answers: &Map<String, Value>,
     form: &FormDefinition,
@@ -82,9 +83,16 @@ pub fn answer_rows(
         .map(|(id, v)| (id.clone(), None, v));
     asked
         .chain(other)
-        .map(|(label, field, value)| {
+        .enumerate()
+        .map(|(i, (label, field, value))| {
             let dir = left_to_right(field).then_some("ltr");
-            view! { <div><dt>{label}</dt><dd dir=dir>{shown(field, value, l)}</dd></div> }
+            let id = format!("answer-{i}");
+            view! {
+                <div>
+                    <dt id=id.clone()>{label}</dt>
+                    <dd dir=dir aria-labelledby=id>{shown(field, value, l)}</dd>
+                </div>
+            }
         })
         .collect_view()
 }

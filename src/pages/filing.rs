@@ -197,16 +197,9 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                         navigate(&format!("/confirmation/{}", filed.reference), false);
                     }
                     Err(ApiError::Network) => offline.set(true),
-                    Err(ApiError::Server { status: 422, body }) if !body.fields.is_empty() => {
+                    Err(e @ ApiError::Server { status: 422, .. }) if e.has_fields() => {
                         draft.update(|d| d.pending = false);
-                        let problems: Vec<InvalidAnswer> = body
-                            .fields
-                            .into_iter()
-                            .map(|f| InvalidAnswer {
-                                field: f.field,
-                                message: Localized::new(f.message.clone(), f.message),
-                            })
-                            .collect();
+                        let problems = e.problems("send");
                         let to = if problems.iter().any(|p| p.field.starts_with("applicant.")) {
                             Step::Details
                         } else {
@@ -217,11 +210,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     }
                     Err(other) => {
                         draft.update(|d| d.pending = false);
-                        let message = other.message(locale.locale.get_untracked());
-                        errors.set(vec![InvalidAnswer {
-                            field: "send".into(),
-                            message: Localized::new(message.clone(), message),
-                        }]);
+                        errors.set(other.problems("send"));
                     }
                 }
             });

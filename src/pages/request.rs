@@ -402,8 +402,8 @@ pub fn RequestPage(
                     {request_facts(&d.request, l)}
                     {(!finished).then(|| actions_view(&d, act, form, l))}
                     {may_rate(d.request.status).then(|| rating_view(&d, rate, form, l))}
-                    <h2>{t.citizen.timeline_title}</h2>
-                    <ol class="timeline">{events}</ol>
+                    <h2 id="timeline-title">{t.citizen.timeline_title}</h2>
+                    <ol class="timeline" aria-labelledby="timeline-title">{events}</ol>
                     <h2>{t.citizen.answers_title}</h2>
                     <dl class="facts">
                         <div><dt>{t.citizen.full_name}</dt><dd>{d.applicant.name.clone()}</dd></div>

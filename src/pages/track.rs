@@ -51,8 +51,8 @@ fn timeline_view(request: &TrackedRequest, locale: Locale) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2>{t.citizen.timeline_title}</h2>
-        <ol class="timeline">{entries}</ol>
+        <h2 id="timeline-title">{t.citizen.timeline_title}</h2>
+        <ol class="timeline" aria-labelledby="timeline-title">{entries}</ol>
     }
 }
 

@@ -777,6 +777,69 @@ impl ServiceEdit {
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_queue_query_goes_to_an_address_and_back_unchanged() {
+        let query = QueueQuery {
+            status: Some("submitted".into()),
+            service: Some("epm-road-damage".into()),
+            assignee: Some("none".into()),
+            overdue: Some("true".into()),
+            q: Some("1234".into()),
+            ..QueueQuery::default()
+        };
+        let pairs = query.pairs();
+        assert_eq!(
+            pairs,
+            vec![
+                ("status", "submitted"),
+                ("service", "epm-road-damage"),
+                ("assignee", "none"),
+                ("overdue", "true"),
+                ("q", "1234"),
+            ]
+        );
+        let read = QueueQuery::from_query(|key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        });
+        assert_eq!(read, query);
+    }
+
+    #[test]
+    fn empty_filters_leave_the_address_bare() {
+        let query = QueueQuery {
+            status: Some(" ".into()),
+            from: Some(String::new()),
+            ..QueueQuery::default()
+        };
+        assert!(query.pairs().is_empty());
+    }
+
+    #[test]
+    fn staff_sign_in_needs_both_username_and_password() {
+        let fields = |body: StaffSignIn| -> Vec<String> {
+            body.validate()
+                .err()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| p.field)
+                .collect()
+        };
+        assert_eq!(fields(StaffSignIn::default()), ["username", "password"]);
+        let blank_name = StaffSignIn {
+            username: "  ".into(),
+            password: "x".into(),
+        };
+        assert_eq!(fields(blank_name), ["username"]);
+        let both = StaffSignIn {
+            username: "a.agent".into(),
+            password: " ".into(),
+        };
+        assert!(both.validate().is_ok(), "a password is taken as typed");
+    }
+
     fn query(pairs: &[(&str, &str)]) -> QueueQuery {
         let mut q = QueueQuery::default();
         for (k, v) in pairs {

@@ -164,7 +164,7 @@ fn figures(
     };
     view! {
         <h2>{t.figures}</h2>
-        {summary(&s.agency.figures, l)}
+        {summary(&s.agency.figures, "agency", l)}
         {satisfaction(&s.agency.figures.satisfaction, "agency-satisfaction", l)}
         {trend(&s.trend, l)}
         {scope_table("agency-services", t.services, &s.agency.services, l)}

@@ -317,8 +317,8 @@ fn record(r: &StaffRequest, l: Locale) -> impl IntoView {
         view! { <h2>{t.documents}</h2>{file_list(reference, &d.attachments, l)} }
     });
     view! {
-        <h2>{t.timeline}</h2>
-        <ol class="timeline">{events}</ol>
+        <h2 id="timeline-title">{t.timeline}</h2>
+        <ol class="timeline" aria-labelledby="timeline-title">{events}</ol>
         <h2>{t.applicant_gave}</h2>
         <dl class="facts">
             <div><dt>{t.name}</dt><dd>{d.applicant.name.clone()}</dd></div>

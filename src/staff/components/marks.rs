@@ -66,13 +66,20 @@ pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
 ) -> impl IntoView {
     let locale = use_locale();
     let staff = use_staff();
+    Effect::new(move |_| {
+        answer.with(|a| {
+            if let Some(Err(e)) = a {
+                staff.signed_out_by(e);
+            }
+        })
+    });
     move || {
         let l = locale.locale.get();
         answer.with(|a| match a {
             None => view! { <Loading/> }.into_any(),
             Some(Ok(value)) => show(value, l).into_any(),
             Some(Err(ApiError::NotFound)) => view! { <Notice text=missing/> }.into_any(),
-            Some(Err(e)) if staff.signed_out_by(e) => ().into_any(),
+            Some(Err(e)) if e.needs_sign_in() => ().into_any(),
             Some(Err(e)) => {
                 let error = e.clone();
                 view! { <LoadError error on_retry=Callback::new(move |()| answer.refetch())/> }

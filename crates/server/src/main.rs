@@ -108,7 +108,7 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                 );
                 let account = StaffAccount {
                     username: username.clone(),
-                    password_hash: nafitha_server::routes::staff::hash_password(password)?,
+                    password_hash: nafitha_server::auth::password::hash_password(password)?,
                     role,
                     agency,
                     department,

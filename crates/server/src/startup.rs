@@ -113,7 +113,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
             let password = Alphanumeric.sample_string(&mut rand::rng(), 16);
             let hash = {
                 let password = password.clone();
-                tokio::task::spawn_blocking(move || crate::routes::staff::hash_password(&password))
+                tokio::task::spawn_blocking(move || crate::auth::password::hash_password(&password))
                     .await??
             };
             let account = DemoAccount {
@@ -142,7 +142,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
 impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        tokio::task::spawn_blocking(crate::routes::staff::decoy_hash).await?;
+        tokio::task::spawn_blocking(crate::auth::password::decoy_hash).await?;
         let limits = crate::limits::Limits::new(config.limits.clone(), config.secret.clone());
         let store = Store::connect(&config.database, config.max_connections)
             .await?

@@ -5,11 +5,8 @@
 //! catalogue (admins). Every call is checked against the staff member's scope (agency, or
 //! department for agents), role, and the life cycle in `nafitha_domain`.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
@@ -25,7 +22,8 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{hash_token, new_token, ClientIp, SessionCookie};
+use crate::auth::password::{decoy_hash, password_matches};
+use crate::auth::{hash_token, new_token, ClientIp, SessionCookie, StaffSession, STAFF_SESSION_MS};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{Limit, DEVICE_COOKIE_MS, THROTTLE_QUIET_MS};
 use crate::notify::messages;
@@ -36,9 +34,6 @@ use crate::store::actions::{ActOutcome, Actor, NotifyTarget};
 use crate::store::backoffice::AssignOutcome;
 use crate::store::staff::StaffAccount;
 use crate::telemetry::RequestOrigin;
-
-/// How long a staff session lasts (a working day).
-pub const STAFF_SESSION_MS: i64 = 12 * 3_600_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,24 +59,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/services/{code}", put(edit_service))
 }
 
-/// Hashes a password with Argon2id and its default parameters (a PHC string).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| anyhow::anyhow!("cannot make a salt: {e}"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
-}
-
-fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
 /// The body of `POST /staff/session`.
 #[derive(Debug, Deserialize)]
 pub struct Credentials {
@@ -101,16 +78,6 @@ fn wrong_credentials() -> ApiError {
 
 /// The sign-in route, as its security events name it.
 const SIGN_IN_ROUTE: &str = "/api/v1/staff/session";
-
-/// A password hash no password matches, checked when the username is unknown or
-/// disabled, so that the answer takes as long as for a real account. Made once, at start
-/// (`startup` calls this off the async threads), so no first answer is slower.
-pub fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| {
-        hash_password(&crate::auth::new_token()).unwrap_or_else(|_| String::from("$argon2id$"))
-    })
-}
 
 /// Signs a staff member in. Each attempt is counted as a wrong password before the
 /// password is checked, per username and client and per username from anywhere
@@ -216,44 +183,6 @@ async fn sign_in(
 
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     crate::auth::end_session(&state, &headers, SessionCookie::Staff).await
-}
-
-/// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
-/// session is not one).
-#[derive(Clone, Debug)]
-pub struct StaffSession(pub StaffAccount);
-
-impl StaffSession {
-    /// The role, read as the least privileged one if the stored value is unknown.
-    pub fn role(&self) -> Role {
-        Role::from_code(&self.0.role).unwrap_or(Role::Agent)
-    }
-
-    /// What this staff member sees: the department for agents who have one, else the agency.
-    pub fn scope(&self) -> StaffScope {
-        StaffScope::new(self.role(), &self.0.agency, self.0.department.as_deref())
-    }
-
-    fn require(&self, role_ok: bool) -> Result<(), ApiError> {
-        if role_ok {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                code: "not_your_role",
-                message: Localized::new("لا تسمح صلاحيتك بهذا", "Your role does not allow this"),
-            })
-        }
-    }
-
-    /// 403 unless a supervisor or an admin.
-    pub fn require_supervisor(&self) -> Result<(), ApiError> {
-        self.require(self.role().supervises())
-    }
-
-    /// 403 unless an admin.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        self.require(self.role() == Role::Admin)
-    }
 }
 
 /// The 404 for a request `session` cannot see: the same answer whether the request is
@@ -703,29 +632,6 @@ async fn edit_service(
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)
-}
-
-impl FromRequestParts<AppState> for StaffSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token_hash = SessionCookie::Staff
-            .token(&parts.headers, state.secure_cookies)
-            .map(hash_token)
-            .ok_or(ApiError::Unauthorized)?;
-        let username = state
-            .store
-            .session_subject("staff", &token_hash, state.now_ms())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let account = state
-            .store
-            .staff_account(&username)
-            .await?
-            .filter(|a| !a.disabled)
-            .ok_or(ApiError::Unauthorized)?;
-        Ok(StaffSession(account))
-    }
 }
 
 async fn act_on_request(

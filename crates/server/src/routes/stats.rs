@@ -20,9 +20,10 @@ use nafitha_domain::rating::satisfaction_label;
 use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
 use nafitha_domain::{Locale, Localized};
 
+use crate::auth::StaffSession;
 use crate::error::{ApiError, ApiJson};
 use crate::routes::account::locale_of;
-use crate::routes::staff::{bad_filters, csv_cell, csv_download, StaffSession};
+use crate::routes::staff::{bad_filters, csv_cell, csv_download};
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {

@@ -114,10 +114,7 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                     department,
                     disabled: false,
                 };
-                match store
-                    .add_staff(&account, nafitha_server::notify::now_ms())
-                    .await?
-                {
+                match store.add_staff(&account, config.clock.now_ms()).await? {
                     StaffAdded::Added => println!("added {username}"),
                     StaffAdded::UsernameTaken => anyhow::bail!("the username {username} is taken"),
                     StaffAdded::UnknownAgency => {

@@ -99,8 +99,13 @@ pub struct DemoAccount {
 }
 
 /// (Re)creates the demo staff: an admin, a supervisor and an agent (in the department of
-/// the agency's first service) for every seeded agency, each with a fresh random password.
-async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result<Vec<DemoAccount>> {
+/// the agency's first service) for every seeded agency, each with a fresh random password,
+/// made at `clock`'s time.
+async fn seed_demo_staff(
+    store: &Store,
+    catalogue: &Catalogue,
+    clock: &crate::clock::Clock,
+) -> anyhow::Result<Vec<DemoAccount>> {
     use rand::distr::{Alphanumeric, SampleString};
     let mut accounts = Vec::new();
     for agency in &catalogue.agencies {
@@ -130,7 +135,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
                     role,
                     &account.agency,
                     account.department.as_deref(),
-                    crate::notify::now_ms(),
+                    clock.now_ms(),
                 )
                 .await?;
             accounts.push(account);
@@ -153,7 +158,7 @@ impl Application {
             .await
             .context("cannot seed the catalogue")?;
         let demo_staff = if config.demo {
-            seed_demo_staff(&store, &catalogue)
+            seed_demo_staff(&store, &catalogue, &config.clock)
                 .await
                 .context("cannot create the demo staff")?
         } else {
@@ -199,6 +204,7 @@ impl Application {
         let notifier = tokio::spawn(metrics.scope(notify::run_worker(
             store.clone(),
             notifier,
+            config.clock.clone(),
             stopped.clone(),
         )));
         tokio::spawn(attachments::run_cleanup(

@@ -10,7 +10,7 @@ use axum::routing::post;
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
-use nafitha_domain::filing::{FiledRequest, NewRequest};
+use nafitha_domain::filing::{Channel, FiledRequest, NewRequest};
 use nafitha_domain::{Localized, ReferenceNumber};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -142,7 +142,7 @@ async fn create_request(
         service: &service,
         request: &valid,
         locale: request.locale,
-        channel: "web",
+        channel: Channel::Web,
         idempotency_key: &key,
         body_hash: &hash,
         now_ms: now,

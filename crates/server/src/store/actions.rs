@@ -4,6 +4,7 @@
 //! applicant may read of their own requests.
 
 use nafitha_domain::account::{AttachmentInfo, EventEntry, MyRequest, RequestDetail};
+use nafitha_domain::backoffice::is_overdue;
 use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, ServiceName};
 use nafitha_domain::lifecycle::{
@@ -188,7 +189,7 @@ impl Store {
             id,
             filed_on: riyadh_date(row.try_get("submitted_at")?),
             due_on: parse_date(&row)?,
-            online: row.try_get::<String, _>("channel")? == "web",
+            online: super::requests::filed_online(&row)?,
             place: stats::Place {
                 agency: &old_agency,
                 department: &old_department,
@@ -282,7 +283,7 @@ impl Store {
                         name: localized(row, "agency_ar", "agency_en")?,
                     },
                     submitted_at: format_rfc3339(row.try_get("submitted_at")?),
-                    overdue: !status.is_finished() && due_on < today,
+                    overdue: is_overdue(status, due_on, today),
                     due_on,
                 })
             })

@@ -7,7 +7,7 @@
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -28,6 +28,7 @@ use crate::error::{ApiError, ApiJson};
 use crate::limits::{Limit, DEVICE_COOKIE_MS, THROTTLE_QUIET_MS};
 use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
+use crate::routes::csv::{self, csv_cell};
 use crate::startup::AppState;
 use crate::store::account::NewSession;
 use crate::store::actions::{ActOutcome, Actor, NotifyTarget};
@@ -269,32 +270,6 @@ async fn list_queue(
     }))
 }
 
-/// What a spreadsheet may read as the start of a formula: `= + - @`, their full-width
-/// forms (which some spreadsheets fold to ASCII), and the tab and carriage return that can
-/// carry what follows into another cell.
-const FORMULA_STARTS: [char; 10] = [
-    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\t', '\r',
-];
-
-/// Invisible characters a spreadsheet may skip before a formula: zero-width space,
-/// joiners and direction marks (U+200B–U+200F), word joiner, byte-order mark.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-}
-
-/// A spreadsheet cell that starts like a formula, even behind invisible characters, is
-/// prefixed with `'` so it stays text.
-pub(crate) fn csv_cell(text: &str) -> String {
-    if text
-        .trim_start_matches(is_invisible)
-        .starts_with(FORMULA_STARTS)
-    {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 async fn export_queue(
     State(state): State<AppState>,
     session: StaffSession,
@@ -346,40 +321,7 @@ async fn export_queue(
             csv_cell(item.assignee.as_deref().unwrap_or_default()),
         ]
     });
-    csv_download(head, rows, &format!("nafitha-queue-{today}.csv"))
-}
-
-/// A CSV file to download: UTF-8 with a byte-order mark (so spreadsheet programs read
-/// Arabic correctly), a heading row, then `rows`.
-pub(crate) fn csv_download<const N: usize>(
-    head: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
-    file_name: &str,
-) -> Result<Response, ApiError> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let write = |e: csv::Error| ApiError::Internal(e.into());
-    out.write_record(head).map_err(write)?;
-    for row in rows {
-        out.write_record(row).map_err(write)?;
-    }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    let name = format!("attachment; filename=\"{file_name}\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&name).map_err(|e| ApiError::Internal(e.into()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    csv::download("queue", today, head, rows)
 }
 
 async fn get_request(
@@ -667,36 +609,4 @@ async fn act_on_request(
     }
     act_result(outcome)?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_that_start_like_a_formula_even_behind_invisible_characters_stay_text() {
-        for formula in [
-            "=1+1",
-            "+966",
-            "-2",
-            "@SUM(A1)",
-            "\tindented",
-            "\rreturn",
-            "＝HYPERLINK(\"x\")",
-            "＋1",
-            "－1",
-            "＠A1",
-            "\u{200B}=1+1",
-            "\u{200E}\u{200F}+1",
-            "\u{2060}-1",
-            "\u{FEFF}@A1",
-            "\u{200D}＝1",
-        ] {
-            assert_eq!(csv_cell(formula), format!("'{formula}"), "{formula:?}");
-        }
-        for text in ["Road damage", "بلاغ عن تلف الطرق", "a=b", "\u{200F}طلب", ""]
-        {
-            assert_eq!(csv_cell(text), text, "{text:?}");
-        }
-    }
 }

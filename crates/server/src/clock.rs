@@ -6,8 +6,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-/// A day in milliseconds.
-pub const DAY_MS: i64 = 24 * 3_600_000;
+pub use nafitha_domain::calendar::DAY_MS;
 
 /// Unix milliseconds now, from the system or from a hand-set value.
 #[derive(Clone, Debug, Default)]

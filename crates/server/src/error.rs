@@ -2,7 +2,9 @@
 //!
 //! Every error response has the body `{ "code", "message", "fields" }` (the domain's
 //! [`ErrorBody`]). Messages exist in Arabic and English; [`localize_errors`] picks the one
-//! the request's `Accept-Language` prefers. Details of server faults are logged, never sent.
+//! the request's `Accept-Language` prefers for `message`, and every body also carries both
+//! (`localized`, on the body and on each field). Details of server faults are logged, never
+//! sent: a 500 carries the generic message, in both languages.
 
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;

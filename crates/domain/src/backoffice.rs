@@ -420,12 +420,25 @@ pub enum Deadline {
     OnTime,
 }
 
+/// True when a request in `status` due on `due_on` is late on `today`: it is not finished
+/// and its due date has passed. The one definition of "overdue" for the applicant's pages,
+/// the tracking page, the queue and the exports.
+///
+/// Its SQL twin, for filters and counts that must not load every row, is
+/// `store::backoffice::overdue_sql` in the server: `r.is_open = 1 and r.due_on < today`,
+/// where `is_open` is the generated column that lists the finished statuses (migration
+/// `20261124000006_backoffice.sql`, the same list as [`RequestStatus::is_finished`]).
+/// Change the three together.
+pub fn is_overdue(status: RequestStatus, due_on: Date, today: Date) -> bool {
+    !status.is_finished() && due_on < today
+}
+
 /// The deadline mark of an open request due on `due_on`, seen on `today`; finished
 /// requests are never late.
 pub fn deadline(status: RequestStatus, due_on: Date, today: Date) -> Deadline {
     if status.is_finished() {
         Deadline::OnTime
-    } else if due_on < today {
+    } else if is_overdue(status, due_on, today) {
         Deadline::Overdue
     } else if due_on <= due_soon_until(today) {
         Deadline::DueSoon
@@ -963,6 +976,24 @@ mod tests {
             deadline(RequestStatus::Resolved, day("2026-11-01"), today),
             Deadline::OnTime
         );
+    }
+
+    #[test]
+    fn only_unfinished_requests_past_their_due_date_are_overdue() {
+        let today = Date::parse("2026-11-26").unwrap();
+        let yesterday = Date::parse("2026-11-25").unwrap();
+        for status in RequestStatus::ALL {
+            assert_eq!(
+                is_overdue(status, yesterday, today),
+                !status.is_finished(),
+                "{status:?}"
+            );
+            assert!(!is_overdue(status, today, today), "{status:?}: due today");
+            assert_eq!(
+                is_overdue(status, yesterday, today),
+                deadline(status, yesterday, today) == Deadline::Overdue
+            );
+        }
     }
 
     #[test]

@@ -8,6 +8,11 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::locale::Localized;
+
+/// A day in milliseconds.
+pub const DAY_MS: i64 = 24 * 3_600_000;
+
 /// A day of the proleptic Gregorian calendar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -56,7 +61,7 @@ impl Date {
     /// The UTC date of a Unix time in milliseconds.
     pub fn from_unix_millis(millis: i64) -> Date {
         Date {
-            days: millis.div_euclid(86_400_000),
+            days: millis.div_euclid(DAY_MS),
         }
     }
 
@@ -152,13 +157,32 @@ pub fn riyadh_date(unix_millis: i64) -> Date {
 
 /// The first millisecond (Unix time) of `day` in Saudi Arabia.
 pub fn riyadh_midnight_ms(day: Date) -> i64 {
-    day.days_since_epoch() * 86_400_000 - RIYADH_OFFSET_MS
+    day.days_since_epoch() * DAY_MS - RIYADH_OFFSET_MS
+}
+
+/// "`days` days" in both languages, for messages that state a window (`7 أيام`, `14 يومًا`;
+/// `7 days`): Arabic counts take the dual, the plural after 3 to 10 and the accusative
+/// singular after 11 to 99.
+pub fn day_count(days: i64) -> Localized {
+    let en = if days == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{days} days")
+    };
+    let ar = match (days, days.rem_euclid(100)) {
+        (1, _) => "يوم واحد".to_owned(),
+        (2, _) => "يومان".to_owned(),
+        (_, 3..=10) => format!("{days} أيام"),
+        (_, 11..=99) => format!("{days} يومًا"),
+        _ => format!("{days} يوم"),
+    };
+    Localized::new(ar, en)
 }
 
 /// A Unix time in milliseconds as RFC 3339 in UTC: `2026-11-23T17:05:09.123Z`.
 pub fn format_rfc3339(unix_millis: i64) -> String {
     let date = Date::from_unix_millis(unix_millis);
-    let ms_of_day = unix_millis.rem_euclid(86_400_000);
+    let ms_of_day = unix_millis.rem_euclid(DAY_MS);
     let (h, m, s, ms) = (
         ms_of_day / 3_600_000,
         ms_of_day / 60_000 % 60,
@@ -194,6 +218,23 @@ mod tests {
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    #[test]
+    fn day_counts_read_right_in_both_languages() {
+        let cases = [
+            (1, "يوم واحد", "1 day"),
+            (2, "يومان", "2 days"),
+            (7, "7 أيام", "7 days"),
+            (10, "10 أيام", "10 days"),
+            (14, "14 يومًا", "14 days"),
+            (30, "30 يومًا", "30 days"),
+            (100, "100 يوم", "100 days"),
+            (103, "103 أيام", "103 days"),
+        ];
+        for (days, ar, en) in cases {
+            assert_eq!(day_count(days), Localized::new(ar, en), "{days}");
+        }
     }
 
     #[test]

@@ -21,6 +21,52 @@ pub const MAX_EMAIL_LENGTH: usize = 254;
 /// Most uploads one request may carry in all.
 pub const MAX_ATTACHMENTS: usize = 20;
 
+/// How a request reached the agency (`requests.channel`). The codes are those the
+/// database's `requests_channel_ck` constraint allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The portal, by the applicant: what the figures call "online".
+    Web,
+    /// A partner system through the API.
+    Api,
+    CallCentre,
+    Counter,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 4] = [
+        Channel::Web,
+        Channel::Api,
+        Channel::CallCentre,
+        Channel::Counter,
+    ];
+
+    /// The stable code stored and sent.
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::CallCentre => "call_centre",
+            Channel::Counter => "counter",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.code() == code)
+    }
+
+    /// Filed online, by the applicant through the portal (the figures' "filed online").
+    pub fn is_online(self) -> bool {
+        self == Channel::Web
+    }
+
+    /// True when the stored `code` is an online channel (an unknown code is not).
+    pub fn is_online_code(code: &str) -> bool {
+        Channel::from_code(code).is_some_and(Channel::is_online)
+    }
+}
+
 /// Who is filing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Applicant {
@@ -353,5 +399,19 @@ mod tests {
             json!({ "service_code": "x", "locale": "ar" })
         )
         .is_err());
+    }
+
+    #[test]
+    fn channels_round_trip_their_codes_and_only_the_web_is_online() {
+        for channel in Channel::ALL {
+            assert_eq!(Channel::from_code(channel.code()), Some(channel));
+            assert_eq!(
+                serde_json::to_value(channel).unwrap(),
+                json!(channel.code())
+            );
+        }
+        assert!(Channel::Web.is_online() && Channel::is_online_code("web"));
+        assert!(!Channel::CallCentre.is_online() && !Channel::is_online_code("counter"));
+        assert!(!Channel::is_online_code("WEB"));
     }
 }

@@ -300,6 +300,18 @@ impl Action {
     }
 }
 
+/// Why a reopening is refused once [`REOPEN_WINDOW_DAYS`] have passed.
+pub fn reopen_window_closed() -> Localized {
+    let days = crate::calendar::day_count(REOPEN_WINDOW_DAYS);
+    Localized::new(
+        format!("انتهت مدة إعادة فتح الطلب ({} من معالجته). قدّم طلبًا جديدًا", days.ar),
+        format!(
+            "The time to reopen this request ({} after it was resolved) has passed. File a new request",
+            days.en
+        ),
+    )
+}
+
 /// True while a request resolved at `resolved_at_ms` may still be reopened at `now_ms`.
 pub fn may_reopen(resolved_at_ms: i64, now_ms: i64) -> bool {
     now_ms <= reopen_deadline_ms(resolved_at_ms)
@@ -307,7 +319,7 @@ pub fn may_reopen(resolved_at_ms: i64, now_ms: i64) -> bool {
 
 /// The last moment a request resolved at `resolved_at_ms` may be reopened.
 pub fn reopen_deadline_ms(resolved_at_ms: i64) -> i64 {
-    resolved_at_ms.saturating_add(REOPEN_WINDOW_DAYS * 86_400_000)
+    resolved_at_ms.saturating_add(REOPEN_WINDOW_DAYS * crate::calendar::DAY_MS)
 }
 
 /// The body of an action, as sent by the applicant's browser or a staff member's.
@@ -522,6 +534,17 @@ mod tests {
         let resolved = 1_700_000_000_000;
         assert!(may_reopen(resolved, resolved + 14 * 86_400_000));
         assert!(!may_reopen(resolved, resolved + 14 * 86_400_000 + 1));
+        let refusal = reopen_window_closed();
+        assert!(
+            refusal.ar.contains("(14 يومًا من معالجته)"),
+            "{}",
+            refusal.ar
+        );
+        assert!(
+            refusal.en.contains("(14 days after it was resolved)"),
+            "{}",
+            refusal.en
+        );
     }
 
     #[test]

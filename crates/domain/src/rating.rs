@@ -1,6 +1,6 @@
 //! Rating the service once a request is decided: the five-point satisfaction question
 //! (stored as 5 = very satisfied … 1 = very dissatisfied), "was your request resolved?",
-//! and an optional comment, changeable for a week. The browser checks a rating with these
+//! and an optional comment, changeable for [`RATING_CHANGE_DAYS`] days. The browser checks a rating with these
 //! rules before sending it; the server checks it again before storing it.
 
 use serde::{Deserialize, Serialize};
@@ -67,6 +67,28 @@ pub fn satisfaction_label(score: u8, locale: Locale) -> &'static str {
         Locale::Ar => ar,
         Locale::En => en,
     }
+}
+
+/// The last moment a rating first given at `created_ms` may be changed.
+pub fn rating_changeable_until_ms(created_ms: i64) -> i64 {
+    created_ms.saturating_add(RATING_CHANGE_DAYS * crate::calendar::DAY_MS)
+}
+
+/// True while a rating first given at `created_ms` may still be changed at `now_ms`.
+pub fn may_change_rating(created_ms: i64, now_ms: i64) -> bool {
+    now_ms <= rating_changeable_until_ms(created_ms)
+}
+
+/// Why a change is refused once [`RATING_CHANGE_DAYS`] have passed.
+pub fn rating_change_window_closed() -> Localized {
+    let days = crate::calendar::day_count(RATING_CHANGE_DAYS);
+    Localized::new(
+        format!("مضت {} على تقييمك، فلم يعد تغييره ممكنًا", days.ar),
+        format!(
+            "Your rating was given more than {} ago and can no longer be changed",
+            days.en
+        ),
+    )
 }
 
 /// Whether a request in `status` can be rated: once it is decided.
@@ -194,6 +216,19 @@ mod tests {
             resolved: resolved.map(str::to_owned),
             comment: comment.map(str::to_owned),
         }
+    }
+
+    #[test]
+    fn a_rating_can_be_changed_for_seven_days_and_the_refusal_says_so() {
+        let created = 1_796_000_000_000;
+        assert!(may_change_rating(created, created + 7 * 86_400_000));
+        assert!(!may_change_rating(created, created + 7 * 86_400_000 + 1));
+        let refusal = rating_change_window_closed();
+        assert_eq!(refusal.ar, "مضت 7 أيام على تقييمك، فلم يعد تغييره ممكنًا");
+        assert_eq!(
+            refusal.en,
+            "Your rating was given more than 7 days ago and can no longer be changed"
+        );
     }
 
     #[test]

@@ -1,17 +1,24 @@
 //! Sessions and who is calling: session tokens (random, sent once in an HttpOnly cookie,
-//! stored only as their SHA-256), sign-in code hashing (keyed), the citizen session
-//! extractor, and the client's address behind trusted proxies.
+//! stored only as their SHA-256), sign-in code hashing (keyed), staff passwords
+//! ([`password`]), the citizen and staff session extractors, and the client's address
+//! behind trusted proxies. Routes decide what a caller may do; this module only says who
+//! the caller is.
+
+pub mod password;
 
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
+use nafitha_domain::backoffice::{Role, StaffScope};
+use nafitha_domain::Localized;
 use sha2::{Digest, Sha256};
 
 use crate::error::ApiError;
 use crate::secret::{hex, Secret};
 use crate::startup::AppState;
+use crate::store::staff::StaffAccount;
 
 /// Whose session a cookie holds: citizens and staff have separate cookies, so one browser
 /// can hold both.
@@ -62,8 +69,11 @@ impl SessionCookie {
         self.set("", 0, secure)
     }
 }
+
 /// How long a citizen session lasts.
 pub const CITIZEN_SESSION_MS: i64 = 24 * 3_600_000;
+/// How long a staff session lasts (a working day).
+pub const STAFF_SESSION_MS: i64 = 12 * 3_600_000;
 
 /// A new session token: 256 random bits, hex.
 pub fn new_token() -> String {
@@ -152,6 +162,67 @@ impl FromRequestParts<AppState> for CitizenSession {
             .await?
             .ok_or(ApiError::Unauthorized)?;
         Ok(CitizenSession { phone, token_hash })
+    }
+}
+
+/// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
+/// session is not one).
+#[derive(Clone, Debug)]
+pub struct StaffSession(pub StaffAccount);
+
+impl StaffSession {
+    /// The role, read as the least privileged one if the stored value is unknown.
+    pub fn role(&self) -> Role {
+        Role::from_code(&self.0.role).unwrap_or(Role::Agent)
+    }
+
+    /// What this staff member sees: the department for agents who have one, else the agency.
+    pub fn scope(&self) -> StaffScope {
+        StaffScope::new(self.role(), &self.0.agency, self.0.department.as_deref())
+    }
+
+    fn require(&self, role_ok: bool) -> Result<(), ApiError> {
+        if role_ok {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden {
+                code: "not_your_role",
+                message: Localized::new("لا تسمح صلاحيتك بهذا", "Your role does not allow this"),
+            })
+        }
+    }
+
+    /// 403 unless a supervisor or an admin.
+    pub fn require_supervisor(&self) -> Result<(), ApiError> {
+        self.require(self.role().supervises())
+    }
+
+    /// 403 unless an admin.
+    pub fn require_admin(&self) -> Result<(), ApiError> {
+        self.require(self.role() == Role::Admin)
+    }
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token_hash = SessionCookie::Staff
+            .token(&parts.headers, state.secure_cookies)
+            .map(hash_token)
+            .ok_or(ApiError::Unauthorized)?;
+        let username = state
+            .store
+            .session_subject("staff", &token_hash, state.now_ms())
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let account = state
+            .store
+            .staff_account(&username)
+            .await?
+            .filter(|a| !a.disabled)
+            .ok_or(ApiError::Unauthorized)?;
+        Ok(StaffSession(account))
     }
 }
 

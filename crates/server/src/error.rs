@@ -2,8 +2,11 @@
 //!
 //! Every error response has the body `{ "code", "message", "fields" }` (the domain's
 //! [`ErrorBody`]). Messages exist in Arabic and English; [`localize_errors`] picks the one
-//! the request's `Accept-Language` prefers. Details of server faults are logged, never sent.
+//! the request's `Accept-Language` prefers for `message`, and every body also carries both
+//! (`localized`, on the body and on each field). Details of server faults are logged, never
+//! sent: a 500 carries the generic message, in both languages.
 
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::FromRequest;
 use axum::extract::Request;
@@ -13,6 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::{ErrorBody, FieldError, Locale, Localized};
+use serde::de::DeserializeOwned;
 
 /// An error a handler returns.
 #[derive(Debug, thiserror::Error)]
@@ -274,22 +278,77 @@ pub async fn api_method_not_allowed() -> ApiError {
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
+/// A JSON body read once, kept with the exact bytes it was read from (for a digest of what
+/// was sent, as filing's idempotency check needs). It refuses what [`ApiJson`] refuses,
+/// with the same errors: 400 without a JSON content type or for a body that does not read
+/// as `T`, 413 over the route's body limit.
+#[derive(Debug, Clone)]
+pub struct ApiJsonBytes<T> {
+    pub value: T,
+    pub bytes: Bytes,
+}
+
+impl<T, S> FromRequest<S> for ApiJsonBytes<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        if !is_json_content_type(request.headers()) {
+            return Err(not_json());
+        }
+        let bytes = Bytes::from_request(request, state)
+            .await
+            .map_err(|rejection| unreadable(rejection.status(), &rejection.body_text()))?;
+        let Json(value) = Json::<T>::from_bytes(&bytes)?;
+        Ok(ApiJsonBytes { value, bytes })
+    }
+}
+
+/// `application/json` or any `application/…+json`, as axum's `Json` accepts.
+fn is_json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = value.split(';').next().unwrap_or_default().trim();
+    let Some((kind, subtype)) = essence.split_once('/') else {
+        return false;
+    };
+    let subtype = subtype.to_ascii_lowercase();
+    kind.eq_ignore_ascii_case("application") && (subtype == "json" || subtype.ends_with("+json"))
+}
+
+/// The 400 for a body not sent as JSON.
+fn not_json() -> ApiError {
+    ApiError::BadRequest(Localized::new(
+        "يجب إرسال البيانات بصيغة JSON",
+        "Send the data as JSON (Content-Type: application/json)",
+    ))
+}
+
+/// The error for a body that could not be read (`status`, `text` from the rejection):
+/// 413 when over the limit, else 400.
+fn unreadable(status: StatusCode, text: &str) -> ApiError {
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge
+    } else {
+        ApiError::BadRequest(Localized::new(
+            "تعذّرت قراءة البيانات المرسلة",
+            format!("The data sent could not be read: {text}"),
+        ))
+    }
+}
+
 impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
-            JsonRejection::MissingJsonContentType(_) => ApiError::BadRequest(Localized::new(
-                "يجب إرسال البيانات بصيغة JSON",
-                "Send the data as JSON (Content-Type: application/json)",
-            )),
-            JsonRejection::BytesRejection(_)
-                if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                ApiError::PayloadTooLarge
-            }
-            other => ApiError::BadRequest(Localized::new(
-                "تعذّرت قراءة البيانات المرسلة",
-                format!("The data sent could not be read: {}", other.body_text()),
-            )),
+            JsonRejection::MissingJsonContentType(_) => not_json(),
+            other => unreadable(other.status(), &other.body_text()),
         }
     }
 }
@@ -297,5 +356,102 @@ impl From<JsonRejection> for ApiError {
 impl<T: serde::Serialize> IntoResponse for ApiJson<T> {
     fn into_response(self) -> Response {
         Json(self.0).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::post;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Named {
+        name: String,
+    }
+
+    /// A router with the same route read by each extractor, under a 32-byte limit.
+    fn router() -> Router {
+        Router::new()
+            .route(
+                "/typed",
+                post(|ApiJson(body): ApiJson<Named>| async move { body.name }),
+            )
+            .route(
+                "/bytes",
+                post(|body: ApiJsonBytes<Named>| async move {
+                    format!(
+                        "{}|{}",
+                        body.value.name,
+                        String::from_utf8_lossy(&body.bytes)
+                    )
+                }),
+            )
+            .layer(DefaultBodyLimit::max(32))
+    }
+
+    async fn send(path: &str, content_type: Option<&str>, body: &str) -> (StatusCode, String) {
+        let mut request = Request::post(path);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = router()
+            .oneshot(request.body(Body::from(body.to_owned())).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+
+    #[tokio::test]
+    async fn the_body_with_its_bytes_is_refused_exactly_as_the_typed_body_is() {
+        for (content_type, body, status) in [
+            (None, r#"{"name":"a"}"#, StatusCode::BAD_REQUEST),
+            (
+                Some("text/plain"),
+                r#"{"name":"a"}"#,
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                Some("application/json"),
+                r#"{"name":"#,
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                Some("application/json"),
+                r#"{"nom":"a"}"#,
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                Some("application/json"),
+                r#"{"name":"a long name, longer than the limit"}"#,
+                StatusCode::PAYLOAD_TOO_LARGE,
+            ),
+        ] {
+            let typed = send("/typed", content_type, body).await;
+            let with_bytes = send("/bytes", content_type, body).await;
+            assert_eq!(typed.0, status, "{content_type:?} {body}: {}", typed.1);
+            assert_eq!(with_bytes, typed, "{content_type:?} {body}");
+        }
+    }
+
+    #[tokio::test]
+    async fn the_body_with_its_bytes_keeps_exactly_what_was_sent() {
+        let sent = "{ \"name\" : \"سارة\" }";
+        for content_type in [
+            "application/json",
+            "application/problem+json; charset=utf-8",
+        ] {
+            let (status, echoed) = send("/bytes", Some(content_type), sent).await;
+            assert_eq!(status, StatusCode::OK, "{content_type}");
+            assert_eq!(echoed, format!("سارة|{sent}"));
+        }
     }
 }

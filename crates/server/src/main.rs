@@ -108,16 +108,13 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                 );
                 let account = StaffAccount {
                     username: username.clone(),
-                    password_hash: nafitha_server::routes::staff::hash_password(password)?,
+                    password_hash: nafitha_server::auth::password::hash_password(password)?,
                     role,
                     agency,
                     department,
                     disabled: false,
                 };
-                match store
-                    .add_staff(&account, nafitha_server::notify::now_ms())
-                    .await?
-                {
+                match store.add_staff(&account, config.clock.now_ms()).await? {
                     StaffAdded::Added => println!("added {username}"),
                     StaffAdded::UsernameTaken => anyhow::bail!("the username {username} is taken"),
                     StaffAdded::UnknownAgency => {

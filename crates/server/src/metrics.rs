@@ -29,6 +29,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use nafitha_domain::filing::Channel;
+
 use crate::clock::Clock;
 use crate::store::Store;
 
@@ -211,13 +213,13 @@ pub fn limit_hit(limit: &'static str) {
 }
 
 /// Counts one request filed (committed as new, not a replay) through `channel`.
-pub fn filing_created(channel: &str) {
+pub fn filing_created(channel: Channel) {
     with_current(|metrics| {
         metrics
             .0
             .filings_created
             .get_or_create(&ChannelLabels {
-                channel: channel.to_owned(),
+                channel: channel.code().to_owned(),
             })
             .inc();
     });
@@ -320,8 +322,8 @@ mod tests {
     async fn what_is_recorded_in_a_scope_counts_in_that_scope_only() {
         let (mine, other) = (Metrics::new(), Metrics::new());
         mine.scope(async {
-            filing_created("web");
-            filing_created("web");
+            filing_created(Channel::Web);
+            filing_created(Channel::Web);
             delivery_failed("sms");
             limit_hit("track");
         })

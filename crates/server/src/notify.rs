@@ -23,6 +23,7 @@ use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 
+use crate::clock::Clock;
 use crate::config::NotifyConfig;
 use crate::store::outbox::{Delivery, PendingMessage};
 use crate::store::Store;
@@ -178,17 +179,14 @@ impl Notifier {
     }
 }
 
-/// Milliseconds since the Unix epoch, now.
-pub fn now_ms() -> i64 {
-    let since = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    i64::try_from(since.as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Delivers one batch of due messages: what the worker does on each turn. Returns how
-/// many were claimed, so the worker knows whether more may be waiting.
-pub async fn deliver_due(store: &Store, notifier: &Notifier) -> anyhow::Result<usize> {
+/// Delivers one batch of messages due by `clock`: what the worker does on each turn.
+/// Returns how many were claimed, so the worker knows whether more may be waiting.
+pub async fn deliver_due(
+    store: &Store,
+    notifier: &Notifier,
+    clock: &Clock,
+) -> anyhow::Result<usize> {
+    let now_ms = || clock.now_ms();
     let now = now_ms();
     let lease_until = now + LEASE_MS;
     let claimed = store.claim_outbox(now, lease_until, BATCH).await?;
@@ -218,9 +216,15 @@ pub async fn deliver_due(store: &Store, notifier: &Notifier) -> anyhow::Result<u
 }
 
 /// Runs until `stop` turns true; drains without pausing while batches come back full.
-pub async fn run_worker(store: Store, notifier: Notifier, mut stop: watch::Receiver<bool>) {
+/// Messages are due, leased and retried by `clock` (the application's).
+pub async fn run_worker(
+    store: Store,
+    notifier: Notifier,
+    clock: Clock,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
-        let claimed = match deliver_due(&store, &notifier).await {
+        let claimed = match deliver_due(&store, &notifier, &clock).await {
             Ok(claimed) => claimed,
             Err(error) => {
                 tracing::error!(error = format!("{error:#}"), "notifier turn failed");

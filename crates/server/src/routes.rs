@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`, one router per resource, plus `/healthz`.
 
 pub mod account;
+pub mod csv;
 pub mod health;
 pub mod requests;
 pub mod services;

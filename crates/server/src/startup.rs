@@ -99,8 +99,13 @@ pub struct DemoAccount {
 }
 
 /// (Re)creates the demo staff: an admin, a supervisor and an agent (in the department of
-/// the agency's first service) for every seeded agency, each with a fresh random password.
-async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result<Vec<DemoAccount>> {
+/// the agency's first service) for every seeded agency, each with a fresh random password,
+/// made at `clock`'s time.
+async fn seed_demo_staff(
+    store: &Store,
+    catalogue: &Catalogue,
+    clock: &crate::clock::Clock,
+) -> anyhow::Result<Vec<DemoAccount>> {
     use rand::distr::{Alphanumeric, SampleString};
     let mut accounts = Vec::new();
     for agency in &catalogue.agencies {
@@ -113,7 +118,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
             let password = Alphanumeric.sample_string(&mut rand::rng(), 16);
             let hash = {
                 let password = password.clone();
-                tokio::task::spawn_blocking(move || crate::routes::staff::hash_password(&password))
+                tokio::task::spawn_blocking(move || crate::auth::password::hash_password(&password))
                     .await??
             };
             let account = DemoAccount {
@@ -130,7 +135,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
                     role,
                     &account.agency,
                     account.department.as_deref(),
-                    crate::notify::now_ms(),
+                    clock.now_ms(),
                 )
                 .await?;
             accounts.push(account);
@@ -142,7 +147,7 @@ async fn seed_demo_staff(store: &Store, catalogue: &Catalogue) -> anyhow::Result
 impl Application {
     /// Connects, migrates, seeds and binds.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        tokio::task::spawn_blocking(crate::routes::staff::decoy_hash).await?;
+        tokio::task::spawn_blocking(crate::auth::password::decoy_hash).await?;
         let limits = crate::limits::Limits::new(config.limits.clone(), config.secret.clone());
         let store = Store::connect(&config.database, config.max_connections)
             .await?
@@ -153,7 +158,7 @@ impl Application {
             .await
             .context("cannot seed the catalogue")?;
         let demo_staff = if config.demo {
-            seed_demo_staff(&store, &catalogue)
+            seed_demo_staff(&store, &catalogue, &config.clock)
                 .await
                 .context("cannot create the demo staff")?
         } else {
@@ -199,6 +204,7 @@ impl Application {
         let notifier = tokio::spawn(metrics.scope(notify::run_worker(
             store.clone(),
             notifier,
+            config.clock.clone(),
             stopped.clone(),
         )));
         tokio::spawn(attachments::run_cleanup(

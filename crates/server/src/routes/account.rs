@@ -328,10 +328,7 @@ async fn rate_request(
         }),
         RateOutcome::ChangeWindowClosed => Err(ApiError::Conflict {
             code: "rating_final",
-            message: Localized::new(
-                "مضت 7 أيام على تقييمك، فلم يعد تغييره ممكنًا",
-                "Your rating was given more than 7 days ago and can no longer be changed",
-            ),
+            message: nafitha_domain::rating::rating_change_window_closed(),
         }),
     }
 }

@@ -10,13 +10,13 @@ use axum::routing::post;
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
-use nafitha_domain::filing::{FiledRequest, NewRequest};
+use nafitha_domain::filing::{Channel, FiledRequest, NewRequest};
 use nafitha_domain::{Localized, ReferenceNumber};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::auth::ClientIp;
-use crate::error::{ApiError, ApiJson};
+use crate::error::{ApiError, ApiJson, ApiJsonBytes};
 use crate::limits::{client_key, too_many, Limit};
 use crate::notify::messages;
 use crate::startup::AppState;
@@ -54,11 +54,10 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     Ok(key.to_owned())
 }
 
-/// The SHA-256 of the body in canonical form (keys sorted), so the same filing sent
-/// twice is recognised whatever the key order.
-fn body_hash(body: &Value) -> String {
-    let digest = Sha256::digest(body.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// The SHA-256 of the body exactly as sent: a retry sends the same bytes, so a replay is
+/// recognised without reading the body a second time.
+fn body_hash(body: &[u8]) -> String {
+    crate::secret::hex(&Sha256::digest(body))
 }
 
 fn one_field(field: &str, message: Localized) -> ApiError {
@@ -73,15 +72,13 @@ async fn create_request(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<Value>,
+    body: ApiJsonBytes<NewRequest>,
 ) -> Result<(StatusCode, ApiJson<FiledRequest>), ApiError> {
     let key = idempotency_key(&headers)?;
-    let request: NewRequest = serde_json::from_value(body.clone()).map_err(|e| {
-        ApiError::BadRequest(Localized::new(
-            "تعذّرت قراءة البيانات المرسلة",
-            format!("The data sent could not be read: {e}"),
-        ))
-    })?;
+    let ApiJsonBytes {
+        value: request,
+        bytes,
+    } = body;
     let service = state
         .store
         .get_service(&request.service_code)
@@ -111,7 +108,7 @@ async fn create_request(
         .map_err(ApiError::Validation)?;
     let uploads = uploads_of(&service, &valid.answers, &request.attachments);
     let due_on = today.add_working_days(u32::from(service.summary.sla_working_days));
-    let hash = body_hash(&body);
+    let hash = body_hash(&bytes);
     let to = messages::Recipient {
         locale: request.locale,
         phone: &valid.applicant.phone,
@@ -142,7 +139,7 @@ async fn create_request(
         service: &service,
         request: &valid,
         locale: request.locale,
-        channel: "web",
+        channel: Channel::Web,
         idempotency_key: &key,
         body_hash: &hash,
         now_ms: now,

@@ -5,12 +5,9 @@
 //! catalogue (admins). Every call is checked against the staff member's scope (agency, or
 //! department for agents), role, and the life cycle in `nafitha_domain`.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::Router;
@@ -25,20 +22,19 @@ use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
-use crate::auth::{hash_token, new_token, ClientIp, SessionCookie};
+use crate::auth::password::{decoy_hash, password_matches};
+use crate::auth::{hash_token, new_token, ClientIp, SessionCookie, StaffSession, STAFF_SESSION_MS};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{Limit, DEVICE_COOKIE_MS, THROTTLE_QUIET_MS};
 use crate::notify::messages;
 use crate::routes::account::{act_result, locale_of, path_reference, serve_attachment};
+use crate::routes::csv::{self, csv_cell};
 use crate::startup::AppState;
 use crate::store::account::NewSession;
 use crate::store::actions::{ActOutcome, Actor, NotifyTarget};
 use crate::store::backoffice::AssignOutcome;
 use crate::store::staff::StaffAccount;
 use crate::telemetry::RequestOrigin;
-
-/// How long a staff session lasts (a working day).
-pub const STAFF_SESSION_MS: i64 = 12 * 3_600_000;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -64,24 +60,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/services/{code}", put(edit_service))
 }
 
-/// Hashes a password with Argon2id and its default parameters (a PHC string).
-pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
-        .map_err(|e| anyhow::anyhow!("cannot make a salt: {e}"))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
-}
-
-fn password_matches(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|parsed| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-    })
-}
-
 /// The body of `POST /staff/session`.
 #[derive(Debug, Deserialize)]
 pub struct Credentials {
@@ -101,16 +79,6 @@ fn wrong_credentials() -> ApiError {
 
 /// The sign-in route, as its security events name it.
 const SIGN_IN_ROUTE: &str = "/api/v1/staff/session";
-
-/// A password hash no password matches, checked when the username is unknown or
-/// disabled, so that the answer takes as long as for a real account. Made once, at start
-/// (`startup` calls this off the async threads), so no first answer is slower.
-pub fn decoy_hash() -> &'static str {
-    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DECOY.get_or_init(|| {
-        hash_password(&crate::auth::new_token()).unwrap_or_else(|_| String::from("$argon2id$"))
-    })
-}
 
 /// Signs a staff member in. Each attempt is counted as a wrong password before the
 /// password is checked, per username and client and per username from anywhere
@@ -218,44 +186,6 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     crate::auth::end_session(&state, &headers, SessionCookie::Staff).await
 }
 
-/// A signed-in, enabled staff member. 401 without a live staff session (a citizen's
-/// session is not one).
-#[derive(Clone, Debug)]
-pub struct StaffSession(pub StaffAccount);
-
-impl StaffSession {
-    /// The role, read as the least privileged one if the stored value is unknown.
-    pub fn role(&self) -> Role {
-        Role::from_code(&self.0.role).unwrap_or(Role::Agent)
-    }
-
-    /// What this staff member sees: the department for agents who have one, else the agency.
-    pub fn scope(&self) -> StaffScope {
-        StaffScope::new(self.role(), &self.0.agency, self.0.department.as_deref())
-    }
-
-    fn require(&self, role_ok: bool) -> Result<(), ApiError> {
-        if role_ok {
-            Ok(())
-        } else {
-            Err(ApiError::Forbidden {
-                code: "not_your_role",
-                message: Localized::new("لا تسمح صلاحيتك بهذا", "Your role does not allow this"),
-            })
-        }
-    }
-
-    /// 403 unless a supervisor or an admin.
-    pub fn require_supervisor(&self) -> Result<(), ApiError> {
-        self.require(self.role().supervises())
-    }
-
-    /// 403 unless an admin.
-    pub fn require_admin(&self) -> Result<(), ApiError> {
-        self.require(self.role() == Role::Admin)
-    }
-}
-
 /// The 404 for a request `session` cannot see: the same answer whether the request is
 /// missing or another agency's or department's, but the latter is logged as a security
 /// event.
@@ -340,32 +270,6 @@ async fn list_queue(
     }))
 }
 
-/// What a spreadsheet may read as the start of a formula: `= + - @`, their full-width
-/// forms (which some spreadsheets fold to ASCII), and the tab and carriage return that can
-/// carry what follows into another cell.
-const FORMULA_STARTS: [char; 10] = [
-    '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}', '\t', '\r',
-];
-
-/// Invisible characters a spreadsheet may skip before a formula: zero-width space,
-/// joiners and direction marks (U+200B–U+200F), word joiner, byte-order mark.
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}' | '\u{FEFF}')
-}
-
-/// A spreadsheet cell that starts like a formula, even behind invisible characters, is
-/// prefixed with `'` so it stays text.
-pub(crate) fn csv_cell(text: &str) -> String {
-    if text
-        .trim_start_matches(is_invisible)
-        .starts_with(FORMULA_STARTS)
-    {
-        format!("'{text}")
-    } else {
-        text.to_owned()
-    }
-}
-
 async fn export_queue(
     State(state): State<AppState>,
     session: StaffSession,
@@ -417,40 +321,7 @@ async fn export_queue(
             csv_cell(item.assignee.as_deref().unwrap_or_default()),
         ]
     });
-    csv_download(head, rows, &format!("nafitha-queue-{today}.csv"))
-}
-
-/// A CSV file to download: UTF-8 with a byte-order mark (so spreadsheet programs read
-/// Arabic correctly), a heading row, then `rows`.
-pub(crate) fn csv_download<const N: usize>(
-    head: [&str; N],
-    rows: impl Iterator<Item = [String; N]>,
-    file_name: &str,
-) -> Result<Response, ApiError> {
-    let mut out = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
-    let write = |e: csv::Error| ApiError::Internal(e.into());
-    out.write_record(head).map_err(write)?;
-    for row in rows {
-        out.write_record(row).map_err(write)?;
-    }
-    let body = out
-        .into_inner()
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
-    let name = format!("attachment; filename=\"{file_name}\"");
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/csv; charset=utf-8"),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                HeaderValue::from_str(&name).map_err(|e| ApiError::Internal(e.into()))?,
-            ),
-        ],
-        body,
-    )
-        .into_response())
+    csv::download("queue", today, head, rows)
 }
 
 async fn get_request(
@@ -705,29 +576,6 @@ async fn edit_service(
         .ok_or(ApiError::NotFound)
 }
 
-impl FromRequestParts<AppState> for StaffSession {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token_hash = SessionCookie::Staff
-            .token(&parts.headers, state.secure_cookies)
-            .map(hash_token)
-            .ok_or(ApiError::Unauthorized)?;
-        let username = state
-            .store
-            .session_subject("staff", &token_hash, state.now_ms())
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let account = state
-            .store
-            .staff_account(&username)
-            .await?
-            .filter(|a| !a.disabled)
-            .ok_or(ApiError::Unauthorized)?;
-        Ok(StaffSession(account))
-    }
-}
-
 async fn act_on_request(
     State(state): State<AppState>,
     session: StaffSession,
@@ -761,36 +609,4 @@ async fn act_on_request(
     }
     act_result(outcome)?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_that_start_like_a_formula_even_behind_invisible_characters_stay_text() {
-        for formula in [
-            "=1+1",
-            "+966",
-            "-2",
-            "@SUM(A1)",
-            "\tindented",
-            "\rreturn",
-            "＝HYPERLINK(\"x\")",
-            "＋1",
-            "－1",
-            "＠A1",
-            "\u{200B}=1+1",
-            "\u{200E}\u{200F}+1",
-            "\u{2060}-1",
-            "\u{FEFF}@A1",
-            "\u{200D}＝1",
-        ] {
-            assert_eq!(csv_cell(formula), format!("'{formula}"), "{formula:?}");
-        }
-        for text in ["Road damage", "بلاغ عن تلف الطرق", "a=b", "\u{200F}طلب", ""]
-        {
-            assert_eq!(csv_cell(text), text, "{text:?}");
-        }
-    }
 }

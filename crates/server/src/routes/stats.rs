@@ -20,9 +20,11 @@ use nafitha_domain::rating::satisfaction_label;
 use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
 use nafitha_domain::{Locale, Localized};
 
+use crate::auth::StaffSession;
 use crate::error::{ApiError, ApiJson};
 use crate::routes::account::locale_of;
-use crate::routes::staff::{bad_filters, csv_cell, csv_download, StaffSession};
+use crate::routes::csv::{self, csv_cell};
+use crate::routes::staff::bad_filters;
 use crate::startup::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -235,8 +237,7 @@ async fn export_comments(
             csv_cell(&c.comment),
         ]
     });
-    let today = riyadh_date(now);
-    csv_download(head, rows, &format!("nafitha-comments-{today}.csv"))
+    csv::download("comments", riyadh_date(now), head, rows)
 }
 
 /// The agency's figures per service under the filters.
@@ -310,6 +311,5 @@ async fn export_services(
                 opt(f.online_percent()),
             ]
         });
-    let today = riyadh_date(now);
-    csv_download(head, rows, &format!("nafitha-figures-{today}.csv"))
+    csv::download("figures", riyadh_date(now), head, rows)
 }

@@ -4,10 +4,12 @@
 //! applicant may read of their own requests.
 
 use nafitha_domain::account::{AttachmentInfo, EventEntry, MyRequest, RequestDetail};
+use nafitha_domain::backoffice::is_overdue;
 use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, ServiceName};
 use nafitha_domain::lifecycle::{
-    may_reopen, reopen_deadline_ms, Action, Party, ValidAction, REPLY_UPLOAD_FIELD,
+    may_reopen, reopen_deadline_ms, reopen_window_closed, Action, Party, ValidAction,
+    REPLY_UPLOAD_FIELD,
 };
 use nafitha_domain::{AgencyRef, DepartmentRef, Locale, Localized, ReferenceNumber};
 use sqlx::any::AnyRow;
@@ -128,10 +130,7 @@ impl Store {
         if action.action == Action::Reopen {
             resolved_at = last_event_at(&mut tx, id, Action::Resolve).await?;
             if !resolved_at.is_some_and(|at| may_reopen(at, now_ms)) {
-                return Ok(ActOutcome::Forbidden(Localized::new(
-                    "انتهت مدة إعادة فتح الطلب (14 يومًا من معالجته). قدّم طلبًا جديدًا",
-                    "The time to reopen this request (14 days after it was resolved) has passed. File a new request",
-                )));
+                return Ok(ActOutcome::Forbidden(reopen_window_closed()));
             }
         }
         let (mut agency, mut department): (String, String) =
@@ -188,7 +187,7 @@ impl Store {
             id,
             filed_on: riyadh_date(row.try_get("submitted_at")?),
             due_on: parse_date(&row)?,
-            online: row.try_get::<String, _>("channel")? == "web",
+            online: super::requests::filed_online(&row)?,
             place: stats::Place {
                 agency: &old_agency,
                 department: &old_department,
@@ -282,7 +281,7 @@ impl Store {
                         name: localized(row, "agency_ar", "agency_en")?,
                     },
                     submitted_at: format_rfc3339(row.try_get("submitted_at")?),
-                    overdue: !status.is_finished() && due_on < today,
+                    overdue: is_overdue(status, due_on, today),
                     due_on,
                 })
             })

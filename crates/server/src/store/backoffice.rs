@@ -99,6 +99,13 @@ impl Clauses {
     }
 }
 
+/// The SQL twin of [`nafitha_domain::backoffice::is_overdue`] for the request aliased `r`,
+/// with `today` the placeholder (or literal) holding today's date as `YYYY-MM-DD`: open
+/// (`is_open`, the generated column listing the finished statuses) and due before today.
+pub(crate) fn overdue_sql(today: &str) -> String {
+    format!("(r.is_open = 1 and r.due_on < {today})")
+}
+
 /// The `where` clause for a queue filter within a scope, as of `today`.
 fn queue_clauses(scope: &StaffScope, filter: &QueueFilter, today: Date) -> Clauses {
     let mut c = Clauses::default();
@@ -129,7 +136,7 @@ fn queue_clauses(scope: &StaffScope, filter: &QueueFilter, today: Date) -> Claus
     }
     if filter.overdue {
         let p = c.text(today.to_string());
-        c.and(&format!("r.is_open = 1 and r.due_on < {p}"));
+        c.and(&overdue_sql(&p));
     }
     if filter.due_soon {
         let from = c.text(today.to_string());
@@ -334,19 +341,21 @@ impl Store {
         agency: &str,
         today: Date,
     ) -> Result<Vec<DepartmentLoad>, sqlx::Error> {
-        let rows = sqlx::query(
+        let sql = format!(
             "select d.code, d.name_ar, d.name_en, count(r.id) as open, \
-             coalesce(sum(case when r.due_on < $2 then 1 else 0 end), 0) as overdue, \
+             coalesce(sum(case when {overdue} then 1 else 0 end), 0) as overdue, \
              coalesce(sum(case when r.due_on >= $2 and r.due_on <= $3 then 1 else 0 end), 0) as due_soon \
              from departments d left join requests r on r.department_code = d.code and r.agency_code = d.agency_code \
              and r.is_open = 1 where d.agency_code = $1 group by d.code, d.name_ar, d.name_en \
              order by overdue desc, d.code",
-        )
-        .bind(agency)
-        .bind(today.to_string())
-        .bind(due_soon_until(today).to_string())
-        .fetch_all(self.pool())
-        .await?;
+            overdue = overdue_sql("$2"),
+        );
+        let rows = sqlx::query(&sql)
+            .bind(agency)
+            .bind(today.to_string())
+            .bind(due_soon_until(today).to_string())
+            .fetch_all(self.pool())
+            .await?;
         rows.iter()
             .map(|row| {
                 let count = |column: &str| -> Result<u64, sqlx::Error> {

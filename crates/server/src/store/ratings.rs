@@ -1,16 +1,16 @@
 //! Ratings: an applicant rates their decided request once, and may change the rating for
-//! seven days after first giving it.
+//! `nafitha_domain::rating::RATING_CHANGE_DAYS` days after first giving it.
 
 use nafitha_domain::calendar::{format_rfc3339, riyadh_date};
-use nafitha_domain::rating::{may_rate, RatingView, Resolution, ValidRating, RATING_CHANGE_DAYS};
+use nafitha_domain::rating::{
+    may_change_rating, may_rate, rating_changeable_until_ms, RatingView, Resolution, ValidRating,
+};
 use nafitha_domain::ReferenceNumber;
 use sqlx::Row;
 
 use super::requests::status_of;
 use super::stats::{Changes, Place};
 use super::Store;
-
-const CHANGE_WINDOW_MS: i64 = RATING_CHANGE_DAYS * 86_400_000;
 
 /// What became of a rating.
 #[derive(Debug, PartialEq, Eq)]
@@ -20,7 +20,7 @@ pub enum RateOutcome {
     NotFound,
     /// The request is not decided yet.
     NotYet,
-    /// Rated more than seven days ago: it can no longer be changed.
+    /// Rated longer ago than the change window: it can no longer be changed.
     ChangeWindowClosed,
 }
 
@@ -71,7 +71,7 @@ impl Store {
         let created_at = match first {
             Some(first) => {
                 let created: i64 = first.try_get("created_at")?;
-                if now_ms > created + CHANGE_WINDOW_MS {
+                if !may_change_rating(created, now_ms) {
                     return Ok(RateOutcome::ChangeWindowClosed);
                 }
                 let old = u8::try_from(first.try_get::<i64, _>("score")?).unwrap_or(0);
@@ -134,7 +134,7 @@ impl Store {
             score: rating.score,
             resolved: rating.resolved,
             comment: rating.comment.clone(),
-            changeable_until: format_rfc3339(created_at + CHANGE_WINDOW_MS),
+            changeable_until: format_rfc3339(rating_changeable_until_ms(created_at)),
         }))
     }
 
@@ -152,9 +152,9 @@ impl Store {
                 score: u8::try_from(r.try_get::<i64, _>("score")?).unwrap_or(1),
                 resolved: resolved.as_deref().and_then(Resolution::from_code),
                 comment: r.try_get("comment")?,
-                changeable_until: format_rfc3339(
-                    r.try_get::<i64, _>("created_at")? + CHANGE_WINDOW_MS,
-                ),
+                changeable_until: format_rfc3339(rating_changeable_until_ms(
+                    r.try_get::<i64, _>("created_at")?,
+                )),
             })
         })
         .transpose()

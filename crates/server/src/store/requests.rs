@@ -1,9 +1,10 @@
 //! Filed requests: filing (with its idempotency key, first event and notifications, all
 //! in one transaction) and the public tracking view.
 
+use nafitha_domain::backoffice::is_overdue;
 use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{
-    FiledRequest, ServiceName, TimelineEntry, TrackedRequest, ValidRequest,
+    Channel, FiledRequest, ServiceName, TimelineEntry, TrackedRequest, ValidRequest,
 };
 use nafitha_domain::lifecycle::RequestStatus;
 use nafitha_domain::{
@@ -34,7 +35,7 @@ pub struct Filing<'a> {
     pub service: &'a ServiceDetail,
     pub request: &'a ValidRequest,
     pub locale: Locale,
-    pub channel: &'static str,
+    pub channel: Channel,
     pub idempotency_key: &'a str,
     pub body_hash: &'a str,
     pub now_ms: i64,
@@ -72,6 +73,13 @@ fn decode_err(what: &str) -> sqlx::Error {
 pub(crate) fn status_of(row: &AnyRow) -> Result<RequestStatus, sqlx::Error> {
     let code: String = row.try_get("status")?;
     RequestStatus::from_code(&code).ok_or_else(|| decode_err("unknown request status"))
+}
+
+/// Whether the request in `row` (its `channel` column) was filed online.
+pub(crate) fn filed_online(row: &AnyRow) -> Result<bool, sqlx::Error> {
+    Ok(Channel::is_online_code(
+        &row.try_get::<String, _>("channel")?,
+    ))
 }
 
 fn filed_from_row(row: &AnyRow) -> Result<FiledRequest, sqlx::Error> {
@@ -144,7 +152,7 @@ impl Store {
             .bind(&filing.service.department.code)
             .bind(RequestStatus::Submitted.code())
             .bind(filing.locale.tag())
-            .bind(filing.channel)
+            .bind(filing.channel.code())
             .bind(&applicant.name)
             .bind(&applicant.phone)
             .bind(applicant.email.as_deref())
@@ -203,7 +211,7 @@ impl Store {
             id,
             filed_on: riyadh_date(filing.now_ms),
             due_on: filing.due_on,
-            online: filing.channel == "web",
+            online: filing.channel.is_online(),
             place: super::stats::Place {
                 agency: &service.agency.code,
                 department: &filing.service.department.code,
@@ -301,7 +309,7 @@ impl Store {
             .collect::<Result<Vec<_>, sqlx::Error>>()?;
         let filed = filed_from_row(&row)?;
         Ok(Some(TrackedRequest {
-            overdue: !filed.status.is_finished() && filed.due_on < today,
+            overdue: is_overdue(filed.status, filed.due_on, today),
             reference: filed.reference,
             status: filed.status,
             service: ServiceName {

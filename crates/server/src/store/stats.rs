@@ -713,7 +713,7 @@ impl Store {
                 id: row.try_get("id")?,
                 filed_on: riyadh_date(row.try_get("submitted_at")?),
                 due_on: super::actions::parse_date(row)?,
-                online: row.try_get::<String, _>("channel")? == "web",
+                online: super::requests::filed_online(row)?,
                 place: Place {
                     agency: &agency,
                     department: &department,

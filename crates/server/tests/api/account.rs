@@ -609,3 +609,49 @@ async fn tracking_is_rate_limited_per_client() {
         assert_eq!(error_code(limited).await, "too_many_requests");
     }
 }
+
+#[tokio::test]
+async fn error_answers_carry_their_messages_in_both_languages_whatever_was_asked() {
+    for app in spawn_apps().await {
+        // 422, asked in English: the message and each field's, in English and in both.
+        let invalid = ask_code(&app, "12345").await;
+        assert_eq!(invalid.status(), 422, "{}", app.engine);
+        let body: Value = invalid.json().await.unwrap();
+        assert_eq!(body["code"], "validation");
+        assert_eq!(body["localized"]["en"], body["message"]);
+        assert_eq!(
+            body["localized"]["ar"],
+            "توجد مشكلة في بعض الإجابات، صححها ثم أرسل مرة أخرى"
+        );
+        let field = &body["fields"][0];
+        assert_eq!(field["field"], "phone");
+        assert_eq!(field["localized"]["en"], field["message"]);
+        let arabic = field["localized"]["ar"].as_str().unwrap();
+        assert!(
+            arabic
+                .chars()
+                .any(|c| ('\u{0600}'..='\u{06FF}').contains(&c)),
+            "{}: {field}",
+            app.engine
+        );
+
+        // 429, asked in Arabic (the default): the message in Arabic, and both.
+        assert_eq!(ask_code(&app, A).await.status(), 202, "{}", app.engine);
+        let again = app
+            .client
+            .post(app.url("/api/v1/auth/otp"))
+            .json(&json!({ "phone": A }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 429, "{}", app.engine);
+        let body: Value = again.json().await.unwrap();
+        assert_eq!(body["localized"]["ar"], body["message"]);
+        let english = body["localized"]["en"].as_str().unwrap();
+        assert!(
+            english.starts_with("We sent a code a moment ago"),
+            "{}: {body}",
+            app.engine
+        );
+    }
+}

@@ -826,10 +826,19 @@ async fn admins_edit_their_catalogue_and_a_deactivated_service_takes_no_new_fili
 
 #[tokio::test]
 async fn the_stored_open_flag_agrees_with_the_life_cycle_for_every_status() {
+    use nafitha_domain::backoffice::is_overdue;
+    use nafitha_domain::calendar::{riyadh_date, Date};
     use nafitha_domain::lifecycle::RequestStatus;
     for app in crate::helpers::spawn_apps().await {
         let supervisor = app.staff("super.epm", "supervisor", "epm", None).await;
         let reference = app.file_for("0501212121").await;
+        // Long past due, so "overdue" turns on the status alone.
+        let due_on = Date::parse("2026-01-04").unwrap();
+        app.execute(&format!(
+            "update requests set due_on = '{due_on}' where reference = '{reference}'"
+        ))
+        .await;
+        let today = riyadh_date(nafitha_server::clock::Clock::system().now_ms());
         for status in RequestStatus::ALL {
             app.execute(&format!(
                 "update requests set status = '{}' where reference = '{reference}'",
@@ -840,6 +849,29 @@ async fn the_stored_open_flag_agrees_with_the_life_cycle_for_every_status() {
             assert_eq!(
                 references(&open).contains(&reference),
                 !status.is_finished(),
+                "{}: {}",
+                app.engine,
+                status.code()
+            );
+            // The queue's overdue filter (SQL) and the tracking page (Rust) agree with
+            // the domain's rule.
+            let overdue = is_overdue(status, due_on, today);
+            let filtered = json_of(
+                app.get_as(&supervisor, "/api/v1/staff/requests?overdue=true")
+                    .await,
+            )
+            .await;
+            assert_eq!(
+                references(&filtered).contains(&reference),
+                overdue,
+                "{}: {}",
+                app.engine,
+                status.code()
+            );
+            let tracked = json_of(app.get(&format!("/api/v1/track/{reference}")).await).await;
+            assert_eq!(
+                tracked["overdue"],
+                overdue,
                 "{}: {}",
                 app.engine,
                 status.code()

@@ -42,7 +42,8 @@ async fn filing_returns_a_checked_reference_due_date_and_sends_an_sms_and_email(
         );
         assert_eq!(filed["status"], "submitted");
         assert_eq!(filed["service_code"], "epm-road-damage");
-        let submitted = nafitha_domain::calendar::riyadh_date(nafitha_server::notify::now_ms());
+        let submitted =
+            nafitha_domain::calendar::riyadh_date(nafitha_server::clock::Clock::system().now_ms());
         assert_eq!(filed["due_on"], submitted.add_working_days(5).to_string());
 
         // The notifier appends both messages to the outbox log, in Arabic, with the reference.

@@ -142,7 +142,7 @@ impl TestApp {
         use nafitha_server::store::staff::{StaffAccount, StaffAdded};
         let account = StaffAccount {
             username: username.into(),
-            password_hash: nafitha_server::routes::staff::hash_password(STAFF_PASSWORD).unwrap(),
+            password_hash: nafitha_server::auth::password::hash_password(STAFF_PASSWORD).unwrap(),
             role: role.into(),
             agency: agency.into(),
             department: department.map(str::to_owned),

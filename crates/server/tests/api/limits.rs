@@ -370,7 +370,7 @@ async fn sent_messages_are_deleted_after_the_retention_period_and_others_kept() 
         app.wait_for_scalar("select 'sent' as v from outbox where sent_at is not null")
             .await;
         let store = app.store().await;
-        let now = nafitha_server::notify::now_ms();
+        let now = nafitha_server::clock::Clock::system().now_ms();
         // A retention period that ended before the message was sent keeps it...
         assert_eq!(store.prune_outbox(now - 3_600_000, 0).await.unwrap(), 0);
         // ...and one that ends now deletes it.

@@ -40,12 +40,22 @@ async fn requests_are_counted_by_method_route_template_and_status() {
 
 #[tokio::test]
 async fn filings_are_counted_without_replays_and_the_due_backlog_is_read_when_scraped() {
-    // A clock a year ahead: what the filings queue is due for the scrape but not yet for
-    // the notifier (which goes by the system clock), so the backlog holds still.
-    let ahead = nafitha_server::notify::now_ms() + 365 * DAY_MS;
+    // A gateway that takes the connection and never answers: the notifier (which goes by
+    // the app's clock) holds each message it claims until its send timeout, so the
+    // backlog holds still while it is read.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ahead = nafitha_server::clock::Clock::system().now_ms() + 365 * DAY_MS;
     let clock = Clock::fixed(ahead);
     let options = Options {
         clock: clock.clone(),
+        notify: NotifyConfig {
+            sms_gateway: Some(SmsGateway {
+                url: format!("http://{}/sms", silent.local_addr().unwrap()),
+                token: None,
+            }),
+            smtp: None,
+            retry_base_ms: 3_600_000,
+        },
         ..Options::default()
     };
     for app in spawn_apps_with(options).await {

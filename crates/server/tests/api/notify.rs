@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::{Json, Router};
+use nafitha_server::clock::Clock;
 use nafitha_server::config::{NotifyConfig, SmsGateway};
 use serde_json::Value;
 
@@ -175,5 +176,70 @@ async fn two_instances_on_one_database_deliver_each_message_once() {
             "{}: {accepted:?}",
             app.engine
         );
+    }
+}
+
+#[tokio::test]
+async fn the_worker_sends_and_retries_by_the_apps_clock_not_the_systems() {
+    // A clock a year ahead of the system's: by the system's time nothing filed would be due.
+    let start = Clock::system().now_ms() + 365 * 86_400_000;
+    let clock = Clock::fixed(start);
+    let (gateway, url) = Gateway::start(1).await;
+    let options = Options {
+        clock: clock.clone(),
+        notify: NotifyConfig {
+            retry_base_ms: 60_000,
+            ..through(&url).notify
+        },
+        ..Options::default()
+    };
+    for app in spawn_apps_with(options).await {
+        // Arrange: a filing queues one SMS at the app's time; its first attempt fails.
+        clock.set(start);
+        let phone = if app.engine == "postgres" {
+            "0503333552"
+        } else {
+            "0503333551"
+        };
+        app.file_for(phone).await;
+        let retry_at = start + 60_000;
+        let failed = format!(
+            "outbox where attempts = 1 and sent_at is null and next_attempt_at = {retry_at}"
+        );
+        for _ in 0..100 {
+            if app.count(&failed).await == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        assert_eq!(
+            app.count(&failed).await,
+            1,
+            "{}: retried a base delay later",
+            app.engine
+        );
+
+        // Act and assert: not retried before the app's clock reaches the retry time...
+        clock.set(retry_at - 1);
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(app.count(&failed).await, 1, "{}: retried early", app.engine);
+        // ...and sent, at the app's time, once it has.
+        clock.set(retry_at);
+        wait_until_sent(&app, 1).await;
+        assert_eq!(
+            app.count(&format!(
+                "outbox where attempts = 2 and sent_at = {retry_at}"
+            ))
+            .await,
+            1,
+            "{}",
+            app.engine
+        );
+        let accepted = gateway
+            .accepted()
+            .into_values()
+            .filter(|(_, body)| body["to"] == crate::helpers::e164(phone))
+            .count();
+        assert_eq!(accepted, 1, "{}", app.engine);
     }
 }

@@ -9,7 +9,7 @@ async fn add_staff(app: &TestApp, username: &str, role: &str, agency: &str) {
     use nafitha_server::store::staff::{StaffAccount, StaffAdded};
     let account = StaffAccount {
         username: username.into(),
-        password_hash: nafitha_server::routes::staff::hash_password("correct horse battery")
+        password_hash: nafitha_server::auth::password::hash_password("correct horse battery")
             .unwrap(),
         role: role.into(),
         agency: agency.into(),
@@ -40,7 +40,7 @@ async fn act(app: &TestApp, cookie: &str, reference: &str, body: Value) -> reqwe
 
 #[tokio::test]
 async fn passwords_are_argon2id_and_a_right_password_signs_in() {
-    let hash = nafitha_server::routes::staff::hash_password("correct horse battery").unwrap();
+    let hash = nafitha_server::auth::password::hash_password("correct horse battery").unwrap();
     assert!(hash.starts_with("$argon2id$"), "{hash}");
     for app in spawn_apps().await {
         add_staff(&app, "agent.one", "agent", "epm").await;

@@ -288,7 +288,7 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
             201
         );
         // Both uploads are two days old now.
-        let two_days_ago = nafitha_server::notify::now_ms() - 2 * 86_400_000;
+        let two_days_ago = nafitha_server::clock::Clock::system().now_ms() - 2 * 86_400_000;
         app.execute(&format!("update uploads set created_at = {two_days_ago}"))
             .await;
 
@@ -298,7 +298,7 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
         let removed = nafitha_server::attachments::remove_expired(
             &store,
             &objects,
-            nafitha_server::notify::now_ms(),
+            nafitha_server::clock::Clock::system().now_ms(),
         )
         .await
         .unwrap();
@@ -312,6 +312,45 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
             !app.dir.path().join("data/uploads").join(&ids[1]).exists(),
             "the orphan file goes"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_clean_up_removes_unattached_uploads_by_the_apps_clock() {
+    let start = nafitha_server::clock::Clock::system().now_ms() + 365 * 86_400_000;
+    let clock = nafitha_server::clock::Clock::fixed(start);
+    let at = |clock: nafitha_server::clock::Clock| Options {
+        clock,
+        ..Options::default()
+    };
+    for app in spawn_apps_with(at(clock.clone())).await {
+        // Arrange: an upload made a year ahead of the system's time, never attached.
+        clock.set(start);
+        upload_road_photo(&app).await;
+        assert_eq!(app.count("uploads").await, 1, "{}", app.engine);
+
+        // Act: instances whose clocks read an hour, then a day and a minute, later clean
+        // up as they start.
+        let hour_later = app
+            .twin(&at(nafitha_server::clock::Clock::fixed(start + 3_600_000)))
+            .await;
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        let kept = app.count("uploads").await;
+        let day_later = nafitha_server::attachments::UNATTACHED_TTL_MS + 60_000;
+        let _later = app
+            .twin(&at(nafitha_server::clock::Clock::fixed(start + day_later)))
+            .await;
+        for _ in 0..100 {
+            if app.count("uploads").await == 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+
+        // Assert
+        assert_eq!(kept, 1, "{}: an hour old is not expired", app.engine);
+        assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
+        hour_later.stop();
     }
 }
 

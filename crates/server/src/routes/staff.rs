@@ -14,8 +14,8 @@ use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
     may_assign, staff_actions, Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery,
-    ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, TeamMember,
-    EXPORT_MAX_ROWS,
+    ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, StaffSignIn,
+    TeamMember, EXPORT_MAX_ROWS,
 };
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::lifecycle::ActionRequest;
@@ -60,13 +60,6 @@ pub fn router() -> Router<AppState> {
         .route("/staff/services/{code}", put(edit_service))
 }
 
-/// The body of `POST /staff/session`.
-#[derive(Debug, Deserialize)]
-pub struct Credentials {
-    pub username: String,
-    pub password: String,
-}
-
 fn wrong_credentials() -> ApiError {
     ApiError::Unprocessable {
         code: "wrong_credentials",
@@ -92,7 +85,7 @@ async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
     headers: HeaderMap,
-    ApiJson(body): ApiJson<Credentials>,
+    ApiJson(body): ApiJson<StaffSignIn>,
 ) -> Result<Response, ApiError> {
     let now = state.now_ms();
     state.check_limit(Limit::SignIn, client).await?;

@@ -3,13 +3,13 @@
 
 mod answers;
 pub mod error_summary;
-mod language_switch;
+mod header_parts;
 mod load_error;
 mod page_heading;
 
 pub use answers::answer_rows;
 pub use error_summary::ErrorSummary;
-pub use language_switch::{skip_to_main, LanguageSwitch};
+pub use header_parts::{Brand, LanguageSwitch, SkipLink};
 pub use load_error::LoadError;
 pub use page_heading::PageHeading;
 

@@ -14,6 +14,7 @@ mod pages;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
+use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::StaffMe;
 use nafitha_domain::Locale;
 
@@ -64,6 +65,29 @@ impl StaffContext {
             self.0.set(Desk::SignedOut);
         }
         ended
+    }
+
+    /// What a change's answer means for the screen: true when it was made (the errors are
+    /// cleared); an ended session brings the sign-in back; any other refusal is shown, on
+    /// the fields the server named or else on `field`.
+    pub fn settle(
+        &self,
+        answer: Result<(), ApiError>,
+        errors: RwSignal<Vec<InvalidAnswer>>,
+        field: &str,
+    ) -> bool {
+        match answer {
+            Ok(()) => {
+                errors.set(Vec::new());
+                true
+            }
+            Err(e) => {
+                if !self.signed_out_by(&e) {
+                    errors.set(e.problems(field));
+                }
+                false
+            }
+        }
     }
 
     /// Asks the server who is signed in.

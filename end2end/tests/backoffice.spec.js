@@ -126,7 +126,7 @@ test("in English: staff take a request from the queue to its resolution, and the
 
   // The citizen's tracking page shows each public step, never the note.
   await page.goto(`/track?ref=${reference}`);
-  const timeline = page.getByRole("list", { name: "Timeline" });
+  const timeline = page.getByRole("list", { name: "History" });
   for (const step of ["Received", "Waiting for you", "Referred", "Resolved"]) {
     await expect(timeline).toContainText(step);
   }
@@ -273,6 +273,6 @@ test("a filtered queue lives in its address: reloaded, or opened in another brow
 
   // A request's answers read as the applicant saw them: the choice's label, not its code.
   await theirs.getByRole("row").nth(1).getByRole("link").click();
-  await expect(colleague.getByRole("definition", { name: shown[0] })).toHaveText(shown[1]);
+  await expect(colleague.getByLabel(shown[0], { exact: true })).toHaveText(shown[1]);
   await expectNoAxeViolations(colleague);
 });

@@ -20,9 +20,9 @@ function agencySection(page, name) {
   return page.getByRole("region", { name, exact: true });
 }
 
-/** The value of the key figure `term` in `scope` (a page or a region). */
+/** The value of the key figure `term` in `scope` (a page or a region): labelled by its term. */
 function figure(scope, term) {
-  return scope.getByRole("definition", { name: term, exact: true });
+  return scope.getByLabel(term, { exact: true });
 }
 
 test("in Arabic on a phone: staff resolve requests, their applicant rates them, the performance page shows the new rating", async ({ page, request }, testInfo) => {

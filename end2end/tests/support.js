@@ -112,7 +112,7 @@ async function confirmedReference(page, heading) {
   const reference = new URL(page.url()).pathname.split("/").pop();
   expect(reference).toMatch(/^\d{12}$/);
   const grouped = reference.replace(/(\d{4})(\d{4})(\d{4})/, "$1 $2 $3");
-  await expect(page.getByText(grouped, { exact: true })).toBeVisible();
+  await expect(page.getByText(grouped, { exact: true }).first()).toBeVisible();
   return { reference, grouped };
 }
 

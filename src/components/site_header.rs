@@ -3,19 +3,16 @@
 
 use leptos::prelude::*;
 
-use crate::components::{skip_to_main, LanguageSwitch};
+use crate::components::{Brand, LanguageSwitch, SkipLink};
 use crate::i18n::tr;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
     view! {
-        <a class="skip-link" href="#main" target="_self" on:click=skip_to_main>{tr(|t| t.skip_to_content)}</a>
+        <SkipLink/>
         <header class="site-header">
             <div class="container site-header-inner">
-                <a href="/" class="brand">
-                    <img src="/icons/icon.svg" alt="" width="32" height="32"/>
-                    <span class="brand-name">{tr(|t| t.app_name)}</span>
-                </a>
+                <Brand href="/"/>
                 <LanguageSwitch/>
             </div>
         </header>

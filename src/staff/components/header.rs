@@ -10,7 +10,7 @@ use nafitha_domain::backoffice::Role;
 use nafitha_domain::Locale;
 
 use super::super::{api, use_staff, Desk};
-use crate::components::{skip_to_main, LanguageSwitch};
+use crate::components::{Brand, LanguageSwitch, SkipLink};
 use crate::i18n::{texts, tr};
 use crate::state::use_locale;
 
@@ -87,23 +87,19 @@ pub fn StaffHeader() -> impl IntoView {
                     <li><QueueLink mine=false/></li>
                     <li><QueueLink mine=true/></li>
                     {supervises.then(|| view! {
-                        <li><A href="/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
-                        <li><A href="/performance">{tr(|t| t.staff.nav_performance)}</A></li>
+                        <li><A href="/staff/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
+                        <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>
                     })}
-                    {admin.then(|| view! { <li><A href="/services">{tr(|t| t.staff.nav_services)}</A></li> })}
+                    {admin.then(|| view! { <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li> })}
                 </ul>
             </nav>
         })
     };
     view! {
-        <a class="skip-link" href="#main" target="_self" on:click=skip_to_main>{tr(|t| t.skip_to_content)}</a>
+        <SkipLink/>
         <header class="site-header desk-header">
             <div class="desk-bar">
-                <a href="/staff" class="brand">
-                    <img src="/icons/icon.svg" alt="" width="32" height="32"/>
-                    <span class="brand-name">{tr(|t| t.app_name)}</span>
-                    <span class="brand-part">{tr(|t| t.staff.back_office)}</span>
-                </a>
+                <Brand href="/staff" part=|t| t.staff.back_office/>
                 <div class="desk-account">
                     {who}
                     <LanguageSwitch/>

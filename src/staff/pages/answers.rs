@@ -9,29 +9,11 @@ use nafitha_domain::Localized;
 
 use super::super::api;
 use super::super::components::{loaded, TextArea, TextField};
-use super::super::{use_staff, StaffContext};
+use super::super::use_staff;
 use super::heading;
-use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
-
-/// Announces a change and loads the list again, or shows why it failed.
-fn after(
-    answer: Result<(), ApiError>,
-    staff: StaffContext,
-    errors: RwSignal<Vec<InvalidAnswer>>,
-    on_done: Callback<()>,
-) {
-    match answer {
-        Ok(()) => {
-            errors.set(Vec::new());
-            on_done.run(());
-        }
-        Err(e) if staff.signed_out_by(&e) => {}
-        Err(e) => errors.set(e.problems("title_ar")),
-    }
-}
 
 #[component]
 fn AddForm(
@@ -55,13 +37,12 @@ fn AddForm(
         }
         let lang = locale.locale.get_untracked();
         leptos::task::spawn_local(async move {
-            let answer = api::add_template(&template, lang).await;
-            if answer.is_ok() {
+            if staff.settle(api::add_template(&template, lang).await, errors, "title_ar") {
                 for field in [title_ar, title_en, body_ar, body_en] {
                     field.set(String::new());
                 }
+                on_done.run(());
             }
-            after(answer, staff, errors, on_done);
         });
     };
     view! {
@@ -106,7 +87,9 @@ pub fn AnswersPage() -> impl IntoView {
                 let delete = move |_| {
                     let lang = locale.locale.get_untracked();
                     leptos::task::spawn_local(async move {
-                        after(api::delete_template(id, lang).await, staff, errors, changed);
+                        if staff.settle(api::delete_template(id, lang).await, errors, "title_ar") {
+                            changed.run(());
+                        }
                     });
                 };
                 view! {

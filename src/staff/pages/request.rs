@@ -58,14 +58,10 @@ fn AssignForm(
         let lang = locale.locale.get_untracked();
         let reference = reference.clone();
         leptos::task::spawn_local(async move {
-            match api::assign_request(&reference, &Assignment { assignee }, lang).await {
-                Ok(()) => {
-                    errors.set(Vec::new());
-                    announcer.announce(texts(lang).staff.assignment_updated.to_owned());
-                    on_done.run(());
-                }
-                Err(e) if staff.signed_out_by(&e) => {}
-                Err(e) => errors.set(e.problems("assignee")),
+            let answer = api::assign_request(&reference, &Assignment { assignee }, lang).await;
+            if staff.settle(answer, errors, "assignee") {
+                announcer.announce(texts(lang).staff.assignment_updated.to_owned());
+                on_done.run(());
             }
         });
     };
@@ -196,28 +192,28 @@ fn ActionForm(
             navigate.clone(),
         );
         leptos::task::spawn_local(async move {
-            match api::act_as_staff(&reference, &body, lang).await {
-                Ok(()) => {
-                    errors.set(Vec::new());
-                    draft.clear();
-                    let t = &texts(lang).staff;
-                    // Referred away: it has left this staff member's work; back to the queue.
-                    if body.action == Action::Refer.code() {
-                        announcer.announce(t.referred.to_owned());
-                        navigate(
-                            "/staff",
-                            NavigateOptions {
-                                resolve: false,
-                                ..Default::default()
-                            },
-                        );
-                    } else {
-                        announcer.announce(t.action_recorded.to_owned());
-                        on_done.run(());
-                    }
-                }
-                Err(e) if staff.signed_out_by(&e) => {}
-                Err(e) => errors.set(e.problems("message")),
+            if !staff.settle(
+                api::act_as_staff(&reference, &body, lang).await,
+                errors,
+                "message",
+            ) {
+                return;
+            }
+            draft.clear();
+            let t = &texts(lang).staff;
+            // Referred away: it has left this staff member's work; back to the queue.
+            if body.action == Action::Refer.code() {
+                announcer.announce(t.referred.to_owned());
+                navigate(
+                    "/staff",
+                    NavigateOptions {
+                        resolve: false,
+                        ..Default::default()
+                    },
+                );
+            } else {
+                announcer.announce(t.action_recorded.to_owned());
+                on_done.run(());
             }
         });
     };

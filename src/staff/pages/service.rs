@@ -152,14 +152,15 @@ fn Editor(
         };
         let (lang, code) = (locale.locale.get_untracked(), code.clone());
         leptos::task::spawn_local(async move {
-            match api::edit_service(&code, &edit, lang).await {
-                Ok(()) => {
-                    errors.set(Vec::new());
-                    announcer.announce(texts(lang).staff.service_saved.to_owned());
-                    on_saved.run(());
-                }
-                Err(e) if staff.signed_out_by(&e) => {}
-                Err(e) => errors.set(onto_inputs(e.problems("name_ar"))),
+            if staff.settle(
+                api::edit_service(&code, &edit, lang).await,
+                errors,
+                "name_ar",
+            ) {
+                announcer.announce(texts(lang).staff.service_saved.to_owned());
+                on_saved.run(());
+            } else {
+                errors.update(|e| *e = onto_inputs(std::mem::take(e)));
             }
         });
     };

@@ -25,6 +25,10 @@ for k in $(seq 0 ${#screens[@]}); do
   for ((i = k; i < ${#screens[@]}; i++)); do
     grep -vF "<Route path=${screens[$i]} " src/staff.rs > /tmp/staff.rs.k && cp /tmp/staff.rs.k src/staff.rs
   done
+  if [ "$k" = 0 ]; then
+    # `Routes` needs one route: the fallback page's.
+    sed -i 's|<Routes fallback=NotFoundPage>|&<Route path=path!("") view=NotFoundPage/>|' src/staff.rs
+  fi
   out=/tmp/staff-dist-$k
   rm -rf "$out"
   trunk build staff.html --release --dist "$out" --public-url /staff/ >/tmp/staff-screens-$k.log 2>&1

@@ -39,7 +39,7 @@ fn done(answer: Result<String, ApiError>) -> Result<(), ApiError> {
 }
 
 /// `GET /api/v1/services`: the active catalogue (the filters' service lists).
-pub fn services() -> Loaded<Vec<ServiceSummary>> {
+pub fn list_services() -> Loaded<Vec<ServiceSummary>> {
     load(|| Some("/api/v1/services".to_owned()))
 }
 
@@ -61,7 +61,7 @@ pub async fn staff_sign_out(locale: Locale) -> Result<(), ApiError> {
 
 /// `GET /api/v1/staff/requests?{query}`, loaded again when the query changes (nothing
 /// while it is `None`).
-pub fn queue(query: Signal<Option<QueueQuery>>) -> Loaded<QueuePage> {
+pub fn list_queue(query: Signal<Option<QueueQuery>>) -> Loaded<QueuePage> {
     load(move || {
         query
             .get()
@@ -70,7 +70,7 @@ pub fn queue(query: Signal<Option<QueueQuery>>) -> Loaded<QueuePage> {
 }
 
 /// `GET /api/v1/staff/requests/{reference}`
-pub fn staff_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<StaffRequest> {
+pub fn get_staff_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<StaffRequest> {
     load(move || {
         reference
             .get()
@@ -99,12 +99,12 @@ pub async fn assign_request(
 }
 
 /// `GET /api/v1/staff/team`, for supervisors (nothing for others).
-pub fn team(supervises: Signal<bool>) -> Loaded<Vec<TeamMember>> {
+pub fn list_team(supervises: Signal<bool>) -> Loaded<Vec<TeamMember>> {
     load(move || supervises.get().then(|| "/api/v1/staff/team".to_owned()))
 }
 
 /// `GET /api/v1/staff/stats?{query}` (supervisors): the agency's figures and comments.
-pub fn agency_stats(query: Signal<Option<StatsQuery>>) -> Loaded<AgencyStats> {
+pub fn get_agency_stats(query: Signal<Option<StatsQuery>>) -> Loaded<AgencyStats> {
     load(move || {
         query
             .get()
@@ -113,12 +113,12 @@ pub fn agency_stats(query: Signal<Option<StatsQuery>>) -> Loaded<AgencyStats> {
 }
 
 /// `GET /api/v1/staff/overdue` (supervisors)
-pub fn department_loads() -> Loaded<Vec<DepartmentLoad>> {
+pub fn list_department_loads() -> Loaded<Vec<DepartmentLoad>> {
     load(|| Some("/api/v1/staff/overdue".to_owned()))
 }
 
 /// `GET /api/v1/staff/services` (admins): the agency's services, active or not.
-pub fn agency_services() -> Loaded<Vec<ServiceDetail>> {
+pub fn list_agency_services() -> Loaded<Vec<ServiceDetail>> {
     load(|| Some("/api/v1/staff/services".to_owned()))
 }
 
@@ -129,7 +129,7 @@ pub async fn edit_service(code: &str, edit: &ServiceEdit, locale: Locale) -> Res
 }
 
 /// `GET /api/v1/staff/templates?service=`
-pub fn templates(service: Memo<String>) -> Loaded<Vec<ResponseTemplate>> {
+pub fn list_templates(service: Memo<String>) -> Loaded<Vec<ResponseTemplate>> {
     load(move || {
         let service = service.get();
         (!service.is_empty())

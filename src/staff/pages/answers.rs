@@ -64,7 +64,7 @@ pub fn AnswersPage() -> impl IntoView {
     let staff = use_staff();
     let params = use_params_map();
     let service = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
-    let templates = api::templates(service);
+    let templates = api::list_templates(service);
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let changed = Callback::new(move |()| {
         announcer.announce(

@@ -45,7 +45,7 @@ fn table(loads: &[DepartmentLoad], l: Locale) -> impl IntoView {
 
 #[component]
 pub fn LoadsPage() -> impl IntoView {
-    let loads = api::department_loads();
+    let loads = api::list_department_loads();
     view! {
         <PageHeading text=heading(|t| t.staff.loads_title) loading=Signal::derive(move || loads.with(Option::is_none))/>
         {loaded(loads, |t| t.staff.not_allowed, |loads: &Vec<DepartmentLoad>, l| table(loads, l))}

@@ -194,8 +194,8 @@ pub fn PerformancePage() -> impl IntoView {
         department: RwSignal::new(String::new()),
         service: RwSignal::new(String::new()),
     };
-    let stats = api::agency_stats(Signal::derive(move || Some(query.get())));
-    let all_services = api::services();
+    let stats = api::get_agency_stats(Signal::derive(move || Some(query.get())));
+    let all_services = api::list_services();
     let ours = Signal::derive(move || {
         let agency = stats.with(|s| match s {
             Some(Ok(s)) => s.agency.code.clone(),

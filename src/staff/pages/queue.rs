@@ -141,7 +141,7 @@ fn FilterForm(
     let locale = use_locale();
     let staff = use_staff();
     let navigate = use_navigate();
-    let services = api::services();
+    let services = api::list_services();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let wanted = filters.query(&query.get_untracked());
@@ -284,7 +284,7 @@ pub fn QueuePage() -> impl IntoView {
         filters.show(&query.get());
         errors.set(checked.get().err().unwrap_or_default());
     });
-    let page = api::queue(Signal::derive(move || checked.get().ok()));
+    let page = api::list_queue(Signal::derive(move || checked.get().ok()));
     Effect::new(move |_| {
         if let Some(Err(e)) = page.get() {
             if !staff.signed_out_by(&e) {

@@ -339,8 +339,8 @@ pub fn RequestPage() -> impl IntoView {
                 .and_then(|r| ReferenceNumber::parse(&r).ok())
         })
     });
-    let request = api::staff_request(reference);
-    let team = api::team(Signal::derive(move || staff.supervises()));
+    let request = api::get_staff_request(reference);
+    let team = api::list_team(Signal::derive(move || staff.supervises()));
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let draft = ActionDraft::new();
     let reload = Callback::new(move |()| request.refetch());

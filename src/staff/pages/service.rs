@@ -194,7 +194,7 @@ pub fn ServicePage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
-    let services = api::agency_services();
+    let services = api::list_agency_services();
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let find = move |all: &[ServiceDetail]| {
         code.with(|c| all.iter().find(|s| s.summary.code == *c).cloned())

@@ -46,7 +46,7 @@ fn table(services: &[ServiceDetail], l: Locale) -> impl IntoView {
 
 #[component]
 pub fn ServicesPage() -> impl IntoView {
-    let services = api::agency_services();
+    let services = api::list_agency_services();
     view! {
         <PageHeading text=heading(|t| t.staff.services_title) loading=Signal::derive(move || services.with(Option::is_none))/>
         {loaded(services, |t| t.staff.not_allowed, |s: &Vec<ServiceDetail>, l| table(s, l))}

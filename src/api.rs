@@ -167,8 +167,9 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 }
 
-/// Loads `GET path()` whenever `path()` changes; `None` means nothing to load. An answer
-/// that arrives after a newer load started is dropped.
+/// Loads `GET path()` whenever `path()` changes (showing `None` meanwhile), and again on
+/// `refetch` (showing the previous answer meanwhile); `None` means nothing to load. An
+/// answer that arrives after a newer load started is dropped.
 pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: impl Fn() -> Option<String> + 'static,
 ) -> Loaded<T> {
@@ -176,10 +177,18 @@ pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     let value = RwSignal::new(None);
     let tick = RwSignal::new(0u32);
     let latest = StoredValue::new(0u32);
+    let shown = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         tick.track();
         let path = path();
-        value.set(None);
+        // Loading something else, or again after a failure, clears what is shown; loading
+        // the same again after a change keeps it until the new answer, so the page is not
+        // redrawn empty.
+        let failed = value.with_untracked(|v| matches!(v, Some(Err(_))));
+        if failed || shown.get_value() != path {
+            value.set(None);
+            shown.set_value(path.clone());
+        }
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
         if let Some(path) = path {

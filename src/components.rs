@@ -3,12 +3,16 @@
 
 mod answers;
 pub mod error_summary;
+mod files;
 mod header_parts;
 mod load_error;
 mod page_heading;
 
 pub use answers::answer_rows;
+#[cfg(not(feature = "backoffice"))]
+pub use answers::answer_text;
 pub use error_summary::ErrorSummary;
+pub use files::file_list;
 pub use header_parts::{Brand, LanguageSwitch, SkipLink};
 pub use load_error::LoadError;
 pub use page_heading::PageHeading;

@@ -29,7 +29,8 @@ pub struct Texts {
     pub error_prefix: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
-    pub download: &'static str,
+    /// A document's download link: its number in the list, its type, its size in KB.
+    pub file_link: fn(usize, &str, u64) -> String,
     pub list_separator: &'static str,
     /// The performance figures (the public page and the supervisors' screen).
     pub perf: PerfTexts,
@@ -326,6 +327,9 @@ pub struct StaffTexts {
     pub add: &'static str,
     pub delete: &'static str,
     pub ready_answers_updated: &'static str,
+    pub whole_number: &'static str,
+    /// The form definition is not JSON: where it goes wrong (line, column).
+    pub form_not_json: fn(usize, usize) -> String,
 }
 
 /// The texts of `locale`.

@@ -20,9 +20,8 @@ use nafitha_domain::Locale;
 
 use crate::api::ApiError;
 use crate::components::LoadError;
-use crate::i18n::tr;
 use crate::state::{provide_announcer, provide_locale};
-use components::StaffHeader;
+use components::{Loading, StaffHeader};
 use pages::{
     AnswersPage, LoadsPage, NotFoundPage, PerformancePage, QueuePage, RequestPage, ServicePage,
     ServicesPage, SignInPage,
@@ -90,6 +89,33 @@ impl StaffContext {
         }
     }
 
+    /// Sends one change (`change`, not yet started) unless the previous one is still on its
+    /// way (`busy`, which also disables the form's button): a double click sends once. When
+    /// it is made, focus goes to the screen's heading (the screen is redrawn with the new
+    /// state, the button pressed with it) and `done` runs; otherwise [`Self::settle`] shows
+    /// why.
+    pub fn submit(
+        self,
+        busy: RwSignal<bool>,
+        errors: RwSignal<Vec<InvalidAnswer>>,
+        field: &'static str,
+        change: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
+        done: impl FnOnce() + 'static,
+    ) {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            let answer = change.await;
+            busy.try_set(false);
+            if self.settle(answer, errors, field) {
+                focus_heading();
+                done();
+            }
+        });
+    }
+
     /// Asks the server who is signed in.
     fn check(self, lang: Locale) {
         self.0.set(Desk::Checking);
@@ -101,6 +127,13 @@ impl StaffContext {
             };
             self.0.set(desk);
         });
+    }
+}
+
+/// Moves focus to the screen's `<h1>` (it stays while the screen reloads).
+fn focus_heading() {
+    if let Ok(Some(h1)) = document().query_selector("main h1") {
+        let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&h1).focus();
     }
 }
 
@@ -133,9 +166,7 @@ pub fn StaffApp() -> impl IntoView {
         })
     });
     let desk = move || match shown.get() {
-        Shown::Checking => {
-            view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any()
-        }
+        Shown::Checking => view! { <Loading/> }.into_any(),
         Shown::SignIn => view! { <SignInPage/> }.into_any(),
         Shown::Failed => {
             let error = staff.0.with_untracked(|d| match d {

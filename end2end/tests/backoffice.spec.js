@@ -111,6 +111,8 @@ test("in English: staff take a request from the queue to its resolution, and the
   await act(staff, "Refer to another department or agency", "Building works next to the road", "Eastern Province Municipality — Building Permits");
   // It left the roads department's work: back to the queue, where it is no longer listed.
   await expect(staff.getByRole("heading", { level: 1, name: "Requests" })).toBeVisible();
+  const queue = staff.getByRole("table", { name: "Requests, by due date" });
+  await expect(queue.or(staff.getByText("No requests match these filters."))).toBeVisible();
   await expect(staff.getByRole("row").filter({ hasText: grouped })).toHaveCount(0);
   await staff.goto(`/staff/requests/${reference}`);
   await expect(staff.getByRole("heading", { level: 1, name: "Request not found" })).toBeVisible();
@@ -134,6 +136,8 @@ test("in English: staff take a request from the queue to its resolution, and the
   await expectNoAxeViolations(page);
   for (const where of [`/track?ref=${reference}`, `/requests/${reference}`]) {
     await page.goto(where);
+    // Drawn first (the history is there), then searched for the note.
+    await expect(page.getByRole("list", { name: "History" })).toContainText("Resolved");
     await expect(page.getByRole("main")).not.toContainText("patched in 2024");
   }
   await expect(page.getByRole("main")).toContainText("The contractor filled and resurfaced the hole");
@@ -168,8 +172,8 @@ test("an admin edits a service, deactivates it for new filings, and manages its 
   await page.reload();
   await page.getByLabel("Time to complete, in working days").fill("4");
   await page.getByLabel("The service accepts new requests").uncheck();
-  // After saving, the screen loads the agency's services again and draws the editor anew
-  // from them: wait for that, so the draw does not wipe what is typed next.
+  // After saving, the screen loads the agency's services again and fills the inputs from
+  // the stored service: wait for that, so it does not overwrite what is typed next.
   const redrawn = page.waitForResponse(
     (r) => r.url().endsWith("/api/v1/staff/services") && r.request().method() === "GET",
   );

@@ -4,6 +4,7 @@
 //! back office's.
 
 use leptos::prelude::*;
+use nafitha_domain::answers::format_coordinate;
 use nafitha_domain::calendar::Date;
 use nafitha_domain::{Field, FieldKind, FormDefinition, Locale};
 use serde_json::{Map, Value};
@@ -11,8 +12,9 @@ use serde_json::{Map, Value};
 use crate::dates::format_day;
 use crate::i18n::texts;
 
-/// An answer as text, for `field` (or, for an answer the form no longer asks, as stored).
-fn shown(field: Option<&Field>, value: &Value, l: Locale) -> String {
+/// An answer as text, for `field` (or, for an answer the form no longer asks, as stored):
+/// what the check-answers page, the applicant's request page and the back office show.
+pub fn answer_text(field: Option<&Field>, value: &Value, l: Locale) -> String {
     let t = texts(l);
     let choice = |options: &[nafitha_domain::Choice], code: &str| {
         options
@@ -39,13 +41,27 @@ fn shown(field: Option<&Field>, value: &Value, l: Locale) -> String {
         (_, Value::String(s)) => s.clone(),
         (_, Value::Array(items)) => items
             .iter()
-            .map(|v| shown(None, v, l))
+            .map(|v| answer_text(None, v, l))
             .collect::<Vec<_>>()
             .join(t.list_separator),
-        (_, Value::Object(map)) => map
-            .get("address")
-            .map(|a| shown(None, a, l))
-            .unwrap_or_default(),
+        // A location: its address, and its point when the device gave one.
+        (_, Value::Object(map)) => {
+            let mut parts = Vec::new();
+            if let Some(address) = map.get("address").and_then(Value::as_str) {
+                parts.push(address.to_owned());
+            }
+            if let (Some(lat), Some(lng)) = (
+                map.get("lat").and_then(Value::as_f64),
+                map.get("lng").and_then(Value::as_f64),
+            ) {
+                parts.push(format!(
+                    "{}, {}",
+                    format_coordinate(lat),
+                    format_coordinate(lng)
+                ));
+            }
+            parts.join(" · ")
+        }
         (_, Value::Bool(true)) => t.yes.to_owned(),
         (_, Value::Bool(false)) => t.no.to_owned(),
         (_, other) => serde_json::to_string(other).unwrap_or_default(),
@@ -90,7 +106,7 @@ pub fn answer_rows(
             view! {
                 <div>
                     <dt id=id.clone()>{label}</dt>
-                    <dd dir=dir aria-labelledby=id>{shown(field, value, l)}</dd>
+                    <dd dir=dir aria-labelledby=id>{answer_text(field, value, l)}</dd>
                 </div>
             }
         })

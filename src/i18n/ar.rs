@@ -35,7 +35,7 @@ pub static TEXTS: Texts = Texts {
     error_prefix: "خطأ: ",
     yes: "نعم",
     no: "لا",
-    download: "تنزيل",
+    file_link: |n, kind, kb| format!("تنزيل المستند {n} ({kind}، {kb} ك.ب)"),
     list_separator: "، ",
     perf: PERF,
     #[cfg(not(feature = "backoffice"))]
@@ -202,6 +202,10 @@ const STAFF: StaffTexts = StaffTexts {
     add: "إضافة",
     delete: "حذف",
     ready_answers_updated: "تم تحديث الردود الجاهزة",
+    whole_number: "أدخل رقمًا صحيحًا",
+    form_not_json: |line, column| {
+        format!("تعريف النموذج ليس JSON صحيحًا: السطر {line}، العمود {column}")
+    },
 };
 
 #[cfg(not(feature = "backoffice"))]

@@ -32,7 +32,7 @@ pub static TEXTS: Texts = Texts {
     error_prefix: "Error: ",
     yes: "Yes",
     no: "No",
-    download: "Download",
+    file_link: |n, kind, kb| format!("Download document {n} ({kind}, {kb} KB)"),
     list_separator: ", ",
     perf: PERF,
     #[cfg(not(feature = "backoffice"))]
@@ -199,6 +199,10 @@ const STAFF: StaffTexts = StaffTexts {
     add: "Add",
     delete: "Delete",
     ready_answers_updated: "Ready answers updated",
+    whole_number: "Enter a whole number",
+    form_not_json: |line, column| {
+        format!("The form definition is not valid JSON: line {line}, column {column}")
+    },
 };
 
 #[cfg(not(feature = "backoffice"))]

@@ -10,7 +10,7 @@ use crate::router::{navigate, use_location};
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
+use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
-use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{answer_text, ErrorSummary, LoadError, PageHeading, Question};
 use crate::drafts::{self, Draft};
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -47,46 +47,6 @@ pub fn can_file_online(service: &ServiceDetail) -> bool {
 
 fn today() -> nafitha_domain::calendar::Date {
     riyadh_date(js_sys::Date::now() as i64)
-}
-
-/// An answer as the check-answers page shows it.
-fn display_answer(field: &Field, value: &Value, locale: Locale) -> String {
-    let t = crate::i18n::texts(locale);
-    let option_label = |v: &str| match &field.kind {
-        FieldKind::Choice { options } | FieldKind::MultiChoice { options, .. } => options
-            .iter()
-            .find(|o| o.value == v)
-            .map_or_else(|| v.to_owned(), |o| o.label.get(locale).to_owned()),
-        _ => v.to_owned(),
-    };
-    match (&field.kind, value) {
-        (FieldKind::YesNo, Value::String(v)) => (if v == "yes" { t.yes } else { t.no }).to_owned(),
-        (_, Value::String(v)) => option_label(v),
-        (_, Value::Array(items)) => items
-            .iter()
-            .filter_map(Value::as_str)
-            .map(option_label)
-            .collect::<Vec<_>>()
-            .join("، "),
-        (FieldKind::Location, Value::Object(map)) => {
-            let mut parts = Vec::new();
-            if let Some(address) = map.get("address").and_then(Value::as_str) {
-                parts.push(address.to_owned());
-            }
-            if let (Some(lat), Some(lng)) = (
-                map.get("lat").and_then(Value::as_f64),
-                map.get("lng").and_then(Value::as_f64),
-            ) {
-                parts.push(format!(
-                    "{}, {}",
-                    format_coordinate(lat),
-                    format_coordinate(lng)
-                ));
-            }
-            parts.join(" · ")
-        }
-        (_, other) => serde_json::to_string(other).unwrap_or_default(),
-    }
 }
 
 #[component]
@@ -489,8 +449,8 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
                             .filter_map(|id| id.as_str().and_then(|id| d.files.get(id)))
                             .map(|file| file.name.clone())
                             .collect::<Vec<_>>()
-                            .join("، "),
-                        (_, Some(v)) => display_answer(f, v, l),
+                            .join(t.list_separator),
+                        (_, Some(v)) => answer_text(Some(f), v, l),
                         (_, None) => t.citizen.not_answered.to_owned(),
                     };
                     (f.label.get(l).to_owned(), shown, questions_href.clone())

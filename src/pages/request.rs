@@ -5,7 +5,7 @@
 //! is kept on the device until it is sent.
 
 use leptos::prelude::*;
-use nafitha_domain::account::{AttachmentInfo, EventEntry, RequestDetail};
+use nafitha_domain::account::{EventEntry, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::lifecycle::{
     reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
@@ -18,35 +18,13 @@ use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
-use crate::components::{answer_rows, ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{answer_rows, file_list, ErrorSummary, LoadError, PageHeading, Question};
 use crate::dates::format_moment;
 use crate::drafts;
 use crate::i18n::{text_question, texts, tr};
 use crate::pages::my_requests::sign_in_prompt;
 use crate::pages::track::request_facts;
 use crate::state::{use_announcer, use_locale};
-
-fn files_view(
-    reference: &ReferenceNumber,
-    files: &[AttachmentInfo],
-    locale: Locale,
-) -> impl IntoView {
-    let t = texts(locale);
-    let items = files
-        .iter()
-        .map(|f| {
-            let href = format!("/api/v1/requests/{reference}/attachments/{}", f.id);
-            let label = format!(
-                "{} ({}, {} KB)",
-                t.download,
-                f.kind.to_ascii_uppercase(),
-                f.size.div_euclid(1024).max(1)
-            );
-            view! { <li><a href=href download="">{label}</a></li> }
-        })
-        .collect_view();
-    view! { <ul class="file-list">{items}</ul> }
-}
 
 fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> impl IntoView {
     let t = texts(locale);
@@ -59,7 +37,13 @@ fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> im
         .message
         .clone()
         .map(|m| view! { <p class="message">{m}</p> });
-    let files = (!e.attachments.is_empty()).then(|| files_view(reference, &e.attachments, locale));
+    let files = (!e.attachments.is_empty()).then(|| {
+        file_list(
+            &format!("/api/v1/requests/{reference}"),
+            &e.attachments,
+            locale,
+        )
+    });
     view! {
         <li>
             <strong>{e.status.label(locale)}</strong>
@@ -396,7 +380,7 @@ pub fn RequestPage(
                         answer_rows(&given, &form, l)
                     })
                 };
-                let files = (!d.attachments.is_empty()).then(|| files_view(&r, &d.attachments, l));
+                let files = (!d.attachments.is_empty()).then(|| file_list(&format!("/api/v1/requests/{r}"), &d.attachments, l));
                 let finished = d.request.status.is_finished() && d.request.status != RequestStatus::Resolved;
                 view! {
                     {request_facts(&d.request, l)}

@@ -6,4 +6,4 @@ mod marks;
 
 pub use fields::{Checkbox, Radios, SelectField, TextArea, TextField};
 pub use header::StaffHeader;
-pub use marks::{deadline_tags, file_list, loaded, Loading, Notice};
+pub use marks::{deadline_tags, loaded, Loading, Notice};

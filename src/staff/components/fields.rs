@@ -14,6 +14,21 @@ use crate::state::use_locale;
 /// A text of the app's tables, picked the way `tr` picks.
 pub type Text = fn(&'static Texts) -> &'static str;
 
+/// A field's error message, when it has one (`id` for `aria-describedby`).
+fn error_line(error: Signal<Option<InvalidAnswer>>, id: String) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        error.get().map(|InvalidAnswer { message, .. }| {
+            view! {
+                <p class="field-error" id=id.clone()>
+                    <span class="visually-hidden">{locale.texts().error_prefix}</span>
+                    {move || message.get(locale.locale.get()).to_owned()}
+                </p>
+            }
+        })
+    }
+}
+
 /// The label, hint and error of one field, around its control.
 #[component]
 fn Frame(
@@ -26,21 +41,10 @@ fn Frame(
     grouped: bool,
     children: Children,
 ) -> impl IntoView {
-    let locale = use_locale();
     let id = input_id(name);
     let error = error_for(errors, name);
     let hint = hint.map(|h| view! { <p class="hint" id=format!("{id}-hint")>{tr(h)}</p> });
-    let error_id = format!("{id}-error");
-    let error_view = move || {
-        error.get().map(|InvalidAnswer { message, .. }| {
-            view! {
-                <p class="field-error" id=error_id.clone()>
-                    <span class="visually-hidden">{locale.texts().error_prefix}</span>
-                    {move || message.get(locale.locale.get()).to_owned()}
-                </p>
-            }
-        })
-    };
+    let error_view = error_line(error, format!("{id}-error"));
     let class = move || {
         if error.with(Option::is_some) {
             "form-group form-group-error"
@@ -178,12 +182,21 @@ pub fn SelectField(
     }
 }
 
-/// One checkbox, its label beside it.
+/// One checkbox, its label beside it, and its error above it.
 #[component]
-pub fn Checkbox(name: &'static str, label: Text, checked: RwSignal<bool>) -> impl IntoView {
+pub fn Checkbox(
+    name: &'static str,
+    label: Text,
+    checked: RwSignal<bool>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let (by, invalid) = described(name, false, errors);
+    let error_view = error_line(error_for(errors, name), format!("{}-error", input_id(name)));
     view! {
+        {error_view}
         <div class="choice">
             <input id=input_id(name) type="checkbox" name=name prop:checked=checked
+                aria-describedby=by aria-invalid=invalid
                 on:change=move |ev| checked.set(event_target_checked(&ev))/>
             <label for=input_id(name)>{tr(label)}</label>
         </div>

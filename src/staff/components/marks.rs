@@ -2,8 +2,7 @@
 //! list of downloadable files, and a loaded answer shown (or why not).
 
 use leptos::prelude::*;
-use nafitha_domain::account::AttachmentInfo;
-use nafitha_domain::{Locale, ReferenceNumber};
+use nafitha_domain::Locale;
 
 use super::super::use_staff;
 use crate::api::{ApiError, Loaded as Answer};
@@ -35,35 +34,13 @@ pub fn deadline_tags(overdue: bool, due_soon: bool, l: Locale) -> impl IntoView 
     }
 }
 
-/// Files of a request, each a download link with its type and size.
-pub fn file_list(
-    reference: &ReferenceNumber,
-    files: &[AttachmentInfo],
-    l: Locale,
-) -> impl IntoView {
-    let items = files
-        .iter()
-        .map(|f| {
-            let href = format!("/api/v1/staff/requests/{reference}/attachments/{}", f.id);
-            let text = format!(
-                "{} ({}, {} KB)",
-                texts(l).download,
-                f.kind.to_ascii_uppercase(),
-                f.size.div_euclid(1024).max(1)
-            );
-            view! { <li><a href=href download="">{text}</a></li> }
-        })
-        .collect_view();
-    view! { <ul class="file-list">{items}</ul> }
-}
-
 /// What `answer` holds, shown by `show` once loaded: meanwhile "loading"; a 404 as
 /// `missing` says; an ended session back to sign-in; any other failure with a retry.
 pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
     answer: Answer<T>,
     missing: fn(&'static Texts) -> &'static str,
     show: impl Fn(&T, Locale) -> V + Send + Sync + 'static,
-) -> impl IntoView {
+) -> impl Fn() -> AnyView + Send + Sync + 'static {
     let locale = use_locale();
     let staff = use_staff();
     Effect::new(move |_| {

@@ -25,6 +25,7 @@ fn AddForm(
     let staff = use_staff();
     let [title_ar, title_en, body_ar, body_en] =
         std::array::from_fn(|_| RwSignal::new(String::new()));
+    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let template = NewTemplate {
@@ -36,13 +37,12 @@ fn AddForm(
             return errors.set(problems);
         }
         let lang = locale.locale.get_untracked();
-        leptos::task::spawn_local(async move {
-            if staff.settle(api::add_template(&template, lang).await, errors, "title_ar") {
-                for field in [title_ar, title_en, body_ar, body_en] {
-                    field.set(String::new());
-                }
-                on_done.run(());
+        let change = async move { api::add_template(&template, lang).await };
+        staff.submit(busy, errors, "title_ar", change, move || {
+            for field in [title_ar, title_en, body_ar, body_en] {
+                field.set(String::new());
             }
+            on_done.try_run(());
         });
     };
     view! {
@@ -52,7 +52,7 @@ fn AddForm(
             <TextField name="title_en" label=|t| t.staff.title_en value=title_en errors dir="ltr"/>
             <TextArea name="body_ar" label=|t| t.staff.body_ar value=body_ar errors dir="rtl"/>
             <TextArea name="body_en" label=|t| t.staff.body_en value=body_en errors dir="ltr"/>
-            <button type="submit" class="button button-secondary">{tr(|t| t.staff.add)}</button>
+            <button type="submit" class="button button-secondary" disabled=busy>{tr(|t| t.staff.add)}</button>
         </form>
     }
 }
@@ -66,6 +66,7 @@ pub fn AnswersPage() -> impl IntoView {
     let service = Memo::new(move |_| params.with(|p| p.get("code").unwrap_or_default()));
     let templates = api::list_templates(service);
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    let busy = RwSignal::new(false);
     let changed = Callback::new(move |()| {
         announcer.announce(
             texts(locale.locale.get_untracked())
@@ -86,16 +87,15 @@ pub fn AnswersPage() -> impl IntoView {
                 let id = a.id;
                 let delete = move |_| {
                     let lang = locale.locale.get_untracked();
-                    leptos::task::spawn_local(async move {
-                        if staff.settle(api::delete_template(id, lang).await, errors, "title_ar") {
-                            changed.run(());
-                        }
+                    let change = async move { api::delete_template(id, lang).await };
+                    staff.submit(busy, errors, "title_ar", change, move || {
+                        changed.try_run(());
                     });
                 };
                 view! {
                     <li>
                         <strong>{a.title.get(l).to_owned()}</strong> ": " {a.body.get(l).to_owned()} " "
-                        <button type="button" class="link-button" on:click=delete>
+                        <button type="button" class="link-button" on:click=delete disabled=busy>
                             {format!("{} {}", t.delete, a.title.get(l))}
                         </button>
                     </li>

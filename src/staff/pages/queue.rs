@@ -13,6 +13,7 @@ use nafitha_domain::{Locale, ServiceSummary};
 use super::super::api::{self, query_string};
 use super::super::components::{deadline_tags, Checkbox, Loading, SelectField, TextField};
 use super::super::use_staff;
+use super::heading;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::dates::{format_day, format_moment};
 use crate::i18n::{texts, tr};
@@ -175,8 +176,8 @@ fn FilterForm(
                 <SelectField name="service" label=|t| t.staff.service value=filters.service errors options=services/>
                 <SelectField name="assignee" label=|t| t.staff.assigned_to value=filters.assignee errors options=Signal::derive(move || assignee_options(l()))/>
                 <div class="field checkboxes">
-                    <Checkbox name="overdue" label=|t| t.staff.overdue_only checked=filters.overdue/>
-                    <Checkbox name="due_soon" label=|t| t.staff.due_soon_only checked=filters.due_soon/>
+                    <Checkbox name="overdue" label=|t| t.staff.overdue_only checked=filters.overdue errors/>
+                    <Checkbox name="due_soon" label=|t| t.staff.due_soon_only checked=filters.due_soon errors/>
                 </div>
                 <TextField name="from" label=|t| t.staff.filed_from value=filters.from errors kind="date"/>
                 <TextField name="to" label=|t| t.staff.filed_until value=filters.to errors kind="date"/>
@@ -292,9 +293,8 @@ pub fn QueuePage() -> impl IntoView {
             }
         }
     });
-    let title = tr(|t| t.staff.queue_title);
     view! {
-        <PageHeading text=Signal::derive(move || title().to_owned()) loading=Signal::derive(move || page.with(Option::is_none) && checked.with(Result::is_ok)) error=Signal::derive(move || !errors.read().is_empty())/>
+        <PageHeading text=heading(|t| t.staff.queue_title) loading=Signal::derive(move || page.with(Option::is_none) && checked.with(Result::is_ok)) error=Signal::derive(move || !errors.read().is_empty())/>
         <ErrorSummary errors/>
         <FilterForm filters query errors/>
         {move || {

@@ -13,9 +13,10 @@ use nafitha_domain::lifecycle::{Action, ActionRequest};
 use nafitha_domain::{Locale, ReferenceNumber};
 
 use super::super::api;
-use super::super::components::{deadline_tags, file_list, loaded, Radios, SelectField, TextArea};
+use super::super::components::{deadline_tags, loaded, Notice, Radios, SelectField, TextArea};
 use super::super::use_staff;
-use crate::components::{answer_rows, ErrorSummary, PageHeading};
+use crate::api::ApiError;
+use crate::components::{answer_rows, file_list, ErrorSummary, PageHeading};
 use crate::dates::{format_day, format_moment};
 use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
@@ -42,6 +43,7 @@ fn facts(r: &StaffRequest, l: Locale) -> impl IntoView {
 fn AssignForm(
     request: StaffRequest,
     team: Vec<TeamMember>,
+    draft: Draft,
     errors: RwSignal<Vec<InvalidAnswer>>,
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -53,16 +55,15 @@ fn AssignForm(
     };
     let reference = request.detail.request.reference.clone();
     let current = request.assignee.clone();
-    let chosen = RwSignal::new(current.clone().unwrap_or_default());
+    let (chosen, busy) = (draft.assignee, draft.busy);
     let send = move |assignee: Option<String>| {
         let lang = locale.locale.get_untracked();
         let reference = reference.clone();
-        leptos::task::spawn_local(async move {
-            let answer = api::assign_request(&reference, &Assignment { assignee }, lang).await;
-            if staff.settle(answer, errors, "assignee") {
-                announcer.announce(texts(lang).staff.assignment_updated.to_owned());
-                on_done.run(());
-            }
+        let change =
+            async move { api::assign_request(&reference, &Assignment { assignee }, lang).await };
+        staff.submit(busy, errors, "assignee", change, move || {
+            announcer.announce(texts(lang).staff.assignment_updated.to_owned());
+            on_done.try_run(());
         });
     };
     if me.role.supervises() {
@@ -87,7 +88,7 @@ fn AssignForm(
         return view! {
             <form class="assign" novalidate on:submit=submit>
                 <SelectField name="assignee" label=|t| t.staff.assign_to value=chosen options errors/>
-                <button type="submit" class="button button-secondary">{tr(|t| t.staff.assign)}</button>
+                <button type="submit" class="button button-secondary" disabled=busy>{tr(|t| t.staff.assign)}</button>
             </form>
         }
         .into_any();
@@ -106,32 +107,38 @@ fn AssignForm(
     };
     view! {
         <form class="assign" on:submit=submit>
-            <button type="submit" class="button button-secondary">{tr(label)}</button>
+            <button type="submit" class="button button-secondary" disabled=busy>{tr(label)}</button>
         </form>
     }
     .into_any()
 }
 
-/// What the action form holds, kept by the page so that nothing typed is lost when the
-/// form is drawn again (another language, the team's list arriving).
+/// What the page's forms hold, kept by the page so that nothing typed or chosen is lost
+/// when the forms are drawn again (another language, the team's list arriving); `busy`
+/// while a change is on its way.
 #[derive(Clone, Copy)]
-struct ActionDraft {
+struct Draft {
     action: RwSignal<String>,
     template: RwSignal<String>,
     message: RwSignal<String>,
     department: RwSignal<String>,
+    assignee: RwSignal<String>,
+    busy: RwSignal<bool>,
 }
 
-impl ActionDraft {
-    fn new() -> ActionDraft {
-        ActionDraft {
+impl Draft {
+    fn new() -> Draft {
+        Draft {
             action: RwSignal::new(String::new()),
             template: RwSignal::new(String::new()),
             message: RwSignal::new(String::new()),
             department: RwSignal::new(String::new()),
+            assignee: RwSignal::new(String::new()),
+            busy: RwSignal::new(false),
         }
     }
 
+    /// Forgets the action typed (after it was recorded).
     fn clear(&self) {
         for field in [self.action, self.template, self.message, self.department] {
             field.set(String::new());
@@ -144,7 +151,7 @@ impl ActionDraft {
 #[component]
 fn ActionForm(
     request: StaffRequest,
-    draft: ActionDraft,
+    draft: Draft,
     errors: RwSignal<Vec<InvalidAnswer>>,
     on_done: Callback<()>,
 ) -> impl IntoView {
@@ -152,11 +159,13 @@ fn ActionForm(
     let announcer = use_announcer();
     let staff = use_staff();
     let navigate = use_navigate();
-    let ActionDraft {
+    let Draft {
         action,
         template,
         message,
         department,
+        busy,
+        ..
     } = draft;
     let actions = request.actions.clone();
     let templates = StoredValue::new(request.templates.clone());
@@ -191,29 +200,22 @@ fn ActionForm(
             reference.clone(),
             navigate.clone(),
         );
-        leptos::task::spawn_local(async move {
-            if !staff.settle(
-                api::act_as_staff(&reference, &body, lang).await,
-                errors,
-                "message",
-            ) {
-                return;
-            }
+        let action_code = body.action.clone();
+        let change = async move { api::act_as_staff(&reference, &body, lang).await };
+        staff.submit(busy, errors, "message", change, move || {
             draft.clear();
             let t = &texts(lang).staff;
             // Referred away: it has left this staff member's work; back to the queue.
-            if body.action == Action::Refer.code() {
+            if action_code == Action::Refer.code() {
                 announcer.announce(t.referred.to_owned());
-                navigate(
-                    "/staff",
-                    NavigateOptions {
-                        resolve: false,
-                        ..Default::default()
-                    },
-                );
+                let to_queue = NavigateOptions {
+                    resolve: false,
+                    ..Default::default()
+                };
+                navigate("/staff", to_queue);
             } else {
                 announcer.announce(t.action_recorded.to_owned());
-                on_done.run(());
+                on_done.try_run(());
             }
         });
     };
@@ -257,7 +259,7 @@ fn ActionForm(
                 })}
                 <TextArea name="message" label=|t| t.staff.message hint=|t| t.staff.message_hint value=message errors rows=5 maxlength=2000/>
                 <SelectField name="department" label=|t| t.staff.refer_to value=department options=department_options errors/>
-                <button type="submit" class="button">{tr(|t| t.staff.record_action)}</button>
+                <button type="submit" class="button" disabled=busy>{tr(|t| t.staff.record_action)}</button>
             </form>
         </section>
     }
@@ -288,7 +290,7 @@ fn event(reference: &ReferenceNumber, e: &EventEntry, l: Locale) -> impl IntoVie
             {e.internal.then(|| view! { " " <span class="tag">{t.internal}</span> })}
             <span class="timeline-meta">{meta}</span>
             {e.message.clone().map(|m| view! { <p class="message">{m}</p> })}
-            {(!e.attachments.is_empty()).then(|| file_list(reference, &e.attachments, l))}
+            {(!e.attachments.is_empty()).then(|| file_list(&format!("/api/v1/staff/requests/{reference}"), &e.attachments, l))}
         </li>
     }
 }
@@ -310,7 +312,7 @@ fn record(r: &StaffRequest, l: Locale) -> impl IntoView {
             .map(|v| view! { <div><dt>{term}</dt><dd dir="ltr">{v}</dd></div> })
     };
     let files = (!d.attachments.is_empty()).then(|| {
-        view! { <h2>{t.documents}</h2>{file_list(reference, &d.attachments, l)} }
+        view! { <h2>{t.documents}</h2>{file_list(&format!("/api/v1/staff/requests/{reference}"), &d.attachments, l)} }
     });
     view! {
         <h2 id="timeline-title">{t.timeline}</h2>
@@ -342,18 +344,30 @@ pub fn RequestPage() -> impl IntoView {
     let request = api::get_staff_request(reference);
     let team = api::list_team(Signal::derive(move || staff.supervises()));
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
-    let draft = ActionDraft::new();
+    let draft = Draft::new();
+    // The assignee shown is the stored one, each time the request is (re)loaded.
+    Effect::new(move |_| {
+        request.with(|r| {
+            if let Some(Ok(r)) = r {
+                draft.assignee.set(r.assignee.clone().unwrap_or_default());
+            }
+        })
+    });
     let reload = Callback::new(move |()| request.refetch());
     let heading = Signal::derive(move || {
-        let l = locale.locale.get();
+        let t = texts(locale.locale.get());
+        if reference.with(Option::is_none) {
+            return t.staff.request_not_found.to_owned();
+        }
         request.with(|r| match r {
             Some(Ok(r)) => format!(
                 "{} {}",
-                r.detail.request.service.name.get(l),
+                r.detail.request.service.name.get(locale.locale.get()),
                 r.detail.request.reference.grouped()
             ),
-            Some(Err(_)) => texts(l).staff.request_not_found.to_owned(),
-            None => texts(l).loading.to_owned(),
+            Some(Err(ApiError::NotFound)) => t.staff.request_not_found.to_owned(),
+            Some(Err(_)) => t.load_failed.to_owned(),
+            None => t.loading.to_owned(),
         })
     });
     let body = loaded(
@@ -366,16 +380,19 @@ pub fn RequestPage() -> impl IntoView {
             });
             view! {
                 {facts(r, l)}
-                <AssignForm request=r.clone() team=members errors on_done=reload/>
+                <AssignForm request=r.clone() team=members draft errors on_done=reload/>
                 {(!r.actions.is_empty()).then(|| view! { <ActionForm request=r.clone() draft errors on_done=reload/> })}
                 {record(r, l)}
             }
         },
     );
+    // An address that is not a reference is never asked for.
+    let malformed = move || reference.with(Option::is_none);
     view! {
-        <PageHeading text=heading loading=Signal::derive(move || request.with(Option::is_none)) error=Signal::derive(move || !errors.read().is_empty())/>
+        <PageHeading text=heading loading=Signal::derive(move || !malformed() && request.with(Option::is_none)) error=Signal::derive(move || !errors.read().is_empty())/>
         <ErrorSummary errors/>
-        {move || reference.with(Option::is_none).then(|| view! { <super::super::components::Notice text=|t| t.staff.not_in_your_work/> })}
-        {body}
+        <Show when=malformed fallback=body>
+            <Notice text=|t| t.staff.not_in_your_work/>
+        </Show>
     }
 }

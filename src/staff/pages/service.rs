@@ -7,13 +7,14 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::ServiceEdit;
-use nafitha_domain::{FormDefinition, Localized, ServiceDetail};
+use nafitha_domain::{FormDefinition, Locale, Localized, ServiceDetail};
 
 use super::super::api;
 use super::super::components::{loaded, Checkbox, Notice, TextArea, TextField};
 use super::super::use_staff;
+use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{texts, tr};
+use crate::i18n::{texts, tr, Texts};
 use crate::state::{use_announcer, use_locale};
 
 /// The editor's inputs, one signal each.
@@ -32,29 +33,50 @@ struct Draft {
     /// The form definition as indented JSON.
     form: RwSignal<String>,
     active: RwSignal<bool>,
+    /// While a save is on its way.
+    busy: RwSignal<bool>,
 }
 
 impl Draft {
-    fn of(s: &ServiceDetail) -> Draft {
+    /// Empty inputs, made by the page (so they outlive any redraw of the form).
+    fn new() -> Draft {
+        let text = || RwSignal::new(String::new());
+        Draft {
+            name_ar: text(),
+            name_en: text(),
+            summary_ar: text(),
+            summary_en: text(),
+            description_ar: text(),
+            description_en: text(),
+            fee_halalas: text(),
+            sla_working_days: text(),
+            documents: text(),
+            form: text(),
+            active: RwSignal::new(false),
+            busy: RwSignal::new(false),
+        }
+    }
+
+    /// Shows the service as stored.
+    fn fill(&self, s: &ServiceDetail) {
         let documents: Vec<String> = s
             .documents
             .iter()
             .map(|d| format!("{} | {}", d.ar, d.en))
             .collect();
-        let text = |v: &str| RwSignal::new(v.to_owned());
-        Draft {
-            name_ar: text(&s.summary.name.ar),
-            name_en: text(&s.summary.name.en),
-            summary_ar: text(&s.summary.summary.ar),
-            summary_en: text(&s.summary.summary.en),
-            description_ar: text(&s.description.ar),
-            description_en: text(&s.description.en),
-            fee_halalas: RwSignal::new(s.summary.fee_halalas.to_string()),
-            sla_working_days: RwSignal::new(s.summary.sla_working_days.to_string()),
-            documents: RwSignal::new(documents.join("\n")),
-            form: RwSignal::new(serde_json::to_string_pretty(&s.form).unwrap_or_default()),
-            active: RwSignal::new(s.active),
-        }
+        self.name_ar.set(s.summary.name.ar.clone());
+        self.name_en.set(s.summary.name.en.clone());
+        self.summary_ar.set(s.summary.summary.ar.clone());
+        self.summary_en.set(s.summary.summary.en.clone());
+        self.description_ar.set(s.description.ar.clone());
+        self.description_en.set(s.description.en.clone());
+        self.fee_halalas.set(s.summary.fee_halalas.to_string());
+        self.sla_working_days
+            .set(s.summary.sla_working_days.to_string());
+        self.documents.set(documents.join("\n"));
+        self.form
+            .set(serde_json::to_string_pretty(&s.form).unwrap_or_default());
+        self.active.set(s.active);
     }
 
     /// The edit, or the problems with the inputs that are not even of the right shape
@@ -70,7 +92,7 @@ impl Draft {
                 .unwrap_or_else(|_| {
                     problems.push(InvalidAnswer {
                         field: field.into(),
-                        message: Localized::new("أدخل رقمًا صحيحًا", "Enter a whole number"),
+                        message: both_languages(|t| t.staff.whole_number.to_owned()),
                     });
                     0
                 })
@@ -81,10 +103,7 @@ impl Draft {
             .unwrap_or_else(|e| {
                 problems.push(InvalidAnswer {
                     field: "form".into(),
-                    message: Localized::new(
-                        format!("تعريف النموذج ليس JSON صحيحًا: {e}"),
-                        format!("The form definition is not valid JSON: {e}"),
-                    ),
+                    message: both_languages(|t| (t.staff.form_not_json)(e.line(), e.column())),
                 });
                 FormDefinition::default()
             });
@@ -122,28 +141,38 @@ impl Draft {
     }
 }
 
-/// A problem with one document line or one question of the form belongs to the whole box
-/// it was typed in (`documents.2` → `documents`).
+/// A text of the tables in both languages (for a problem found in the browser).
+fn both_languages(text: impl Fn(&'static Texts) -> String) -> Localized {
+    Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En)))
+}
+
+/// The box a problem belongs to: one with a document line or a question of the form
+/// belongs to the whole box it was typed in (`documents.2` → `documents`).
+fn onto_input(field: &str) -> &str {
+    match field.split_once('.') {
+        Some((field @ ("documents" | "form"), _)) => field,
+        _ => field,
+    }
+}
+
 fn onto_inputs(mut problems: Vec<InvalidAnswer>) -> Vec<InvalidAnswer> {
     for p in &mut problems {
-        if let Some((field @ ("documents" | "form"), _)) = p.field.split_once('.') {
-            p.field = field.to_owned();
-        }
+        p.field = onto_input(&p.field).to_owned();
     }
     problems
 }
 
 #[component]
 fn Editor(
-    service: ServiceDetail,
+    code: String,
+    draft: Draft,
     errors: RwSignal<Vec<InvalidAnswer>>,
     on_saved: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
     let announcer = use_announcer();
     let staff = use_staff();
-    let draft = Draft::of(&service);
-    let code = service.summary.code.clone();
+    let answers = format!("/staff/services/{code}/answers");
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let edit = match draft.edit() {
@@ -151,20 +180,24 @@ fn Editor(
             Err(problems) => return errors.set(onto_inputs(problems)),
         };
         let (lang, code) = (locale.locale.get_untracked(), code.clone());
-        leptos::task::spawn_local(async move {
-            if staff.settle(
-                api::edit_service(&code, &edit, lang).await,
-                errors,
-                "name_ar",
-            ) {
-                announcer.announce(texts(lang).staff.service_saved.to_owned());
-                on_saved.run(());
-            } else {
-                errors.update(|e| *e = onto_inputs(std::mem::take(e)));
-            }
+        let change = async move {
+            let answer = api::edit_service(&code, &edit, lang).await;
+            // A refusal naming a document line or a question points at its whole box.
+            answer.map_err(|e| match e {
+                ApiError::Server { status, mut body } => {
+                    for f in &mut body.fields {
+                        f.field = onto_input(&f.field).to_owned();
+                    }
+                    ApiError::Server { status, body }
+                }
+                other => other,
+            })
+        };
+        staff.submit(draft.busy, errors, "name_ar", change, move || {
+            announcer.announce(texts(lang).staff.service_saved.to_owned());
+            on_saved.try_run(());
         });
     };
-    let answers = format!("/staff/services/{}/answers", service.summary.code);
     view! {
         <p>
             <a href="/staff/services">{tr(|t| t.staff.all_services)}</a> " · "
@@ -182,9 +215,9 @@ fn Editor(
             <TextArea name="documents" label=|t| t.staff.documents_lines value=draft.documents errors rows=4/>
             <TextArea name="form" label=|t| t.staff.form_json value=draft.form errors rows=12 dir="ltr"/>
             <div class="field checkboxes">
-                <Checkbox name="active" label=|t| t.staff.accepts_requests checked=draft.active/>
+                <Checkbox name="active" label=|t| t.staff.accepts_requests checked=draft.active errors/>
             </div>
-            <button type="submit" class="button">{tr(|t| t.staff.save)}</button>
+            <button type="submit" class="button" disabled=draft.busy>{tr(|t| t.staff.save)}</button>
         </form>
     }
 }
@@ -210,12 +243,25 @@ pub fn ServicePage() -> impl IntoView {
             None => texts(l).loading.to_owned(),
         })
     });
+    // The inputs show the service as stored when it loads, and again after a save.
+    let draft = Draft::new();
+    Effect::new(move |_| {
+        services.with(|s| {
+            if let Some(service) = s
+                .as_ref()
+                .and_then(|s| s.as_ref().ok())
+                .and_then(|all| find(all))
+            {
+                draft.fill(&service);
+            }
+        })
+    });
     let saved = Callback::new(move |()| services.refetch());
     view! {
         <PageHeading text=heading loading=Signal::derive(move || services.with(Option::is_none)) error=Signal::derive(move || !errors.read().is_empty())/>
         <ErrorSummary errors/>
         {loaded(services, |t| t.staff.not_allowed, move |all: &Vec<ServiceDetail>, _| match find(all) {
-            Some(s) => view! { <Editor service=s errors on_saved=saved/> }.into_any(),
+            Some(s) => view! { <Editor code=s.summary.code draft errors on_saved=saved/> }.into_any(),
             None => view! { <Notice text=|t| t.staff.service_not_found/> }.into_any(),
         })}
     }

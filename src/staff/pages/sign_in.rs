@@ -6,6 +6,7 @@ use nafitha_domain::backoffice::StaffSignIn;
 
 use super::super::components::TextField;
 use super::super::{api, use_staff, Desk};
+use super::heading;
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -43,10 +44,9 @@ pub fn SignInPage() -> impl IntoView {
             sending.set(false);
         });
     };
-    let title = tr(|t| t.staff.sign_in_title);
     view! {
         <div class="desk-narrow">
-            <PageHeading text=Signal::derive(move || title().to_owned()) error=Signal::derive(move || !errors.read().is_empty())/>
+            <PageHeading text=heading(|t| t.staff.sign_in_title) error=Signal::derive(move || !errors.read().is_empty())/>
             <ErrorSummary errors/>
             <form novalidate on:submit=submit>
                 <TextField name="username" label=|t| t.staff.username value=username errors autocomplete="username"/>

@@ -114,6 +114,17 @@ pub struct EventEntry {
     /// The staff member who acted (only ever sent to staff).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by: Option<String>,
+    /// How the request came in (its first event) or how the applicant got in touch (an
+    /// enquiry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<crate::filing::Channel>,
+}
+
+impl EventEntry {
+    /// The event's title: see [`crate::intake::event_title`].
+    pub fn title(&self, locale: crate::Locale) -> &'static str {
+        crate::intake::event_title(&self.kind, self.status, self.channel, locale)
+    }
 }
 
 /// The request page, for its applicant: the public view plus what they gave and every

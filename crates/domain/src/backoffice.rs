@@ -30,6 +30,9 @@ pub const EXPORT_MAX_ROWS: u32 = 50_000;
 /// Limits on a response template's texts.
 pub const MAX_TEMPLATE_TITLE: usize = 80;
 
+/// The agency code of the portal's operator: its contact centre files for every agency.
+pub const PORTAL_AGENCY: &str = "portal";
+
 /// A staff member's role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -40,16 +43,20 @@ pub enum Role {
     Supervisor,
     /// A supervisor who also edits the agency's catalogue and templates.
     Admin,
+    /// Contact-centre and reception staff: file requests for citizens and answer "where is
+    /// my request?"; never see the queue or internal notes, never act on a request.
+    Intake,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Agent, Role::Supervisor, Role::Admin];
+    pub const ALL: [Role; 4] = [Role::Agent, Role::Supervisor, Role::Admin, Role::Intake];
 
     pub fn code(self) -> &'static str {
         match self {
             Role::Agent => "agent",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::Intake => "intake",
         }
     }
 
@@ -62,10 +69,23 @@ impl Role {
         matches!(self, Role::Supervisor | Role::Admin)
     }
 
+    /// Works the agency's requests: the queue, a request, its actions.
+    pub fn works_requests(self) -> bool {
+        self != Role::Intake
+    }
+
     /// Whether this role may take `action` at all (the life cycle decides when).
     pub fn may(self, action: Action) -> bool {
-        action.party() == Party::Agency && (!action.needs_supervisor() || self.supervises())
+        self.works_requests()
+            && action.party() == Party::Agency
+            && (!action.needs_supervisor() || self.supervises())
     }
+}
+
+/// Whether a staff member of `staff_agency` may file for a service of `service_agency`:
+/// the portal's contact centre for every agency, others for their own.
+pub fn files_for(staff_agency: &str, service_agency: &str) -> bool {
+    staff_agency == PORTAL_AGENCY || staff_agency == service_agency
 }
 
 /// Who is signed in to the back office (`POST /api/v1/staff/session`, `GET /api/v1/staff/me`).

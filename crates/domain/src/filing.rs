@@ -23,23 +23,41 @@ pub const MAX_ATTACHMENTS: usize = 20;
 
 /// How a request reached the agency (`requests.channel`). The codes are those the
 /// database's `requests_channel_ck` constraint allows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// The portal, by the applicant: what the figures call "online".
     Web,
     /// A partner system through the API.
     Api,
-    CallCentre,
+    /// A call to a contact centre (the 940 line, a ministry's unified number).
+    Phone,
+    /// A visit to a reception desk (walk-in).
     Counter,
+    Email,
+    /// A social-media team.
+    Social,
+    Whatsapp,
 }
 
 impl Channel {
-    pub const ALL: [Channel; 4] = [
+    pub const ALL: [Channel; 7] = [
         Channel::Web,
         Channel::Api,
-        Channel::CallCentre,
+        Channel::Phone,
         Channel::Counter,
+        Channel::Email,
+        Channel::Social,
+        Channel::Whatsapp,
+    ];
+
+    /// The channels through which contact-centre and reception staff take requests.
+    pub const ASSISTED: [Channel; 5] = [
+        Channel::Phone,
+        Channel::Counter,
+        Channel::Email,
+        Channel::Social,
+        Channel::Whatsapp,
     ];
 
     /// The stable code stored and sent.
@@ -47,8 +65,11 @@ impl Channel {
         match self {
             Channel::Web => "web",
             Channel::Api => "api",
-            Channel::CallCentre => "call_centre",
+            Channel::Phone => "phone",
             Channel::Counter => "counter",
+            Channel::Email => "email",
+            Channel::Social => "social",
+            Channel::Whatsapp => "whatsapp",
         }
     }
 
@@ -56,14 +77,81 @@ impl Channel {
         Channel::ALL.into_iter().find(|c| c.code() == code)
     }
 
+    /// Position in [`Channel::ALL`] (the index of its count in [`crate::stats::Figures`]).
+    pub fn index(self) -> usize {
+        Channel::ALL
+            .iter()
+            .position(|c| *c == self)
+            .unwrap_or_default()
+    }
+
     /// Filed online, by the applicant through the portal (the figures' "filed online").
     pub fn is_online(self) -> bool {
         self == Channel::Web
     }
 
+    /// Taken by agency staff for the applicant.
+    pub fn is_assisted(self) -> bool {
+        Channel::ASSISTED.contains(&self)
+    }
+
     /// True when the stored `code` is an online channel (an unknown code is not).
     pub fn is_online_code(code: &str) -> bool {
         Channel::from_code(code).is_some_and(Channel::is_online)
+    }
+
+    /// The channel's name in the figures and the back office's choices.
+    pub fn label(self, locale: Locale) -> &'static str {
+        let (ar, en) = match self {
+            Channel::Web => ("البوابة", "Portal"),
+            Channel::Api => ("تطبيقات الشركاء", "Partner apps"),
+            Channel::Phone => ("الهاتف", "Phone"),
+            Channel::Counter => ("مكتب الاستقبال", "Reception desk"),
+            Channel::Email => ("البريد الإلكتروني", "Email"),
+            Channel::Social => ("وسائل التواصل الاجتماعي", "Social media"),
+            Channel::Whatsapp => ("واتساب", "WhatsApp"),
+        };
+        locale.pick(ar, en)
+    }
+
+    /// How a request's history says it arrived ("Received by phone").
+    pub fn received(self, locale: Locale) -> &'static str {
+        let (ar, en) = match self {
+            Channel::Web => ("قُدِّم عبر البوابة", "Submitted online"),
+            Channel::Api => ("ورد عبر تطبيق شريك", "Received through a partner app"),
+            Channel::Phone => ("ورد عبر الهاتف", "Received by phone"),
+            Channel::Counter => ("ورد في مكتب الاستقبال", "Received at the reception desk"),
+            Channel::Email => ("ورد عبر البريد الإلكتروني", "Received by email"),
+            Channel::Social => (
+                "ورد عبر وسائل التواصل الاجتماعي",
+                "Received through social media",
+            ),
+            Channel::Whatsapp => ("ورد عبر واتساب", "Received on WhatsApp"),
+        };
+        locale.pick(ar, en)
+    }
+
+    /// How a request's history records that the applicant asked about it ("The citizen
+    /// called").
+    pub fn enquiry(self, locale: Locale) -> &'static str {
+        let (ar, en) = match self {
+            Channel::Web | Channel::Api => ("استفسار عن الطلب", "Enquiry about the request"),
+            Channel::Phone => ("اتصل المستفيد للاستفسار", "The citizen called"),
+            Channel::Counter => (
+                "راجع المستفيد مكتب الاستقبال",
+                "The citizen came to the reception desk",
+            ),
+            Channel::Email => (
+                "راسل المستفيد بالبريد الإلكتروني",
+                "The citizen wrote by email",
+            ),
+            Channel::Social => (
+                "تواصل المستفيد عبر وسائل التواصل الاجتماعي",
+                "The citizen wrote on social media",
+            ),
+            Channel::Whatsapp => ("تواصل المستفيد عبر واتساب", "The citizen wrote on WhatsApp"),
+        };
+        locale.pick(ar, en)
     }
 }
 
@@ -254,10 +342,23 @@ pub struct FiledRequest {
 /// One public step of a request's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {
+    /// `submitted`, an action's code, or [`crate::intake::ENQUIRY_KIND`].
+    pub kind: String,
     pub status: RequestStatus,
     pub department: DepartmentRef,
     /// RFC 3339, UTC.
     pub at: String,
+    /// How the request came in (its first event) or how the citizen got in touch (an
+    /// enquiry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+}
+
+impl TimelineEntry {
+    /// The entry's title: see [`crate::intake::event_title`].
+    pub fn title(&self, locale: Locale) -> &'static str {
+        crate::intake::event_title(&self.kind, self.status, self.channel, locale)
+    }
 }
 
 /// What anyone holding a reference number may see: no name, phone, answer or attachment.
@@ -411,7 +512,12 @@ mod tests {
             );
         }
         assert!(Channel::Web.is_online() && Channel::is_online_code("web"));
-        assert!(!Channel::CallCentre.is_online() && !Channel::is_online_code("counter"));
+        assert!(!Channel::Phone.is_online() && !Channel::is_online_code("counter"));
+        for (i, channel) in Channel::ALL.into_iter().enumerate() {
+            assert_eq!(channel.index(), i);
+            assert_eq!(channel.is_assisted(), Channel::ASSISTED.contains(&channel));
+        }
+        assert!(!Channel::Web.is_assisted() && !Channel::Api.is_assisted());
         assert!(!Channel::is_online_code("WEB"));
     }
 }

@@ -14,6 +14,7 @@ pub mod error;
 pub mod filing;
 pub mod form;
 pub mod identity;
+pub mod intake;
 pub mod lifecycle;
 pub mod locale;
 pub mod rating;

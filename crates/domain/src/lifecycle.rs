@@ -216,10 +216,7 @@ impl Action {
             Action::Withdraw => ("سحب الطلب", "Withdraw"),
             Action::Reopen => ("إعادة فتح الطلب", "Reopen"),
         };
-        match locale {
-            Locale::Ar => ar,
-            Locale::En => en,
-        }
+        locale.pick(ar, en)
     }
 
     /// Who may take it.

@@ -28,6 +28,14 @@ impl Locale {
         }
     }
 
+    /// The one of two texts written in this locale.
+    pub fn pick<'a>(self, ar: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Locale::Ar => ar,
+            Locale::En => en,
+        }
+    }
+
     /// The writing direction, as used in the `dir` attribute.
     pub fn dir(self) -> &'static str {
         match self {

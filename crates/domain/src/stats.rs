@@ -14,16 +14,19 @@
 //! - *within the SLA*: resolved on or before the due date;
 //! - *satisfaction*: ratings given in the period; the average is shown only from
 //!   [`MIN_RATINGS_FOR_AVERAGE`] ratings on;
-//! - *online*: filed through the portal (the `web` channel); the others are channel
-//!   partners (API), the call centre and the counter.
+//! - *by channel*: received requests split by how they came in ([`Channel`]); *online* is
+//!   the portal's (`web`) share: filed by the applicant, not for them by staff or a partner.
 //!
 //! Figures are attributed to where the request is when it happens: filings to the service's
 //! agency and department, decisions and ratings to the agency and department that decided.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::answers::InvalidAnswer;
 use crate::calendar::Date;
+use crate::filing::Channel;
 use crate::locale::{Locale, Localized};
 use crate::rating::MIN_RATINGS_FOR_AVERAGE;
 
@@ -218,8 +221,10 @@ pub struct Figures {
     pub resolved: u64,
     pub rejected: u64,
     pub resolved_within_sla: u64,
-    /// Of `received`, filed through the portal.
+    /// Of `received`, filed through the portal (the `web` channel's count).
     pub online: u64,
+    /// `received` split by channel (every channel, zeros too).
+    pub channels: BTreeMap<Channel, u64>,
     /// Working days to resolve: median and 90th percentile.
     pub median_days: Option<u32>,
     pub p90_days: Option<u32>,
@@ -254,7 +259,20 @@ pub struct Counts {
     pub resolved: i64,
     pub rejected: i64,
     pub resolved_within_sla: i64,
-    pub online: i64,
+    /// Received per channel, by [`Channel::index`].
+    pub channels: [i64; Channel::ALL.len()],
+}
+
+impl Counts {
+    /// `n` received through `channel` (negative to take back).
+    pub fn received_through(channel: Channel, n: i64) -> Counts {
+        let mut c = Counts {
+            received: n,
+            ..Counts::default()
+        };
+        c.channels[channel.index()] = n;
+        c
+    }
 }
 
 fn add(total: &mut u64, n: i64) {
@@ -269,7 +287,9 @@ impl Tally {
         add(&mut f.resolved, c.resolved);
         add(&mut f.rejected, c.rejected);
         add(&mut f.resolved_within_sla, c.resolved_within_sla);
-        add(&mut f.online, c.online);
+        for (channel, n) in Channel::ALL.into_iter().zip(c.channels) {
+            add(f.channels.entry(channel).or_default(), n);
+        }
     }
 
     /// `n` requests resolved in `days` working days.
@@ -293,7 +313,9 @@ impl Tally {
         f.resolved += o.resolved;
         f.rejected += o.rejected;
         f.resolved_within_sla += o.resolved_within_sla;
-        f.online += o.online;
+        for (channel, n) in &o.channels {
+            *f.channels.entry(*channel).or_default() += n;
+        }
         for (i, n) in o.satisfaction.distribution.iter().enumerate() {
             f.satisfaction.distribution[i] += n;
         }
@@ -302,6 +324,10 @@ impl Tally {
     }
 
     pub fn finish(mut self) -> Figures {
+        for channel in Channel::ALL {
+            self.figures.channels.entry(channel).or_default();
+        }
+        self.figures.online = self.figures.channels[&Channel::Web];
         self.days.sort_unstable();
         self.figures.median_days = percentile(&self.days, 50);
         self.figures.p90_days = percentile(&self.days, 90);
@@ -582,13 +608,12 @@ mod tests {
     fn tally_adds_up() {
         let mut t = Tally::default();
         t.counts(Counts {
-            received: 4,
             in_progress: 2,
             resolved: 2,
             resolved_within_sla: 1,
-            online: 3,
-            ..Counts::default()
+            ..Counts::received_through(Channel::Web, 3)
         });
+        t.counts(Counts::received_through(Channel::Phone, 1));
         t.counts(Counts {
             resolved: 1,
             ..Counts::default()
@@ -602,6 +627,9 @@ mod tests {
         assert_eq!((f.median_days, f.p90_days), (Some(3), Some(7)));
         assert_eq!(f.within_sla_percent(), Some(33));
         assert_eq!(f.online_percent(), Some(75));
+        assert_eq!(f.channels[&Channel::Phone], 1);
+        assert_eq!(f.channels[&Channel::Whatsapp], 0);
+        assert_eq!(f.channels.len(), Channel::ALL.len());
         assert_eq!(f.satisfaction.count, 2);
         assert_eq!(f.satisfaction.average_tenths(), None);
     }

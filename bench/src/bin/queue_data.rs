@@ -151,7 +151,7 @@ async fn main() -> anyhow::Result<()> {
             let channel = match rng.random_range(0..100) {
                 0..85 => "web",
                 85..92 => "api",
-                92..97 => "call_centre",
+                92..97 => "phone",
                 _ => "counter",
             };
             let assignee = (service.1 == "epm" && open && rng.random_bool(0.5))

@@ -95,11 +95,6 @@ impl Channel {
         Channel::ASSISTED.contains(&self)
     }
 
-    /// True when the stored `code` is an online channel (an unknown code is not).
-    pub fn is_online_code(code: &str) -> bool {
-        Channel::from_code(code).is_some_and(Channel::is_online)
-    }
-
     /// The channel's name in the figures and the back office's choices.
     pub fn label(self, locale: Locale) -> &'static str {
         let (ar, en) = match self {
@@ -511,13 +506,12 @@ mod tests {
                 json!(channel.code())
             );
         }
-        assert!(Channel::Web.is_online() && Channel::is_online_code("web"));
-        assert!(!Channel::Phone.is_online() && !Channel::is_online_code("counter"));
+        assert!(Channel::Web.is_online() && !Channel::Phone.is_online());
         for (i, channel) in Channel::ALL.into_iter().enumerate() {
             assert_eq!(channel.index(), i);
             assert_eq!(channel.is_assisted(), Channel::ASSISTED.contains(&channel));
         }
         assert!(!Channel::Web.is_assisted() && !Channel::Api.is_assisted());
-        assert!(!Channel::is_online_code("WEB"));
+        assert_eq!(Channel::from_code("WEB"), None);
     }
 }

@@ -226,6 +226,35 @@ impl FromRequestParts<AppState> for StaffSession {
     }
 }
 
+/// A staff member who works the agency's requests (every role but intake): 403 for intake
+/// staff, who file and look up but never see the queue or a request's internals.
+#[derive(Clone, Debug)]
+pub struct CaseWorker(pub StaffSession);
+
+/// A contact-centre or reception staff member (the intake role): 403 for any other role.
+#[derive(Clone, Debug)]
+pub struct Intake(pub StaffSession);
+
+impl FromRequestParts<AppState> for CaseWorker {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = StaffSession::from_request_parts(parts, state).await?;
+        session.require(session.role().works_requests())?;
+        Ok(CaseWorker(session))
+    }
+}
+
+impl FromRequestParts<AppState> for Intake {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = StaffSession::from_request_parts(parts, state).await?;
+        session.require(session.role() == Role::Intake)?;
+        Ok(Intake(session))
+    }
+}
+
 /// The calling client's address: with a trusted proxy header configured, the entry the
 /// outermost of `trusted_proxies` proxies added (counted from the right: entries further
 /// left were written by the client and prove nothing); else the connection's peer.

@@ -35,7 +35,9 @@ pub enum StaffCommand {
     Add {
         #[arg(long)]
         username: String,
-        #[arg(long, value_parser = ["agent", "supervisor", "admin"])]
+        /// `intake`: contact-centre and reception staff, who file for citizens and look
+        /// their requests up (those of the operator agency `portal` for every agency).
+        #[arg(long, value_parser = ["agent", "supervisor", "admin", "intake"])]
         role: String,
         /// The agency's code, e.g. `epm`.
         #[arg(long)]

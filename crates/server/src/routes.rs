@@ -3,6 +3,7 @@
 pub mod account;
 pub mod csv;
 pub mod health;
+pub mod intake;
 pub mod requests;
 pub mod services;
 pub mod staff;
@@ -30,6 +31,7 @@ pub fn api_router(request_timeout: Duration) -> Router<AppState> {
         .merge(track::router())
         .merge(account::router())
         .merge(staff::router())
+        .merge(intake::router())
         .merge(stats::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(request_timeout, time_limit));

@@ -98,9 +98,10 @@ pub struct DemoAccount {
     pub department: Option<String>,
 }
 
-/// (Re)creates the demo staff: an admin, a supervisor and an agent (in the department of
-/// the agency's first service) for every seeded agency, each with a fresh random password,
-/// made at `clock`'s time.
+/// (Re)creates the demo staff: an admin, a supervisor, an agent (in the department of the
+/// agency's first service) and an intake account for every seeded agency, a supervisor and
+/// an intake account (the unified contact centre) for the operator, each with a fresh
+/// random password, made at `clock`'s time.
 async fn seed_demo_staff(
     store: &Store,
     catalogue: &Catalogue,
@@ -114,7 +115,12 @@ async fn seed_demo_staff(
             .iter()
             .find(|s| s.agency == agency.code)
             .map(|s| s.department.clone());
-        for role in ["admin", "supervisor", "agent"] {
+        let roles: &[&'static str] = if agency.operator {
+            &["supervisor", "intake"]
+        } else {
+            &["admin", "supervisor", "agent", "intake"]
+        };
+        for &role in roles {
             let password = Alphanumeric.sample_string(&mut rand::rng(), 16);
             let hash = {
                 let password = password.clone();

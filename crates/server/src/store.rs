@@ -11,6 +11,7 @@ pub mod account;
 pub mod actions;
 pub mod backoffice;
 pub mod catalogue;
+pub mod intake;
 pub mod limits;
 pub mod outbox;
 pub mod ratings;

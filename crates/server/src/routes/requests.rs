@@ -1,4 +1,5 @@
-//! Filing: `POST /api/v1/requests`. The body is validated by the domain's rule against
+//! Filing: `POST /api/v1/requests` (and, through [`file`], the staff's assisted filing in
+//! `routes::intake`). The body is validated by the domain's rule against
 //! the service's form; the request, its first event, its idempotency key and its
 //! notifications are stored in one transaction, or nothing is. The filing limits (per
 //! client, per applicant number, SMS per number per day) are charged in that same
@@ -10,8 +11,8 @@ use axum::routing::post;
 use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
-use nafitha_domain::filing::{Channel, FiledRequest, NewRequest};
-use nafitha_domain::{Localized, ReferenceNumber};
+use nafitha_domain::filing::{Channel, FiledRequest, NewRequest, ValidRequest};
+use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -29,7 +30,7 @@ pub fn router() -> Router<AppState> {
 /// Longest idempotency key accepted.
 const MAX_KEY_LENGTH: usize = 128;
 
-fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
+pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
     let key = headers
         .get("idempotency-key")
         .and_then(|v| v.to_str().ok())
@@ -56,7 +57,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<String, ApiError> {
 
 /// The SHA-256 of the body exactly as sent: a retry sends the same bytes, so a replay is
 /// recognised without reading the body a second time.
-fn body_hash(body: &[u8]) -> String {
+pub(crate) fn body_hash(body: &[u8]) -> String {
     crate::secret::hex(&Sha256::digest(body))
 }
 
@@ -79,19 +80,34 @@ async fn create_request(
         value: request,
         bytes,
     } = body;
-    let service = state
-        .store
-        .get_service(&request.service_code)
-        .await?
-        .ok_or_else(|| {
-            one_field(
-                "service_code",
-                Localized::new(
-                    "لا توجد خدمة بهذا الرمز",
-                    "There is no service with this code",
-                ),
-            )
-        })?;
+    let service = service_to_file(&state, &request.service_code).await?;
+    let valid = request
+        .validate(&service.form, riyadh_date(state.now_ms()))
+        .map_err(ApiError::Validation)?;
+    let submission = Submission {
+        channel: Channel::Web,
+        taken_by: None,
+        idempotency_key: key,
+        body_hash: body_hash(&bytes),
+        limit_key: client_key(client),
+    };
+    file(&state, &service, &request, &valid, submission).await
+}
+
+/// The service a filing names, if it exists and accepts filings.
+pub(crate) async fn service_to_file(
+    state: &AppState,
+    code: &str,
+) -> Result<ServiceDetail, ApiError> {
+    let service = state.store.get_service(code).await?.ok_or_else(|| {
+        one_field(
+            "service_code",
+            Localized::new(
+                "لا توجد خدمة بهذا الرمز",
+                "There is no service with this code",
+            ),
+        )
+    })?;
     if !service.active {
         return Err(ApiError::Unprocessable {
             code: "service_inactive",
@@ -101,14 +117,33 @@ async fn create_request(
             ),
         });
     }
+    Ok(service)
+}
+
+/// How a validated filing came in, and what it is charged to.
+pub(crate) struct Submission {
+    pub channel: Channel,
+    /// The staff member who took it for the applicant.
+    pub taken_by: Option<String>,
+    /// As stored: a staff member's keys are kept apart from everyone else's.
+    pub idempotency_key: String,
+    pub body_hash: String,
+    /// Whom the per-client filing limit counts: the client's address, or the staff member.
+    pub limit_key: String,
+}
+
+/// Stores a validated filing: its uploads, limits and messages (the SMS in the filing's
+/// language), in one transaction; 201 with the reference, 200 for a replay.
+pub(crate) async fn file(
+    state: &AppState,
+    service: &ServiceDetail,
+    request: &NewRequest,
+    valid: &ValidRequest,
+    submission: Submission,
+) -> Result<(StatusCode, ApiJson<FiledRequest>), ApiError> {
     let now = state.now_ms();
-    let today = riyadh_date(now);
-    let valid = request
-        .validate(&service.form, today)
-        .map_err(ApiError::Validation)?;
-    let uploads = uploads_of(&service, &valid.answers, &request.attachments);
-    let due_on = today.add_working_days(u32::from(service.summary.sla_working_days));
-    let hash = body_hash(&bytes);
+    let due_on = riyadh_date(now).add_working_days(u32::from(service.summary.sla_working_days));
+    let uploads = uploads_of(service, &valid.answers, &request.attachments);
     let to = messages::Recipient {
         locale: request.locale,
         phone: &valid.applicant.phone,
@@ -127,7 +162,7 @@ async fn create_request(
     let limits: Vec<_> = [
         state
             .limits
-            .charge(Limit::FilingsPerClient, &client_key(client), 1),
+            .charge(Limit::FilingsPerClient, &submission.limit_key, 1),
         state
             .limits
             .charge(Limit::FilingsPerPhone, &valid.applicant.phone, 1),
@@ -136,12 +171,13 @@ async fn create_request(
     .flatten()
     .collect();
     let filing = Filing {
-        service: &service,
-        request: &valid,
+        service,
+        request: valid,
         locale: request.locale,
-        channel: Channel::Web,
-        idempotency_key: &key,
-        body_hash: &hash,
+        channel: submission.channel,
+        taken_by: submission.taken_by.as_deref(),
+        idempotency_key: &submission.idempotency_key,
+        body_hash: &submission.body_hash,
         now_ms: now,
         due_on,
         uploads: &uploads,
@@ -179,7 +215,7 @@ async fn create_request(
 /// Every upload the filing brings: those answering attachment questions (with the
 /// question's id) and the top-level list (with an empty id).
 fn uploads_of(
-    service: &nafitha_domain::ServiceDetail,
+    service: &ServiceDetail,
     answers: &serde_json::Map<String, Value>,
     top_level: &[String],
 ) -> Vec<(String, String)> {

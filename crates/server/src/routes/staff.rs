@@ -23,7 +23,9 @@ use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
 
 use crate::auth::password::{decoy_hash, password_matches};
-use crate::auth::{hash_token, new_token, ClientIp, SessionCookie, StaffSession, STAFF_SESSION_MS};
+use crate::auth::{
+    hash_token, new_token, CaseWorker, ClientIp, SessionCookie, StaffSession, STAFF_SESSION_MS,
+};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{Limit, DEVICE_COOKIE_MS, THROTTLE_QUIET_MS};
 use crate::notify::messages;
@@ -248,7 +250,7 @@ fn queue_filter(
 
 async fn list_queue(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<ApiJson<QueuePage>, ApiError> {
     let filter = queue_filter(query, &session)?;
@@ -265,7 +267,7 @@ async fn list_queue(
 
 async fn export_queue(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     headers: HeaderMap,
     query: Result<Query<QueueQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -319,7 +321,7 @@ async fn export_queue(
 
 async fn get_request(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     origin: RequestOrigin,
     Path(reference): Path<String>,
 ) -> Result<ApiJson<StaffRequest>, ApiError> {
@@ -361,7 +363,7 @@ async fn get_request(
 
 async fn get_attachment(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     origin: RequestOrigin,
     Path((reference, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
@@ -379,7 +381,7 @@ async fn get_attachment(
 
 async fn assign_request(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     origin: RequestOrigin,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<Assignment>,
@@ -434,7 +436,7 @@ async fn assign_request(
 
 async fn list_department_loads(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
 ) -> Result<ApiJson<Vec<DepartmentLoad>>, ApiError> {
     session.require_supervisor()?;
     let today = riyadh_date(state.now_ms());
@@ -448,7 +450,7 @@ async fn list_department_loads(
 
 async fn list_team(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
 ) -> Result<ApiJson<Vec<TeamMember>>, ApiError> {
     session.require_supervisor()?;
     let team = state.store.team(&session.0.agency).await?;
@@ -473,7 +475,7 @@ pub struct TemplateQuery {
 
 async fn list_templates(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     query: Result<Query<TemplateQuery>, QueryRejection>,
 ) -> Result<ApiJson<Vec<ResponseTemplate>>, ApiError> {
     let Query(query) = query.map_err(|_| {
@@ -501,7 +503,7 @@ pub struct TemplateCreated {
 
 async fn create_template(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     ApiJson(body): ApiJson<NewTemplate>,
 ) -> Result<(StatusCode, ApiJson<TemplateCreated>), ApiError> {
     session.require_admin()?;
@@ -524,7 +526,7 @@ async fn create_template(
 
 async fn delete_template(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     session.require_admin()?;
@@ -538,7 +540,7 @@ async fn delete_template(
 
 async fn list_agency_services(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
 ) -> Result<ApiJson<Vec<ServiceDetail>>, ApiError> {
     session.require_admin()?;
     Ok(ApiJson(
@@ -548,7 +550,7 @@ async fn list_agency_services(
 
 async fn edit_service(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     Path(code): Path<String>,
     ApiJson(body): ApiJson<ServiceEdit>,
 ) -> Result<ApiJson<ServiceDetail>, ApiError> {
@@ -571,7 +573,7 @@ async fn edit_service(
 
 async fn act_on_request(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     origin: RequestOrigin,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<ActionRequest>,

@@ -16,6 +16,7 @@ use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::calendar::Date;
+use nafitha_domain::filing::Channel;
 use nafitha_domain::rating::satisfaction_label;
 use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
 use nafitha_domain::{Locale, Localized};
@@ -255,7 +256,7 @@ async fn export_services(
         .agency_stats(&session.0.agency, &filter, now)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let head = match locale {
+    let base = match locale {
         Locale::Ar => [
             "الخدمة",
             "المستلمة",
@@ -283,6 +284,13 @@ async fn export_services(
             "Filed online (%)",
         ],
     };
+    // Then the received requests per channel.
+    const BASE: usize = 11;
+    let head: [&str; BASE + Channel::ALL.len()] =
+        std::array::from_fn(|i| match i.checked_sub(BASE) {
+            None => base[i],
+            Some(c) => Channel::ALL[c].label(locale),
+        });
     let opt = |v: Option<u64>| v.map(|n| n.to_string()).unwrap_or_default();
     let tenths = |v: Option<u64>| {
         v.map(|t| format!("{}.{}", t / 10, t % 10))
@@ -297,7 +305,7 @@ async fn export_services(
                 .map(|s| (s.name.clone(), s.figures.clone())),
         )
         .map(|(name, f)| {
-            [
+            let cells = [
                 csv_cell(name.get(locale)),
                 f.received.to_string(),
                 f.in_progress.to_string(),
@@ -309,7 +317,16 @@ async fn export_services(
                 tenths(f.satisfaction.average_tenths()),
                 f.satisfaction.count.to_string(),
                 opt(f.online_percent()),
-            ]
+            ];
+            std::array::from_fn(|i| match i.checked_sub(BASE) {
+                None => cells[i].clone(),
+                Some(c) => f
+                    .channels
+                    .get(&Channel::ALL[c])
+                    .copied()
+                    .unwrap_or(0)
+                    .to_string(),
+            })
         });
     csv::download("figures", riyadh_date(now), head, rows)
 }

@@ -15,7 +15,7 @@ use nafitha_domain::{AgencyRef, DepartmentRef, Locale, Localized, ReferenceNumbe
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::requests::{localized, status_of, OutboxMessage};
+use super::requests::{event_channel, localized, status_of, OutboxMessage};
 use super::{stats, Store};
 
 /// Who acts on a request.
@@ -137,7 +137,10 @@ impl Store {
             (row.try_get("agency_code")?, row.try_get("department_code")?);
         if action.action == Action::Refer {
             let target = action.department.as_deref().unwrap_or_default();
-            let Some(found) = sqlx::query("select agency_code from departments where code = $1")
+            let Some(found) = sqlx::query(
+                "select d.agency_code from departments d join agencies a on a.code = d.agency_code \
+                 where d.code = $1 and a.operator = 0",
+            )
                 .bind(target)
                 .fetch_optional(&mut *tx)
                 .await?
@@ -187,7 +190,7 @@ impl Store {
             id,
             filed_on: riyadh_date(row.try_get("submitted_at")?),
             due_on: parse_date(&row)?,
-            online: super::requests::filed_online(&row)?,
+            channel: super::requests::channel_of(&row)?,
             place: stats::Place {
                 agency: &old_agency,
                 department: &old_department,
@@ -354,7 +357,8 @@ impl Store {
             }
         }
         let events = sqlx::query(
-            "select e.id, e.kind, e.status, e.actor, e.public, e.message, e.created_at, d.code as department_code, \
+            "select e.id, e.kind, e.status, e.actor, e.public, e.message, e.channel, e.created_at, \
+             d.code as department_code, \
              d.name_ar as department_ar, d.name_en as department_en from request_events e \
              join departments d on d.code = e.department_code where e.request_id = $1 and (e.public = 1 or $2 = 1) \
              order by e.id",
@@ -394,6 +398,7 @@ impl Store {
                         .strip_prefix("staff:")
                         .filter(|_| staff)
                         .map(str::to_owned),
+                    channel: event_channel(e)?,
                 })
             })
             .collect::<Result<Vec<_>, sqlx::Error>>()?;

@@ -382,7 +382,7 @@ impl Store {
         let rows = sqlx::query(
             "select d.code, d.name_ar, d.name_en, a.code as agency_code, a.name_ar as agency_ar, \
              a.name_en as agency_en from departments d join agencies a on a.code = d.agency_code \
-             where d.code <> $1 order by a.position, d.code",
+             where d.code <> $1 and a.operator = 0 order by a.position, d.code",
         )
         .bind(current)
         .fetch_all(self.pool())

@@ -36,6 +36,9 @@ pub struct Filing<'a> {
     pub request: &'a ValidRequest,
     pub locale: Locale,
     pub channel: Channel,
+    /// The staff member who took it for the applicant (an assisted channel), for the audit
+    /// trail; `None` when the applicant (or a partner) filed.
+    pub taken_by: Option<&'a str>,
     pub idempotency_key: &'a str,
     pub body_hash: &'a str,
     pub now_ms: i64,
@@ -75,11 +78,17 @@ pub(crate) fn status_of(row: &AnyRow) -> Result<RequestStatus, sqlx::Error> {
     RequestStatus::from_code(&code).ok_or_else(|| decode_err("unknown request status"))
 }
 
-/// Whether the request in `row` (its `channel` column) was filed online.
-pub(crate) fn filed_online(row: &AnyRow) -> Result<bool, sqlx::Error> {
-    Ok(Channel::is_online_code(
-        &row.try_get::<String, _>("channel")?,
-    ))
+/// How the request in `row` (its `channel` column) came in.
+pub(crate) fn channel_of(row: &AnyRow) -> Result<Channel, sqlx::Error> {
+    Channel::from_code(&row.try_get::<String, _>("channel")?)
+        .ok_or_else(|| decode_err("unknown channel"))
+}
+
+/// The channel of the history event in `row` (its `channel` column), if it has one.
+pub(crate) fn event_channel(row: &AnyRow) -> Result<Option<Channel>, sqlx::Error> {
+    row.try_get::<Option<String>, _>("channel")?
+        .map(|code| Channel::from_code(&code).ok_or_else(|| decode_err("unknown channel")))
+        .transpose()
 }
 
 fn filed_from_row(row: &AnyRow) -> Result<FiledRequest, sqlx::Error> {
@@ -197,13 +206,19 @@ impl Store {
                 return Ok(FilingOutcome::UnknownUpload(field));
             }
         }
+        let actor = filing.taken_by.map_or_else(
+            || "applicant".to_owned(),
+            |username| format!("staff:{username}"),
+        );
         sqlx::query(
-            "insert into request_events (request_id, kind, status, department_code, public, actor, message, created_at) \
-             values ($1, 'submitted', $2, $3, 1, 'applicant', null, $4)",
+            "insert into request_events (request_id, kind, status, department_code, public, actor, message, \
+             channel, created_at) values ($1, 'submitted', $2, $3, 1, $4, null, $5, $6)",
         )
         .bind(id)
         .bind(RequestStatus::Submitted.code())
         .bind(&filing.service.department.code)
+        .bind(actor)
+        .bind(filing.channel.code())
         .bind(filing.now_ms)
         .execute(&mut *tx)
         .await?;
@@ -211,7 +226,7 @@ impl Store {
             id,
             filed_on: riyadh_date(filing.now_ms),
             due_on: filing.due_on,
-            online: filing.channel.is_online(),
+            channel: filing.channel,
             place: super::stats::Place {
                 agency: &service.agency.code,
                 department: &filing.service.department.code,
@@ -287,7 +302,7 @@ impl Store {
         };
         let id: i64 = row.try_get("id")?;
         let events = sqlx::query(
-            "select e.status, e.created_at, d.code as department_code, d.name_ar as department_ar, \
+            "select e.kind, e.status, e.channel, e.created_at, d.code as department_code, d.name_ar as department_ar, \
              d.name_en as department_en from request_events e join departments d on d.code = e.department_code \
              where e.request_id = $1 and e.public = 1 and e.kind <> 'reply' order by e.id",
         )
@@ -298,6 +313,8 @@ impl Store {
             .iter()
             .map(|e| {
                 Ok(TimelineEntry {
+                    kind: e.try_get("kind")?,
+                    channel: event_channel(e)?,
                     status: status_of(e)?,
                     department: DepartmentRef {
                         code: e.try_get("department_code")?,

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use anyhow::{bail, Context};
+use nafitha_domain::backoffice::PORTAL_AGENCY;
 use nafitha_domain::{FormDefinition, Locale, Localized, ServiceKind};
 use serde::Deserialize;
 
@@ -29,6 +30,10 @@ pub struct Agency {
     pub name: Localized,
     pub phone: String,
     pub email: String,
+    /// The portal's operator ([`PORTAL_AGENCY`]): its contact centre files for every
+    /// agency; it offers no service of its own.
+    #[serde(default)]
+    pub operator: bool,
     pub departments: Vec<Department>,
 }
 
@@ -105,6 +110,16 @@ impl Catalogue {
                 }
                 departments.insert((agency.code.as_str(), department.code.as_str()));
             }
+            if agency.operator != (agency.code == PORTAL_AGENCY) {
+                bail!("the operator agency, and only it, has the code {PORTAL_AGENCY}");
+            }
+            let offers = self.services.iter().any(|s| s.agency == agency.code);
+            if offers == agency.operator {
+                bail!(
+                    "agency {}: every agency but the operator offers a service",
+                    agency.code
+                );
+            }
         }
         for service in &self.services {
             let code = &service.code;
@@ -149,8 +164,8 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for (position, agency) in catalogue.agencies.iter().enumerate() {
             sqlx::query(
-                "insert into agencies (code, name_ar, name_en, phone, email, position) \
-                 values ($1, $2, $3, $4, $5, $6) on conflict (code) do nothing",
+                "insert into agencies (code, name_ar, name_en, phone, email, position, operator) \
+                 values ($1, $2, $3, $4, $5, $6, $7) on conflict (code) do nothing",
             )
             .bind(&agency.code)
             .bind(&agency.name.ar)
@@ -158,6 +173,7 @@ impl Store {
             .bind(&agency.phone)
             .bind(&agency.email)
             .bind(position as i64)
+            .bind(i64::from(agency.operator))
             .execute(&mut *tx)
             .await?;
             for department in &agency.departments {
@@ -225,12 +241,14 @@ mod tests {
             catalogue.services.len()
         );
         for agency in &catalogue.agencies {
-            assert!(
+            assert_eq!(
                 catalogue.services.iter().any(|s| s.agency == agency.code),
-                "agency {} offers no service",
+                !agency.operator,
+                "agency {} offers a service unless it is the operator",
                 agency.code
             );
         }
+        assert!(catalogue.agencies.iter().any(|a| a.operator));
         for kind in ServiceKind::ALL {
             assert!(
                 catalogue.services.iter().any(|s| s.kind == kind),

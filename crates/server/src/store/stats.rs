@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date};
+use nafitha_domain::filing::Channel;
 use nafitha_domain::lifecycle::RequestStatus;
 use nafitha_domain::rating::Resolution;
 use nafitha_domain::stats::{
@@ -83,7 +84,9 @@ fn plus(total: &mut Counts, c: Counts) {
     total.resolved += c.resolved;
     total.rejected += c.rejected;
     total.resolved_within_sla += c.resolved_within_sla;
-    total.online += c.online;
+    for (sum, n) in total.channels.iter_mut().zip(c.channels) {
+        *sum += n;
+    }
 }
 
 /// The facts about a request the figures need.
@@ -92,7 +95,7 @@ pub(crate) struct Counted<'a> {
     pub id: i64,
     pub filed_on: Date,
     pub due_on: Date,
-    pub online: bool,
+    pub channel: Channel,
     pub place: Place<'a>,
 }
 
@@ -125,10 +128,8 @@ impl Changes {
     /// A new request: received, in progress.
     pub fn filed(&mut self, request: &Counted<'_>) {
         let c = Counts {
-            received: 1,
             in_progress: 1,
-            online: i64::from(request.online),
-            ..Counts::default()
+            ..Counts::received_through(request.channel, 1)
         };
         self.count(request.filed_on, request.place, request.id, c);
     }
@@ -167,7 +168,6 @@ impl Changes {
         last_resolved_on: Option<Date>,
     ) {
         let (was_open, open) = (!from.is_finished(), !to.is_finished());
-        let web = i64::from(request.online);
         let after = Counted {
             place: to_place,
             ..*request
@@ -175,17 +175,13 @@ impl Changes {
         if to_place != request.place {
             // What the request counts at its filing date goes with it.
             let gone = Counts {
-                received: -1,
                 in_progress: -i64::from(was_open),
-                online: -web,
-                ..Counts::default()
+                ..Counts::received_through(request.channel, -1)
             };
             self.count(request.filed_on, request.place, request.id, gone);
             let came = Counts {
-                received: 1,
                 in_progress: i64::from(open),
-                online: web,
-                ..Counts::default()
+                ..Counts::received_through(request.channel, 1)
             };
             self.count(request.filed_on, to_place, request.id, came);
         } else if was_open != open {
@@ -212,33 +208,44 @@ impl Changes {
 
     /// Writes the changes (adding to what is kept).
     pub async fn apply(self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
+        let via: Vec<String> = Channel::ALL.iter().map(|c| via_column(*c)).collect();
+        let sql = format!(
+            "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
+             received, in_progress, resolved, rejected, resolved_within_sla, {}) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {}) \
+             on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
+             received = stats_requests.received + excluded.received, \
+             in_progress = stats_requests.in_progress + excluded.in_progress, \
+             resolved = stats_requests.resolved + excluded.resolved, \
+             rejected = stats_requests.rejected + excluded.rejected, \
+             resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, {}",
+            via.join(", "),
+            (12..12 + via.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            via.iter()
+                .map(|v| format!("{v} = stats_requests.{v} + excluded.{v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
         for ((grain, bucket, agency, department, service, slot), c) in self.counts {
-            sqlx::query(
-                "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
-                 received, in_progress, resolved, rejected, resolved_within_sla, online) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
-                 on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
-                 received = stats_requests.received + excluded.received, \
-                 in_progress = stats_requests.in_progress + excluded.in_progress, \
-                 resolved = stats_requests.resolved + excluded.resolved, \
-                 rejected = stats_requests.rejected + excluded.rejected, \
-                 resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, \
-                 online = stats_requests.online + excluded.online",
-            )
-            .bind(grain)
-            .bind(bucket)
-            .bind(agency)
-            .bind(department)
-            .bind(service)
-            .bind(slot)
-            .bind(c.received)
-            .bind(c.in_progress)
-            .bind(c.resolved)
-            .bind(c.rejected)
-            .bind(c.resolved_within_sla)
-            .bind(c.online)
-            .execute(&mut **tx)
-            .await?;
+            let mut q = sqlx::query(&sql)
+                .bind(grain)
+                .bind(bucket)
+                .bind(agency)
+                .bind(department)
+                .bind(service)
+                .bind(slot)
+                .bind(c.received)
+                .bind(c.in_progress)
+                .bind(c.resolved)
+                .bind(c.rejected)
+                .bind(c.resolved_within_sla);
+            for n in c.channels {
+                q = q.bind(n);
+            }
+            q.execute(&mut **tx).await?;
         }
         for (table, column, rows) in [
             ("stats_resolve_days", "days", self.days),
@@ -268,6 +275,11 @@ impl Changes {
         }
         Ok(())
     }
+}
+
+/// The `stats_requests` column counting the requests received through `channel`.
+fn via_column(channel: Channel) -> String {
+    format!("via_{}", channel.code())
 }
 
 fn code_of(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
@@ -352,26 +364,31 @@ impl Store {
             Ok((code_of(row, "agency_code")?, code_of(row, "service_code")?))
         };
         let sum = |c: &str| format!("cast(sum({c}) as bigint) as {c}");
+        let columns: Vec<String> = ["received", "in_progress", "resolved", "rejected"]
+            .into_iter()
+            .chain(["resolved_within_sla"])
+            .map(str::to_owned)
+            .chain(Channel::ALL.into_iter().map(via_column))
+            .map(|c| sum(&c))
+            .collect();
         let sql = format!(
-            "select agency_code, service_code, {}, {}, {}, {}, {}, {} from ({}) s \
-             group by agency_code, service_code",
-            sum("received"),
-            sum("in_progress"),
-            sum("resolved"),
-            sum("rejected"),
-            sum("resolved_within_sla"),
-            sum("online"),
+            "select agency_code, service_code, {} from ({}) s group by agency_code, service_code",
+            columns.join(", "),
             period_rows("stats_requests", &extra)
         );
         let counts = bound(&sql, b, narrow).fetch_all(self.pool()).await?;
         for row in &counts {
+            let mut channels = [0; Channel::ALL.len()];
+            for (n, channel) in channels.iter_mut().zip(Channel::ALL) {
+                *n = row.try_get(via_column(channel).as_str())?;
+            }
             tallies.entry(key(row)?).or_default().counts(Counts {
                 received: row.try_get("received")?,
                 in_progress: row.try_get("in_progress")?,
                 resolved: row.try_get("resolved")?,
                 rejected: row.try_get("rejected")?,
                 resolved_within_sla: row.try_get("resolved_within_sla")?,
-                online: row.try_get("online")?,
+                channels,
             });
         }
         for (table, value) in [("stats_resolve_days", "days"), ("stats_ratings", "score")] {
@@ -446,7 +463,7 @@ impl Store {
         sqlx::Error,
     > {
         let agencies =
-            sqlx::query("select code, name_ar, name_en from agencies order by position, code")
+            sqlx::query("select code, name_ar, name_en from agencies where operator = 0 order by position, code")
                 .fetch_all(self.pool())
                 .await?
                 .iter()
@@ -713,7 +730,7 @@ impl Store {
                 id: row.try_get("id")?,
                 filed_on: riyadh_date(row.try_get("submitted_at")?),
                 due_on: super::actions::parse_date(row)?,
-                online: super::requests::filed_online(row)?,
+                channel: super::requests::channel_of(row)?,
                 place: Place {
                     agency: &agency,
                     department: &department,
@@ -791,7 +808,8 @@ impl Store {
         for (table, columns) in [
             (
                 "stats_requests",
-                "slot, received, in_progress, resolved, rejected, resolved_within_sla, online",
+                "slot, received, in_progress, resolved, rejected, resolved_within_sla, via_web, via_api, \
+                 via_phone, via_counter, via_email, via_social, via_whatsapp",
             ),
             ("stats_resolve_days", "days, n"),
             ("stats_ratings", "score, n"),

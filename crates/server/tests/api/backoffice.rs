@@ -29,12 +29,14 @@ async fn send(
 }
 
 /// Everything a refused call must leave untouched.
-async fn snapshot(app: &TestApp) -> (i64, i64, i64, String) {
+async fn snapshot(app: &TestApp) -> (i64, i64, i64, i64, i64, String) {
     let services: Value = json_of(app.get("/api/v1/services/epm-road-damage").await).await;
     (
         app.count("request_events").await,
         app.count("response_templates").await,
         app.count("outbox").await,
+        app.count("requests").await,
+        app.count("staff_lookups").await,
         services.to_string(),
     )
 }
@@ -69,6 +71,14 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
         });
         let action = json!({ "action": "acknowledge" });
         let assign = json!({ "assignee": "agent.roads" });
+        let filing = json!({
+            "channel": "phone", "service_code": "epm-road-damage", "locale": "ar",
+            "applicant": { "name": "Test Applicant", "phone": "0501110001" },
+            "answers": { "damage": "pothole", "danger": "no", "details": "A hole",
+                         "location": { "address": "King Fahd Road, Dammam" } }
+        });
+        let enquiry = json!({ "channel": "phone" });
+        let lookup = "/api/v1/staff/lookup?phone=0501110000&reason=Caller%20asked".to_owned();
         let on = |p: &str| format!("/api/v1/staff/requests/{reference}{p}");
         // (method, path, body, status for a staff member of another agency)
         let endpoints: Vec<(&str, String, Option<&Value>, u16)> = vec![
@@ -106,6 +116,16 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
                 Some(&edit),
                 403,
             ),
+            ("POST", "/api/v1/staff/filings".into(), Some(&filing), 403),
+            ("GET", lookup.clone(), None, 403),
+            (
+                "POST",
+                format!("/api/v1/staff/lookup/{reference}/enquiry"),
+                Some(&enquiry),
+                403,
+            ),
+            ("GET", "/api/v1/staff/lookups".into(), None, 200),
+            ("GET", "/api/v1/staff/lookups.csv".into(), None, 200),
         ];
         let before = snapshot(&app).await;
         for (method, path, body, other_agency) in &endpoints {
@@ -183,6 +203,49 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
             );
             let code = json_of(response).await["code"].clone();
             assert!(code.is_string(), "{code}");
+        }
+        // The agent files nothing, looks nothing up and reads no audit.
+        for (method, path, body) in [
+            ("POST", "/api/v1/staff/filings".to_owned(), Some(&filing)),
+            ("GET", lookup.clone(), None),
+            (
+                "POST",
+                format!("/api/v1/staff/lookup/{reference}/enquiry"),
+                Some(&enquiry),
+            ),
+            ("GET", "/api/v1/staff/lookups".into(), None),
+            ("GET", "/api/v1/staff/lookups.csv".into(), None),
+        ] {
+            let response = send(&app, method, &path, Some(&agent), body).await;
+            assert_eq!(
+                response.status(),
+                403,
+                "{} agent: {method} {path}",
+                app.engine
+            );
+        }
+        // Intake staff of the same agency: none of the case workers' endpoints (only who
+        // they are), and no audit.
+        let intake = app.staff("desk.epm", "intake", "epm", None).await;
+        for (method, path, body, _) in &endpoints {
+            let intake_work = path.starts_with("/api/v1/staff/lookup/")
+                || path.starts_with("/api/v1/staff/filings")
+                || *path == lookup;
+            if intake_work {
+                continue; // their own work: the intake tests
+            }
+            let expected = if path == "/api/v1/staff/me" { 200 } else { 403 };
+            let response = send(&app, method, path, Some(&intake), *body).await;
+            assert_eq!(
+                response.status(),
+                expected,
+                "{} intake: {method} {path}",
+                app.engine
+            );
+        }
+        for path in ["/api/v1/staff/stats", "/api/v1/staff/stats/comments.csv"] {
+            let response = send(&app, "GET", path, Some(&intake), None).await;
+            assert_eq!(response.status(), 403, "{} intake: {path}", app.engine);
         }
         // A move the life cycle forbids, an unknown department, a bad filter.
         let forbidden = send(

@@ -7,6 +7,7 @@ mod catalogue;
 mod connections;
 mod filing;
 mod helpers;
+mod intake;
 mod limits;
 mod metrics;
 mod notify;

@@ -410,7 +410,7 @@ async fn figures_are_exact_on_a_known_data_set() {
             .unwrap();
         let rows: Vec<&str> = figures_csv.lines().collect();
         assert_eq!(
-            rows[2], "Road damage report,6,0,4,1,75,2,8,3.4,5,100",
+            rows[2], "Road damage report,6,0,4,1,75,2,8,3.4,5,100,6,0,0,0,0,0,0",
             "{figures_csv}"
         );
 

@@ -1,0 +1,189 @@
+//! Contact-centre and reception staff (the intake role): assisted filing
+//! (`POST /staff/filings`), the "where is my request?" look-up with its reason
+//! (`GET /staff/lookup`), the enquiry note (`POST /staff/lookup/{reference}/enquiry`), and,
+//! for supervisors and admins, the audit of their agency's look-ups (`GET /staff/lookups`,
+//! and as CSV `GET /staff/lookups.csv`). Intake staff of the operator agency file and look
+//! up for every agency; others for their own agency's services and requests.
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use nafitha_domain::backoffice::{files_for, EXPORT_MAX_ROWS, PORTAL_AGENCY};
+use nafitha_domain::calendar::riyadh_date;
+use nafitha_domain::filing::FiledRequest;
+use nafitha_domain::intake::{
+    assisted_channel, AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery, AUDIT_PAGE,
+};
+use nafitha_domain::{Locale, Localized};
+use serde::Deserialize;
+
+use crate::auth::{Intake, StaffSession};
+use crate::error::{ApiError, ApiJson, ApiJsonBytes};
+use crate::routes::account::{locale_of, path_reference};
+use crate::routes::csv::{self, csv_cell};
+use crate::routes::requests::{body_hash, file, idempotency_key, service_to_file, Submission};
+use crate::routes::staff::bad_filters;
+use crate::startup::AppState;
+use crate::store::intake::{IntakeScope, LookupBy};
+use crate::telemetry::RequestOrigin;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/filings", post(create_filing))
+        .route("/staff/lookup", get(look_up))
+        .route("/staff/lookup/{reference}/enquiry", post(record_enquiry))
+        .route("/staff/lookups", get(list_lookups))
+        .route("/staff/lookups.csv", get(export_lookups))
+}
+
+/// Whose requests `session` looks up and notes: every agency's for the operator's staff.
+fn scope(session: &StaffSession) -> IntakeScope<'_> {
+    Some(session.0.agency.as_str()).filter(|a| *a != PORTAL_AGENCY)
+}
+
+/// Files a request a citizen made by phone, at a desk, by email, on social media or on
+/// WhatsApp: the citizens' filing, validated the same way, with the channel and the staff
+/// member who took it; the SMS goes to the applicant in the language chosen for them.
+async fn create_filing(
+    State(state): State<AppState>,
+    Intake(session): Intake,
+    origin: RequestOrigin,
+    headers: HeaderMap,
+    body: ApiJsonBytes<AssistedFiling>,
+) -> Result<(StatusCode, ApiJson<FiledRequest>), ApiError> {
+    let key = idempotency_key(&headers)?;
+    let ApiJsonBytes {
+        value: filing,
+        bytes,
+    } = body;
+    let service = service_to_file(&state, &filing.request.service_code).await?;
+    if !files_for(&session.0.agency, &service.summary.agency.code) {
+        origin.security_event("staff_out_of_scope", Some(&session.0.username));
+        return Err(ApiError::Forbidden {
+            code: "out_of_scope",
+            message: Localized::new(
+                "هذه الخدمة ليست من خدمات جهتك",
+                "This service is not one of your agency's",
+            ),
+        });
+    }
+    let (channel, valid) = filing
+        .validate(&service.form, riyadh_date(state.now_ms()))
+        .map_err(ApiError::Validation)?;
+    let username = &session.0.username;
+    let submission = Submission {
+        channel,
+        taken_by: Some(username.clone()),
+        idempotency_key: format!("staff:{username}:{key}"),
+        body_hash: body_hash(&bytes),
+        limit_key: format!("staff:{username}"),
+    };
+    file(&state, &service, &filing.request, &valid, submission).await
+}
+
+/// A citizen's requests by mobile number or reference, with the reason stated; recorded in
+/// the audit before anything is shown.
+async fn look_up(
+    State(state): State<AppState>,
+    Intake(session): Intake,
+    query: Result<Query<LookupQuery>, QueryRejection>,
+) -> Result<ApiJson<Lookup>, ApiError> {
+    let Query(query) = query.map_err(bad_filters)?;
+    let (key, reason) = query.validate().map_err(ApiError::Validation)?;
+    let now = state.now_ms();
+    let by = LookupBy {
+        username: &session.0.username,
+        agency: &session.0.agency,
+        reason: &reason,
+        now_ms: now,
+    };
+    let requests = state
+        .store
+        .look_up(&key, scope(&session), &by, riyadh_date(now))
+        .await?;
+    Ok(ApiJson(Lookup { requests }))
+}
+
+/// Notes on a request's public history that the citizen got in touch (and how).
+async fn record_enquiry(
+    State(state): State<AppState>,
+    Intake(session): Intake,
+    Path(reference): Path<String>,
+    ApiJson(body): ApiJson<Enquiry>,
+) -> Result<StatusCode, ApiError> {
+    let reference = path_reference(&reference)?;
+    let channel = assisted_channel(&body.channel).map_err(ApiError::Validation)?;
+    let recorded = state
+        .store
+        .record_enquiry(
+            &reference,
+            scope(&session),
+            &session.0.username,
+            channel,
+            state.now_ms(),
+        )
+        .await?;
+    if recorded {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// Which page of the audit.
+#[derive(Debug, Default, Deserialize)]
+struct AuditQuery {
+    before: Option<i64>,
+}
+
+/// The look-ups by the supervisor's agency's staff, newest first.
+async fn list_lookups(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<AuditQuery>, QueryRejection>,
+) -> Result<ApiJson<LookupAudit>, ApiError> {
+    session.require_supervisor()?;
+    let Query(query) = query.map_err(bad_filters)?;
+    Ok(ApiJson(
+        state
+            .store
+            .lookups(&session.0.agency, query.before, AUDIT_PAGE)
+            .await?,
+    ))
+}
+
+/// The same audit as a CSV file (the newest [`EXPORT_MAX_ROWS`]).
+async fn export_lookups(
+    State(state): State<AppState>,
+    session: StaffSession,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    session.require_supervisor()?;
+    let audit = state
+        .store
+        .lookups(&session.0.agency, None, EXPORT_MAX_ROWS)
+        .await?;
+    let head: [&str; 5] = match locale_of(&headers) {
+        Locale::Ar => ["الوقت", "الموظف", "الرقم أو رقم الطلب", "السبب", "النتائج"],
+        Locale::En => [
+            "Time",
+            "Staff member",
+            "Number or reference",
+            "Reason",
+            "Found",
+        ],
+    };
+    let rows = audit.lookups.into_iter().map(|l| {
+        [
+            l.at,
+            csv_cell(&l.username),
+            csv_cell(&l.key),
+            csv_cell(&l.reason),
+            l.found.to_string(),
+        ]
+    });
+    csv::download("lookups", riyadh_date(state.now_ms()), head, rows)
+}

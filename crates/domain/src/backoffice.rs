@@ -619,10 +619,11 @@ pub struct TeamMember {
 }
 
 impl TeamMember {
-    /// Whether this colleague can see (and so work on) a request of `agency`/`department`.
+    /// Whether this colleague works requests and can see (and so work on) a request of `agency`/`department`.
     pub fn can_see(&self, agency: &str, own_agency: &str, department: &str) -> bool {
-        StaffScope::new(self.role, own_agency, self.department.as_deref())
-            .covers(agency, department)
+        self.role.works_requests()
+            && StaffScope::new(self.role, own_agency, self.department.as_deref())
+                .covers(agency, department)
     }
 }
 

@@ -458,7 +458,7 @@ async fn list_team(
         team.into_iter()
             .filter_map(|a| {
                 Some(TeamMember {
-                    role: Role::from_code(&a.role)?,
+                    role: Role::from_code(&a.role).filter(|r| r.works_requests())?,
                     username: a.username,
                     department: a.department,
                 })

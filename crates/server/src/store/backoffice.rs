@@ -486,8 +486,9 @@ impl Store {
                     let their_agency: String = s.try_get("agency_code")?;
                     let their_department: Option<String> = s.try_get("department_code")?;
                     role.is_some_and(|role| {
-                        StaffScope::new(role, &their_agency, their_department.as_deref())
-                            .covers(&agency, &department)
+                        role.works_requests()
+                            && StaffScope::new(role, &their_agency, their_department.as_deref())
+                                .covers(&agency, &department)
                     })
                 }
                 None => false,

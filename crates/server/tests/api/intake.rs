@@ -307,6 +307,19 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
         );
         assert_eq!(last["status"], "submitted", "an enquiry moves nothing");
 
+        // Intake staff work no requests: never in the team, never an assignee.
+        let _desk_epm = app.staff("desk.epm", "intake", "epm", None).await;
+        let team = json_of(app.get_as(&outsider, "/api/v1/staff/team").await).await;
+        assert!(!team.to_string().contains("desk.epm"), "{team}");
+        let assigned = app
+            .post_as(
+                &outsider,
+                &format!("/api/v1/staff/requests/{reference}/assignee"),
+                &json!({ "assignee": "desk.epm" }),
+            )
+            .await;
+        assert_eq!(assigned.status(), 422, "{}", app.engine);
+
         // The supervisors of the looking staff's agency see every look-up, newest first.
         let audit = json_of(app.get_as(&supervisor, "/api/v1/staff/lookups").await).await;
         let lookups = audit["lookups"].as_array().unwrap();

@@ -274,6 +274,93 @@ impl StaffSignIn {
     }
 }
 
+/// Shortest and longest staff username; its characters are ASCII letters, digits, `.`,
+/// `-` and `_`.
+pub const USERNAME_LENGTH: (usize, usize) = (3, 64);
+
+/// A new staff username, trimmed, or why it is refused.
+pub fn check_username(username: &str) -> Result<String, Localized> {
+    let username = username.trim();
+    let (least, most) = USERNAME_LENGTH;
+    let well_formed = (least..=most).contains(&username.len())
+        && username
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+    if well_formed {
+        Ok(username.to_owned())
+    } else {
+        Err(Localized::new(
+            format!("اسم المستخدم من {least} إلى {most} حرفًا إنجليزيًا أو رقمًا أو . أو - أو _"),
+            format!(
+                "A username is {least} to {most} letters, digits, dots, hyphens or underscores"
+            ),
+        ))
+    }
+}
+
+/// An account an agency's admin adds (`POST /api/v1/staff/accounts`): the password is made
+/// by the server and shown once.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStaff {
+    pub username: String,
+    /// A [`Role`] code.
+    pub role: String,
+    /// One of the agency's departments (agents and intake staff may have one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+}
+
+impl NewStaff {
+    /// The username trimmed, the role, and the department (empty is none): every problem
+    /// at once. Whether the username is free and the department the agency's is the
+    /// server's to say.
+    pub fn validate(&self) -> Result<(String, Role, Option<String>), Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let username = check_username(&self.username)
+            .map_err(|message| {
+                problems.push(InvalidAnswer {
+                    field: "username".into(),
+                    message,
+                })
+            })
+            .ok();
+        let role = Role::from_code(self.role.trim());
+        if role.is_none() {
+            problems.push(InvalidAnswer {
+                field: "role".into(),
+                message: Localized::new("اختر الدور", "Choose the role"),
+            });
+        }
+        let department = self
+            .department
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(str::to_owned);
+        match (username, role) {
+            (Some(username), Some(role)) if problems.is_empty() => Ok((username, role, department)),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// A staff account as its agency's admins see it (`GET /api/v1/staff/accounts`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAccountView {
+    pub username: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    pub disabled: bool,
+}
+
+/// The answer to a new account: its first password, shown this once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedStaff {
+    pub username: String,
+    pub password: String,
+}
+
 /// The queue's filters, checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct QueueFilter {
@@ -1030,6 +1117,27 @@ mod tests {
 
     #[test]
     fn only_supervisors_close_and_nobody_on_staff_answers_for_the_applicant() {
+        assert!(!Role::Intake.may(Action::Note) && !Role::Intake.works_requests());
+        assert!(files_for(PORTAL_AGENCY, "epm") && files_for("epm", "epm"));
+        assert!(!files_for("mof", "epm"));
+        let new = |username: &str, role: &str| NewStaff {
+            username: username.into(),
+            role: role.into(),
+            department: Some(" ".into()),
+        };
+        assert_eq!(
+            new(" desk.one ", "intake").validate(),
+            Ok(("desk.one".into(), Role::Intake, None))
+        );
+        let fields = |n: NewStaff| -> Vec<String> {
+            n.validate()
+                .unwrap_err()
+                .into_iter()
+                .map(|p| p.field)
+                .collect()
+        };
+        assert_eq!(fields(new("a b", "intake")), ["username"]);
+        assert_eq!(fields(new("ab", "boss")), ["username", "role"]);
         assert!(!Role::Agent.may(Action::Close));
         assert!(Role::Supervisor.may(Action::Close));
         assert!(!Role::Admin.may(Action::Answer));

@@ -91,14 +91,8 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                 department,
                 ..
             } => {
-                let username = username.trim().to_owned();
-                anyhow::ensure!(
-                    (3..=64).contains(&username.len())
-                        && username
-                            .bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b)),
-                    "the username must be 3 to 64 letters, digits, dots, hyphens or underscores"
-                );
+                let username = nafitha_domain::backoffice::check_username(&username)
+                    .map_err(|message| anyhow::anyhow!("{}", message.en))?;
                 let mut password = String::new();
                 std::io::stdin().read_line(&mut password)?;
                 let password = password.trim_end_matches(['\r', '\n']);

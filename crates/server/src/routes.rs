@@ -1,6 +1,7 @@
 //! The HTTP API under `/api/v1`, one router per resource, plus `/healthz`.
 
 pub mod account;
+pub mod accounts;
 pub mod csv;
 pub mod health;
 pub mod intake;
@@ -32,6 +33,7 @@ pub fn api_router(request_timeout: Duration) -> Router<AppState> {
         .merge(account::router())
         .merge(staff::router())
         .merge(intake::router())
+        .merge(accounts::router())
         .merge(stats::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(request_timeout, time_limit));

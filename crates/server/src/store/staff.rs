@@ -1,4 +1,5 @@
-//! Staff accounts: created and disabled from the command line, read at sign-in, and the
+//! Staff accounts: created and disabled from the command line or by an agency's admins,
+//! read at sign-in, and the
 //! counts of wrong passwords behind the sign-in throttle (`crate::limits`).
 
 use sqlx::any::AnyRow;
@@ -96,6 +97,15 @@ impl Store {
 
     pub async fn list_staff(&self) -> Result<Vec<StaffAccount>, sqlx::Error> {
         let rows = sqlx::query("select * from staff order by agency_code, username")
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(account).collect()
+    }
+
+    /// Every account of `agency`, disabled ones too, by username.
+    pub async fn agency_staff(&self, agency: &str) -> Result<Vec<StaffAccount>, sqlx::Error> {
+        let rows = sqlx::query("select * from staff where agency_code = $1 order by username")
+            .bind(agency)
             .fetch_all(self.pool())
             .await?;
         rows.iter().map(account).collect()

@@ -78,6 +78,7 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
                          "location": { "address": "King Fahd Road, Dammam" } }
         });
         let enquiry = json!({ "channel": "phone" });
+        let new_staff = json!({ "username": "desk.new", "role": "intake" });
         let lookup = "/api/v1/staff/lookup?phone=0501110000&reason=Caller%20asked".to_owned();
         let on = |p: &str| format!("/api/v1/staff/requests/{reference}{p}");
         // (method, path, body, status for a staff member of another agency)
@@ -126,6 +127,19 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
             ),
             ("GET", "/api/v1/staff/lookups".into(), None, 200),
             ("GET", "/api/v1/staff/lookups.csv".into(), None, 200),
+            ("GET", "/api/v1/staff/accounts".into(), None, 403),
+            (
+                "POST",
+                "/api/v1/staff/accounts".into(),
+                Some(&new_staff),
+                403,
+            ),
+            (
+                "POST",
+                "/api/v1/staff/accounts/agent.roads/disable".into(),
+                None,
+                403,
+            ),
         ];
         let before = snapshot(&app).await;
         for (method, path, body, other_agency) in &endpoints {
@@ -243,6 +257,10 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
                 app.engine
             );
         }
+        let made = app
+            .scalar("select username as v from staff where username = 'desk.new'")
+            .await;
+        assert_eq!(made, "", "{}: no refused call made an account", app.engine);
         for path in ["/api/v1/staff/stats", "/api/v1/staff/stats/comments.csv"] {
             let response = send(&app, "GET", path, Some(&intake), None).await;
             assert_eq!(response.status(), 403, "{} intake: {path}", app.engine);

@@ -394,3 +394,90 @@ async fn the_figures_split_received_requests_by_channel() {
         assert_eq!(store.kept_stats().await.unwrap(), kept, "{}", app.engine);
     }
 }
+
+#[tokio::test]
+async fn an_agencys_admin_adds_intake_staff_whose_first_password_is_shown_once() {
+    for app in spawn_apps().await {
+        let admin = app.staff("admin.moi", "admin", "moi", None).await;
+        let supervisor = app.staff("super.moi", "supervisor", "moi", None).await;
+        let _elsewhere = app.staff("agent.mof", "agent", "mof", None).await;
+        let new =
+            json!({ "username": " desk.moi ", "role": "intake", "department": "moi-reception" });
+
+        let refused = app
+            .post_as(&supervisor, "/api/v1/staff/accounts", &new)
+            .await;
+        assert_eq!(refused.status(), 403, "{}", app.engine);
+        for (body, field) in [
+            (json!({ "username": "a b", "role": "intake" }), "username"),
+            (json!({ "username": "desk.two", "role": "boss" }), "role"),
+            (
+                json!({ "username": "desk.two", "role": "intake", "department": "mof-care" }),
+                "department",
+            ),
+            (
+                json!({ "username": "agent.mof", "role": "intake" }),
+                "username",
+            ),
+        ] {
+            let response = app.post_as(&admin, "/api/v1/staff/accounts", &body).await;
+            assert_eq!(response.status(), 422, "{} {body}", app.engine);
+            assert_eq!(fields(&json_of(response).await), [field], "{body}");
+        }
+        let staff_before = app.count("staff").await;
+
+        let created = app.post_as(&admin, "/api/v1/staff/accounts", &new).await;
+        assert_eq!(created.status(), 201, "{}", app.engine);
+        let created = json_of(created).await;
+        assert_eq!(created["username"], "desk.moi");
+        let password = created["password"].as_str().unwrap().to_owned();
+        assert!(password.len() >= 20);
+        assert_eq!(app.count("staff").await, staff_before + 1);
+        let stored = app
+            .scalar("select password_hash as v from staff where username = 'desk.moi'")
+            .await;
+        assert!(stored.starts_with("$argon2id$") && !stored.contains(&password));
+        let listed = json_of(app.get_as(&admin, "/api/v1/staff/accounts").await).await;
+        assert!(listed.to_string().contains("\"desk.moi\""), "{listed}");
+        assert!(
+            !listed.to_string().contains("agent.mof"),
+            "another agency's: {listed}"
+        );
+        assert!(!listed.to_string().contains("argon2"), "{listed}");
+
+        // The new account signs in with it, as intake staff.
+        let signed_in = app
+            .client
+            .post(app.url("/api/v1/staff/session"))
+            .json(&json!({ "username": "desk.moi", "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(signed_in.status(), 200, "{}", app.engine);
+        let desk = crate::helpers::session_cookie_of(&signed_in);
+        let me = json_of(app.get_as(&desk, "/api/v1/staff/me").await).await;
+        assert_eq!(me["role"], "intake");
+
+        // Disabled: its session ends at once. Never one's own, never another agency's.
+        let disable = |who: &str| format!("/api/v1/staff/accounts/{who}/disable");
+        assert_eq!(
+            app.post_as(&admin, &disable("admin.moi"), &json!({}))
+                .await
+                .status(),
+            422
+        );
+        assert_eq!(
+            app.post_as(&admin, &disable("agent.mof"), &json!({}))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            app.post_as(&admin, &disable("desk.moi"), &json!({}))
+                .await
+                .status(),
+            204
+        );
+        assert_eq!(app.get_as(&desk, "/api/v1/staff/me").await.status(), 401);
+    }
+}

@@ -21,7 +21,7 @@ use nafitha_domain::{FieldKind, Localized};
 use serde::Serialize;
 
 use crate::attachments::{sniff, store_file, strip_metadata_to, FileKind, Unusable, WorkFiles};
-use crate::auth::ClientIp;
+use crate::auth::{hash_token, ClientIp, SessionCookie};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{client_key, too_many, Limit};
 use crate::startup::AppState;
@@ -149,6 +149,23 @@ fn declared_length(headers: &HeaderMap) -> Option<usize> {
         .ok()
 }
 
+/// The staff member whose live session the request carries, if any: a reception desk's
+/// uploads (documents scanned for a citizen) count against that staff member, as their
+/// filings do, not against the desk's shared address.
+async fn staff_member(
+    state: &AppState,
+    headers: &HeaderMap,
+    now_ms: i64,
+) -> Result<Option<String>, ApiError> {
+    let Some(token) = SessionCookie::Staff.token(headers, state.secure_cookies) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store
+        .session_subject("staff", &hash_token(token), now_ms)
+        .await?)
+}
+
 async fn create_upload(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -230,7 +247,10 @@ async fn create_upload(
     }
     let _uploading = state.limits.start_upload(client)?;
     let now = state.now_ms();
-    let counted_as = client_key(client);
+    let counted_as = match staff_member(&state, &headers, now).await? {
+        Some(username) => format!("staff:{username}"),
+        None => client_key(client),
+    };
     // Bytes are charged as declared, or at the question's most when not declared (and
     // the difference given back once the size is known).
     let charged = declared.unwrap_or(max_bytes);

@@ -388,6 +388,7 @@ pub struct StaffTexts {
     pub reason: &'static str,
     pub reason_hint: &'static str,
     pub look_up: &'static str,
+    pub results: &'static str,
     /// How many requests a look-up found.
     pub found_count: fn(usize) -> String,
     pub no_requests_found: &'static str,

@@ -270,6 +270,7 @@ const STAFF: StaffTexts = StaffTexts {
     reason: "Reason for the look-up",
     reason_hint: "Recorded with your username for supervisors to review, for example: the citizen called about progress",
     look_up: "Look up",
+    results: "Results",
     found_count: |n| match n {
         1 => "1 request found".to_owned(),
         _ => format!("{n} requests found"),

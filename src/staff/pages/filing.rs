@@ -262,7 +262,7 @@ fn questions(
     let draft = form.draft;
     let visible = move || {
         detail.with(|d| match d {
-            Some(Ok(s)) => draft.with(|d| {
+            Some(Ok(s)) if s.active => draft.with(|d| {
                 s.form
                     .visible_fields(&d.answers)
                     .map(|f| (s.summary.code.clone(), f.clone()))

@@ -31,7 +31,7 @@ fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoVi
     let busy = RwSignal::new(false);
     // Ids of their own: several requests (and forms) may be on the screen.
     let id = format!("contact-{reference}");
-    let (legend_id, error_id) = (format!("{id}-legend"), format!("{id}-error"));
+    let error_id = format!("{id}-error");
     let radios = Channel::ASSISTED
         .into_iter()
         .enumerate()
@@ -83,7 +83,7 @@ fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoVi
         <form class="enquiry" novalidate on:submit=submit>
             <div class=move || if errors.with(Vec::is_empty) { "form-group" } else { "form-group form-group-error" }>
                 <fieldset class="fieldset" aria-describedby=described>
-                    <legend class="label" id=legend_id>{tr(|t| t.staff.record_contact)} ": " {tr(|t| t.staff.contact_channel)}</legend>
+                    <legend class="label">{tr(|t| t.staff.record_contact)} ": " {tr(|t| t.staff.contact_channel)}</legend>
                     {problem}
                     {radios}
                 </fieldset>
@@ -128,7 +128,7 @@ fn results_view(found: &Lookup, again: Callback<()>, l: Locale) -> impl IntoView
         .map(|r| found_view(r, again, l))
         .collect_view();
     view! {
-        <h2 id="results-title" tabindex="-1">{t.found}</h2>
+        <h2 id="results-title" tabindex="-1">{t.results}</h2>
         <p class="results-count">{count}</p>
         {items}
     }

@@ -69,7 +69,7 @@ fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoVi
                 e.first().map(|p| {
                     let message = p.message.get(locale.locale.get()).to_owned();
                     view! {
-                        <p class="field-error" id=error_id.clone()>
+                        <p class="field-error" id=error_id.clone() role="alert">
                             <span class="visually-hidden">{locale.texts().error_prefix}</span>
                             {message}
                         </p>

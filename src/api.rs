@@ -74,7 +74,6 @@ impl ApiError {
     }
 
     /// True when the server named the fields at fault.
-    #[cfg(not(feature = "backoffice"))]
     pub fn has_fields(&self) -> bool {
         matches!(self, ApiError::Server { body, .. } if !body.fields.is_empty())
     }
@@ -150,7 +149,6 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 
     /// The answer so far, without tracking.
-    #[cfg(not(feature = "backoffice"))]
     pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
         self.value.get_untracked()
     }

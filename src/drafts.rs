@@ -1,5 +1,6 @@
-//! Drafts on the device: what a citizen typed, saved as they type and restored when they
-//! come back (per service), and the queue of drafts waiting to be sent while offline.
+//! Drafts: what is typed into a filing. The citizens' are saved on the device as they
+//! type and restored when they come back (per service), and queued while offline; the
+//! back office keeps its in the page only (a desk serves many citizens).
 //!
 //! Each draft carries one idempotency key for its whole life, so however many times it is
 //! sent (a retry, the offline queue, a double tap) the server files it once.
@@ -8,6 +9,7 @@ use nafitha_domain::filing::Applicant;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+#[cfg(not(feature = "backoffice"))]
 const PREFIX: &str = "nafitha.draft.";
 
 /// A filing in progress.
@@ -34,18 +36,20 @@ pub struct UploadedFile {
     pub size: u64,
 }
 
+#[cfg(not(feature = "backoffice"))]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// A fresh random key (a UUID from the browser's cryptographic generator).
-fn new_key() -> String {
+pub fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
 }
 
+#[cfg(not(feature = "backoffice"))]
 /// The saved draft for `service`, or a new one.
 pub fn load(service: &str) -> Draft {
     storage()
@@ -58,6 +62,7 @@ pub fn load(service: &str) -> Draft {
         })
 }
 
+#[cfg(not(feature = "backoffice"))]
 /// Saves the draft for `service` (silently does nothing when storage is unavailable, as
 /// in some private browsing modes: the form still works, it just is not remembered).
 pub fn save(service: &str, draft: &Draft) {
@@ -66,6 +71,7 @@ pub fn save(service: &str, draft: &Draft) {
     }
 }
 
+#[cfg(not(feature = "backoffice"))]
 /// Forgets the draft for `service` (after the request was accepted).
 pub fn clear(service: &str) {
     if let Some(storage) = storage() {

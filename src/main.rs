@@ -6,20 +6,18 @@
 mod api;
 mod components;
 mod dates;
+mod drafts;
 mod i18n;
 mod performance;
 mod state;
+mod uploads;
 
 #[cfg(not(feature = "backoffice"))]
 mod app;
 #[cfg(not(feature = "backoffice"))]
-mod drafts;
-#[cfg(not(feature = "backoffice"))]
 mod pages;
 #[cfg(not(feature = "backoffice"))]
 mod router;
-#[cfg(not(feature = "backoffice"))]
-mod uploads;
 
 #[cfg(feature = "backoffice")]
 mod staff;

@@ -7,8 +7,9 @@
 //! calls it again when the language changes (static subtrees cost the WASM least).
 
 use leptos::prelude::*;
+use nafitha_domain::filing::Channel;
 use nafitha_domain::rating::satisfaction_label;
-use nafitha_domain::stats::{Figures, Satisfaction, ScopeFigures, WeekFigures};
+use nafitha_domain::stats::{percent, Figures, Satisfaction, ScopeFigures, WeekFigures};
 use nafitha_domain::Locale;
 
 use crate::i18n::texts;
@@ -113,6 +114,27 @@ pub fn satisfaction(s: &Satisfaction, id: &str, l: Locale) -> impl IntoView {
         <h3>{format!("{} ({} {})", t.satisfaction_caption, s.count, t.ratings_counted)}</h3>
         {bars(t.satisfaction_caption, &rows, 0, l)}
         {table(id, t.satisfaction_caption, &[t.answer, t.ratings], rows.into_iter().map(|r| vec![r.0, r.2]).collect())}
+    }
+}
+
+/// Requests received by each channel (the portal, partners' apps, and each channel staff
+/// take requests through): how many, and their share of all received.
+pub fn channels(f: &Figures, id: &str, l: Locale) -> impl IntoView {
+    let t = &texts(l).perf;
+    let rows = Channel::ALL
+        .iter()
+        .map(|c| {
+            let n = f.channels.get(c).copied().unwrap_or(0);
+            vec![
+                c.label(l).to_owned(),
+                n.to_string(),
+                share(percent(n, f.received)),
+            ]
+        })
+        .collect();
+    view! {
+        <h3>{t.by_channel}</h3>
+        {table(id, t.by_channel, &[t.channel, t.received_short, t.share], rows)}
     }
 }
 
@@ -249,7 +271,7 @@ mod public {
     use nafitha_domain::stats::{AgencyFigures, Period, ScopeFigures, Stats};
     use nafitha_domain::Locale;
 
-    use super::{bars, satisfaction, scope_table, share, summary, trend};
+    use super::{bars, channels, satisfaction, scope_table, share, summary, trend};
     use crate::api;
     use crate::components::PageHeading;
     use crate::i18n::{texts, tr};
@@ -316,6 +338,7 @@ mod public {
             <section aria-labelledby="portal-heading">
                 <h2 id="portal-heading">{t.perf_portal}</h2>
                 {summary(&s.portal, "portal", l)}
+                {channels(&s.portal, "portal-channels", l)}
                 {satisfaction(&s.portal.satisfaction, "portal-satisfaction", l)}
                 {trend(&s.trend, l)}
             </section>

@@ -1,8 +1,11 @@
 //! The back office under `/staff` (its own app: the crate built with the `backoffice`
 //! feature, docs/decisions/0004): sign-in, the queue (filters kept in the address, counts,
 //! pages, CSV), a request with everything the applicant gave, its whole timeline and the
-//! actions the life cycle allows, open work per department and the agency's performance
-//! for supervisors, and the agency's services and their ready answers for admins.
+//! actions the life cycle allows, open work per department, the agency's performance and
+//! the look-ups' audit for supervisors, and the agency's services and their ready answers
+//! for admins. Contact-centre and reception staff (the intake role) have screens of their
+//! own: filing a request for a citizen, with its printable receipt, and looking up a
+//! citizen's requests.
 //!
 //! One component per screen in `pages/`, shared pieces in `components/`, the endpoints in
 //! `api.rs`; `leptos_router` chooses the screen.
@@ -12,10 +15,10 @@ mod components;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{Redirect, Route, Router, Routes};
+use leptos_router::{path, NavigateOptions};
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::backoffice::StaffMe;
+use nafitha_domain::backoffice::{Role, StaffMe};
 use nafitha_domain::Locale;
 
 use crate::api::ApiError;
@@ -23,8 +26,8 @@ use crate::components::LoadError;
 use crate::state::{provide_announcer, provide_locale};
 use components::{Loading, StaffHeader};
 use pages::{
-    AnswersPage, LoadsPage, NotFoundPage, PerformancePage, QueuePage, RequestPage, ServicePage,
-    ServicesPage, SignInPage,
+    AnswersPage, FilingPage, LoadsPage, LookupPage, LookupsPage, NotFoundPage, NotYoursPage,
+    PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage, SignInPage,
 };
 
 /// Who is at the desk: asked once when the app starts, set by signing in and out, and
@@ -130,6 +133,28 @@ impl StaffContext {
     }
 }
 
+/// A screen for the roles `allowed` admits. Intake staff sent to a case worker's screen
+/// (the queue is the desk's home) get the filing screen instead; anyone else is told the
+/// screen is not for their role.
+fn screen<V: IntoView + 'static>(allowed: fn(Role) -> bool, page: impl FnOnce() -> V) -> AnyView {
+    let role = use_staff().0.with_untracked(|d| match d {
+        Desk::SignedIn(me) => Some(me.role),
+        _ => None,
+    });
+    match role {
+        Some(role) if allowed(role) => page().into_any(),
+        Some(Role::Intake) => {
+            let options = NavigateOptions {
+                resolve: false,
+                replace: true,
+                ..Default::default()
+            };
+            view! { <Redirect path="/staff/file" options/> }.into_any()
+        }
+        _ => view! { <NotYoursPage/> }.into_any(),
+    }
+}
+
 /// Moves focus to the screen's `<h1>` (it stays while the screen reloads).
 fn focus_heading() {
     if let Ok(Some(h1)) = document().query_selector("main h1") {
@@ -165,7 +190,8 @@ pub fn StaffApp() -> impl IntoView {
             Desk::Failed(_) => Shown::Failed,
         })
     });
-    let desk = move || match shown.get() {
+    let desk = move || {
+        match shown.get() {
         Shown::Checking => view! { <Loading/> }.into_any(),
         Shown::SignIn => view! { <SignInPage/> }.into_any(),
         Shown::Failed => {
@@ -178,16 +204,20 @@ pub fn StaffApp() -> impl IntoView {
         }
         Shown::Screens => view! {
             <Routes fallback=NotFoundPage>
-                <Route path=path!("") view=QueuePage/>
-                <Route path=path!("/requests/:reference") view=RequestPage/>
-                <Route path=path!("/overdue") view=LoadsPage/>
-                <Route path=path!("/performance") view=PerformancePage/>
-                <Route path=path!("/services") view=ServicesPage/>
-                <Route path=path!("/services/:code") view=ServicePage/>
-                <Route path=path!("/services/:code/answers") view=AnswersPage/>
+                <Route path=path!("") view=|| screen(Role::works_requests, QueuePage)/>
+                <Route path=path!("/requests/:reference") view=|| screen(Role::works_requests, RequestPage)/>
+                <Route path=path!("/overdue") view=|| screen(Role::works_requests, LoadsPage)/>
+                <Route path=path!("/performance") view=|| screen(Role::works_requests, PerformancePage)/>
+                <Route path=path!("/services") view=|| screen(Role::works_requests, ServicesPage)/>
+                <Route path=path!("/services/:code") view=|| screen(Role::works_requests, ServicePage)/>
+                <Route path=path!("/services/:code/answers") view=|| screen(Role::works_requests, AnswersPage)/>
+                <Route path=path!("/file") view=|| screen(|r| r == Role::Intake, FilingPage)/>
+                <Route path=path!("/lookup") view=|| screen(|r| r == Role::Intake, LookupPage)/>
+                <Route path=path!("/lookups") view=|| screen(Role::supervises, LookupsPage)/>
             </Routes>
         }
         .into_any(),
+    }
     };
     view! {
         <Router base="/staff">

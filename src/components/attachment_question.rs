@@ -71,7 +71,7 @@ pub fn AttachmentControl(
         let field = field_id.get_value();
         let already = draft.with_untracked(|d| ids(d, &field).len());
         if already + chosen.len() > usize::from(max_files) {
-            upload_error.set(Some((locale.texts().citizen.too_many_files)(max_files)));
+            upload_error.set(Some((locale.texts().form.too_many_files)(max_files)));
             return;
         }
         spawn_local(async move {
@@ -111,7 +111,7 @@ pub fn AttachmentControl(
                         );
                     }),
                     Err(UploadError::Network) => {
-                        upload_error.set(Some(locale.texts().citizen.upload_offline.to_owned()));
+                        upload_error.set(Some(locale.texts().form.upload_offline.to_owned()));
                         break;
                     }
                     Err(UploadError::Refused(message)) => {
@@ -155,7 +155,7 @@ pub fn AttachmentControl(
             {move || progress.get().map(|(name, p)| view! {
                 <div class="upload-progress" role="status">
                     <label>
-                        {locale.texts().citizen.uploading} " " {name}
+                        {locale.texts().form.uploading} " " {name}
                         <progress max="100" value=p>{format!("{p}%")}</progress>
                     </label>
                 </div>
@@ -172,7 +172,7 @@ pub fn AttachmentControl(
                                     <span class="file-name">{info.name}</span>
                                     <span class="file-size" dir="ltr">{format!("{kb} KB")}</span>
                                     <button type="button" class="link-button" on:click=move |_| remove(upload.clone())>
-                                        {tr(|t| t.citizen.remove)}
+                                        {tr(|t| t.form.remove)}
                                         <span class="visually-hidden">" " {name.clone()}</span>
                                     </button>
                                 </li>

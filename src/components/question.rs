@@ -4,9 +4,14 @@
 //! "(optional)" and the field's error follow the GOV.UK patterns.
 
 use leptos::prelude::*;
-use nafitha_domain::answers::{format_coordinate, InvalidAnswer};
+#[cfg(not(feature = "backoffice"))]
+use nafitha_domain::answers::format_coordinate;
+use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::{Choice, Field, FieldKind, Locale, Localized};
-use serde_json::{json, Map, Value};
+#[cfg(not(feature = "backoffice"))]
+use serde_json::json;
+use serde_json::{Map, Value};
+#[cfg(not(feature = "backoffice"))]
 use wasm_bindgen::prelude::*;
 
 use crate::components::attachment_question::AttachmentControl;
@@ -28,7 +33,7 @@ fn label_text(field: &Field, locale: Locale) -> String {
     if field.required {
         label.to_owned()
     } else {
-        format!("{label} {}", crate::i18n::texts(locale).citizen.optional)
+        format!("{label} {}", crate::i18n::texts(locale).form.optional)
     }
 }
 
@@ -251,15 +256,14 @@ enum Control {
     Grouped(AnyView),
 }
 
-/// An address box and a "use my current location" button; either one is enough.
+/// An address box and (in the citizens' app) a "use my current location" button; either
+/// one is enough. Staff filing for a citizen type the place: their own position is not it.
 #[component]
 fn LocationInput(
     id: String,
     value: Signal<Option<Value>>,
     on_change: Callback<Value>,
 ) -> impl IntoView {
-    let locale = use_locale();
-    let failed = RwSignal::new(false);
     let current = move || match value.get() {
         Some(Value::Object(map)) => map,
         _ => Map::new(),
@@ -271,10 +275,6 @@ fn LocationInput(
             .unwrap_or_default()
             .to_owned()
     };
-    let point = move || {
-        let map = current();
-        Some((map.get("lat")?.as_f64()?, map.get("lng")?.as_f64()?))
-    };
     let set = move |key: &str, v: Value| {
         let mut map = current();
         if v.is_null() {
@@ -283,6 +283,32 @@ fn LocationInput(
             map.insert(key.to_owned(), v);
         }
         on_change.run(Value::Object(map));
+    };
+    #[cfg(not(feature = "backoffice"))]
+    let actions = locate_me(format!("{id}-address"), current, set, on_change);
+    #[cfg(feature = "backoffice")]
+    let actions = ();
+    view! {
+        <label class="label-secondary" for=id.clone()>{tr(|t| t.form.address)}</label>
+        <textarea id=id class="textarea" rows="2" prop:value=address
+            on:input=move |ev| set("address", Value::String(event_target_value(&ev)))></textarea>
+        {actions}
+    }
+}
+
+/// The "use my current location" button, the point found, and a way to remove it.
+#[cfg(not(feature = "backoffice"))]
+fn locate_me(
+    id: String,
+    current: impl Fn() -> Map<String, Value> + Copy + Send + Sync + 'static,
+    set: impl Fn(&str, Value) + Copy + Send + Sync + 'static,
+    on_change: Callback<Value>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let failed = RwSignal::new(false);
+    let point = move || {
+        let map = current();
+        Some((map.get("lat")?.as_f64()?, map.get("lng")?.as_f64()?))
     };
     let locate = move |_| {
         failed.set(false);
@@ -325,12 +351,8 @@ fn LocationInput(
             failed.set(true);
         }
     };
-    let address_id = format!("{id}-address");
     view! {
-        <label class="label-secondary" for=id.clone()>{tr(|t| t.citizen.address)}</label>
-        <textarea id=id class="textarea" rows="2" prop:value=address
-            on:input=move |ev| set("address", Value::String(event_target_value(&ev)))></textarea>
-        <div class="location-actions" id=address_id>
+        <div class="location-actions" id=id>
             <button type="button" class="button button-secondary" on:click=locate>
                 {tr(|t| t.citizen.use_my_location)}
             </button>

@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use nafitha_domain::ReferenceNumber;
 
 use crate::api;
+use crate::components::request_facts;
 use crate::components::{contact_view, LoadError, PageHeading};
 use crate::dates::format_day;
 use crate::i18n::tr;
-use crate::pages::track::request_facts;
 use crate::state::use_locale;
 
 #[component]

@@ -29,15 +29,15 @@ fn request_row(r: MyRequest, locale: Locale) -> impl IntoView {
     let t = texts(locale);
     let overdue = r
         .overdue
-        .then(|| view! { " " <strong class="tag tag-warning">{t.citizen.overdue}</strong> });
+        .then(|| view! { " " <strong class="tag tag-warning">{t.track.overdue}</strong> });
     view! {
         <li class="request-item">
             <a href=format!("/requests/{}", r.reference)>{r.service.name.get(locale).to_owned()}</a>
             " " <strong class="tag">{r.status.label(locale)}</strong>{overdue}
             <dl class="facts facts-compact">
-                <div><dt>{t.citizen.reference_label}</dt><dd dir="ltr" class="reference">{r.reference.grouped()}</dd></div>
-                <div><dt>{t.citizen.submitted_on}</dt><dd>{format_moment(&r.submitted_at, locale)}</dd></div>
-                <div><dt>{t.citizen.expected_by}</dt><dd>{format_day(r.due_on, locale)}</dd></div>
+                <div><dt>{t.track.reference_label}</dt><dd dir="ltr" class="reference">{r.reference.grouped()}</dd></div>
+                <div><dt>{t.track.submitted_on}</dt><dd>{format_moment(&r.submitted_at, locale)}</dd></div>
+                <div><dt>{t.track.expected_by}</dt><dd>{format_day(r.due_on, locale)}</dd></div>
             </dl>
         </li>
     }

@@ -18,12 +18,12 @@ use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
+use crate::components::request_facts;
 use crate::components::{answer_rows, file_list, ErrorSummary, LoadError, PageHeading, Question};
 use crate::dates::format_moment;
 use crate::drafts;
 use crate::i18n::{text_question, texts, tr};
 use crate::pages::my_requests::sign_in_prompt;
-use crate::pages::track::request_facts;
 use crate::state::{use_announcer, use_locale};
 
 fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> impl IntoView {
@@ -46,7 +46,7 @@ fn event_view(reference: &ReferenceNumber, e: &EventEntry, locale: Locale) -> im
     });
     view! {
         <li>
-            <strong>{e.status.label(locale)}</strong>
+            <strong>{e.title(locale)}</strong>
             <span class="timeline-meta">{who} " · " {format_moment(&e.at, locale)}</span>
             {message}
             {files}
@@ -386,7 +386,7 @@ pub fn RequestPage(
                     {request_facts(&d.request, l)}
                     {(!finished).then(|| actions_view(&d, act, form, l))}
                     {may_rate(d.request.status).then(|| rating_view(&d, rate, form, l))}
-                    <h2 id="timeline-title">{t.citizen.timeline_title}</h2>
+                    <h2 id="timeline-title">{t.track.timeline_title}</h2>
                     <ol class="timeline" aria-labelledby="timeline-title">{events}</ol>
                     <h2>{t.citizen.answers_title}</h2>
                     <dl class="facts">

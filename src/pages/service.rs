@@ -30,7 +30,7 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
         .fields
         .iter()
         .map(|f| {
-            let optional = (!f.required).then(|| format!(" {}", t.citizen.optional));
+            let optional = (!f.required).then(|| format!(" {}", t.form.optional));
             view! { <li>{f.label.get(locale).to_owned()}{optional}</li> }
         })
         .collect_view();
@@ -42,8 +42,8 @@ fn details_view(service: &ServiceDetail, locale: Locale) -> impl IntoView {
         <p class="lead">{s.summary.get(locale).to_owned()}</p>
         {inactive}
         <dl class="facts">
-            <div><dt>{t.citizen.agency}</dt><dd>{s.agency.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.citizen.department}</dt><dd>{service.department.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.track.agency}</dt><dd>{s.agency.name.get(locale).to_owned()}</dd></div>
+            <div><dt>{t.track.department}</dt><dd>{service.department.name.get(locale).to_owned()}</dd></div>
             <div><dt>{t.citizen.kind}</dt><dd>{s.kind.label(locale)}</dd></div>
             <div><dt>{t.citizen.fee}</dt><dd>{format_fee(s.fee_halalas, locale)}</dd></div>
             <div><dt>{t.citizen.time_to_complete}</dt><dd>{(t.citizen.working_days)(s.sla_working_days)}</dd></div>

@@ -11,47 +11,17 @@ use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
 use serde_json::Value;
 
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
-use crate::dates::{format_day, format_moment};
+use crate::components::{
+    request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading, Question,
+};
 use crate::i18n::tr;
 use crate::state::use_locale;
 
-/// The facts of a tracked request, shared by the tracking and confirmation pages.
-pub fn request_facts(request: &TrackedRequest, locale: Locale) -> impl IntoView {
-    let t = crate::i18n::texts(locale);
-    let overdue = request
-        .overdue
-        .then(|| view! { " " <strong class="tag tag-warning">{t.citizen.overdue}</strong> });
-    view! {
-        <dl class="facts">
-            <div><dt>{t.citizen.reference_label}</dt><dd dir="ltr" class="reference">{request.reference.grouped()}</dd></div>
-            <div><dt>{t.citizen.status_label}</dt><dd><strong class="tag">{request.status.label(locale)}</strong></dd></div>
-            <div><dt>{t.citizen.service_label}</dt><dd>{request.service.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.citizen.agency}</dt><dd>{request.agency.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.citizen.department}</dt><dd>{request.department.name.get(locale).to_owned()}</dd></div>
-            <div><dt>{t.citizen.submitted_on}</dt><dd>{format_moment(&request.submitted_at, locale)}</dd></div>
-            <div><dt>{t.citizen.expected_by}</dt><dd>{format_day(request.due_on, locale)}{overdue}</dd></div>
-        </dl>
-    }
-}
-
 fn timeline_view(request: &TrackedRequest, locale: Locale) -> impl IntoView {
     let t = crate::i18n::texts(locale);
-    let entries = request
-        .timeline
-        .iter()
-        .rev()
-        .map(|e| {
-            view! {
-                <li>
-                    <strong>{e.status.label(locale)}</strong>
-                    <span class="timeline-meta">{e.department.name.get(locale).to_owned()} " · " {format_moment(&e.at, locale)}</span>
-                </li>
-            }
-        })
-        .collect_view();
+    let entries = timeline_entries(&request.timeline, locale);
     view! {
-        <h2 id="timeline-title">{t.citizen.timeline_title}</h2>
+        <h2 id="timeline-title">{t.track.timeline_title}</h2>
         <ol class="timeline" aria-labelledby="timeline-title">{entries}</ol>
     }
 }
@@ -93,7 +63,7 @@ pub fn TrackPage() -> AnyView {
     );
     let field = Field {
         id: "reference".into(),
-        label: Localized::new(ar.citizen.reference_label, en.citizen.reference_label),
+        label: Localized::new(ar.track.reference_label, en.track.reference_label),
         hint: Some(Localized::new(
             ar.citizen.reference_hint,
             en.citizen.reference_hint,

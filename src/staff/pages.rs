@@ -1,7 +1,10 @@
 //! One screen per file, each named `…Page`.
 
 mod answers;
+mod filing;
 mod loads;
+mod lookup;
+mod lookups;
 mod not_found;
 mod performance;
 mod queue;
@@ -11,8 +14,11 @@ mod services;
 mod sign_in;
 
 pub use answers::AnswersPage;
+pub use filing::FilingPage;
 pub use loads::LoadsPage;
-pub use not_found::NotFoundPage;
+pub use lookup::LookupPage;
+pub use lookups::LookupsPage;
+pub use not_found::{NotFoundPage, NotYoursPage};
 pub use performance::PerformancePage;
 pub use queue::QueuePage;
 pub use request::RequestPage;

@@ -1,6 +1,6 @@
 //! The back office's own header: skip link, the portal's name with "back office", who is
-//! signed in (name, role, agency), sign out, the language switch, then the desk's
-//! sections as links (`aria-current` on the one shown).
+//! signed in (name, role, agency), sign out, the language switch, then the sections of
+//! the desk the role uses as links (`aria-current` on the one shown).
 
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -20,6 +20,7 @@ fn role_label(role: Role, l: Locale) -> &'static str {
         Role::Agent => t.role_agent,
         Role::Supervisor => t.role_supervisor,
         Role::Admin => t.role_admin,
+        Role::Intake => t.role_intake,
     }
 }
 
@@ -77,18 +78,28 @@ pub fn StaffHeader() -> impl IntoView {
             }
         })
     };
+    // Each role sees its own sections: intake staff file and look up; the others work the
+    // queue; supervisors also read the look-ups' audit.
     let sections = move || {
         let me = staff.me()?;
+        let works = me.role.works_requests();
         let supervises = me.role.supervises();
         let admin = me.role == Role::Admin;
         Some(view! {
             <nav class="desk-nav" aria-label=tr(|t| t.staff.sections)>
                 <ul>
-                    <li><QueueLink mine=false/></li>
-                    <li><QueueLink mine=true/></li>
+                    {(!works).then(|| view! {
+                        <li><A href="/staff/file">{tr(|t| t.staff.nav_file)}</A></li>
+                        <li><A href="/staff/lookup">{tr(|t| t.staff.nav_lookup)}</A></li>
+                    })}
+                    {works.then(|| view! {
+                        <li><QueueLink mine=false/></li>
+                        <li><QueueLink mine=true/></li>
+                    })}
                     {supervises.then(|| view! {
                         <li><A href="/staff/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
                         <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>
+                        <li><A href="/staff/lookups">{tr(|t| t.staff.nav_lookups)}</A></li>
                     })}
                     {admin.then(|| view! { <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li> })}
                 </ul>

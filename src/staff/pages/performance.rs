@@ -14,7 +14,7 @@ use super::super::api::{self, query_string};
 use super::super::components::{loaded, SelectField};
 use crate::components::{ErrorSummary, PageHeading};
 use crate::i18n::{texts, tr};
-use crate::performance::{satisfaction, scope_table, summary, table, trend};
+use crate::performance::{channels, satisfaction, scope_table, summary, table, trend};
 use crate::state::use_locale;
 
 /// The filter's inputs.
@@ -165,6 +165,7 @@ fn figures(
     view! {
         <h2>{t.figures}</h2>
         {summary(&s.agency.figures, "agency", l)}
+        {channels(&s.agency.figures, "agency-channels", l)}
         {satisfaction(&s.agency.figures.satisfaction, "agency-satisfaction", l)}
         {trend(&s.trend, l)}
         {scope_table("agency-services", t.services, &s.agency.services, l)}

@@ -9,6 +9,7 @@ use leptos_router::NavigateOptions;
 use nafitha_domain::account::EventEntry;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{Assignment, StaffRequest, TeamMember};
+use nafitha_domain::intake::ENQUIRY_KIND;
 use nafitha_domain::lifecycle::{Action, ActionRequest};
 use nafitha_domain::{Locale, ReferenceNumber};
 
@@ -267,7 +268,10 @@ fn ActionForm(
 
 fn event(reference: &ReferenceNumber, e: &EventEntry, l: Locale) -> impl IntoView {
     let t = &texts(l).staff;
+    // How it came in and who got in touch read as the applicant reads them; every other
+    // step by the action taken.
     let what = match Action::from_code(&e.kind) {
+        _ if e.kind == "submitted" || e.kind == ENQUIRY_KIND => e.title(l),
         Some(a) => a.label(l),
         None if e.kind == "assign" => t.assignment_changed,
         None => t.filed_event,

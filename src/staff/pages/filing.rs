@@ -1,0 +1,549 @@
+//! Filing for a citizen (`/staff/file`, intake): the service (those this staff member may
+//! file for), how the request came in, the service's questions (the citizens' own
+//! components), the citizen's details and the language of their messages; then a check of
+//! it all and "Send request"; then the receipt, to print or read out.
+//!
+//! The browser runs the domain's check of an assisted filing before sending, and the server
+//! again. One idempotency key per filing, made when the form starts and renewed only once
+//! it is filed (or a new one is started), so a retry or a double click files it once. What
+//! is typed stays in the page only: a desk serves many citizens.
+
+use leptos::prelude::*;
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::backoffice::files_for;
+use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::filing::{Applicant, Channel, FiledRequest, NewRequest};
+use nafitha_domain::intake::AssistedFiling;
+use nafitha_domain::{
+    FieldKind, FormDefinition, Locale, Localized, ServiceDetail, ServiceKind, ServiceSummary,
+};
+use serde_json::{Map, Value};
+
+use super::super::components::{Loading, Radios, SelectField, TextField};
+use super::super::{api, focus_heading, use_staff};
+use crate::api::{ApiError, Loaded};
+use crate::components::attachment_question::FilingContext;
+use crate::components::{
+    answer_rows, contact_view, ErrorSummary, LoadError, PageHeading, Question,
+};
+use crate::dates::{format_day, format_moment};
+use crate::drafts::{new_key, Draft};
+use crate::i18n::{texts, tr, Texts};
+use crate::state::{use_announcer, use_locale};
+
+fn today() -> Date {
+    riyadh_date(js_sys::Date::now() as i64)
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Step {
+    Form,
+    Check,
+    Filed,
+}
+
+/// What the form holds: the draft (answers, files uploaded, idempotency key) and the
+/// choices and details around it, each bound to its field.
+#[derive(Clone, Copy)]
+struct Form {
+    draft: RwSignal<Draft>,
+    service: RwSignal<String>,
+    channel: RwSignal<String>,
+    language: RwSignal<String>,
+    name: RwSignal<String>,
+    phone: RwSignal<String>,
+    email: RwSignal<String>,
+    national_id: RwSignal<String>,
+    cr_number: RwSignal<String>,
+}
+
+fn fresh_draft() -> Draft {
+    Draft {
+        idempotency_key: new_key(),
+        ..Draft::default()
+    }
+}
+
+fn optional(value: RwSignal<String>) -> Option<String> {
+    Some(value.get_untracked()).filter(|v| !v.trim().is_empty())
+}
+
+impl Form {
+    fn new() -> Form {
+        let text = || RwSignal::new(String::new());
+        Form {
+            draft: RwSignal::new(fresh_draft()),
+            service: text(),
+            channel: text(),
+            language: RwSignal::new(Locale::Ar.tag().to_owned()),
+            name: text(),
+            phone: text(),
+            email: text(),
+            national_id: text(),
+            cr_number: text(),
+        }
+    }
+
+    /// The filing as sent, for the service `code` with the questions `form`: the answers
+    /// of questions it does not ask are left out.
+    fn filing(&self, code: &str, form: &FormDefinition) -> AssistedFiling {
+        let answers = self.draft.with_untracked(|d| {
+            d.answers
+                .iter()
+                .filter(|(id, _)| form.field(id).is_some())
+                .map(|(id, v)| (id.clone(), v.clone()))
+                .collect()
+        });
+        AssistedFiling {
+            channel: self.channel.get_untracked(),
+            request: NewRequest {
+                service_code: code.to_owned(),
+                locale: Locale::from_tag(&self.language.get_untracked()).unwrap_or_default(),
+                applicant: Applicant {
+                    name: self.name.get_untracked(),
+                    phone: self.phone.get_untracked(),
+                    email: optional(self.email),
+                    national_id: optional(self.national_id),
+                    cr_number: optional(self.cr_number),
+                },
+                answers,
+                location: None,
+                attachments: Vec::new(),
+            },
+        }
+    }
+
+    /// Ready for the next citizen: a new key, nothing of the last one kept (the service
+    /// and channel stay, as a desk often takes the same again).
+    fn clear(&self) {
+        self.draft.try_set(fresh_draft());
+        for field in [
+            self.name,
+            self.phone,
+            self.email,
+            self.national_id,
+            self.cr_number,
+        ] {
+            field.try_set(String::new());
+        }
+        self.language.try_set(Locale::Ar.tag().to_owned());
+    }
+}
+
+/// A problem named in both languages by the app's own texts.
+fn problem(field: &str, text: fn(&Texts) -> &'static str) -> InvalidAnswer {
+    InvalidAnswer {
+        field: field.to_owned(),
+        message: Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En))),
+    }
+}
+
+/// The problems in the order of the fields on the screen.
+fn in_page_order(mut problems: Vec<InvalidAnswer>) -> Vec<InvalidAnswer> {
+    problems.sort_by_key(|p| match p.field.as_str() {
+        "service_code" => 0,
+        "channel" => 1,
+        f if f.starts_with("applicant.") => 3,
+        _ => 2,
+    });
+    problems
+}
+
+/// What the receipt shows.
+#[derive(Clone)]
+struct Receipt {
+    filed: FiledRequest,
+    service: ServiceDetail,
+    channel: Channel,
+    /// The citizen's mobile number, normalised.
+    phone: String,
+}
+
+/// The reference as a screen reader should say it: digit by digit, group by group.
+fn spelled(grouped: &str, l: Locale) -> String {
+    grouped
+        .split(' ')
+        .map(|group| {
+            group
+                .chars()
+                .map(String::from)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect::<Vec<_>>()
+        .join(texts(l).list_separator)
+}
+
+fn receipt_view(r: &Receipt, l: Locale) -> impl IntoView {
+    let t = &texts(l).staff;
+    let grouped = r.filed.reference.grouped();
+    let origin = window().location().origin().unwrap_or_default();
+    let track = format!("{origin}/track?ref={}", r.filed.reference);
+    let href = track.clone();
+    let agency = r.service.summary.agency.name.get(l).to_owned();
+    view! {
+        <div class="panel">
+            <p class="panel-label">{t.reference_number}</p>
+            <p class="panel-reference" dir="ltr">
+                <span aria-hidden="true">{grouped.clone()}</span>
+                <span class="visually-hidden">{spelled(&grouped, l)}</span>
+            </p>
+        </div>
+        <dl class="facts">
+            <div><dt>{t.service}</dt><dd>{r.service.summary.name.get(l).to_owned()}</dd></div>
+            <div><dt>{t.agency}</dt><dd>{agency.clone()}</dd></div>
+            <div><dt>{t.department}</dt><dd>{r.service.department.name.get(l).to_owned()}</dd></div>
+            <div><dt>{t.channel}</dt><dd>{r.channel.label(l)}</dd></div>
+            <div><dt>{t.filed}</dt><dd>{format_moment(&r.filed.submitted_at, l)}</dd></div>
+            <div><dt>{t.expected_by}</dt><dd>{format_day(r.filed.due_on, l)}</dd></div>
+        </dl>
+        <h2>{t.tracking_title}</h2>
+        <p>{t.sms_to} " " <strong dir="ltr">{r.phone.clone()}</strong></p>
+        <p>{t.track_at} " " <a href=href dir="ltr">{track}</a></p>
+        <p>{t.sign_in_note}</p>
+        <h2>{t.contact_title}</h2>
+        {contact_view(&r.service.contact, Some(agency))}
+    }
+}
+
+/// The check of what will be sent: the service, the channel, each answer under its
+/// question (files by their names), the citizen and their language.
+fn check_view(form: Form, service: &ServiceDetail, l: Locale) -> impl IntoView {
+    let t = &texts(l).staff;
+    let shown: Map<String, Value> = form.draft.with(|d| {
+        service
+            .form
+            .visible_fields(&d.answers)
+            .filter_map(|f| {
+                let value = d.answers.get(&f.id)?;
+                let value = match (&f.kind, value) {
+                    (FieldKind::Attachment { .. }, Value::Array(ids)) => ids
+                        .iter()
+                        .filter_map(|id| d.files.get(id.as_str()?))
+                        .map(|file| Value::String(file.name.clone()))
+                        .collect(),
+                    _ => value.clone(),
+                };
+                Some((f.id.clone(), value))
+            })
+            .collect()
+    });
+    let channel = Channel::from_code(&form.channel.get()).map(|c| c.label(l));
+    let language = match Locale::from_tag(&form.language.get()) {
+        Some(Locale::En) => t.english,
+        _ => t.arabic,
+    };
+    let optional = |term: &'static str, value: RwSignal<String>| {
+        let value = value.get();
+        (!value.trim().is_empty())
+            .then(|| view! { <div><dt>{term}</dt><dd dir="ltr">{value}</dd></div> })
+    };
+    view! {
+        <dl class="facts">
+            <div><dt>{t.service}</dt><dd>{service.summary.name.get(l).to_owned()}</dd></div>
+            <div><dt>{t.channel}</dt><dd>{channel}</dd></div>
+            {answer_rows(&shown, &service.form, l)}
+            <div><dt>{t.citizen_name}</dt><dd>{form.name.get()}</dd></div>
+            <div><dt>{t.citizen_mobile}</dt><dd dir="ltr">{form.phone.get()}</dd></div>
+            {optional(t.email, form.email)}
+            {optional(t.national_id, form.national_id)}
+            {optional(t.cr_number, form.cr_number)}
+            <div><dt>{t.language}</dt><dd>{language}</dd></div>
+        </dl>
+    }
+}
+
+/// The service's questions, as the citizens' form asks them.
+fn questions(
+    form: Form,
+    detail: Loaded<ServiceDetail>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let draft = form.draft;
+    let visible = move || {
+        detail.with(|d| match d {
+            Some(Ok(s)) if s.active => draft.with(|d| {
+                s.form
+                    .visible_fields(&d.answers)
+                    .map(|f| (s.summary.code.clone(), f.clone()))
+                    .collect::<Vec<_>>()
+            }),
+            _ => Vec::new(),
+        })
+    };
+    view! {
+        <For
+            each=visible
+            // Two services may both ask a question of one id, of different kinds.
+            key=|(code, field)| (code.clone(), field.id.clone())
+            children=move |(_, field)| {
+                let id = field.id.clone();
+                let (value_id, change_id, error_id) = (id.clone(), id.clone(), id);
+                view! {
+                    <Question
+                        field
+                        value=Signal::derive(move || draft.with(|d| d.answers.get(&value_id).cloned()))
+                        on_change=Callback::new(move |value: Value| draft.update(|d| {
+                            if value.is_null() { d.answers.remove(&change_id); } else { d.answers.insert(change_id.clone(), value); }
+                        }))
+                        error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
+                    />
+                }
+            }
+        />
+    }
+}
+
+/// The chosen service's part of the screen: nothing before a service is chosen, then
+/// "loading", a retry, or what `show` makes of it.
+fn with_service(
+    (detail, none_chosen): (Loaded<ServiceDetail>, bool),
+    show: impl FnOnce(&ServiceDetail) -> AnyView,
+) -> AnyView {
+    detail.with(|d| match d {
+        None if none_chosen => ().into_any(),
+        None => view! { <Loading/> }.into_any(),
+        Some(Ok(s)) => show(s),
+        Some(Err(e)) => {
+            let error = e.clone();
+            view! { <LoadError error on_retry=Callback::new(move |()| detail.refetch())/> }
+                .into_any()
+        }
+    })
+}
+
+#[component]
+pub fn FilingPage() -> impl IntoView {
+    let locale = use_locale();
+    let announcer = use_announcer();
+    let staff = use_staff();
+    let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    let busy = RwSignal::new(false);
+    let step = RwSignal::new(Step::Form);
+    let receipt = RwSignal::new(None::<Receipt>);
+    let form = Form::new();
+    let services = api::list_services();
+    let code = Memo::new(move |_| form.service.get());
+    let detail = api::get_service(code);
+    let service_code = StoredValue::new(String::new());
+    provide_context(FilingContext {
+        draft: form.draft,
+        service_code,
+    });
+    // Another service asks other questions: the answers given belong to the last one.
+    Effect::new(move |previous: Option<String>| {
+        let code = code.get();
+        if previous.is_some_and(|p| p != code) {
+            form.draft.update(|d| {
+                d.answers.clear();
+                d.files.clear();
+            });
+        }
+        service_code.set_value(code.clone());
+        code
+    });
+    let agency = staff.me().map(|me| me.agency.code).unwrap_or_default();
+    let portal = agency == nafitha_domain::backoffice::PORTAL_AGENCY;
+    let ours = move |all: &[ServiceSummary], l: Locale| {
+        let mut options = vec![(String::new(), texts(l).staff.choose_service.to_owned())];
+        options.extend(
+            all.iter()
+                .filter(|s| files_for(&agency, &s.agency.code))
+                .map(|s| {
+                    let name = s.name.get(l);
+                    // The portal's contact centre files for every agency: say whose.
+                    let text = if portal {
+                        format!("{name} ({})", s.agency.name.get(l))
+                    } else {
+                        name.to_owned()
+                    };
+                    (s.code.clone(), text)
+                }),
+        );
+        options
+    };
+    let service_options = Signal::derive(move || {
+        let l = locale.locale.get();
+        services.with(|s| match s {
+            Some(Ok(all)) => ours(all, l),
+            _ => ours(&[], l),
+        })
+    });
+    let l = move || locale.locale.get();
+    let channel_options = Signal::derive(move || {
+        Channel::ASSISTED
+            .iter()
+            .map(|c| (c.code().to_owned(), c.label(l()).to_owned()))
+            .collect()
+    });
+    let language_options = Signal::derive(move || {
+        let t = &texts(l()).staff;
+        vec![
+            (Locale::Ar.tag().to_owned(), t.arabic.to_owned()),
+            (Locale::En.tag().to_owned(), t.english.to_owned()),
+        ]
+    });
+    let move_to = move |to: Step, heading: fn(&Texts) -> &'static str| {
+        step.set(to);
+        focus_heading();
+        announcer.announce(heading(locale.texts()).to_owned());
+    };
+    // The whole check, before the check page and again before sending.
+    let check = move || -> Result<(AssistedFiling, ServiceDetail, Channel, String), ()> {
+        let chosen = detail.get_untracked().and_then(Result::ok);
+        let empty = FormDefinition::default();
+        let questions = chosen.as_ref().map_or(&empty, |s| &s.form);
+        let filing = form.filing(&form.service.get_untracked(), questions);
+        let mut problems = match chosen.as_ref() {
+            None => vec![problem("service_code", |t| t.staff.choose_service)],
+            Some(s) if !s.active => vec![problem("service_code", |t| t.staff.service_closed)],
+            Some(_) => Vec::new(),
+        };
+        match (filing.validate(questions, today()), chosen) {
+            (Ok((channel, valid)), Some(service)) if problems.is_empty() => {
+                Ok((filing, service, channel, valid.applicant.phone))
+            }
+            (result, _) => {
+                problems.extend(result.err().unwrap_or_default());
+                errors.set(in_page_order(problems));
+                Err(())
+            }
+        }
+    };
+    let to_check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if check().is_ok() {
+            errors.set(Vec::new());
+            move_to(Step::Check, |t| t.staff.check_title);
+        }
+    };
+    let send = move |_| {
+        let Ok((filing, service, channel, phone)) = check() else {
+            return move_to(Step::Form, |t| t.staff.file_title);
+        };
+        let key = form.draft.with_untracked(|d| d.idempotency_key.clone());
+        let lang = locale.locale.get_untracked();
+        let change = async move {
+            match api::create_assisted_filing(&filing, &key, lang).await {
+                Ok(filed) => {
+                    receipt.try_set(Some(Receipt {
+                        filed,
+                        service,
+                        channel,
+                        phone,
+                    }));
+                    Ok(())
+                }
+                // The fields at fault are on the form: back to it.
+                Err(e @ ApiError::Server { status: 422, .. }) if e.has_fields() => {
+                    step.try_set(Step::Form);
+                    Err(e)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        staff.submit(busy, errors, "send", change, move || {
+            form.clear();
+            step.try_set(Step::Filed);
+            announcer.announce(texts(lang).staff.filed_title.to_owned());
+        });
+    };
+    let another = move |_| {
+        receipt.set(None);
+        form.clear();
+        move_to(Step::Form, |t| t.staff.file_title);
+    };
+    let print = |_| {
+        let _ = window().print();
+    };
+    let heading = Signal::derive(move || {
+        let t = &locale.texts().staff;
+        match step.get() {
+            Step::Form => t.file_title,
+            Step::Check => t.check_title,
+            Step::Filed => t.filed_title,
+        }
+        .to_owned()
+    });
+    let chosen = move || (detail, code.with(String::is_empty));
+    // The list of services could not be had, or holds nothing this staff member may file
+    // for (only the "choose" line).
+    let no_services = move || {
+        services.with(|s| match s {
+            Some(Err(e)) => {
+                let error = e.clone();
+                view! { <LoadError error on_retry=Callback::new(move |()| services.refetch())/> }
+                    .into_any()
+            }
+            Some(Ok(_)) if service_options.with(|o| o.len() < 2) => {
+                view! { <p class="notice" role="alert">{tr(|t| t.staff.no_services)}</p> }
+                    .into_any()
+            }
+            _ => ().into_any(),
+        })
+    };
+    let fill = move || {
+        view! {
+            {no_services}
+            <form novalidate on:submit=to_check>
+                <SelectField name="service_code" label=|t| t.staff.service value=form.service options=service_options errors/>
+                <Radios name="channel" label=|t| t.staff.channel_legend value=form.channel options=channel_options errors/>
+                {move || with_service(chosen(), |s| {
+                    if s.active {
+                        view! { <h2>{tr(|t| t.staff.request_part)}</h2> }.into_any()
+                    } else {
+                        view! { <p class="notice" role="alert">{tr(|t| t.staff.service_closed)}</p> }.into_any()
+                    }
+                })}
+                {questions(form, detail, errors)}
+                <h2>{tr(|t| t.staff.citizen_part)}</h2>
+                <TextField name="applicant.name" label=|t| t.staff.citizen_name value=form.name errors/>
+                <TextField name="applicant.phone" label=|t| t.staff.citizen_mobile hint=|t| t.staff.citizen_mobile_hint value=form.phone errors kind="tel" dir="ltr"/>
+                <TextField name="applicant.email" label=|t| t.staff.email_optional value=form.email errors kind="email" dir="ltr"/>
+                <TextField name="applicant.national_id" label=|t| t.staff.national_id_optional value=form.national_id errors dir="ltr"/>
+                {move || with_service(chosen(), |s| {
+                    (s.summary.kind == ServiceKind::Permit).then(|| view! {
+                        <TextField name="applicant.cr_number" label=|t| t.staff.cr_optional value=form.cr_number errors dir="ltr"/>
+                    })
+                    .into_any()
+                })}
+                <Radios name="locale" label=|t| t.staff.language_legend value=form.language options=language_options errors/>
+                <button type="submit" class="button">{tr(|t| t.staff.continue_label)}</button>
+            </form>
+        }
+    };
+    let body = move || {
+        match step.get() {
+        Step::Form => fill().into_any(),
+        Step::Check => view! {
+            {move || with_service(chosen(), |s| check_view(form, s, locale.locale.get()).into_any())}
+            <div class="button-group">
+                <button type="button" class="button" id="field-send" disabled=busy on:click=send>
+                    {move || if busy.get() { locale.texts().staff.sending } else { locale.texts().staff.send }}
+                </button>
+                <button type="button" class="button button-secondary" on:click=move |_| move_to(Step::Form, |t| t.staff.file_title)>
+                    {tr(|t| t.staff.change)}
+                </button>
+            </div>
+        }
+        .into_any(),
+        Step::Filed => view! {
+            <div class="receipt">
+                {move || receipt.with(|r| r.as_ref().map(|r| receipt_view(r, locale.locale.get())))}
+            </div>
+            <div class="button-group">
+                <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.staff.print_receipt)}</button>
+                <button type="button" class="button" on:click=another>{tr(|t| t.staff.file_another)}</button>
+            </div>
+        }
+        .into_any(),
+    }
+    };
+    view! {
+        <div class="intake">
+            <PageHeading text=heading error=Signal::derive(move || !errors.read().is_empty())/>
+            <ErrorSummary errors/>
+            {body}
+        </div>
+    }
+}

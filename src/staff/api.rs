@@ -8,7 +8,7 @@ use nafitha_domain::backoffice::{
     Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery, ResponseTemplate, ServiceEdit,
     StaffMe, StaffRequest, StaffSignIn, TeamMember,
 };
-use nafitha_domain::filing::{Applicant, FiledRequest};
+use nafitha_domain::filing::{Applicant, FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::stats::{AgencyStats, StatsQuery};
@@ -200,14 +200,15 @@ pub async fn look_up_requests(query: &LookupQuery, locale: Locale) -> Result<Loo
     decode(fetch(Request::get(&path), None, locale).await)
 }
 
-/// `POST /api/v1/staff/lookup/{reference}/enquiry` (intake): the citizen got in touch.
+/// `POST /api/v1/staff/lookup/{reference}/enquiry` (intake): the citizen got in touch;
+/// the request comes back with the note on its history.
 pub async fn record_enquiry(
     reference: &ReferenceNumber,
     enquiry: &Enquiry,
     locale: Locale,
-) -> Result<(), ApiError> {
+) -> Result<TrackedRequest, ApiError> {
     let path = format!("/api/v1/staff/lookup/{reference}/enquiry");
-    done(fetch(Request::post(&path), Some(to_json(enquiry)?), locale).await)
+    decode(fetch(Request::post(&path), Some(to_json(enquiry)?), locale).await)
 }
 
 /// `GET /api/v1/staff/lookups?before=` (supervisors): a page of the look-ups' audit.

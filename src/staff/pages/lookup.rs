@@ -19,10 +19,11 @@ use crate::components::{request_facts, timeline_entries, ErrorSummary, PageHeadi
 use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
 
-/// "Record this contact": how the citizen got in touch about `reference`; then the
-/// look-up is run again (`on_done`) to show it in the history.
+/// "Record this contact": how the citizen got in touch about `reference`; the request
+/// comes back with the note on its history and replaces its copy in `found` (no second
+/// look-up, which the audit would count).
 #[component]
-fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoView {
+fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> impl IntoView {
     let locale = use_locale();
     let announcer = use_announcer();
     let staff = use_staff();
@@ -54,12 +55,23 @@ fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoVi
             return errors.set(problems);
         }
         let (lang, reference) = (locale.locale.get_untracked(), reference.clone());
-        let change =
-            async move { api::record_enquiry(&reference, &Enquiry { channel: code }, lang).await };
+        let change = async move {
+            let noted = api::record_enquiry(&reference, &Enquiry { channel: code }, lang).await?;
+            found.try_update(|f| {
+                let shown = f.as_mut().map(|f| f.requests.iter_mut());
+                if let Some(r) = shown
+                    .into_iter()
+                    .flatten()
+                    .find(|r| r.reference == noted.reference)
+                {
+                    *r = noted;
+                }
+            });
+            Ok(())
+        };
         staff.submit(busy, errors, "channel", change, move || {
             channel.try_set(String::new());
             announcer.announce(texts(lang).staff.contact_recorded.to_owned());
-            on_done.try_run(());
         });
     };
     let problem = {
@@ -94,7 +106,7 @@ fn EnquiryForm(reference: ReferenceNumber, on_done: Callback<()>) -> impl IntoVi
 }
 
 /// One request found: its facts, its history, and the contact form.
-fn found_view(r: &TrackedRequest, again: Callback<()>, l: Locale) -> impl IntoView {
+fn found_view(r: &TrackedRequest, found: RwSignal<Option<Lookup>>, l: Locale) -> impl IntoView {
     let t = texts(l);
     let (title, labelled_by) = (
         format!("found-{}", r.reference),
@@ -110,22 +122,22 @@ fn found_view(r: &TrackedRequest, again: Callback<()>, l: Locale) -> impl IntoVi
             {request_facts(r, l)}
             <h4 id=history>{t.track.timeline_title}</h4>
             <ol class="timeline" aria-labelledby=listed_by>{timeline_entries(&r.timeline, l)}</ol>
-            <EnquiryForm reference=r.reference.clone() on_done=again/>
+            <EnquiryForm reference=r.reference.clone() found/>
         </section>
     }
 }
 
-fn results_view(found: &Lookup, again: Callback<()>, l: Locale) -> impl IntoView {
+fn results_view(shown: &Lookup, found: RwSignal<Option<Lookup>>, l: Locale) -> impl IntoView {
     let t = &texts(l).staff;
-    let count = if found.requests.is_empty() {
+    let count = if shown.requests.is_empty() {
         t.no_requests_found.to_owned()
     } else {
-        (t.found_count)(found.requests.len())
+        (t.found_count)(shown.requests.len())
     };
-    let items = found
+    let items = shown
         .requests
         .iter()
-        .map(|r| found_view(r, again, l))
+        .map(|r| found_view(r, found, l))
         .collect_view();
     view! {
         <h2 id="results-title" tabindex="-1">{t.results}</h2>
@@ -143,9 +155,7 @@ pub fn LookupPage() -> impl IntoView {
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let busy = RwSignal::new(false);
     let found = RwSignal::new(None::<Lookup>);
-    // The look-up shown, run again after a contact is recorded.
-    let shown = StoredValue::new(None::<LookupQuery>);
-    let run = move |query: LookupQuery, moved: bool| {
+    let run = move |query: LookupQuery| {
         if busy.get_untracked() {
             return;
         }
@@ -164,19 +174,15 @@ pub fn LookupPage() -> impl IntoView {
                         (t.found_count)(n)
                     };
                     errors.try_set(Vec::new());
-                    shown.try_update_value(|q| *q = Some(query));
                     found.try_set(Some(lookup));
-                    if moved {
-                        announcer.announce(said);
-                        // Keyboard and screen-reader users land on what was found.
-                        request_animation_frame(|| {
-                            if let Some(h2) = document().get_element_by_id("results-title") {
-                                let h2: web_sys::HtmlElement =
-                                    wasm_bindgen::JsCast::unchecked_into(h2);
-                                let _ = h2.focus();
-                            }
-                        });
-                    }
+                    announcer.announce(said);
+                    // Keyboard and screen-reader users land on what was found.
+                    request_animation_frame(|| {
+                        if let Some(h2) = document().get_element_by_id("results-title") {
+                            let h2: web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_into(h2);
+                            let _ = h2.focus();
+                        }
+                    });
                 }
                 Err(e) => {
                     staff.settle(Err(e), errors, "phone");
@@ -194,16 +200,11 @@ pub fn LookupPage() -> impl IntoView {
         if let Err(problems) = query.validate() {
             return errors.set(problems);
         }
-        run(query, true);
+        run(query);
     };
-    let again = Callback::new(move |()| {
-        if let Some(query) = shown.get_value() {
-            run(query, false);
-        }
-    });
     let results = move || {
         let l = locale.locale.get();
-        found.with(|f| f.as_ref().map(|f| results_view(f, again, l)))
+        found.with(|f| f.as_ref().map(|f| results_view(f, found, l)))
     };
     view! {
         <PageHeading text=heading(|t| t.staff.lookup_title) error=Signal::derive(move || !errors.read().is_empty())/>

@@ -13,7 +13,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use nafitha_domain::backoffice::{files_for, EXPORT_MAX_ROWS, PORTAL_AGENCY};
 use nafitha_domain::calendar::riyadh_date;
-use nafitha_domain::filing::FiledRequest;
+use nafitha_domain::filing::{FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{
     assisted_channel, AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery, AUDIT_PAGE,
 };
@@ -107,15 +107,17 @@ async fn look_up(
     Ok(ApiJson(Lookup { requests }))
 }
 
-/// Notes on a request's public history that the citizen got in touch (and how).
+/// Notes on a request's public history that the citizen got in touch (and how); answers
+/// the request as the look-up shows it, with the note (no second look-up to audit).
 async fn record_enquiry(
     State(state): State<AppState>,
     Intake(session): Intake,
     Path(reference): Path<String>,
     ApiJson(body): ApiJson<Enquiry>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<ApiJson<TrackedRequest>, ApiError> {
     let reference = path_reference(&reference)?;
     let channel = assisted_channel(&body.channel).map_err(ApiError::Validation)?;
+    let now = state.now_ms();
     let recorded = state
         .store
         .record_enquiry(
@@ -123,14 +125,18 @@ async fn record_enquiry(
             scope(&session),
             &session.0.username,
             channel,
-            state.now_ms(),
+            now,
         )
         .await?;
-    if recorded {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound)
+    if !recorded {
+        return Err(ApiError::NotFound);
     }
+    state
+        .store
+        .track_request(&reference, riyadh_date(now))
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
 }
 
 /// Which page of the audit.

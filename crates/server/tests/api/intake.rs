@@ -288,13 +288,16 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
             .post_as(&portal, &enquiry, &json!({ "channel": "web" }))
             .await;
         assert_eq!(bad.status(), 422);
-        assert_eq!(
-            app.post_as(&portal, &enquiry, &json!({ "channel": "phone" }))
-                .await
-                .status(),
-            204
-        );
+        let noted = app
+            .post_as(&portal, &enquiry, &json!({ "channel": "phone" }))
+            .await;
+        assert_eq!(noted.status(), 200);
+        let noted = json_of(noted).await;
         let tracked = json_of(app.get(&format!("/api/v1/track/{reference}")).await).await;
+        assert_eq!(
+            noted, tracked,
+            "the answer is the request as tracked, with the note"
+        );
         let last = tracked["timeline"]
             .as_array()
             .unwrap()

@@ -1,0 +1,139 @@
+// Every channel, one track, in Arabic: an agent of the portal's unified contact centre files a
+// road-damage report a citizen gave by phone; the SMS with the reference reaches the citizen
+// in Arabic; the citizen signs in on a 360 px phone and finds it in "my requests", its
+// history saying it was received by phone; on a second call the agent looks the citizen up
+// by number, with a reason, reads the stage and records the call; the portal's supervisor
+// finds the look-up in the audit. Axe on every state.
+const {
+  test,
+  expect,
+  expectNoAxeViolations,
+  expectNoHorizontalScroll,
+  openIn,
+  uniqueMobile,
+  smsMatching,
+  codeSentTo,
+  addStaff,
+  STAFF_PASSWORD: PASSWORD,
+} = require("./support");
+
+async function staffSignIn(page, username, heading) {
+  await openIn(page, "ar", "/staff");
+  await expect(page.getByRole("heading", { level: 1, name: "دخول الموظفين" })).toBeVisible();
+  await page.getByLabel("اسم المستخدم").fill(username);
+  await page.getByLabel("كلمة المرور").fill(PASSWORD);
+  await page.getByRole("button", { name: "دخول" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+}
+
+test("in Arabic: the contact centre files a report by phone, the citizen finds it on a phone, a second call is looked up and audited", async ({ page, newContext }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "the contact centre works on a desktop; the citizen's phone is opened below");
+  test.slow();
+  const agent = addStaff("intake", "portal");
+  const supervisor = addStaff("supervisor", "portal");
+  const mobile = uniqueMobile();
+
+  // Intake staff land on the assisted filing screen; the case workers' sections are not theirs.
+  await staffSignIn(page, agent, "تقديم طلب نيابة عن مستفيد");
+  await expect(page).toHaveURL(/\/staff\/file$/);
+  await expect(page.getByRole("link", { name: "طلب جديد" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("link", { name: "الطلبات", exact: true })).toHaveCount(0);
+  await expectNoAxeViolations(page);
+
+  // The service, the channel, the service's own questions, the citizen.
+  await page.getByLabel("الخدمة", { exact: true }).selectOption("epm-road-damage");
+  await page.getByRole("group", { name: "كيف وصل الطلب؟" }).getByLabel("الهاتف", { exact: true }).check();
+  await page.getByLabel("حفرة").check();
+  await page.getByRole("group", { name: /هل يشكل خطرًا/ }).getByLabel("لا").check();
+  await page.getByLabel("صف التلف (اختياري)").fill("حفرة عميقة أمام مدرسة البنات");
+  await page.getByLabel("العنوان أو وصف المكان").fill("حي الفيصلية، الدمام");
+  await page.getByLabel("الاسم الكامل للمستفيد").fill("فاطمة الزهراني");
+  await expectNoAxeViolations(page);
+  // No mobile number: the domain's check, in the browser, says so before anything is sent.
+  await page.getByRole("button", { name: "متابعة" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "توجد مشكلة" })).toBeFocused();
+  await expect(page.getByRole("link", { name: /رقم جوال سعوديًا/ })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("رقم جوال المستفيد").fill(mobile);
+  await page.getByRole("group", { name: "لغة الرسائل إلى المستفيد" }).getByLabel("العربية").check();
+  await page.getByRole("button", { name: "متابعة" }).click();
+
+  // Check, then send once.
+  await expect(page.getByRole("heading", { level: 1, name: "راجع الطلب قبل إرساله" })).toBeVisible();
+  await expect(page.getByText("حفرة عميقة أمام مدرسة البنات")).toBeVisible();
+  await expect(page.getByText("فاطمة الزهراني")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "إرسال الطلب" }).dblclick();
+
+  // The receipt: the reference in groups of four, the due date, how to follow it.
+  await expect(page.getByRole("heading", { level: 1, name: "تم تسجيل الطلب" })).toBeVisible({ timeout: 20_000 });
+  const grouped = (await page.getByText(/^\d{4} \d{4} \d{4}$/).first().innerText()).trim();
+  const reference = grouped.replace(/ /g, "");
+  await expect(page.getByRole("button", { name: "طباعة الإيصال" })).toBeVisible();
+  await expect(page.getByText("كيف يتابع المستفيد طلبه")).toBeVisible();
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+
+  // One request for one form (the double click sent once), and the SMS is in Arabic.
+  const sms = await smsMatching(mobile, reference);
+  expect(sms.body).toContain("استلمنا طلبك");
+  const tracked = await (await page.request.get(`/api/v1/track/${reference}`)).json();
+  expect(tracked.timeline[0].channel).toBe("phone");
+  expect(JSON.stringify(tracked)).not.toContain(agent);
+
+  // The citizen, on a 360 px phone, signs in with that number and finds it as their own.
+  const phoneContext = await newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const phone = await phoneContext.newPage();
+  await openIn(phone, "ar", "/requests");
+  await phone.getByRole("link", { name: "دخول" }).click();
+  await phone.getByLabel("رقم الجوال").fill(mobile);
+  await phone.getByRole("button", { name: "أرسل الرمز" }).click();
+  await phone.getByLabel("الرمز المرسل في الرسالة النصية").fill(await codeSentTo(mobile));
+  await phone.getByRole("button", { name: "دخول", exact: true }).click();
+  const item = phone.getByRole("listitem").filter({ hasText: reference.slice(0, 4) });
+  await expect(item).toContainText("تم الاستلام");
+  await expectNoAxeViolations(phone);
+  await expectNoHorizontalScroll(phone);
+  await item.getByRole("link", { name: "بلاغ تلف الطرق" }).click();
+  await expect(phone).toHaveURL(new RegExp(`/requests/${reference}$`));
+  await expect(phone.getByRole("list").filter({ hasText: "ورد عبر الهاتف" })).toBeVisible();
+  await expect(phone.getByText(agent)).toHaveCount(0);
+  await expectNoAxeViolations(phone);
+  await expectNoHorizontalScroll(phone);
+
+  // A second call: the agent looks the citizen up by number, which needs a reason.
+  await page.getByRole("link", { name: "استعلام", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "الاستعلام عن طلبات مستفيد" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("رقم جوال المستفيد").fill(mobile);
+  await page.getByRole("button", { name: "استعلام", exact: true }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "توجد مشكلة" })).toBeFocused();
+  await expect(page.getByRole("link", { name: /اذكر سبب الاستعلام/ })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("سبب الاستعلام").fill("اتصلت المستفيدة تسأل عن سير البلاغ");
+  await page.getByRole("button", { name: "استعلام", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 2, name: "نتائج الاستعلام" })).toBeFocused();
+  const found = page.getByRole("region", { name: new RegExp(grouped) });
+  await expect(found).toContainText("تم الاستلام");
+  await expect(found.getByRole("list").filter({ hasText: "ورد عبر الهاتف" })).toBeVisible();
+  await expect(found).not.toContainText("فاطمة");
+  await expectNoAxeViolations(page);
+  // The call itself goes on the request's history.
+  await found.getByRole("group", { name: /كيف تواصل المستفيد؟/ }).getByLabel("الهاتف", { exact: true }).check();
+  await found.getByRole("button", { name: "سجّل التواصل" }).click();
+  await expect(found.getByRole("list").filter({ hasText: "اتصل المستفيد للاستفسار" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // The portal's supervisor finds the look-up in the audit: who, which number, why.
+  const supervisorContext = await newContext();
+  const audit = await supervisorContext.newPage();
+  await staffSignIn(audit, supervisor, "الطلبات");
+  await audit.getByRole("link", { name: "سجل الاستعلامات" }).click();
+  await expect(audit.getByRole("heading", { level: 1, name: "سجل الاستعلام عن طلبات المستفيدين" })).toBeVisible();
+  const row = audit.getByRole("row").filter({ hasText: agent });
+  await expect(row).toContainText("اتصلت المستفيدة تسأل عن سير البلاغ");
+  await expect(row).toContainText(mobile.slice(1));
+  await expect(audit.getByRole("link", { name: "تنزيل سجل الاستعلامات (CSV)" })).toBeVisible();
+  await expectNoAxeViolations(audit);
+  await expectNoHorizontalScroll(audit);
+});

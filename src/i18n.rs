@@ -407,6 +407,23 @@ pub struct StaffTexts {
     pub newest: &'static str,
     pub download_lookups: &'static str,
     pub no_lookups: &'static str,
+    pub nav_accounts: &'static str,
+    pub accounts_title: &'static str,
+    pub accounts_caption: &'static str,
+    pub role: &'static str,
+    pub account_state: &'static str,
+    pub account_active: &'static str,
+    pub account_disabled: &'static str,
+    pub actions: &'static str,
+    pub disable: &'static str,
+    pub whole_agency: &'static str,
+    pub add_account: &'static str,
+    pub username_hint: &'static str,
+    pub department_hint: &'static str,
+    /// "The first password of {username}:".
+    pub first_password_for: fn(&str) -> String,
+    pub first_password_once: &'static str,
+    pub accounts_updated: &'static str,
     /// The form definition is not JSON: where it goes wrong (line, column).
     pub form_not_json: fn(usize, usize) -> String,
 }

@@ -137,3 +137,48 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   await expectNoAxeViolations(audit);
   await expectNoHorizontalScroll(audit);
 });
+
+test("in English: an admin adds a reception-desk account, whose first password signs in once handed over, then disables it", async ({ page, newContext }, testInfo) => {
+  const admin = addStaff("admin", "moi");
+  const desk = `desk.${testInfo.project.name}.${Date.now()}`;
+  await openIn(page, "en", "/staff");
+  await page.getByLabel("Username").fill(admin);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Staff accounts" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Staff accounts" })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: admin })).toContainText("Active");
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+
+  // A malformed username is refused in the browser; then the account is made.
+  await page.getByLabel("Username").fill("desk one");
+  await page.getByRole("group", { name: "Role" }).getByLabel("contact centre and reception").check();
+  await page.getByRole("button", { name: "Add an account" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Username").fill(desk);
+  await page.getByLabel("Department").selectOption({ label: "Reception Office" });
+  await page.getByRole("button", { name: "Add an account" }).click();
+  const shown = page.getByRole("status").filter({ hasText: `The first password of ${desk}:` });
+  await expect(shown).toBeVisible();
+  const password = (await shown.locator("code").innerText()).trim();
+  expect(password).toMatch(/^[A-Za-z0-9]{20}$/);
+  await expect(page.getByRole("row").filter({ hasText: desk })).toContainText("Reception Office");
+  await expectNoAxeViolations(page);
+
+  // Its owner signs in with it and lands on the filing screen.
+  const deskContext = await newContext();
+  const deskPage = await deskContext.newPage();
+  await openIn(deskPage, "en", "/staff");
+  await deskPage.getByLabel("Username").fill(desk);
+  await deskPage.getByLabel("Password").fill(password);
+  await deskPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(deskPage.getByRole("heading", { level: 1, name: "New request for a citizen" })).toBeVisible();
+
+  // Disabled: the password shown once is gone from the screen, the account's session ends.
+  await page.getByRole("button", { name: `Disable ${desk}` }).click();
+  await expect(page.getByRole("row").filter({ hasText: desk })).toContainText("Disabled");
+  await expect(shown).toHaveCount(0);
+  expect((await deskPage.request.get("/api/v1/staff/me")).status()).toBe(401);
+});

@@ -296,6 +296,23 @@ const STAFF: StaffTexts = StaffTexts {
     newest: "أحدث الاستعلامات",
     download_lookups: "تنزيل سجل الاستعلامات (CSV)",
     no_lookups: "لا توجد استعلامات بعد.",
+    nav_accounts: "حسابات الموظفين",
+    accounts_title: "حسابات الموظفين",
+    accounts_caption: "موظفو جهتك",
+    role: "الدور",
+    account_state: "الحالة",
+    account_active: "فعّال",
+    account_disabled: "موقوف",
+    actions: "إجراءات",
+    disable: "إيقاف",
+    whole_agency: "الجهة كلها",
+    add_account: "إضافة حساب",
+    username_hint: "من 3 إلى 64 حرفًا إنجليزيًا أو رقمًا أو . أو - أو _، مثل desk.khobar",
+    department_hint: "للموظف الذي يعمل على طلبات إدارة واحدة؛ المشرفون يرون الجهة كلها",
+    first_password_for: |username| format!("كلمة المرور الأولى للحساب {username}:"),
+    first_password_once:
+        "سلّمها لصاحب الحساب بنفسك. لن تظهر مرة أخرى؛ إن ضاعت فأوقف الحساب وأنشئ غيره.",
+    accounts_updated: "تم تحديث حسابات الموظفين",
     form_not_json: |line, column| {
         format!("تعريف النموذج ليس JSON صحيحًا: السطر {line}، العمود {column}")
     },

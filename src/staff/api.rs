@@ -5,8 +5,9 @@
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use nafitha_domain::backoffice::{
-    Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery, ResponseTemplate, ServiceEdit,
-    StaffMe, StaffRequest, StaffSignIn, TeamMember,
+    Assignment, CreatedStaff, DepartmentLoad, NewStaff, NewTemplate, QueuePage, QueueQuery,
+    ResponseTemplate, ServiceEdit, StaffAccountView, StaffMe, StaffRequest, StaffSignIn,
+    TeamMember,
 };
 use nafitha_domain::filing::{Applicant, FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery};
@@ -151,6 +152,23 @@ pub async fn add_template(template: &NewTemplate, locale: Locale) -> Result<(), 
 pub async fn delete_template(id: i64, locale: Locale) -> Result<(), ApiError> {
     let path = format!("/api/v1/staff/templates/{id}");
     done(fetch(Request::delete(&path), None, locale).await)
+}
+
+/// `GET /api/v1/staff/accounts` (admins): the agency's staff accounts.
+pub fn list_staff_accounts() -> Loaded<Vec<StaffAccountView>> {
+    load(|| Some("/api/v1/staff/accounts".to_owned()))
+}
+
+/// `POST /api/v1/staff/accounts` (admins): a new account and its first password.
+pub async fn add_staff_account(new: &NewStaff, locale: Locale) -> Result<CreatedStaff, ApiError> {
+    let request = Request::post("/api/v1/staff/accounts");
+    decode(fetch(request, Some(to_json(new)?), locale).await)
+}
+
+/// `POST /api/v1/staff/accounts/{username}/disable` (admins)
+pub async fn disable_staff_account(username: &str, locale: Locale) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/accounts/{}/disable", segment(username));
+    done(fetch(Request::post(&path), None, locale).await)
 }
 
 /// `GET /api/v1/services/{code}`: a service with its questions (nothing while `code` is

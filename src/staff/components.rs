@@ -5,5 +5,5 @@ mod header;
 mod marks;
 
 pub use fields::{Checkbox, Radios, SelectField, TextArea, TextField};
-pub use header::StaffHeader;
+pub use header::{role_label, StaffHeader};
 pub use marks::{deadline_tags, loaded, Loading, Notice};

@@ -1,5 +1,6 @@
 //! One screen per file, each named `…Page`.
 
+mod accounts;
 mod answers;
 mod filing;
 mod loads;
@@ -13,6 +14,7 @@ mod service;
 mod services;
 mod sign_in;
 
+pub use accounts::AccountsPage;
 pub use answers::AnswersPage;
 pub use filing::FilingPage;
 pub use loads::LoadsPage;

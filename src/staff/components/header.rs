@@ -14,7 +14,8 @@ use crate::components::{Brand, LanguageSwitch, SkipLink};
 use crate::i18n::{texts, tr};
 use crate::state::use_locale;
 
-fn role_label(role: Role, l: Locale) -> &'static str {
+/// A role's name, as the header and the accounts screen show it.
+pub fn role_label(role: Role, l: Locale) -> &'static str {
     let t = &texts(l).staff;
     match role {
         Role::Agent => t.role_agent,
@@ -101,7 +102,10 @@ pub fn StaffHeader() -> impl IntoView {
                         <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>
                         <li><A href="/staff/lookups">{tr(|t| t.staff.nav_lookups)}</A></li>
                     })}
-                    {admin.then(|| view! { <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li> })}
+                    {admin.then(|| view! {
+                        <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li>
+                        <li><A href="/staff/accounts">{tr(|t| t.staff.nav_accounts)}</A></li>
+                    })}
                 </ul>
             </nav>
         })

@@ -16,8 +16,12 @@ screens=(
   'path!("/services")'
   'path!("/services/:code")'
   'path!("/services/:code/answers")'
+  'path!("/lookups")'
+  'path!("/accounts")'
+  'path!("/lookup")'
+  'path!("/file")'
 )
-names=("sign-in, header, fallback" "+ queue" "+ request" "+ open work per department" "+ performance and ratings" "+ services list" "+ service editor" "+ ready answers")
+names=("sign-in, header, fallback" "+ queue" "+ request" "+ open work per department" "+ performance and ratings" "+ services list" "+ service editor" "+ ready answers" "+ look-ups' audit" "+ staff accounts" "+ look-up (intake)" "+ assisted filing and receipt (intake)")
 echo "| screens | WASM + JS, brotli |"
 echo "|---|---:|"
 for k in $(seq 0 ${#screens[@]}); do

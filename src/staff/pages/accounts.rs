@@ -94,7 +94,7 @@ fn first_password(made: &CreatedStaff, l: Locale) -> impl IntoView {
         <div class="panel" role="status">
             <p>{(t.first_password_for)(&made.username)}</p>
             <p class="panel-reference" dir="ltr"><code>{made.password.clone()}</code></p>
-            <p class="hint">{t.first_password_once}</p>
+            <p>{t.first_password_once}</p>
         </div>
     }
 }

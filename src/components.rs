@@ -22,6 +22,8 @@ pub use files::file_list;
 pub use header_parts::{Brand, LanguageSwitch, SkipLink};
 pub use load_error::LoadError;
 pub use page_heading::PageHeading;
+pub use question::draft_question;
+#[cfg(not(feature = "backoffice"))]
 pub use question::Question;
 pub use tracked::{request_facts, timeline_entries};
 

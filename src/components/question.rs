@@ -16,6 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::components::attachment_question::AttachmentControl;
 use crate::components::error_summary::input_id;
+use crate::drafts::Draft;
 use crate::i18n::tr;
 use crate::state::use_locale;
 
@@ -366,5 +367,26 @@ fn locate_me(
             })}
             {move || failed.get().then(|| view! { <p class="field-error" role="alert">{locale.texts().citizen.location_failed}</p> })}
         </div>
+    }
+}
+
+/// `field` asked with its answer kept in `draft` (under the question's id) and its problem
+/// read from `errors`: how the citizens' form and the staff's assisted filing both ask it.
+pub fn draft_question(
+    field: Field,
+    draft: RwSignal<Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let id = field.id.clone();
+    let (value_id, change_id, error_id) = (id.clone(), id.clone(), id);
+    view! {
+        <Question
+            field
+            value=Signal::derive(move || draft.with(|d| d.answers.get(&value_id).cloned()))
+            on_change=Callback::new(move |value: Value| draft.update(|d| {
+                if value.is_null() { d.answers.remove(&change_id); } else { d.answers.insert(change_id.clone(), value); }
+            }))
+            error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
+        />
     }
 }

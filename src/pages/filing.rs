@@ -18,7 +18,9 @@ use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
-use crate::components::{answer_text, ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{
+    answer_text, draft_question, ErrorSummary, LoadError, PageHeading, Question,
+};
 use crate::drafts::{self, Draft};
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -271,21 +273,7 @@ fn QuestionsForm(
             <For
                 each=visible
                 key=|field| field.id.clone()
-                children=move |field| {
-                    let id = field.id.clone();
-                    let (value_id, change_id, error_id) = (id.clone(), id.clone(), id);
-                    view! {
-                        <Question
-                            field
-                            value=Signal::derive(move || draft.with(|d| d.answers.get(&value_id).cloned()))
-                            on_change=Callback::new(move |value: Value| draft.update(|d| {
-                                if value.is_null() { d.answers.remove(&change_id); } else { d.answers.insert(change_id.clone(), value); }
-                            }))
-                            error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
-                        />
-                    }
-                    .into_any()
-                }
+                children=move |field| draft_question(field, draft, errors).into_any()
             />
             <button type="submit" class="button">{tr(|t| t.citizen.continue_label)}</button>
         </form>

@@ -114,6 +114,14 @@ impl LocalizedError {
 }
 
 impl ApiError {
+    /// A 422 naming one field and what is wrong with it.
+    pub fn on_field(field: &str, message: Localized) -> ApiError {
+        ApiError::Validation(vec![InvalidAnswer {
+            field: field.to_owned(),
+            message,
+        }])
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,

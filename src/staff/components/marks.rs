@@ -65,3 +65,27 @@ pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
         })
     }
 }
+
+/// A table of the back office in a box that scrolls sideways on a narrow screen (a
+/// focusable region named by the caption): the caption (its id `id`), a heading row of
+/// `heads` and `rows`.
+pub fn desk_table(
+    id: &'static str,
+    caption: &'static str,
+    heads: &[&'static str],
+    rows: impl IntoView,
+) -> impl IntoView {
+    let heads = heads
+        .iter()
+        .map(|h| view! { <th scope="col">{*h}</th> })
+        .collect_view();
+    view! {
+        <div class="table-scroll" role="region" aria-labelledby=id tabindex="0">
+            <table>
+                <caption id=id>{caption}</caption>
+                <thead><tr>{heads}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}

@@ -9,7 +9,7 @@ use nafitha_domain::backoffice::{CreatedStaff, DepartmentLoad, NewStaff, Role, S
 use nafitha_domain::Locale;
 
 use super::super::api;
-use super::super::components::{loaded, role_label, Radios, SelectField, TextField};
+use super::super::components::{desk_table, loaded, role_label, Radios, SelectField, TextField};
 use super::super::use_staff;
 use super::heading;
 use crate::api::Loaded;
@@ -164,21 +164,12 @@ pub fn AccountsPage() -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
-            <div class="table-scroll" role="region" aria-labelledby="accounts-caption" tabindex="0">
-                <table>
-                    <caption id="accounts-caption">{t.accounts_caption}</caption>
-                    <thead><tr>
-                        <th scope="col">{t.username}</th>
-                        <th scope="col">{t.role}</th>
-                        <th scope="col">{t.department}</th>
-                        <th scope="col">{t.account_state}</th>
-                        <th scope="col"><span class="visually-hidden">{t.actions}</span></th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
+        desk_table(
+            "accounts-caption",
+            t.accounts_caption,
+            &[t.username, t.role, t.department, t.account_state, t.actions],
+            rows,
+        )
     };
     let shown_password = move || {
         let l = locale.locale.get();

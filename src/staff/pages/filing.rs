@@ -24,7 +24,7 @@ use super::super::{api, focus_heading, use_staff};
 use crate::api::{ApiError, Loaded};
 use crate::components::attachment_question::FilingContext;
 use crate::components::{
-    answer_rows, contact_view, ErrorSummary, LoadError, PageHeading, Question,
+    answer_rows, contact_view, draft_question, ErrorSummary, LoadError, PageHeading,
 };
 use crate::dates::{format_day, format_moment};
 use crate::drafts::{new_key, Draft};
@@ -276,20 +276,7 @@ fn questions(
             each=visible
             // Two services may both ask a question of one id, of different kinds.
             key=|(code, field)| (code.clone(), field.id.clone())
-            children=move |(_, field)| {
-                let id = field.id.clone();
-                let (value_id, change_id, error_id) = (id.clone(), id.clone(), id);
-                view! {
-                    <Question
-                        field
-                        value=Signal::derive(move || draft.with(|d| d.answers.get(&value_id).cloned()))
-                        on_change=Callback::new(move |value: Value| draft.update(|d| {
-                            if value.is_null() { d.answers.remove(&change_id); } else { d.answers.insert(change_id.clone(), value); }
-                        }))
-                        error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == error_id).cloned()))
-                    />
-                }
-            }
+            children=move |(_, field)| draft_question(field, draft, errors)
         />
     }
 }

@@ -6,7 +6,7 @@ use nafitha_domain::backoffice::DepartmentLoad;
 use nafitha_domain::Locale;
 
 use super::super::api;
-use super::super::components::loaded;
+use super::super::components::{desk_table, loaded};
 use super::heading;
 use crate::components::PageHeading;
 use crate::i18n::texts;
@@ -27,20 +27,12 @@ fn table(loads: &[DepartmentLoad], l: Locale) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <div class="table-scroll" role="region" aria-labelledby="loads-caption" tabindex="0">
-            <table>
-                <caption id="loads-caption">{t.loads_caption}</caption>
-                <thead><tr>
-                    <th scope="col">{t.department}</th>
-                    <th scope="col">{t.open}</th>
-                    <th scope="col">{t.overdue}</th>
-                    <th scope="col">{t.due_soon}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    desk_table(
+        "loads-caption",
+        t.loads_caption,
+        &[t.department, t.open, t.overdue, t.due_soon],
+        rows,
+    )
 }
 
 #[component]

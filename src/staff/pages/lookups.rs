@@ -8,7 +8,7 @@ use nafitha_domain::intake::LookupAudit;
 use nafitha_domain::Locale;
 
 use super::super::api::{self, query_string};
-use super::super::components::loaded;
+use super::super::components::{desk_table, loaded};
 use super::heading;
 use crate::components::PageHeading;
 use crate::dates::format_moment;
@@ -34,21 +34,18 @@ fn table(audit: &LookupAudit, paged: bool, l: Locale) -> impl IntoView {
                 }
             })
             .collect_view();
-        view! {
-            <div class="table-scroll" role="region" aria-labelledby="lookups-caption" tabindex="0">
-                <table>
-                    <caption id="lookups-caption">{t.lookups_caption}</caption>
-                    <thead><tr>
-                        <th scope="col">{t.when}</th>
-                        <th scope="col">{t.staff_member}</th>
-                        <th scope="col">{t.looked_up}</th>
-                        <th scope="col">{t.reason_column}</th>
-                        <th scope="col">{t.found}</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
+        desk_table(
+            "lookups-caption",
+            t.lookups_caption,
+            &[
+                t.when,
+                t.staff_member,
+                t.looked_up,
+                t.reason_column,
+                t.found,
+            ],
+            rows,
+        )
         .into_any()
     };
     let older = audit.next.map(|next| {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use nafitha_domain::{Locale, ServiceDetail};
 
 use super::super::api;
-use super::super::components::loaded;
+use super::super::components::{desk_table, loaded};
 use super::heading;
 use crate::components::PageHeading;
 use crate::i18n::texts;
@@ -29,19 +29,12 @@ fn table(services: &[ServiceDetail], l: Locale) -> impl IntoView {
             }
         })
         .collect_view();
-    view! {
-        <div class="table-scroll" role="region" aria-labelledby="services-caption" tabindex="0">
-            <table>
-                <caption id="services-caption">{t.services_caption}</caption>
-                <thead><tr>
-                    <th scope="col">{t.service}</th>
-                    <th scope="col">{t.sla_column}</th>
-                    <th scope="col">{t.state}</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-    }
+    desk_table(
+        "services-caption",
+        t.services_caption,
+        &[t.service, t.sla_column, t.state],
+        rows,
+    )
 }
 
 #[component]

@@ -54,13 +54,6 @@ pub struct CodeSent {
     pub resend_after: i64,
 }
 
-fn field_problem(field: &str, message: Localized) -> ApiError {
-    ApiError::Validation(vec![InvalidAnswer {
-        field: field.to_owned(),
-        message,
-    }])
-}
-
 pub(crate) fn locale_of(headers: &HeaderMap) -> Locale {
     headers
         .get(header::ACCEPT_LANGUAGE)
@@ -81,7 +74,7 @@ async fn send_code(
     ApiJson(body): ApiJson<CodeRequest>,
 ) -> Result<(StatusCode, ApiJson<CodeSent>), ApiError> {
     state.check_limit(Limit::SignIn, client).await?;
-    let phone = normalize_mobile(&body.phone).map_err(|m| field_problem("phone", m))?;
+    let phone = normalize_mobile(&body.phone).map_err(|m| ApiError::on_field("phone", m))?;
     let code = new_code();
     let sms = messages::sign_in_code(&phone, &code, locale_of(&headers));
     match state
@@ -254,14 +247,14 @@ pub fn act_result(outcome: ActOutcome) -> Result<(), ApiError> {
                 "The request changed meanwhile. Reload the page and try again",
             ),
         }),
-        ActOutcome::UnknownDepartment => Err(field_problem(
+        ActOutcome::UnknownDepartment => Err(ApiError::on_field(
             "department",
             Localized::new(
                 "لا توجد إدارة بهذا الرمز",
                 "There is no department with this code",
             ),
         )),
-        ActOutcome::UnknownUpload => Err(field_problem(
+        ActOutcome::UnknownUpload => Err(ApiError::on_field(
             "attachments",
             Localized::new(
                 "أحد الملفات غير موجود أو انتهت صلاحيته. أرفقه مرة أخرى",

@@ -7,7 +7,6 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
-use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{CreatedStaff, NewStaff, Role, StaffAccountView};
 use nafitha_domain::Localized;
 use rand::distr::{Alphanumeric, SampleString};
@@ -24,13 +23,6 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/accounts", get(list_accounts).post(add_account))
         .route("/staff/accounts/{username}/disable", post(disable_account))
-}
-
-fn one(field: &str, message: Localized) -> ApiError {
-    ApiError::Validation(vec![InvalidAnswer {
-        field: field.to_owned(),
-        message,
-    }])
 }
 
 async fn list_accounts(
@@ -83,14 +75,14 @@ async fn add_account(
             StatusCode::CREATED,
             ApiJson(CreatedStaff { username, password }),
         )),
-        StaffAdded::UsernameTaken => Err(one(
+        StaffAdded::UsernameTaken => Err(ApiError::on_field(
             "username",
             Localized::new(
                 "اسم المستخدم هذا مستخدم، اختر غيره",
                 "This username is taken. Choose another",
             ),
         )),
-        StaffAdded::UnknownDepartment | StaffAdded::UnknownAgency => Err(one(
+        StaffAdded::UnknownDepartment | StaffAdded::UnknownAgency => Err(ApiError::on_field(
             "department",
             Localized::new(
                 "اختر إدارة من إدارات جهتك",

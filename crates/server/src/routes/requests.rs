@@ -9,7 +9,6 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
-use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Channel, FiledRequest, NewRequest, ValidRequest};
 use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
@@ -61,13 +60,6 @@ pub(crate) fn body_hash(body: &[u8]) -> String {
     crate::secret::hex(&Sha256::digest(body))
 }
 
-fn one_field(field: &str, message: Localized) -> ApiError {
-    ApiError::Validation(vec![InvalidAnswer {
-        field: field.to_owned(),
-        message,
-    }])
-}
-
 /// Files a request; 201 with the reference, or 200 with the same reference for a replay.
 async fn create_request(
     State(state): State<AppState>,
@@ -100,7 +92,7 @@ pub(crate) async fn service_to_file(
     code: &str,
 ) -> Result<ServiceDetail, ApiError> {
     let service = state.store.get_service(code).await?.ok_or_else(|| {
-        one_field(
+        ApiError::on_field(
             "service_code",
             Localized::new(
                 "لا توجد خدمة بهذا الرمز",
@@ -195,7 +187,7 @@ pub(crate) async fn file(
         }
         FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
         FilingOutcome::Limited(refused) => Err(too_many(refused)),
-        FilingOutcome::UnknownUpload(field) => Err(one_field(
+        FilingOutcome::UnknownUpload(field) => Err(ApiError::on_field(
             &field,
             Localized::new(
                 "الملف المرفق غير موجود أو انتهت صلاحيته، ارفعه مرة أخرى",

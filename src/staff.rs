@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use leptos_router::components::{Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::backoffice::{Role, StaffMe};
+use nafitha_domain::backoffice::{works_requests, Role, StaffMe};
 use nafitha_domain::Locale;
 
 use crate::api::ApiError;
@@ -49,6 +49,14 @@ impl StaffContext {
     /// The signed-in staff member (tracked); `None` before sign-in.
     pub fn me(&self) -> Option<StaffMe> {
         self.0.with(|d| match d {
+            Desk::SignedIn(me) => Some(me.clone()),
+            _ => None,
+        })
+    }
+
+    /// The signed-in staff member, read once (not tracked).
+    fn me_untracked(&self) -> Option<StaffMe> {
+        self.0.with_untracked(|d| match d {
             Desk::SignedIn(me) => Some(me.clone()),
             _ => None,
         })
@@ -133,24 +141,38 @@ impl StaffContext {
     }
 }
 
-/// A screen for the roles `allowed` admits. Intake staff sent to a case worker's screen
-/// (the queue is the desk's home) get the filing screen instead; anyone else is told the
-/// screen is not for their role.
-fn screen<V: IntoView + 'static>(allowed: fn(Role) -> bool, page: impl FnOnce() -> V) -> AnyView {
-    let role = use_staff().0.with_untracked(|d| match d {
-        Desk::SignedIn(me) => Some(me.role),
-        _ => None,
-    });
-    match role {
-        Some(role) if allowed(role) => page().into_any(),
-        Some(Role::Intake) => {
+/// Where the desk of a staff member who does not work requests starts: intake staff file,
+/// the operator's other staff read the look-ups' audit.
+fn home(me: &StaffMe) -> &'static str {
+    if me.role == Role::Intake {
+        "/staff/file"
+    } else {
+        "/staff/lookups"
+    }
+}
+
+/// A case worker's screen (the queue, a request, …): for whoever works requests; anyone
+/// else is sent to their own [`home`].
+fn desk_screen<V: IntoView + 'static>(page: impl FnOnce() -> V) -> AnyView {
+    match use_staff().me_untracked() {
+        Some(me) if works_requests(me.role, &me.agency.code) => page().into_any(),
+        Some(me) => {
             let options = NavigateOptions {
                 resolve: false,
                 replace: true,
                 ..Default::default()
             };
-            view! { <Redirect path="/staff/file" options/> }.into_any()
+            view! { <Redirect path=home(&me) options/> }.into_any()
         }
+        None => view! { <NotYoursPage/> }.into_any(),
+    }
+}
+
+/// Another screen, for the roles `allowed` admits; anyone else is told it is not for
+/// their role.
+fn screen<V: IntoView + 'static>(allowed: fn(Role) -> bool, page: impl FnOnce() -> V) -> AnyView {
+    match use_staff().me_untracked() {
+        Some(me) if allowed(me.role) => page().into_any(),
         _ => view! { <NotYoursPage/> }.into_any(),
     }
 }
@@ -190,8 +212,7 @@ pub fn StaffApp() -> impl IntoView {
             Desk::Failed(_) => Shown::Failed,
         })
     });
-    let desk = move || {
-        match shown.get() {
+    let desk = move || match shown.get() {
         Shown::Checking => view! { <Loading/> }.into_any(),
         Shown::SignIn => view! { <SignInPage/> }.into_any(),
         Shown::Failed => {
@@ -204,13 +225,13 @@ pub fn StaffApp() -> impl IntoView {
         }
         Shown::Screens => view! {
             <Routes fallback=NotFoundPage>
-                <Route path=path!("") view=|| screen(Role::works_requests, QueuePage)/>
-                <Route path=path!("/requests/:reference") view=|| screen(Role::works_requests, RequestPage)/>
-                <Route path=path!("/overdue") view=|| screen(Role::works_requests, LoadsPage)/>
-                <Route path=path!("/performance") view=|| screen(Role::works_requests, PerformancePage)/>
-                <Route path=path!("/services") view=|| screen(Role::works_requests, ServicesPage)/>
-                <Route path=path!("/services/:code") view=|| screen(Role::works_requests, ServicePage)/>
-                <Route path=path!("/services/:code/answers") view=|| screen(Role::works_requests, AnswersPage)/>
+                <Route path=path!("") view=|| desk_screen(QueuePage)/>
+                <Route path=path!("/requests/:reference") view=|| desk_screen(RequestPage)/>
+                <Route path=path!("/overdue") view=|| desk_screen(LoadsPage)/>
+                <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
+                <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
+                <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>
+                <Route path=path!("/services/:code/answers") view=|| desk_screen(AnswersPage)/>
                 <Route path=path!("/file") view=|| screen(|r| r == Role::Intake, FilingPage)/>
                 <Route path=path!("/lookup") view=|| screen(|r| r == Role::Intake, LookupPage)/>
                 <Route path=path!("/lookups") view=|| screen(Role::supervises, LookupsPage)/>
@@ -218,7 +239,6 @@ pub fn StaffApp() -> impl IntoView {
             </Routes>
         }
         .into_any(),
-    }
     };
     view! {
         <Router base="/staff">

@@ -82,6 +82,13 @@ impl Role {
     }
 }
 
+/// Whether a staff member with `role` in `agency` works requests (the queue, a request,
+/// its actions, the agency's figures): every role but intake, in every agency but the
+/// operator, whose contact centre files and looks up for the others and owns no request.
+pub fn works_requests(role: Role, agency: &str) -> bool {
+    role.works_requests() && agency != PORTAL_AGENCY
+}
+
 /// Whether a staff member of `staff_agency` may file for a service of `service_agency`:
 /// the portal's contact centre for every agency, others for their own.
 pub fn files_for(staff_agency: &str, service_agency: &str) -> bool {
@@ -1119,6 +1126,9 @@ mod tests {
     fn only_supervisors_close_and_nobody_on_staff_answers_for_the_applicant() {
         assert!(!Role::Intake.may(Action::Note) && !Role::Intake.works_requests());
         assert!(files_for(PORTAL_AGENCY, "epm") && files_for("epm", "epm"));
+        assert!(works_requests(Role::Supervisor, "epm"));
+        assert!(!works_requests(Role::Supervisor, PORTAL_AGENCY));
+        assert!(!works_requests(Role::Intake, "epm"));
         assert!(!files_for("mof", "epm"));
         let new = |username: &str, role: &str| NewStaff {
             username: username.into(),

@@ -11,7 +11,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
-use nafitha_domain::backoffice::{Role, StaffScope};
+use nafitha_domain::backoffice::{works_requests, Role, StaffScope};
 use nafitha_domain::Localized;
 use sha2::{Digest, Sha256};
 
@@ -226,8 +226,9 @@ impl FromRequestParts<AppState> for StaffSession {
     }
 }
 
-/// A staff member who works the agency's requests (every role but intake): 403 for intake
-/// staff, who file and look up but never see the queue or a request's internals.
+/// A staff member who works the agency's requests (`backoffice::works_requests`): 403 for
+/// intake staff, who file and look up but never see the queue or a request's internals,
+/// and for the operator's staff, whose agency owns no request.
 #[derive(Clone, Debug)]
 pub struct CaseWorker(pub StaffSession);
 
@@ -240,7 +241,7 @@ impl FromRequestParts<AppState> for CaseWorker {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let session = StaffSession::from_request_parts(parts, state).await?;
-        session.require(session.role().works_requests())?;
+        session.require(works_requests(session.role(), &session.0.agency))?;
         Ok(CaseWorker(session))
     }
 }

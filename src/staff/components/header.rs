@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
-use nafitha_domain::backoffice::Role;
+use nafitha_domain::backoffice::{works_requests, Role};
 use nafitha_domain::Locale;
 
 use super::super::{api, use_staff, Desk};
@@ -80,16 +80,17 @@ pub fn StaffHeader() -> impl IntoView {
         })
     };
     // Each role sees its own sections: intake staff file and look up; the others work the
-    // queue; supervisors also read the look-ups' audit.
+    // queue (but in the operator's agency, which owns no request); supervisors also read
+    // the look-ups' audit, admins manage the staff accounts.
     let sections = move || {
         let me = staff.me()?;
-        let works = me.role.works_requests();
+        let works = works_requests(me.role, &me.agency.code);
         let supervises = me.role.supervises();
         let admin = me.role == Role::Admin;
         Some(view! {
             <nav class="desk-nav" aria-label=tr(|t| t.staff.sections)>
                 <ul>
-                    {(!works).then(|| view! {
+                    {(me.role == Role::Intake).then(|| view! {
                         <li><A href="/staff/file">{tr(|t| t.staff.nav_file)}</A></li>
                         <li><A href="/staff/lookup">{tr(|t| t.staff.nav_lookup)}</A></li>
                     })}
@@ -97,15 +98,13 @@ pub fn StaffHeader() -> impl IntoView {
                         <li><QueueLink mine=false/></li>
                         <li><QueueLink mine=true/></li>
                     })}
-                    {supervises.then(|| view! {
+                    {(works && supervises).then(|| view! {
                         <li><A href="/staff/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
                         <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>
-                        <li><A href="/staff/lookups">{tr(|t| t.staff.nav_lookups)}</A></li>
                     })}
-                    {admin.then(|| view! {
-                        <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li>
-                        <li><A href="/staff/accounts">{tr(|t| t.staff.nav_accounts)}</A></li>
-                    })}
+                    {supervises.then(|| view! { <li><A href="/staff/lookups">{tr(|t| t.staff.nav_lookups)}</A></li> })}
+                    {(works && admin).then(|| view! { <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li> })}
+                    {admin.then(|| view! { <li><A href="/staff/accounts">{tr(|t| t.staff.nav_accounts)}</A></li> })}
                 </ul>
             </nav>
         })

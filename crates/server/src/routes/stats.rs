@@ -21,7 +21,7 @@ use nafitha_domain::rating::satisfaction_label;
 use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
 use nafitha_domain::{Locale, Localized};
 
-use crate::auth::StaffSession;
+use crate::auth::{CaseWorker, StaffSession};
 use crate::error::{ApiError, ApiJson};
 use crate::routes::account::locale_of;
 use crate::routes::csv::{self, csv_cell};
@@ -178,7 +178,7 @@ async fn agency_filter(
 
 async fn get_agency_stats(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     query: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<ApiJson<AgencyStats>, ApiError> {
     let filter = agency_filter(&state, &session, query).await?;
@@ -193,7 +193,7 @@ async fn get_agency_stats(
 /// Every comment of the period under the filters, newest first (no applicant identity).
 async fn export_comments(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     headers: HeaderMap,
     query: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -244,7 +244,7 @@ async fn export_comments(
 /// The agency's figures per service under the filters.
 async fn export_services(
     State(state): State<AppState>,
-    session: StaffSession,
+    CaseWorker(session): CaseWorker,
     headers: HeaderMap,
     query: Result<Query<StatsQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {

@@ -331,6 +331,11 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
         assert_eq!(lookups[0]["key"], "+966508880004");
         assert_eq!(lookups[0]["reason"], "Caller asked where it is");
         assert_eq!(lookups[0]["found"], 2);
+        // The operator's agency owns no request: its supervisors work no queue.
+        for path in ["/api/v1/staff/requests", "/api/v1/staff/stats"] {
+            let refused = app.get_as(&supervisor, path).await;
+            assert_eq!(refused.status(), 403, "{} {path}", app.engine);
+        }
         let theirs = json_of(app.get_as(&outsider, "/api/v1/staff/lookups").await).await;
         assert_eq!(theirs["lookups"], json!([]), "another agency's audit");
         assert_eq!(

@@ -129,7 +129,7 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   const audit = await supervisorContext.newPage();
   // The operator's agency owns no request: its supervisors' desk starts at the audit.
   await staffSignIn(audit, supervisor, "سجل الاستعلام عن طلبات المستفيدين");
-  await expect(audit.getByRole("link", { name: "سجل الاستعلامات" })).toHaveAttribute("aria-current", "page");
+  await expect(audit.getByRole("link", { name: "سجل الاستعلامات", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(audit.getByRole("link", { name: "الطلبات", exact: true })).toHaveCount(0);
   const row = audit.getByRole("row").filter({ hasText: agent });
   await expect(row).toContainText("اتصلت المستفيدة تسأل عن سير البلاغ");

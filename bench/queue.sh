@@ -35,7 +35,7 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1
 cookie() {
   curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"username\":\"$1\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/staff/session" \
-    | tr -d '\r' | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip'
+    | tr -d '\r' | sed -n 's/^set-cookie: \(nafitha_staff=[^;]*\).*/\1/Ip'
 }
 super=$(cookie bench.super)
 roads=$(cookie bench.roads)

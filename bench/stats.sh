@@ -47,7 +47,7 @@ serve 0
 
 super=$(curl -fs -D - -o /dev/null -H 'Content-Type: application/json' \
     -d "{\"username\":\"bench.super\",\"password\":\"$password\"}" "http://127.0.0.1:$port/api/v1/staff/session" \
-    | tr -d '\r' | sed -n 's/^set-cookie: \([^;]*\).*/\1/Ip')
+    | tr -d '\r' | sed -n 's/^set-cookie: \(nafitha_staff=[^;]*\).*/\1/Ip')
 curl -fs "http://127.0.0.1:$port/api/v1/stats?period=all" | python3 -c '
 import json, sys
 s = json.load(sys.stdin)

@@ -22,6 +22,9 @@ fn road_damage(channel: &str, phone: &str, locale: &str) -> Value {
     })
 }
 
+/// A refused filing: what it is, who sends it, the body, the status, the fields named.
+type Case<'a> = (&'a str, Option<&'a str>, Value, u16, Vec<&'a str>);
+
 async fn file_as(app: &TestApp, cookie: &str, key: &str, body: &Value) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/staff/filings"))
@@ -130,7 +133,8 @@ async fn assisted_filing_refuses_bad_input_and_the_wrong_caller_and_stores_nothi
         let mut no_channel = good.clone();
         no_channel.as_object_mut().unwrap().remove("channel");
 
-        let cases: Vec<(&str, Option<&str>, Value, u16, Vec<&str>)> = vec![
+        // (case, session, body, status, the fields named)
+        let cases: Vec<Case> = vec![
             ("other agency", Some(&municipal), other_agency, 403, vec![]),
             (
                 "unknown channel",

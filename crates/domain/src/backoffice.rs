@@ -18,7 +18,7 @@ use crate::identity::digits_only;
 use crate::lifecycle::{Action, Party, RequestStatus};
 use crate::locale::Localized;
 use crate::reference::ReferenceNumber;
-use crate::text::{check_text, Lines};
+use crate::text::{check_text, given, Lines};
 
 /// A request is "due soon" when its due date is at most this many working days away.
 pub const DUE_SOON_WORKING_DAYS: u32 = 2;
@@ -338,12 +338,7 @@ impl NewStaff {
                 message: Localized::new("اختر الدور", "Choose the role"),
             });
         }
-        let department = self
-            .department
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned);
+        let department = given(&self.department).map(str::to_owned);
         match (username, role) {
             (Some(username), Some(role)) if problems.is_empty() => Ok((username, role, department)),
             _ => Err(problems),
@@ -391,10 +386,6 @@ fn flag(value: &Option<String>) -> Result<bool, ()> {
         Some("true") | Some("1") | Some("on") => Ok(true),
         Some(_) => Err(()),
     }
-}
-
-fn given(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 impl QueueQuery {

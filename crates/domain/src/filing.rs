@@ -12,7 +12,7 @@ use crate::identity::{normalize_cr_number, normalize_mobile, normalize_national_
 use crate::lifecycle::RequestStatus;
 use crate::locale::{Locale, Localized};
 use crate::reference::ReferenceNumber;
-use crate::text::clean_name;
+use crate::text::{clean_name, given};
 
 /// Shortest and longest applicant name, in characters.
 pub const NAME_LENGTH: (usize, usize) = (2, 100);
@@ -185,10 +185,6 @@ pub struct ValidRequest {
     pub location: Option<Value>,
 }
 
-fn optional(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
-}
-
 fn check_email(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;
@@ -237,7 +233,7 @@ impl Applicant {
             problem("phone", message);
             String::new()
         });
-        let email = optional(&self.email).map(str::to_owned);
+        let email = given(&self.email).map(str::to_owned);
         if email.as_deref().is_some_and(|e| !check_email(e)) {
             problem(
                 "email",
@@ -247,12 +243,12 @@ impl Applicant {
                 ),
             );
         }
-        let national_id = optional(&self.national_id).and_then(|id| {
+        let national_id = given(&self.national_id).and_then(|id| {
             normalize_national_id(id)
                 .map_err(|message| problem("national_id", message))
                 .ok()
         });
-        let cr_number = optional(&self.cr_number).and_then(|cr| {
+        let cr_number = given(&self.cr_number).and_then(|cr| {
             normalize_cr_number(cr)
                 .map_err(|message| problem("cr_number", message))
                 .ok()

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::answers::{is_upload_id, InvalidAnswer};
 use crate::locale::{Locale, Localized};
-use crate::text::{check_text, Lines};
+use crate::text::{check_text, given, Lines};
 
 /// Where a request stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -363,12 +363,7 @@ impl ActionRequest {
                 invalid("action", "هذا الإجراء غير معروف", "This action is not known")
             }]);
         };
-        let message = self
-            .message
-            .as_deref()
-            .map(str::trim)
-            .filter(|m| !m.is_empty())
-            .map(str::to_owned);
+        let message = given(&self.message).map(str::to_owned);
         match &message {
             None if action.needs_message()
                 && (action != Action::Answer || self.attachments.is_empty()) =>
@@ -400,12 +395,7 @@ impl ActionRequest {
             }
             None => {}
         }
-        let department = self
-            .department
-            .as_deref()
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .map(str::to_owned);
+        let department = given(&self.department).map(str::to_owned);
         if action == Action::Refer && department.is_none() {
             problems.push(invalid(
                 "department",

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::answers::InvalidAnswer;
 use crate::lifecycle::RequestStatus;
 use crate::locale::{Locale, Localized};
-use crate::text::{check_text, Lines};
+use crate::text::{check_text, given, Lines};
 
 /// The longest comment, in characters.
 pub const MAX_RATING_COMMENT: usize = 1250;
@@ -156,12 +156,7 @@ impl RatingInput {
                 found
             }
         };
-        let comment = self
-            .comment
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_owned);
+        let comment = given(&self.comment).map(str::to_owned);
         let comment_problem = comment.as_deref().and_then(|c| {
             if c.chars().count() > MAX_RATING_COMMENT {
                 Some(Localized::new(

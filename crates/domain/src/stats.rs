@@ -29,6 +29,7 @@ use crate::calendar::Date;
 use crate::filing::Channel;
 use crate::locale::{Locale, Localized};
 use crate::rating::MIN_RATINGS_FOR_AVERAGE;
+use crate::text::given;
 
 /// The periods the figures can be asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -447,7 +448,7 @@ impl StatsQuery {
         ]
         .into_iter()
         .filter_map(|(key, value)| {
-            let value = value.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+            let value = given(value)?;
             Some((key, value))
         })
         .collect()

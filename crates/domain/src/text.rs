@@ -21,6 +21,11 @@ pub enum Lines {
     Many,
 }
 
+/// An optional text as given: trimmed, `None` when absent or blank.
+pub fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
 /// True when `text` holds no control character a field of `lines` refuses.
 pub fn is_clean(text: &str, lines: Lines) -> bool {
     !text

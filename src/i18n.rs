@@ -416,12 +416,13 @@ pub struct StaffTexts {
     pub account_disabled: &'static str,
     pub actions: &'static str,
     pub disable: &'static str,
+    pub enable: &'static str,
     pub whole_agency: &'static str,
     pub add_account: &'static str,
     pub username_hint: &'static str,
     pub department_hint: &'static str,
-    /// "The first password of {username}:".
-    pub first_password_for: fn(&str) -> String,
+    /// Before the username of an account just made: "The first password of".
+    pub first_password_for: &'static str,
     pub first_password_once: &'static str,
     pub accounts_updated: &'static str,
     /// The form definition is not JSON: where it goes wrong (line, column).

@@ -55,7 +55,7 @@ impl StaffContext {
     }
 
     /// The signed-in staff member, read once (not tracked).
-    fn me_untracked(&self) -> Option<StaffMe> {
+    pub fn me_untracked(&self) -> Option<StaffMe> {
         self.0.with_untracked(|d| match d {
             Desk::SignedIn(me) => Some(me.clone()),
             _ => None,

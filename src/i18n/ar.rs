@@ -305,11 +305,12 @@ const STAFF: StaffTexts = StaffTexts {
     account_disabled: "موقوف",
     actions: "إجراءات",
     disable: "إيقاف",
+    enable: "تفعيل",
     whole_agency: "الجهة كلها",
     add_account: "إضافة حساب",
     username_hint: "من 3 إلى 64 حرفًا إنجليزيًا أو رقمًا أو . أو - أو _، مثل desk.khobar",
     department_hint: "للموظف الذي يعمل على طلبات إدارة واحدة؛ المشرفون يرون الجهة كلها",
-    first_password_for: |username| format!("كلمة المرور الأولى للحساب {username}:"),
+    first_password_for: "كلمة المرور الأولى للحساب",
     first_password_once:
         "سلّمها لصاحب الحساب بنفسك. لن تظهر مرة أخرى؛ إن ضاعت فأوقف الحساب وأنشئ غيره.",
     accounts_updated: "تم تحديث حسابات الموظفين",

@@ -300,11 +300,12 @@ const STAFF: StaffTexts = StaffTexts {
     account_disabled: "Disabled",
     actions: "Actions",
     disable: "Disable",
+    enable: "Enable",
     whole_agency: "The whole agency",
     add_account: "Add an account",
     username_hint: "3 to 64 letters, digits, dots, hyphens or underscores, like desk.khobar",
     department_hint: "For staff who work one department's requests; supervisors see the whole agency",
-    first_password_for: |username| format!("The first password of {username}:"),
+    first_password_for: "The first password of",
     first_password_once: "Hand it to its owner in person. It is not shown again; if it is lost, disable the account and make another.",
     accounts_updated: "Staff accounts updated",
     form_not_json: |line, column| {

@@ -165,9 +165,14 @@ pub async fn add_staff_account(new: &NewStaff, locale: Locale) -> Result<Created
     decode(fetch(request, Some(to_json(new)?), locale).await)
 }
 
-/// `POST /api/v1/staff/accounts/{username}/disable` (admins)
-pub async fn disable_staff_account(username: &str, locale: Locale) -> Result<(), ApiError> {
-    let path = format!("/api/v1/staff/accounts/{}/disable", segment(username));
+/// `POST /api/v1/staff/accounts/{username}/disable` or `…/enable` (admins)
+pub async fn set_staff_account_enabled(
+    username: &str,
+    enabled: bool,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let change = if enabled { "enable" } else { "disable" };
+    let path = format!("/api/v1/staff/accounts/{}/{change}", segment(username));
     done(fetch(Request::post(&path), None, locale).await)
 }
 

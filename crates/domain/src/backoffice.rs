@@ -103,6 +103,10 @@ pub struct StaffMe {
     pub agency: AgencyRef,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<DepartmentRef>,
+    /// The portal's public address, for what staff hand to citizens (a receipt's tracking
+    /// link): the back office may be reached by another host than the public's.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub portal_url: String,
 }
 
 /// What part of the work a staff member sees: agents assigned to a department see that

@@ -50,6 +50,8 @@ pub fn assisted_channel(code: &str) -> Result<Channel, Vec<InvalidAnswer>> {
 /// through. The applicant's `locale` is the language of the SMS they get.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AssistedFiling {
+    /// A channel's code; missing is refused like an unknown one (by `validate`, naming it).
+    #[serde(default)]
     pub channel: String,
     #[serde(flatten)]
     pub request: NewRequest,

@@ -92,7 +92,7 @@ fn first_password(made: &CreatedStaff, l: Locale) -> impl IntoView {
     let t = &texts(l).staff;
     view! {
         <div class="panel" role="status">
-            <p>{(t.first_password_for)(&made.username)}</p>
+            <p>{t.first_password_for} " " <bdi dir="ltr">{made.username.clone()}</bdi>":"</p>
             <p class="panel-reference" dir="ltr"><code>{made.password.clone()}</code></p>
             <p>{t.first_password_once}</p>
         </div>
@@ -137,19 +137,22 @@ pub fn AccountsPage() -> impl IntoView {
             .iter()
             .map(|a| {
                 let who = a.username.clone();
-                let disable = move |_| {
+                let enable = a.disabled;
+                let switch = move |_| {
                     let (lang, who) = (locale.locale.get_untracked(), who.clone());
                     created.set(None);
-                    let change = async move { api::disable_staff_account(&who, lang).await };
-                    staff.submit(busy, errors, "username", change, move || {
+                    let change =
+                        async move { api::set_staff_account_enabled(&who, enable, lang).await };
+                    staff.submit(busy, errors, "accounts", change, move || {
                         changed.try_run(());
                     });
                 };
                 let state = if a.disabled { t.account_disabled } else { t.account_active };
-                let action = (!a.disabled && a.username != me()).then(|| {
+                let verb = if a.disabled { t.enable } else { t.disable };
+                let action = (a.username != me()).then(|| {
                     view! {
-                        <button type="button" class="link-button" on:click=disable disabled=busy>
-                            {format!("{} {}", t.disable, a.username)}
+                        <button type="button" class="link-button" on:click=switch disabled=busy>
+                            {verb} " " <bdi>{a.username.clone()}</bdi>
                         </button>
                     }
                 });

@@ -157,6 +157,8 @@ struct Receipt {
     channel: Channel,
     /// The citizen's mobile number, normalised.
     phone: String,
+    /// The portal's public address (tracking links point there).
+    portal_url: String,
 }
 
 /// The reference as a screen reader should say it: digit by digit, group by group.
@@ -177,8 +179,7 @@ fn spelled(grouped: &str, l: Locale) -> String {
 fn receipt_view(r: &Receipt, l: Locale) -> impl IntoView {
     let t = &texts(l).staff;
     let grouped = r.filed.reference.grouped();
-    let origin = window().location().origin().unwrap_or_default();
-    let track = format!("{origin}/track?ref={}", r.filed.reference);
+    let track = format!("{}/track?ref={}", r.portal_url, r.filed.reference);
     let href = track.clone();
     let agency = r.service.summary.agency.name.get(l).to_owned();
     view! {
@@ -410,6 +411,11 @@ pub fn FilingPage() -> impl IntoView {
         };
         let key = form.draft.with_untracked(|d| d.idempotency_key.clone());
         let lang = locale.locale.get_untracked();
+        let portal_url = staff
+            .me_untracked()
+            .map(|me| me.portal_url)
+            .filter(|url| !url.is_empty())
+            .unwrap_or_else(|| window().location().origin().unwrap_or_default());
         let change = async move {
             match api::create_assisted_filing(&filing, &key, lang).await {
                 Ok(filed) => {
@@ -418,6 +424,7 @@ pub fn FilingPage() -> impl IntoView {
                         service,
                         channel,
                         phone,
+                        portal_url,
                     }));
                     Ok(())
                 }

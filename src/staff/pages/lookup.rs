@@ -48,6 +48,7 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
             }
         })
         .collect_view();
+    let grouped = reference.grouped();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let code = channel.get_untracked();
@@ -55,6 +56,7 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
             return errors.set(problems);
         }
         let (lang, reference) = (locale.locale.get_untracked(), reference.clone());
+        let heading = format!("found-{reference}");
         let change = async move {
             let noted = api::record_enquiry(&reference, &Enquiry { channel: code }, lang).await?;
             found.try_update(|f| {
@@ -72,6 +74,10 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
         staff.submit(busy, errors, "channel", change, move || {
             channel.try_set(String::new());
             announcer.announce(texts(lang).staff.contact_recorded.to_owned());
+            // Back to this request (not the page's top): several may be listed.
+            if let Some(h3) = document().get_element_by_id(&heading) {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h3).focus();
+            }
         });
     };
     let problem = {
@@ -100,7 +106,10 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
                     {radios}
                 </fieldset>
             </div>
-            <button type="submit" class="button button-secondary" disabled=busy>{tr(|t| t.staff.record_button)}</button>
+            <button type="submit" class="button button-secondary" disabled=busy>
+                {tr(|t| t.staff.record_button)}
+                <span class="visually-hidden">" " {grouped}</span>
+            </button>
         </form>
     }
 }
@@ -118,7 +127,7 @@ fn found_view(r: &TrackedRequest, found: RwSignal<Option<Lookup>>, l: Locale) ->
     );
     view! {
         <section class="found" aria-labelledby=labelled_by>
-            <h3 id=title>{r.service.name.get(l).to_owned()} " " <span dir="ltr">{r.reference.grouped()}</span></h3>
+            <h3 id=title tabindex="-1">{r.service.name.get(l).to_owned()} " " <span dir="ltr">{r.reference.grouped()}</span></h3>
             {request_facts(r, l)}
             <h4 id=history>{t.track.timeline_title}</h4>
             <ol class="timeline" aria-labelledby=listed_by>{timeline_entries(&r.timeline, l)}</ol>

@@ -26,7 +26,7 @@ fn table(audit: &LookupAudit, paged: bool, l: Locale) -> impl IntoView {
                 view! {
                     <tr>
                         <th scope="row">{format_moment(&r.at, l)}</th>
-                        <td>{r.username.clone()}</td>
+                        <td dir="ltr">{r.username.clone()}</td>
                         <td dir="ltr">{r.key.clone()}</td>
                         <td>{r.reason.clone()}</td>
                         <td>{r.found}</td>

@@ -1,7 +1,8 @@
 //! An agency's staff accounts, for its admins: the list (`GET /staff/accounts`), a new
-//! account with a first password made here and shown once (`POST /staff/accounts`), and
-//! disabling one, which ends its sessions (`POST /staff/accounts/{username}/disable`). The
-//! command line (`nafitha-server staff`) does the same for any agency.
+//! account with a first password made here and shown once (`POST /staff/accounts`),
+//! disabling one, which ends its sessions (`POST /staff/accounts/{username}/disable`), and
+//! enabling it again (`…/enable`). Each change is a security event. The command line
+//! (`nafitha-server staff`) adds, lists and disables for any agency.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,6 +16,7 @@ use crate::auth::StaffSession;
 use crate::error::{ApiError, ApiJson};
 use crate::startup::AppState;
 use crate::store::staff::{StaffAccount, StaffAdded};
+use crate::telemetry::RequestOrigin;
 
 /// Length of a first password (Alphanumeric: about 119 bits).
 const FIRST_PASSWORD_LENGTH: usize = 20;
@@ -23,6 +25,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/accounts", get(list_accounts).post(add_account))
         .route("/staff/accounts/{username}/disable", post(disable_account))
+        .route("/staff/accounts/{username}/enable", post(enable_account))
 }
 
 async fn list_accounts(
@@ -50,6 +53,7 @@ async fn list_accounts(
 async fn add_account(
     State(state): State<AppState>,
     session: StaffSession,
+    origin: RequestOrigin,
     ApiJson(body): ApiJson<NewStaff>,
 ) -> Result<(StatusCode, ApiJson<CreatedStaff>), ApiError> {
     session.require_admin()?;
@@ -71,10 +75,13 @@ async fn add_account(
         disabled: false,
     };
     match state.store.add_staff(&account, state.now_ms()).await? {
-        StaffAdded::Added => Ok((
-            StatusCode::CREATED,
-            ApiJson(CreatedStaff { username, password }),
-        )),
+        StaffAdded::Added => {
+            origin.security_event("staff_account_added", Some(&session.0.username));
+            Ok((
+                StatusCode::CREATED,
+                ApiJson(CreatedStaff { username, password }),
+            ))
+        }
         StaffAdded::UsernameTaken => Err(ApiError::on_field(
             "username",
             Localized::new(
@@ -92,30 +99,57 @@ async fn add_account(
     }
 }
 
-/// Disables an account of the admin's agency (never their own) and ends its sessions.
-async fn disable_account(
-    State(state): State<AppState>,
-    session: StaffSession,
-    Path(username): Path<String>,
-) -> Result<StatusCode, ApiError> {
+/// An account of the admin's agency other than their own, by username: 404 for another
+/// agency's (or none), 422 for their own.
+async fn colleague(
+    state: &AppState,
+    session: &StaffSession,
+    username: &str,
+) -> Result<(), ApiError> {
     session.require_admin()?;
     if username == session.0.username {
         return Err(ApiError::Unprocessable {
             code: "own_account",
             message: Localized::new(
-                "لا يمكنك إيقاف حسابك أنت",
-                "You cannot disable your own account",
+                "لا يمكنك إيقاف حسابك أنت أو تفعيله",
+                "You cannot disable or enable your own account",
             ),
         });
     }
     let theirs = state
         .store
-        .staff_account(&username)
+        .staff_account(username)
         .await?
         .is_some_and(|a| a.agency == session.0.agency);
-    if !theirs {
-        return Err(ApiError::NotFound);
+    if theirs {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
     }
+}
+
+/// Disables an account of the admin's agency (never their own) and ends its sessions.
+async fn disable_account(
+    State(state): State<AppState>,
+    session: StaffSession,
+    origin: RequestOrigin,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    colleague(&state, &session, &username).await?;
     state.store.disable_staff(&username).await?;
+    origin.security_event("staff_account_disabled", Some(&session.0.username));
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Enables a disabled account of the admin's agency again (the undo of disabling).
+async fn enable_account(
+    State(state): State<AppState>,
+    session: StaffSession,
+    origin: RequestOrigin,
+    Path(username): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    colleague(&state, &session, &username).await?;
+    state.store.enable_staff(&username).await?;
+    origin.security_event("staff_account_enabled", Some(&session.0.username));
     Ok(StatusCode::NO_CONTENT)
 }

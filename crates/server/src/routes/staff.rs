@@ -218,6 +218,7 @@ async fn staff_me(state: &AppState, account: &StaffAccount) -> Result<StaffMe, A
         role: Role::from_code(&account.role).unwrap_or(Role::Agent),
         agency,
         department,
+        portal_url: state.public_url.clone(),
     })
 }
 

@@ -1,7 +1,7 @@
 //! What contact-centre and reception staff read and write beyond filing: the look-up of a
-//! citizen's requests (always written to the audit first, in the same transaction as the
-//! reading, so no look-up goes unrecorded), the enquiry note on a request's history, and
-//! the audit list supervisors read.
+//! citizen's requests (its audit row committed before anything found is returned, so no
+//! look-up shown goes unrecorded), the enquiry note on a request's history, and the audit
+//! list supervisors read.
 
 use nafitha_domain::calendar::{format_rfc3339, Date};
 use nafitha_domain::filing::{Channel, TrackedRequest};
@@ -10,6 +10,10 @@ use nafitha_domain::ReferenceNumber;
 use sqlx::Row;
 
 use super::Store;
+
+/// How long a second note of the same enquiry (same staff member, same channel) is taken
+/// for a repeat of the first.
+pub const ENQUIRY_REPEAT_MS: i64 = 5 * 60_000;
 
 /// Whose requests an intake staff member may look up and note: every agency's for the
 /// portal's contact centre (`None`), else their own agency's.
@@ -79,8 +83,9 @@ impl Store {
     }
 
     /// Adds to the history of `reference` (within `scope`) that the citizen got in touch
-    /// through `channel`: a public event that changes nothing else. False when there is no
-    /// such request in scope.
+    /// through `channel`: a public event that changes nothing else. The same staff member
+    /// noting the same channel again within [`ENQUIRY_REPEAT_MS`] (a retry, a double
+    /// click) adds nothing. False when there is no such request in scope.
     pub async fn record_enquiry(
         &self,
         reference: &ReferenceNumber,
@@ -91,22 +96,33 @@ impl Store {
     ) -> Result<bool, sqlx::Error> {
         let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
-        let added = sqlx::query(
+        let Some(request) = sqlx::query(
+            "select id from requests where reference = $1 and ($2 = '' or agency_code = $2)",
+        )
+        .bind(reference.as_str())
+        .bind(scope.unwrap_or_default())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Ok(false);
+        };
+        let id: i64 = request.try_get("id")?;
+        sqlx::query(
             "insert into request_events (request_id, kind, status, department_code, public, actor, message, \
              channel, created_at) select id, $1, status, department_code, 1, $2, null, $3, $4 from requests \
-             where reference = $5 and ($6 = '' or agency_code = $6)",
+             where id = $5 and not exists (select 1 from request_events e where e.request_id = $5 \
+             and e.kind = $1 and e.actor = $2 and e.channel = $3 and e.created_at > $6)",
         )
         .bind(ENQUIRY_KIND)
         .bind(format!("staff:{username}"))
         .bind(channel.code())
         .bind(now_ms)
-        .bind(reference.as_str())
-        .bind(scope.unwrap_or_default())
+        .bind(id)
+        .bind(now_ms - ENQUIRY_REPEAT_MS)
         .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        .await?;
         tx.commit().await?;
-        Ok(added == 1)
+        Ok(true)
     }
 
     /// The look-ups by `agency`'s staff, newest first: `limit` of them older than

@@ -128,6 +128,18 @@ impl Store {
         Ok(done == 1)
     }
 
+    /// Enables a disabled account again (an admin's undo). False when there is no such
+    /// account.
+    pub async fn enable_staff(&self, username: &str) -> Result<bool, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let done = sqlx::query("update staff set disabled = 0 where username = $1")
+            .bind(username)
+            .execute(self.pool())
+            .await?
+            .rows_affected();
+        Ok(done == 1)
+    }
+
     /// Counts a staff sign-in attempt under each throttle, as a wrong password until the
     /// password proves right (then [`Store::clear_wrong_passwords`]), in one transaction:
     /// parallel attempts are all counted, each after the one before. Counts quiet since

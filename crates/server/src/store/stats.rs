@@ -808,11 +808,13 @@ impl Store {
         for (table, columns) in [
             (
                 "stats_requests",
-                "slot, received, in_progress, resolved, rejected, resolved_within_sla, via_web, via_api, \
-                 via_phone, via_counter, via_email, via_social, via_whatsapp",
+                format!(
+                    "slot, received, in_progress, resolved, rejected, resolved_within_sla, {}",
+                    Channel::ALL.map(via_column).join(", ")
+                ),
             ),
-            ("stats_resolve_days", "days, n"),
-            ("stats_ratings", "score, n"),
+            ("stats_resolve_days", "days, n".to_owned()),
+            ("stats_ratings", "score, n".to_owned()),
         ] {
             let sql = format!(
                 "select grain, bucket, agency_code, department_code, service_code, {columns} \

@@ -191,7 +191,8 @@ async fn assisted_filing_refuses_bad_input_and_the_wrong_caller_and_stores_nothi
             assert_eq!(fields(&error), named, "{} {case}: {error}", app.engine);
         }
         let missing_channel = file_as(&app, &municipal, "form-key-0002", &no_channel).await;
-        assert!(missing_channel.status().is_client_error());
+        assert_eq!(missing_channel.status(), 422, "{}", app.engine);
+        assert_eq!(fields(&json_of(missing_channel).await), ["channel"]);
         let no_key = app
             .client
             .post(app.url("/api/v1/staff/filings"))
@@ -226,7 +227,7 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
         let outsider = app.staff("super.epm", "supervisor", "epm", None).await;
         let agent = app.staff("agent.two", "agent", "epm", None).await;
         let reference = app.file_for("0508880004").await;
-        let older = app.file_for("0508880004").await;
+        let newer = app.file_for("0508880004").await;
 
         let no_reason = app
             .get_as(&portal, "/api/v1/staff/lookup?phone=0508880004")
@@ -251,14 +252,11 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
         .await;
         let requests = found["requests"].as_array().unwrap();
         assert_eq!(requests.len(), 2, "{}: {found}", app.engine);
-        let mut shown: Vec<&str> = requests
+        let shown: Vec<&str> = requests
             .iter()
             .map(|r| r["reference"].as_str().unwrap())
             .collect();
-        shown.sort_unstable();
-        let mut filed = [reference.as_str(), older.as_str()];
-        filed.sort_unstable();
-        assert_eq!(shown, filed);
+        assert_eq!(shown, [newer.as_str(), reference.as_str()], "newest first");
         assert_eq!(requests[0]["timeline"][0]["kind"], "submitted");
         for private in ["Test Applicant", "0508880004", "+966508880004", "pothole"] {
             assert!(!found.to_string().contains(private), "{private}: {found}");
@@ -313,6 +311,14 @@ async fn a_look_up_needs_a_reason_stays_in_scope_and_is_audited_for_supervisors(
             (&json!("enquiry"), &json!("phone"))
         );
         assert_eq!(last["status"], "submitted", "an enquiry moves nothing");
+        // The same note again at once (a retry, a double click) adds nothing.
+        let events = tracked["timeline"].as_array().unwrap().len();
+        let repeat = app
+            .post_as(&portal, &enquiry, &json!({ "channel": "phone" }))
+            .await;
+        assert_eq!(repeat.status(), 200);
+        let repeat = json_of(repeat).await;
+        assert_eq!(repeat["timeline"].as_array().unwrap().len(), events);
 
         // Intake staff work no requests: never in the team, never an assignee.
         let _desk_epm = app.staff("desk.epm", "intake", "epm", None).await;
@@ -491,5 +497,55 @@ async fn an_agencys_admin_adds_intake_staff_whose_first_password_is_shown_once()
             204
         );
         assert_eq!(app.get_as(&desk, "/api/v1/staff/me").await.status(), 401);
+        // The undo: enabled again, the same password signs in.
+        let enable = "/api/v1/staff/accounts/desk.moi/enable";
+        assert_eq!(
+            app.post_as(&supervisor, enable, &json!({})).await.status(),
+            403
+        );
+        assert_eq!(app.post_as(&admin, enable, &json!({})).await.status(), 204);
+        let again = app
+            .client
+            .post(app.url("/api/v1/staff/session"))
+            .json(&json!({ "username": "desk.moi", "password": password }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 200, "{}", app.engine);
+    }
+}
+
+#[tokio::test]
+async fn the_look_up_audit_pages_newest_first_without_overlap() {
+    for app in spawn_apps().await {
+        let desk = app.staff("desk.pages", "intake", "epm", None).await;
+        for i in 0..5 {
+            let path = format!("/api/v1/staff/lookup?phone=050888009{i}&reason=Caller%20{i}");
+            assert_eq!(app.get_as(&desk, &path).await.status(), 200);
+        }
+        let store = app.store().await;
+        let mut reasons = Vec::new();
+        let mut before = None;
+        loop {
+            let page = store.lookups("epm", before, 2).await.unwrap();
+            assert!(page.lookups.len() <= 2);
+            reasons.extend(page.lookups.iter().map(|l| l.reason.clone()));
+            match page.next {
+                Some(next) => before = Some(next),
+                None => break,
+            }
+        }
+        assert_eq!(
+            reasons,
+            ["Caller 4", "Caller 3", "Caller 2", "Caller 1", "Caller 0"],
+            "{}",
+            app.engine
+        );
+        assert!(store
+            .lookups("mof", None, 2)
+            .await
+            .unwrap()
+            .lookups
+            .is_empty());
     }
 }

@@ -140,6 +140,54 @@ pub async fn end_session(
     Ok(response)
 }
 
+/// A new API key for a channel partner: the key (shown once), what is stored of it (its
+/// SHA-256, as for session tokens: 160 random bits cannot be searched for) and its first
+/// characters, to tell keys apart in lists.
+pub fn new_api_key() -> (String, String, String) {
+    let bytes: [u8; 20] = rand::random();
+    let key = format!("{}{}", nafitha_domain::partner::KEY_PREFIX, hex(&bytes));
+    let prefix = key.chars().take(12).collect();
+    let hash = hash_token(&key);
+    (key, hash, prefix)
+}
+
+/// The channel partner whose key the request carries (`Authorization: Bearer <key>`), if
+/// it carries one: `None` without the header, 401 for a malformed, unknown or revoked key
+/// (read on every call, so a revoked key is refused at once on every instance). A key
+/// refused counts against the client's sign-in attempts, so guessing keys costs what
+/// guessing passwords does (429 past the limit); a partner's good key is never counted.
+pub async fn partner_key(
+    state: &AppState,
+    headers: &HeaderMap,
+    client: IpAddr,
+) -> Result<Option<crate::store::partners::PartnerKey>, ApiError> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| nafitha_domain::partner::is_key_shaped(k));
+    let found = match key {
+        Some(key) => {
+            state
+                .store
+                .partner_key(&hash_token(key), state.now_ms())
+                .await?
+        }
+        None => None,
+    };
+    if found.is_none() {
+        state
+            .check_limit(crate::limits::Limit::SignIn, client)
+            .await?;
+        return Err(ApiError::InvalidKey);
+    }
+    Ok(found)
+}
+
 /// A signed-in citizen. Rejects with 401 when there is no live citizen session.
 #[derive(Clone, Debug)]
 pub struct CitizenSession {

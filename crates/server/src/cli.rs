@@ -26,6 +26,35 @@ pub enum Command {
     /// Manage agency staff accounts (in the database `DATABASE_URL` names).
     #[command(subcommand)]
     Staff(StaffCommand),
+    /// Manage channel partners' API keys (in the database `DATABASE_URL` names).
+    #[command(subcommand, name = "api-key")]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeyCommand {
+    /// Make a key for a partner and print it, once (only its hash is kept).
+    Add {
+        /// The partner's name, e.g. "Municipality WhatsApp bot".
+        #[arg(long)]
+        partner: String,
+        /// The agency whose services it files for; leave out for every agency.
+        #[arg(long)]
+        agency: Option<String>,
+        /// The channel the partner stands for: api (default), whatsapp, social or email.
+        #[arg(long, default_value = "api")]
+        channel: String,
+        /// Limit the key to this service (repeat for several); leave out for all.
+        #[arg(long = "service")]
+        services: Vec<String>,
+    },
+    /// List every key (never the keys themselves).
+    List,
+    /// Revoke a key: refused at once, on every instance.
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -33,6 +33,9 @@ pub enum ApiError {
     /// 401: the route needs a session (citizen or staff) and the request has none.
     #[error("unauthorized")]
     Unauthorized,
+    /// 401: the request carries an API key that is malformed, unknown or revoked.
+    #[error("invalid api key")]
+    InvalidKey,
     /// 403: signed in, but this is not the caller's to do (another party's action, a role
     /// that does not allow it).
     #[error("forbidden: {code}")]
@@ -127,7 +130,7 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidKey => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -159,6 +162,13 @@ impl ApiError {
                 Localized::new(
                     "سجّل الدخول أولًا، أو انتهت جلستك فسجّل الدخول مرة أخرى",
                     "Sign in first (or your session has ended: sign in again)",
+                ),
+            ),
+            ApiError::InvalidKey => (
+                "invalid_api_key",
+                Localized::new(
+                    "مفتاح الواجهة البرمجية غير صحيح أو أُلغي",
+                    "The API key is not valid, or it was revoked",
                 ),
             ),
             ApiError::Forbidden { code, message } | ApiError::Conflict { code, message } => {

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use nafitha_server::cli::{Cli, Command, StaffCommand};
+use nafitha_server::cli::{ApiKeyCommand, Cli, Command, StaffCommand};
 use nafitha_server::config::Config;
 use nafitha_server::{assets, startup, telemetry};
 
@@ -15,6 +15,7 @@ fn main() -> ExitCode {
             println!("precompressed {} files in {}", report.files, dir.display());
         }),
         Command::Staff(command) => staff(command),
+        Command::ApiKey(command) => api_key(command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -137,6 +138,93 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                     "there is no account {username}"
                 );
                 println!("disabled {username}");
+            }
+        }
+        store.close().await;
+        Ok(())
+    })
+}
+
+fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
+    use nafitha_domain::partner::NewApiKey;
+    use nafitha_server::store::partners::{KeyAdded, KeyToStore};
+    let config = Config::from_env()?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    runtime.block_on(async {
+        let store = nafitha_server::store::Store::connect(&config.database, 2).await?;
+        store
+            .seed_catalogue(&nafitha_server::store::seed::Catalogue::embedded()?)
+            .await?;
+        match command {
+            ApiKeyCommand::Add {
+                partner,
+                agency,
+                channel,
+                services,
+            } => {
+                let valid = NewApiKey {
+                    partner,
+                    channel,
+                    services,
+                }
+                .validate()
+                .map_err(|problems| {
+                    let list: Vec<String> = problems
+                        .iter()
+                        .map(|p| format!("{}: {}", p.field, p.message.en))
+                        .collect();
+                    anyhow::anyhow!("{}", list.join("; "))
+                })?;
+                let (key, key_hash, prefix) = nafitha_server::auth::new_api_key();
+                let stored = KeyToStore {
+                    key_hash: &key_hash,
+                    prefix: &prefix,
+                    key: &valid,
+                    agency: agency.as_deref(),
+                    created_by: "command line",
+                    now_ms: config.clock.now_ms(),
+                };
+                match store.add_api_key(&stored).await? {
+                    KeyAdded::Added(id) => println!("key {id} for {}: {key}", valid.partner),
+                    KeyAdded::UnknownAgency => anyhow::bail!(
+                        "there is no agency {} (the operator's keys leave --agency out)",
+                        agency.unwrap_or_default()
+                    ),
+                    KeyAdded::UnknownService(code) => {
+                        anyhow::bail!("there is no service {code} in the key's scope")
+                    }
+                }
+            }
+            ApiKeyCommand::List => {
+                for k in store.api_keys(None).await? {
+                    let state = if k.revoked_at.is_some() {
+                        "revoked"
+                    } else {
+                        "live"
+                    };
+                    println!(
+                        "{}\t{}…\t{}\t{}\t{}\t{}\t{state}",
+                        k.id,
+                        k.prefix,
+                        k.partner,
+                        k.channel.code(),
+                        k.agency.as_deref().unwrap_or("*"),
+                        if k.services.is_empty() {
+                            "*".to_owned()
+                        } else {
+                            k.services.join(",")
+                        },
+                    );
+                }
+            }
+            ApiKeyCommand::Revoke { id } => {
+                anyhow::ensure!(
+                    store
+                        .revoke_api_key(id, None, config.clock.now_ms())
+                        .await?,
+                    "there is no live key {id}"
+                );
+                println!("revoked key {id}");
             }
         }
         store.close().await;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod csv;
 pub mod health;
 pub mod intake;
+pub mod partners;
 pub mod requests;
 pub mod services;
 pub mod staff;
@@ -34,6 +35,7 @@ pub fn api_router(request_timeout: Duration) -> Router<AppState> {
         .merge(staff::router())
         .merge(intake::router())
         .merge(accounts::router())
+        .merge(partners::router())
         .merge(stats::router())
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
         .layer(middleware::from_fn_with_state(request_timeout, time_limit));

@@ -14,6 +14,7 @@ pub mod catalogue;
 pub mod intake;
 pub mod limits;
 pub mod outbox;
+pub mod partners;
 pub mod ratings;
 pub mod requests;
 pub mod seed;

@@ -76,7 +76,7 @@ async fn create_filing(
     let username = &session.0.username;
     let submission = Submission {
         channel,
-        taken_by: Some(username.clone()),
+        actor: format!("staff:{username}"),
         idempotency_key: format!("staff:{username}:{key}"),
         body_hash: body_hash(&bytes),
         limit_key: format!("staff:{username}"),

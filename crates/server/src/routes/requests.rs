@@ -11,11 +11,12 @@ use axum::routing::post;
 use axum::Router;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Channel, FiledRequest, NewRequest, ValidRequest};
+use nafitha_domain::partner::key_covers;
 use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::auth::ClientIp;
+use crate::auth::{partner_key, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiJsonBytes};
 use crate::limits::{client_key, too_many, Limit};
 use crate::notify::messages;
@@ -61,6 +62,8 @@ pub(crate) fn body_hash(body: &[u8]) -> String {
 }
 
 /// Files a request; 201 with the reference, or 200 with the same reference for a replay.
+/// With a partner's key (`Authorization: Bearer`), it files through the key's channel,
+/// within its scope, counted against the key's limits.
 async fn create_request(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -72,16 +75,39 @@ async fn create_request(
         value: request,
         bytes,
     } = body;
+    let partner = partner_key(&state, &headers, client).await?;
     let service = service_to_file(&state, &request.service_code).await?;
+    if let Some(p) = &partner {
+        let (code, agency) = (&service.summary.code, &service.summary.agency.code);
+        if !key_covers(p.agency.as_deref(), &p.services, code, agency) {
+            return Err(ApiError::Forbidden {
+                code: "out_of_scope",
+                message: Localized::new(
+                    "هذه الخدمة خارج نطاق مفتاحك",
+                    "This service is outside your key's scope",
+                ),
+            });
+        }
+    }
     let valid = request
         .validate(&service.form, riyadh_date(state.now_ms()))
         .map_err(ApiError::Validation)?;
-    let submission = Submission {
-        channel: Channel::Web,
-        taken_by: None,
-        idempotency_key: key,
-        body_hash: body_hash(&bytes),
-        limit_key: client_key(client),
+    let submission = match &partner {
+        // A partner files with its key's channel, its keys and its limits apart.
+        Some(p) => Submission {
+            channel: p.channel,
+            actor: format!("partner:{}", p.id),
+            idempotency_key: format!("key:{}:{key}", p.id),
+            body_hash: body_hash(&bytes),
+            limit_key: format!("key:{}", p.id),
+        },
+        None => Submission {
+            channel: Channel::Web,
+            actor: "applicant".to_owned(),
+            idempotency_key: key,
+            body_hash: body_hash(&bytes),
+            limit_key: client_key(client),
+        },
     };
     file(&state, &service, &request, &valid, submission).await
 }
@@ -115,12 +141,13 @@ pub(crate) async fn service_to_file(
 /// How a validated filing came in, and what it is charged to.
 pub(crate) struct Submission {
     pub channel: Channel,
-    /// The staff member who took it for the applicant.
-    pub taken_by: Option<String>,
-    /// As stored: a staff member's keys are kept apart from everyone else's.
+    /// Who filed, for the audit trail (`store::requests::Filing::actor`).
+    pub actor: String,
+    /// As stored: a staff member's or a partner's keys are kept apart from everyone else's.
     pub idempotency_key: String,
     pub body_hash: String,
-    /// Whom the per-client filing limit counts: the client's address, or the staff member.
+    /// Whom the per-client filing limit counts: the client's address, the staff member, or
+    /// the partner's key.
     pub limit_key: String,
 }
 
@@ -167,7 +194,7 @@ pub(crate) async fn file(
         request: valid,
         locale: request.locale,
         channel: submission.channel,
-        taken_by: submission.taken_by.as_deref(),
+        actor: &submission.actor,
         idempotency_key: &submission.idempotency_key,
         body_hash: &submission.body_hash,
         now_ms: now,

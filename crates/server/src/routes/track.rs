@@ -3,13 +3,14 @@
 //! Lookups are rate limited per client, so reference numbers cannot be swept.
 
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::routing::get;
 use axum::Router;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::TrackedRequest;
 use nafitha_domain::ReferenceNumber;
 
-use crate::auth::ClientIp;
+use crate::auth::{partner_key, ClientIp};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::Limit;
 use crate::startup::AppState;
@@ -21,10 +22,14 @@ pub fn router() -> Router<AppState> {
 async fn track_request(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
+    headers: HeaderMap,
     Path(reference): Path<String>,
 ) -> Result<ApiJson<TrackedRequest>, ApiError> {
-    // Counted before the reference is even read, so guesses cost the same as hits.
-    state.check_limit(Limit::Track, client).await?;
+    // Counted before the reference is even read, so guesses cost the same as hits; a
+    // partner's key is not limited like the public (it answers for many citizens).
+    if partner_key(&state, &headers, client).await?.is_none() {
+        state.check_limit(Limit::Track, client).await?;
+    }
     let reference =
         ReferenceNumber::parse(&reference).map_err(|e| ApiError::BadRequest(e.message()))?;
     state

@@ -36,9 +36,9 @@ pub struct Filing<'a> {
     pub request: &'a ValidRequest,
     pub locale: Locale,
     pub channel: Channel,
-    /// The staff member who took it for the applicant (an assisted channel), for the audit
-    /// trail; `None` when the applicant (or a partner) filed.
-    pub taken_by: Option<&'a str>,
+    /// Who filed, as the audit trail writes it: `applicant`, `staff:<username>` (who took
+    /// it for the applicant) or `partner:<key id>`. Never shown to the public.
+    pub actor: &'a str,
     pub idempotency_key: &'a str,
     pub body_hash: &'a str,
     pub now_ms: i64,
@@ -206,10 +206,6 @@ impl Store {
                 return Ok(FilingOutcome::UnknownUpload(field));
             }
         }
-        let actor = filing.taken_by.map_or_else(
-            || "applicant".to_owned(),
-            |username| format!("staff:{username}"),
-        );
         sqlx::query(
             "insert into request_events (request_id, kind, status, department_code, public, actor, message, \
              channel, created_at) values ($1, 'submitted', $2, $3, 1, $4, null, $5, $6)",
@@ -217,7 +213,7 @@ impl Store {
         .bind(id)
         .bind(RequestStatus::Submitted.code())
         .bind(&filing.service.department.code)
-        .bind(actor)
+        .bind(filing.actor)
         .bind(filing.channel.code())
         .bind(filing.now_ms)
         .execute(&mut *tx)

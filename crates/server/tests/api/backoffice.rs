@@ -79,6 +79,7 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
         });
         let enquiry = json!({ "channel": "phone" });
         let new_staff = json!({ "username": "desk.new", "role": "intake" });
+        let new_key = json!({ "partner": "A bot" });
         let lookup = "/api/v1/staff/lookup?phone=0501110000&reason=Caller%20asked".to_owned();
         let on = |p: &str| format!("/api/v1/staff/requests/{reference}{p}");
         // (method, path, body, status for a staff member of another agency)
@@ -140,6 +141,10 @@ async fn every_staff_endpoint_refuses_the_wrong_caller_and_changes_nothing() {
                 None,
                 403,
             ),
+            ("GET", "/api/v1/staff/api-keys".into(), None, 403),
+            ("POST", "/api/v1/staff/api-keys".into(), Some(&new_key), 403),
+            ("POST", "/api/v1/staff/api-keys/1/rotate".into(), None, 403),
+            ("POST", "/api/v1/staff/api-keys/1/revoke".into(), None, 403),
         ];
         let before = snapshot(&app).await;
         for (method, path, body, other_agency) in &endpoints {

@@ -11,6 +11,7 @@ mod intake;
 mod limits;
 mod metrics;
 mod notify;
+mod partners;
 mod ratings;
 mod serving;
 mod staff;

@@ -26,8 +26,9 @@ use crate::components::LoadError;
 use crate::state::{provide_announcer, provide_locale};
 use components::{Loading, StaffHeader};
 use pages::{
-    AccountsPage, AnswersPage, FilingPage, LoadsPage, LookupPage, LookupsPage, NotFoundPage,
-    NotYoursPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage, SignInPage,
+    AccountsPage, AnswersPage, ApiKeysPage, FilingPage, LoadsPage, LookupPage, LookupsPage,
+    NotFoundPage, NotYoursPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage,
+    SignInPage,
 };
 
 /// Who is at the desk: asked once when the app starts, set by signing in and out, and
@@ -236,6 +237,7 @@ pub fn StaffApp() -> impl IntoView {
                 <Route path=path!("/lookup") view=|| screen(|r| r == Role::Intake, LookupPage)/>
                 <Route path=path!("/lookups") view=|| screen(Role::supervises, LookupsPage)/>
                 <Route path=path!("/accounts") view=|| screen(|r| r == Role::Admin, AccountsPage)/>
+                <Route path=path!("/api-keys") view=|| screen(|r| r == Role::Admin, ApiKeysPage)/>
             </Routes>
         }
         .into_any(),

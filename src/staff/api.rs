@@ -12,6 +12,7 @@ use nafitha_domain::backoffice::{
 use nafitha_domain::filing::{Applicant, FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery};
 use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::partner::{ApiKeyView, CreatedApiKey, NewApiKey};
 use nafitha_domain::stats::{AgencyStats, StatsQuery};
 use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
 use serde::Serialize;
@@ -173,6 +174,29 @@ pub async fn set_staff_account_enabled(
 ) -> Result<(), ApiError> {
     let change = if enabled { "enable" } else { "disable" };
     let path = format!("/api/v1/staff/accounts/{}/{change}", segment(username));
+    done(fetch(Request::post(&path), None, locale).await)
+}
+
+/// `GET /api/v1/staff/api-keys` (admins): the partners' keys (never the keys).
+pub fn list_api_keys() -> Loaded<Vec<ApiKeyView>> {
+    load(|| Some("/api/v1/staff/api-keys".to_owned()))
+}
+
+/// `POST /api/v1/staff/api-keys` (admins): a new key, shown this once.
+pub async fn add_api_key(new: &NewApiKey, locale: Locale) -> Result<CreatedApiKey, ApiError> {
+    let request = Request::post("/api/v1/staff/api-keys");
+    decode(fetch(request, Some(to_json(new)?), locale).await)
+}
+
+/// `POST /api/v1/staff/api-keys/{id}/rotate` (admins): a new secret, shown this once.
+pub async fn rotate_api_key(id: i64, locale: Locale) -> Result<CreatedApiKey, ApiError> {
+    let path = format!("/api/v1/staff/api-keys/{id}/rotate");
+    decode(fetch(Request::post(&path), None, locale).await)
+}
+
+/// `POST /api/v1/staff/api-keys/{id}/revoke` (admins)
+pub async fn revoke_api_key(id: i64, locale: Locale) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/api-keys/{id}/revoke");
     done(fetch(Request::post(&path), None, locale).await)
 }
 

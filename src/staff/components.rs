@@ -6,4 +6,4 @@ mod marks;
 
 pub use fields::{Checkbox, Radios, SelectField, TextArea, TextField};
 pub use header::{role_label, StaffHeader};
-pub use marks::{deadline_tags, desk_table, loaded, Loading, Notice};
+pub use marks::{deadline_tags, desk_table, loaded, shown_once, Loading, Notice};

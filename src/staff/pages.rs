@@ -2,6 +2,7 @@
 
 mod accounts;
 mod answers;
+mod api_keys;
 mod filing;
 mod loads;
 mod lookup;
@@ -16,6 +17,7 @@ mod sign_in;
 
 pub use accounts::AccountsPage;
 pub use answers::AnswersPage;
+pub use api_keys::ApiKeysPage;
 pub use filing::FilingPage;
 pub use loads::LoadsPage;
 pub use lookup::LookupPage;

@@ -104,7 +104,10 @@ pub fn StaffHeader() -> impl IntoView {
                     })}
                     {supervises.then(|| view! { <li><A href="/staff/lookups">{tr(|t| t.staff.nav_lookups)}</A></li> })}
                     {(works && admin).then(|| view! { <li><A href="/staff/services">{tr(|t| t.staff.nav_services)}</A></li> })}
-                    {admin.then(|| view! { <li><A href="/staff/accounts">{tr(|t| t.staff.nav_accounts)}</A></li> })}
+                    {admin.then(|| view! {
+                        <li><A href="/staff/accounts">{tr(|t| t.staff.nav_accounts)}</A></li>
+                        <li><A href="/staff/api-keys">{tr(|t| t.staff.nav_api_keys)}</A></li>
+                    })}
                 </ul>
             </nav>
         })

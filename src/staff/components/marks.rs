@@ -89,3 +89,20 @@ pub fn desk_table(
         </div>
     }
 }
+
+/// A secret the server made (a first password, an API key), shown this once: `lead` and
+/// whose it is, the secret, and what to do with it.
+pub fn shown_once(
+    lead: &'static str,
+    whose: String,
+    secret: String,
+    note: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="panel" role="status">
+            <p>{lead} " " <bdi dir="ltr">{whose}</bdi>":"</p>
+            <p class="panel-reference" dir="ltr"><code>{secret}</code></p>
+            <p>{note}</p>
+        </div>
+    }
+}

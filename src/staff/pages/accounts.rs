@@ -9,7 +9,9 @@ use nafitha_domain::backoffice::{CreatedStaff, DepartmentLoad, NewStaff, Role, S
 use nafitha_domain::Locale;
 
 use super::super::api;
-use super::super::components::{desk_table, loaded, role_label, Radios, SelectField, TextField};
+use super::super::components::{
+    desk_table, loaded, role_label, shown_once, Radios, SelectField, TextField,
+};
 use super::super::use_staff;
 use super::heading;
 use crate::api::Loaded;
@@ -84,18 +86,6 @@ fn AddForm(
             <SelectField name="department" label=|t| t.staff.department value=department options=department_options errors hint=|t| t.staff.department_hint/>
             <button type="submit" class="button button-secondary" disabled=busy>{tr(|t| t.staff.add_account)}</button>
         </form>
-    }
-}
-
-/// The first password of the account just made, shown this once.
-fn first_password(made: &CreatedStaff, l: Locale) -> impl IntoView {
-    let t = &texts(l).staff;
-    view! {
-        <div class="panel" role="status">
-            <p>{t.first_password_for} " " <bdi dir="ltr">{made.username.clone()}</bdi>":"</p>
-            <p class="panel-reference" dir="ltr"><code>{made.password.clone()}</code></p>
-            <p>{t.first_password_once}</p>
-        </div>
     }
 }
 
@@ -176,7 +166,17 @@ pub fn AccountsPage() -> impl IntoView {
     };
     let shown_password = move || {
         let l = locale.locale.get();
-        created.with(|c| c.as_ref().map(|made| first_password(made, l)))
+        let t = &texts(l).staff;
+        created.with(|c| {
+            c.as_ref().map(|made| {
+                shown_once(
+                    t.first_password_for,
+                    made.username.clone(),
+                    made.password.clone(),
+                    t.first_password_once,
+                )
+            })
+        })
     };
     view! {
         <PageHeading text=heading(|t| t.staff.accounts_title) loading=Signal::derive(move || accounts.with(Option::is_none)) error=Signal::derive(move || !errors.read().is_empty())/>

@@ -189,3 +189,57 @@ test("in English: an admin adds a reception-desk account, whose first password s
   await expect(page.getByRole("row").filter({ hasText: desk })).toContainText("Active");
   await expectNoAxeViolations(page);
 });
+
+test("in English: an admin makes a WhatsApp partner's key, shown once, which files for its service until it is revoked", async ({ page, request }, testInfo) => {
+  const admin = addStaff("admin", "epm");
+  const partner = `WhatsApp bot ${testInfo.project.name} ${Date.now()}`;
+  await openIn(page, "en", "/staff");
+  await page.getByLabel("Username").fill(admin);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("link", { name: "Partner keys" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Partners' API keys" })).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // A name is needed: refused in the browser first.
+  await page.getByRole("button", { name: "Make a key" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await page.getByLabel("Partner's name").fill(partner);
+  await page.getByRole("group", { name: "The channel the partner stands for" }).getByLabel("WhatsApp").check();
+  await page.getByRole("group", { name: /Services it may file for/ }).getByLabel("Road damage report").check();
+  await page.getByRole("button", { name: "Make a key" }).click();
+  const shown = page.getByRole("status").filter({ hasText: `The key for ${partner}:` });
+  await expect(shown).toBeVisible();
+  const key = (await shown.locator("code").innerText()).trim();
+  expect(key).toMatch(/^nfk_[0-9a-f]{40}$/);
+  const row = page.getByRole("row").filter({ hasText: partner });
+  await expect(row).toContainText("Live");
+  await expect(row).toContainText("Never");
+  await expect(row).not.toContainText(key);
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+
+  // The partner files with it, through WhatsApp.
+  const body = {
+    service_code: "epm-road-damage", locale: "ar",
+    applicant: { name: "Huda Salem", phone: uniqueMobile() },
+    answers: { damage: "pothole", danger: "no", location: { address: "Al Faisaliyah, Dammam" } },
+  };
+  const file = () => request.post("/api/v1/requests", {
+    headers: { Authorization: `Bearer ${key}`, "Idempotency-Key": `e2e-key-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: body,
+  });
+  const filed = await file();
+  expect(filed.status()).toBe(201);
+  const { reference } = await filed.json();
+  const tracked = await (await request.get(`/api/v1/track/${reference}`)).json();
+  expect(tracked.timeline[0].channel).toBe("whatsapp");
+
+  // Revoked: refused at once.
+  await page.reload();
+  await expect(row).not.toContainText("Never");
+  await page.getByRole("button", { name: `Revoke the key of ${partner}` }).click();
+  await expect(row).toContainText("Revoked on");
+  expect((await file()).status()).toBe(401);
+  await expectNoAxeViolations(page);
+});

@@ -75,8 +75,11 @@ fn serve() -> anyhow::Result<()> {
     })
 }
 
-fn staff(command: StaffCommand) -> anyhow::Result<()> {
-    use nafitha_server::store::staff::{StaffAccount, StaffAdded};
+/// Runs a command-line task on the database the environment names, migrated and seeded
+/// as the server would find it, and closes it afterwards.
+fn with_store(
+    task: impl AsyncFnOnce(&nafitha_server::store::Store, &Config) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let config = Config::from_env()?;
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
@@ -84,6 +87,15 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
         store
             .seed_catalogue(&nafitha_server::store::seed::Catalogue::embedded()?)
             .await?;
+        let done = task(&store, &config).await;
+        store.close().await;
+        done
+    })
+}
+
+fn staff(command: StaffCommand) -> anyhow::Result<()> {
+    use nafitha_server::store::staff::{StaffAccount, StaffAdded};
+    with_store(async |store, config| {
         match command {
             StaffCommand::Add {
                 username,
@@ -140,7 +152,6 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
                 println!("disabled {username}");
             }
         }
-        store.close().await;
         Ok(())
     })
 }
@@ -148,13 +159,7 @@ fn staff(command: StaffCommand) -> anyhow::Result<()> {
 fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
     use nafitha_domain::partner::NewApiKey;
     use nafitha_server::store::partners::{KeyAdded, KeyToStore};
-    let config = Config::from_env()?;
-    let runtime = tokio::runtime::Runtime::new()?;
-    runtime.block_on(async {
-        let store = nafitha_server::store::Store::connect(&config.database, 2).await?;
-        store
-            .seed_catalogue(&nafitha_server::store::seed::Catalogue::embedded()?)
-            .await?;
+    with_store(async |store, config| {
         match command {
             ApiKeyCommand::Add {
                 partner,
@@ -227,7 +232,6 @@ fn api_key(command: ApiKeyCommand) -> anyhow::Result<()> {
                 println!("revoked key {id}");
             }
         }
-        store.close().await;
         Ok(())
     })
 }

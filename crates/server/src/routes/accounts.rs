@@ -24,8 +24,7 @@ const FIRST_PASSWORD_LENGTH: usize = 20;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/staff/accounts", get(list_accounts).post(add_account))
-        .route("/staff/accounts/{username}/disable", post(disable_account))
-        .route("/staff/accounts/{username}/enable", post(enable_account))
+        .route("/staff/accounts/{username}/{change}", post(switch_account))
 }
 
 async fn list_accounts(
@@ -128,28 +127,25 @@ async fn colleague(
     }
 }
 
-/// Disables an account of the admin's agency (never their own) and ends its sessions.
-async fn disable_account(
+/// Disables an account of the admin's agency (never their own), which ends its sessions,
+/// or enables it again (the undo): `change` is `disable` or `enable`.
+async fn switch_account(
     State(state): State<AppState>,
     session: StaffSession,
     origin: RequestOrigin,
-    Path(username): Path<String>,
+    Path((username, change)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
+    let event = match change.as_str() {
+        "disable" => "staff_account_disabled",
+        "enable" => "staff_account_enabled",
+        _ => return Err(ApiError::NotFound),
+    };
     colleague(&state, &session, &username).await?;
-    state.store.disable_staff(&username).await?;
-    origin.security_event("staff_account_disabled", Some(&session.0.username));
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// Enables a disabled account of the admin's agency again (the undo of disabling).
-async fn enable_account(
-    State(state): State<AppState>,
-    session: StaffSession,
-    origin: RequestOrigin,
-    Path(username): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    colleague(&state, &session, &username).await?;
-    state.store.enable_staff(&username).await?;
-    origin.security_event("staff_account_enabled", Some(&session.0.username));
+    if change == "disable" {
+        state.store.disable_staff(&username).await?;
+    } else {
+        state.store.enable_staff(&username).await?;
+    }
+    origin.security_event(event, Some(&session.0.username));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -552,7 +552,7 @@ pub fn read_status_filter(text: Option<&str>) -> Result<Option<bool>, Localized>
 }
 
 /// A list's time window in Unix milliseconds: `start_date`..`end_date`, each optional (the
-/// window then ends now, or spans [`MAX_WINDOW_DAYS`] from the one given), never wider
+/// window then ends now, or starts [`MAX_WINDOW_DAYS`] before the end given), never wider
 /// than that nor reversed.
 pub fn read_window(
     start: Option<&str>,
@@ -575,7 +575,7 @@ pub fn read_window(
     let span = MAX_WINDOW_DAYS * DAY_MS;
     let (start, end) = match (read("start_date", start)?, read("end_date", end)?) {
         (Some(s), Some(e)) => (s, e),
-        (Some(s), None) => (s, s.saturating_add(span).min(now_ms.max(s))),
+        (Some(s), None) => (s, now_ms.max(s)),
         (None, Some(e)) => (e.saturating_sub(span), e),
         (None, None) => (now_ms - span, now_ms),
     };
@@ -893,6 +893,7 @@ mod tests {
         let (s, e) = read_window(Some("2026-11-01T00:00:00Z"), None, now).unwrap();
         assert_eq!((s, e), (now - 30 * day - 12 * 3_600_000, now));
         assert!(read_window(Some("2026-01-01"), Some("2026-12-01"), now).is_err());
+        assert!(read_window(Some("2026-08-01"), None, now).is_err());
         assert!(read_window(Some("2026-12-01"), Some("2026-11-01"), now).is_err());
         assert!(read_window(Some("yesterday"), None, now).is_err());
         assert_eq!(read_status_filter(Some("open")).unwrap(), Some(false));

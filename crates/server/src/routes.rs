@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod csv;
 pub mod health;
 pub mod intake;
+pub mod open311;
 pub mod partners;
 pub mod requests;
 pub mod services;

@@ -320,8 +320,16 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    // Open311 GeoReport v2 for channel partners: its own error shape, the same headers.
+    let open311 = routes::open311::router(request_timeout)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let router = Router::new()
         .nest("/api/v1", api)
+        .nest("/open311/v2", open311)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
         .fallback_service(assets::app_service(&config.dist_dir).layer(

@@ -336,7 +336,16 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout),
         ));
     headers::add_security_headers(router, config.served_over_https())
-        .layer(TraceLayer::new_for_http())
+        // The path alone: a query may carry a partner's `api_key` or a citizen's number.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path()
+                )
+            }),
+        )
         .layer(middleware::from_fn(metrics::track_requests))
 }
 

@@ -144,34 +144,17 @@ fn attribute(field: &Field, order: usize, locale: Locale) -> Attribute {
             .collect()
     };
     let (datatype, datatype_description, values) = match &field.kind {
-        FieldKind::Text { max_length } => (
-            "string",
-            format!(
-                "{} {max_length}",
-                say("أقصى عدد من الأحرف:", "At most characters:")
-            ),
-            Vec::new(),
-        ),
-        FieldKind::LongText { max_length } => (
-            "text",
-            format!(
-                "{} {max_length}",
-                say("أقصى عدد من الأحرف:", "At most characters:")
-            ),
-            Vec::new(),
-        ),
+        FieldKind::Text { max_length } => ("string", up_to(*max_length, locale), Vec::new()),
+        FieldKind::LongText { max_length } => ("text", up_to(*max_length, locale), Vec::new()),
         FieldKind::Number { min, max } => {
-            let bound = |b: &Option<i64>| b.map_or_else(|| "—".to_owned(), |b| b.to_string());
-            (
-                "number",
-                format!(
-                    "{} {} – {}",
-                    say("عدد صحيح من", "A whole number from"),
-                    bound(min),
-                    bound(max)
-                ),
-                Vec::new(),
-            )
+            let mut text = say("عدد صحيح", "A whole number");
+            if let Some(min) = min {
+                text.push_str(&format!(" {} {min}", say("من", "from")));
+            }
+            if let Some(max) = max {
+                text.push_str(&format!(" {} {max}", say("إلى", "to")));
+            }
+            ("number", text, Vec::new())
         }
         FieldKind::Date { range } => (
             "datetime",
@@ -255,6 +238,13 @@ fn attribute(field: &Field, order: usize, locale: Locale) -> Attribute {
         order,
         description,
         values,
+    }
+}
+
+fn up_to(max_length: u32, locale: Locale) -> String {
+    match locale {
+        Locale::Ar => format!("نص حتى {max_length} حرف"),
+        Locale::En => format!("Text of up to {max_length} characters"),
     }
 }
 
@@ -745,6 +735,10 @@ mod tests {
             json!([{"key": "yes", "name": "Yes"}, {"key": "no", "name": "No"}])
         );
         assert!(definition.attributes[0].required && !definition.attributes[2].required);
+        assert_eq!(
+            definition.attributes[4].datatype_description,
+            "Text of up to 2000 characters"
+        );
         let arabic = ServiceDefinition::of(&road_damage(), Locale::Ar);
         assert_eq!(arabic.attributes[0].description, "نوع التلف");
         assert_eq!(arabic.attributes[0].values[0].name, "حفرة");
@@ -753,6 +747,25 @@ mod tests {
             (listed.group.as_str(), listed.kind, listed.metadata),
             ("Municipality", "realtime", true)
         );
+    }
+
+    #[test]
+    fn numbers_say_their_bounds() {
+        let count = service(json!([
+            {"id": "workers", "type": "number", "label": {"ar": "العمال", "en": "Workers"},
+             "min": 1},
+            {"id": "price", "type": "number", "label": {"ar": "السعر", "en": "Price"},
+             "min": 0, "max": 100000}
+        ]));
+        let attributes = ServiceDefinition::of(&count, Locale::En).attributes;
+        assert_eq!(attributes[0].datatype, "number");
+        assert_eq!(attributes[0].datatype_description, "A whole number from 1");
+        assert_eq!(
+            attributes[1].datatype_description,
+            "A whole number from 0 to 100000"
+        );
+        let arabic = ServiceDefinition::of(&count, Locale::Ar).attributes;
+        assert_eq!(arabic[1].datatype_description, "عدد صحيح من 0 إلى 100000");
     }
 
     #[test]

@@ -105,7 +105,8 @@ impl Store {
         }
         let sql = format!(
             "select r.reference, r.status, r.service_code, r.submitted_at, r.updated_at, r.due_on, \
-             r.location, r.answers, s.form, s.name_ar as service_ar, s.name_en as service_en, \
+             r.location, case when r.location is null then r.answers end as answers, \
+             s.name_ar as service_ar, s.name_en as service_en, \
              a.name_ar as agency_ar, a.name_en as agency_en \
              from requests r join services s on s.code = r.service_code \
              join agencies a on a.code = r.agency_code \
@@ -120,10 +121,49 @@ impl Store {
             query = query.bind(text);
         }
         let rows = query.fetch_all(self.pool()).await?;
-        let mut forms: HashMap<String, FormDefinition> = HashMap::new();
+        let location_questions = self.location_questions(&rows).await?;
         rows.iter()
-            .map(|row| partner_request(row, &mut forms))
+            .map(|row| partner_request(row, &location_questions))
             .collect()
+    }
+
+    /// The location question of each service of `rows` whose location is among the
+    /// answers, by service code.
+    async fn location_questions(
+        &self,
+        rows: &[AnyRow],
+    ) -> Result<HashMap<String, String>, sqlx::Error> {
+        let mut codes: Vec<String> = Vec::new();
+        for row in rows {
+            let code: String = row.try_get("service_code")?;
+            if row.try_get::<Option<String>, _>("answers")?.is_some() && !codes.contains(&code) {
+                codes.push(code);
+            }
+        }
+        if codes.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let sql = format!(
+            "select code, form from services where code in ({})",
+            placeholders(1, codes.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for code in &codes {
+            query = query.bind(code);
+        }
+        let mut questions = HashMap::new();
+        for row in query.fetch_all(self.pool()).await? {
+            let form: FormDefinition = serde_json::from_str(&row.try_get::<String, _>("form")?)
+                .map_err(|_| decode_err("stored form"))?;
+            if let Some(field) = form
+                .fields
+                .into_iter()
+                .find(|f| matches!(f.kind, FieldKind::Location))
+            {
+                questions.insert(row.try_get("code")?, field.id);
+            }
+        }
+        Ok(questions)
     }
 
     /// The public steps, within `window`, of the requests the key `api_key` filed: filing
@@ -167,29 +207,23 @@ impl Store {
 
 fn partner_request(
     row: &AnyRow,
-    forms: &mut HashMap<String, FormDefinition>,
+    location_questions: &HashMap<String, String>,
 ) -> Result<PartnerRequest, sqlx::Error> {
     let service_code: String = row.try_get("service_code")?;
-    let form = match forms.get(&service_code) {
-        Some(form) => form,
-        None => {
-            let text: String = row.try_get("form")?;
-            let form = serde_json::from_str(&text).map_err(|_| decode_err("stored form"))?;
-            forms.entry(service_code.clone()).or_insert(form)
-        }
-    };
-    let location = match row.try_get::<Option<String>, _>("location")? {
+    let location: Option<Value> = match row.try_get::<Option<String>, _>("location")? {
         Some(text) => Some(serde_json::from_str(&text).map_err(|_| decode_err("location"))?),
-        None => {
-            // Only the location question's answer is read; the others stay unread.
-            let answers: serde_json::Map<String, Value> =
-                serde_json::from_str(&row.try_get::<String, _>("answers")?)
-                    .map_err(|_| decode_err("answers"))?;
-            form.fields
-                .iter()
-                .filter(|f| matches!(f.kind, FieldKind::Location))
-                .find_map(|f| answers.get(&f.id).cloned())
-        }
+        // Only the location question's answer is kept; the other answers are dropped unread.
+        None => match (
+            row.try_get::<Option<String>, _>("answers")?,
+            location_questions.get(&service_code),
+        ) {
+            (Some(answers), Some(question)) => {
+                let mut answers: serde_json::Map<String, Value> =
+                    serde_json::from_str(&answers).map_err(|_| decode_err("answers"))?;
+                answers.remove(question)
+            }
+            _ => None,
+        },
     };
     let location = location.unwrap_or(Value::Null);
     let point = match (location["lat"].as_f64(), location["lng"].as_f64()) {

@@ -8,6 +8,7 @@
 #   REQUESTS=100000 DURATION=10s bench/open311.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 requests=${REQUESTS:-100000}
 years=${YEARS:-1}
 duration=${DURATION:-10s}
@@ -15,7 +16,7 @@ server=target/release/nafitha-server
 cargo build --quiet --release -p nafitha-server -p nafitha-bench --bin nafitha-server --bin queue-data
 
 data=$(mktemp -d /tmp/nafitha-open311-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn
 export DATABASE_URL="sqlite://$data/nafitha.db?mode=rwc"
 cleanup() { [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$data"; }
@@ -42,16 +43,7 @@ print(len(rows), "rows in the default list", file=sys.stderr)')
 curl -fs -H "Authorization: Bearer $key" "$base/servicerequestupdates.json" | python3 -c '
 import json, sys; print(len(json.load(sys.stdin)), "rows in the default updates", file=sys.stderr)'
 
-run() {
-  local label=$1 path=$2 out
-  out=$(wrk -t2 -c8 -d"$duration" --latency -H "Authorization: Bearer $key" "$base$path")
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$rps" "$p50" "$p99" "${errors:-0}"
-}
+run() { wrk_row "$1" "$2" "$base$2" -H "Authorization: Bearer $key"; }
 echo
 echo "| what | path | requests/s | p50 | p99 | non-2xx |"
 echo "|---|---|---:|---:|---:|---:|"

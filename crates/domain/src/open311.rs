@@ -584,8 +584,9 @@ pub fn read_window(
     Ok((start, end))
 }
 
-/// A `service_request_id` list: comma-separated references, at most [`MAX_IDS`].
-pub fn read_ids(text: &str) -> Result<Vec<String>, Localized> {
+/// A comma-separated list (`service_request_id`, `service_code`) named `name`: at most
+/// [`MAX_IDS`] items.
+pub fn read_ids(name: &str, text: &str) -> Result<Vec<String>, Localized> {
     let ids: Vec<String> = text
         .split(',')
         .map(str::trim)
@@ -594,8 +595,8 @@ pub fn read_ids(text: &str) -> Result<Vec<String>, Localized> {
         .collect();
     if ids.len() > MAX_IDS {
         return Err(Localized::new(
-            format!("يقبل service_request_id {MAX_IDS} رقمًا كحد أقصى"),
-            format!("service_request_id takes at most {MAX_IDS} ids"),
+            format!("يقبل {name} {MAX_IDS} قيمة كحد أقصى"),
+            format!("{name} takes at most {MAX_IDS} values"),
         ));
     }
     Ok(ids)
@@ -913,8 +914,9 @@ mod tests {
         assert_eq!(read_status_filter(Some("closed")).unwrap(), Some(true));
         assert_eq!(read_status_filter(Some("open,closed")).unwrap(), None);
         assert!(read_status_filter(Some("pending")).is_err());
-        assert_eq!(read_ids(" a, b ,,").unwrap(), ["a", "b"]);
-        assert!(read_ids(&"x,".repeat(MAX_IDS + 1)).is_err());
+        assert_eq!(read_ids("service_code", " a, b ,,").unwrap(), ["a", "b"]);
+        let many = read_ids("service_code", &"x,".repeat(MAX_IDS + 1)).unwrap_err();
+        assert_eq!(many.en, "service_code takes at most 100 values");
         assert_eq!(status_code(RequestStatus::InReview), "open");
         assert_eq!(status_code(RequestStatus::Resolved), "closed");
     }

@@ -614,7 +614,7 @@ async fn list_requests(
 ) -> Answer {
     let partner = partner(state, headers, pairs, client).await?;
     let ids = param(pairs, "service_request_id")
-        .map(read_ids)
+        .map(|ids| read_ids("service_request_id", ids))
         .transpose()
         .map_err(Open311Error::bad)?;
     let mut filter = RequestFilter {
@@ -643,7 +643,7 @@ async fn list_requests(
             filter.finished =
                 read_status_filter(param(pairs, "status")).map_err(Open311Error::bad)?;
             filter.services = param(pairs, "service_code")
-                .map(read_ids)
+                .map(|codes| read_ids("service_code", codes))
                 .transpose()
                 .map_err(Open311Error::bad)?
                 .unwrap_or_default();

@@ -7,6 +7,7 @@
 
 pub mod account;
 pub mod answers;
+pub mod appointment;
 pub mod backoffice;
 pub mod calendar;
 pub mod catalogue;

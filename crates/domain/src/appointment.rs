@@ -1,0 +1,452 @@
+//! Appointments: when an agency receives for a service, and which times a citizen may book.
+//!
+//! An availability is a weekly pattern over the working week (Sunday to Thursday), cut into
+//! slots of one length, each with a capacity, minus closures, within a horizon and after a
+//! lead time. Times are Riyadh time (UTC+3, no daylight saving). The browser lists slots
+//! and checks a chosen one with these rules; the server checks it again, and counts the
+//! places taken (capacity is the store's to hold under concurrent bookings).
+
+use serde::{Deserialize, Serialize};
+
+use crate::answers::InvalidAnswer;
+use crate::calendar::{parse_datetime_ms, riyadh_date, riyadh_midnight_ms, Date, DAY_MS};
+use crate::locale::Localized;
+
+/// Shortest and longest slot, in minutes.
+pub const SLOT_MINUTES: (u16, u16) = (5, 240);
+/// Most people one slot may receive.
+pub const MAX_CAPACITY: u16 = 500;
+/// Furthest ahead one may book, in days.
+pub const MAX_HORIZON_DAYS: u16 = 365;
+/// Longest lead time, in hours.
+pub const MAX_LEAD_HOURS: u16 = 24 * 14;
+/// Most closures one availability lists.
+pub const MAX_CLOSURES: usize = 366;
+/// Most days one look at the open slots covers.
+pub const MAX_SLOT_DAYS: u32 = 14;
+/// The working days of the pattern, Sunday (0) to Thursday (4).
+pub const WORKING_DAYS: usize = 5;
+
+const MINUTE_MS: i64 = 60_000;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+const RIYADH_OFFSET_MS: i64 = 3 * HOUR_MS;
+
+/// How a service gives its applicants a time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BookingMode {
+    /// The applicant picks an open slot as a step of the filing.
+    #[default]
+    WhileFiling,
+    /// The agency accepts the request first, then invites the applicant to pick a slot.
+    AfterReview,
+}
+
+/// Opening hours of one day, in minutes after midnight, Riyadh time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hours {
+    pub opens: u16,
+    pub closes: u16,
+}
+
+/// When a service receives, and how it may be booked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Availability {
+    pub mode: BookingMode,
+    /// Sunday to Thursday: that day's hours, or `None` when it does not receive.
+    pub week: [Option<Hours>; WORKING_DAYS],
+    pub slot_minutes: u16,
+    /// People received in one slot.
+    pub capacity: u16,
+    /// How many days ahead one may book (today is day 0).
+    pub horizon_days: u16,
+    /// How long before its start a slot may still be booked, changed or cancelled.
+    pub lead_hours: u16,
+    /// Days it does not receive (holidays, a day off).
+    #[serde(default)]
+    pub closures: Vec<Date>,
+    /// The meeting is a video call (the booking carries a link) rather than in person.
+    #[serde(default)]
+    pub video: bool,
+    /// Where the applicant comes, for an in-person appointment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Localized>,
+}
+
+/// Why a time cannot be booked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    Past,
+    InsideLeadTime,
+    BeyondHorizon,
+    NotOnPattern,
+    Closed,
+}
+
+impl Refusal {
+    /// The error code the API answers with.
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Past => "slot_past",
+            Refusal::InsideLeadTime => "slot_too_soon",
+            Refusal::BeyondHorizon => "slot_too_far",
+            Refusal::NotOnPattern => "slot_unknown",
+            Refusal::Closed => "slot_closed",
+        }
+    }
+
+    pub fn message(self, lead_hours: u16, horizon_days: u16) -> Localized {
+        match self {
+            Refusal::Past => Localized::new("هذا الموعد مضى", "This time has passed"),
+            Refusal::InsideLeadTime => Localized::new(
+                format!("يُحجز الموعد أو يُغيَّر قبل بدايته بـ {lead_hours} ساعة على الأقل"),
+                format!("A time is booked or changed at least {lead_hours} hours before it starts"),
+            ),
+            Refusal::BeyondHorizon => Localized::new(
+                format!("يمكن الحجز خلال {horizon_days} يومًا من اليوم فقط"),
+                format!("Times can be booked up to {horizon_days} days ahead"),
+            ),
+            Refusal::NotOnPattern => Localized::new(
+                "هذا ليس من مواعيد الخدمة، اختر من المواعيد المعروضة",
+                "This is not one of the service's times: choose one of those shown",
+            ),
+            Refusal::Closed => Localized::new(
+                "الجهة لا تستقبل في هذا اليوم، اختر يومًا آخر",
+                "The agency is closed that day: choose another day",
+            ),
+        }
+    }
+}
+
+/// A slot as the API lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// RFC 3339, Riyadh time: `2026-12-06T09:30:00+03:00`.
+    pub start: String,
+    pub end: String,
+    /// Places still free.
+    pub free: u16,
+}
+
+/// A time as Riyadh's wall clock writes it: `2026-12-06T09:30:00+03:00`.
+pub fn format_riyadh(unix_ms: i64) -> String {
+    let local = unix_ms + RIYADH_OFFSET_MS;
+    let date = Date::from_unix_millis(local);
+    let minutes = local.rem_euclid(DAY_MS) / MINUTE_MS;
+    format!("{date}T{:02}:{:02}:00+03:00", minutes / 60, minutes % 60)
+}
+
+/// Reads a slot's start as sent back (`format_riyadh`'s form, or any W3C date-time).
+pub fn parse_start(text: &str) -> Option<i64> {
+    parse_datetime_ms(text)
+}
+
+impl Availability {
+    /// A sensible default: Sunday to Thursday, 09:00 to 14:00, 30-minute slots for one
+    /// person, 30 days ahead, booked at least a day before.
+    pub fn office_hours() -> Availability {
+        let day = Some(Hours {
+            opens: 9 * 60,
+            closes: 14 * 60,
+        });
+        Availability {
+            mode: BookingMode::WhileFiling,
+            week: [day; WORKING_DAYS],
+            slot_minutes: 30,
+            capacity: 1,
+            horizon_days: 30,
+            lead_hours: 24,
+            closures: Vec::new(),
+            video: false,
+            place: None,
+        }
+    }
+
+    /// The hours of `day`, if it receives then.
+    fn hours_on(&self, day: Date) -> Option<Hours> {
+        if self.closures.contains(&day) {
+            return None;
+        }
+        let weekday = usize::try_from(day.weekday()).ok()?;
+        self.week.get(weekday).copied().flatten()
+    }
+
+    /// Every slot start of `day` on the pattern (bookable or not), Unix milliseconds.
+    pub fn starts_on(&self, day: Date) -> Vec<i64> {
+        let Some(hours) = self.hours_on(day) else {
+            return Vec::new();
+        };
+        let step = self.slot_minutes.max(SLOT_MINUTES.0);
+        let midnight = riyadh_midnight_ms(day);
+        (0..)
+            .map(|i| hours.opens + i * step)
+            .take_while(|m| m + step <= hours.closes)
+            .map(|m| midnight + i64::from(m) * MINUTE_MS)
+            .collect()
+    }
+
+    /// The end of a slot starting at `start`.
+    pub fn end_of(&self, start: i64) -> i64 {
+        start + i64::from(self.slot_minutes) * MINUTE_MS
+    }
+
+    /// Whether `start` may be booked at `now` (capacity aside), or why not.
+    pub fn check(&self, start: i64, now: i64) -> Result<(), Refusal> {
+        if start <= now {
+            return Err(Refusal::Past);
+        }
+        let day = riyadh_date(start);
+        if self.closures.contains(&day) && self.pattern_has(day, start) {
+            return Err(Refusal::Closed);
+        }
+        if !self.starts_on(day).contains(&start) {
+            return Err(Refusal::NotOnPattern);
+        }
+        let last_day = riyadh_date(now).add_days(i64::from(self.horizon_days));
+        if day > last_day {
+            return Err(Refusal::BeyondHorizon);
+        }
+        if start < now + i64::from(self.lead_hours) * HOUR_MS {
+            return Err(Refusal::InsideLeadTime);
+        }
+        Ok(())
+    }
+
+    /// Whether the weekly pattern (closures aside) has a slot at `start` on `day`.
+    fn pattern_has(&self, day: Date, start: i64) -> bool {
+        let open = Availability {
+            closures: Vec::new(),
+            ..self.clone()
+        };
+        open.starts_on(day).contains(&start)
+    }
+
+    /// Whether a booking at `start` may still be changed or cancelled at `now`.
+    pub fn may_change(&self, start: i64, now: i64) -> bool {
+        start >= now + i64::from(self.lead_hours) * HOUR_MS
+    }
+
+    /// The bookable starts from `from` for `days` days (at most [`MAX_SLOT_DAYS`]), in
+    /// order, capacity aside.
+    pub fn bookable(&self, from: Date, days: u32, now: i64) -> Vec<i64> {
+        (0..days.min(MAX_SLOT_DAYS))
+            .flat_map(|i| self.starts_on(from.add_days(i64::from(i))))
+            .filter(|start| self.check(*start, now).is_ok())
+            .collect()
+    }
+
+    /// Every problem with this availability, each naming its field.
+    pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let mut problem = |field: String, ar: String, en: String| {
+            problems.push(InvalidAnswer {
+                field,
+                message: Localized::new(ar, en),
+            })
+        };
+        let (shortest, longest) = SLOT_MINUTES;
+        if !(shortest..=longest).contains(&self.slot_minutes) {
+            problem(
+                "slot_minutes".into(),
+                format!("مدة الموعد من {shortest} إلى {longest} دقيقة"),
+                format!("A slot lasts {shortest} to {longest} minutes"),
+            );
+        }
+        if !(1..=MAX_CAPACITY).contains(&self.capacity) {
+            problem(
+                "capacity".into(),
+                format!("السعة من 1 إلى {MAX_CAPACITY}"),
+                format!("Capacity is 1 to {MAX_CAPACITY}"),
+            );
+        }
+        if !(1..=MAX_HORIZON_DAYS).contains(&self.horizon_days) {
+            problem(
+                "horizon_days".into(),
+                format!("مدى الحجز من 1 إلى {MAX_HORIZON_DAYS} يومًا"),
+                format!("Booking ahead is 1 to {MAX_HORIZON_DAYS} days"),
+            );
+        }
+        if self.lead_hours > MAX_LEAD_HOURS {
+            problem(
+                "lead_hours".into(),
+                format!("المهلة {MAX_LEAD_HOURS} ساعة كحد أقصى"),
+                format!("The lead time is at most {MAX_LEAD_HOURS} hours"),
+            );
+        }
+        if self.closures.len() > MAX_CLOSURES {
+            problem(
+                "closures".into(),
+                format!("{MAX_CLOSURES} يوم إغلاق كحد أقصى"),
+                format!("At most {MAX_CLOSURES} closed days"),
+            );
+        }
+        for (i, hours) in self.week.iter().enumerate() {
+            if let Some(h) = hours {
+                if h.opens >= h.closes || h.closes > 24 * 60 {
+                    problem(
+                        format!("week.{i}"),
+                        "وقت الإغلاق بعد وقت الفتح وفي اليوم نفسه".into(),
+                        "Closing comes after opening, on the same day".into(),
+                    );
+                } else if h.closes - h.opens < self.slot_minutes {
+                    problem(
+                        format!("week.{i}"),
+                        "ساعات اليوم أقصر من موعد واحد".into(),
+                        "The day's hours are shorter than one slot".into(),
+                    );
+                }
+            }
+        }
+        if self.week.iter().all(Option::is_none) {
+            problem(
+                "week".into(),
+                "اختر يومًا واحدًا على الأقل للاستقبال".into(),
+                "Choose at least one day to receive".into(),
+            );
+        }
+        if let Some(place) = &self.place {
+            if place.is_incomplete() {
+                problem(
+                    "place".into(),
+                    "اكتب المكان بالعربية والإنجليزية".into(),
+                    "Write the place in Arabic and English".into(),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> Date {
+        Date::parse(text).unwrap()
+    }
+
+    fn at(text: &str) -> i64 {
+        parse_datetime_ms(text).unwrap()
+    }
+
+    fn video() -> Availability {
+        Availability {
+            mode: BookingMode::WhileFiling,
+            week: [
+                Some(Hours {
+                    opens: 10 * 60,
+                    closes: 11 * 60,
+                }),
+                None,
+                Some(Hours {
+                    opens: 10 * 60,
+                    closes: 10 * 60 + 50,
+                }),
+                None,
+                None,
+            ],
+            slot_minutes: 20,
+            capacity: 1,
+            horizon_days: 7,
+            lead_hours: 2,
+            closures: vec![day("2026-12-08")],
+            video: true,
+            place: None,
+        }
+    }
+
+    #[test]
+    fn a_day_is_cut_into_whole_slots_in_riyadh_time() {
+        // 2026-12-06 is a Sunday: 10:00, 10:20, 10:40 (11:00 would end past closing).
+        let starts: Vec<String> = video()
+            .starts_on(day("2026-12-06"))
+            .into_iter()
+            .map(format_riyadh)
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                "2026-12-06T10:00:00+03:00",
+                "2026-12-06T10:20:00+03:00",
+                "2026-12-06T10:40:00+03:00"
+            ]
+        );
+        assert_eq!(parse_start(&starts[1]), Some(at("2026-12-06T07:20:00Z")));
+        // Monday does not receive; Tuesday 2026-12-08 is closed; Friday is no working day.
+        assert!(video().starts_on(day("2026-12-07")).is_empty());
+        assert!(video().starts_on(day("2026-12-08")).is_empty());
+        assert!(video().starts_on(day("2026-12-11")).is_empty());
+        assert_eq!(video().starts_on(day("2026-12-15")).len(), 2);
+    }
+
+    #[test]
+    fn a_time_is_refused_for_each_reason_in_turn() {
+        let a = video();
+        let now = at("2026-12-06T10:05:00+03:00");
+        let check = |t: &str| a.check(at(t), now);
+        assert_eq!(check("2026-12-06T10:00:00+03:00"), Err(Refusal::Past));
+        assert_eq!(
+            check("2026-12-06T10:40:00+03:00"),
+            Err(Refusal::InsideLeadTime)
+        );
+        assert_eq!(
+            check("2026-12-06T10:30:00+03:00"),
+            Err(Refusal::NotOnPattern)
+        );
+        assert_eq!(check("2026-12-08T10:00:00+03:00"), Err(Refusal::Closed));
+        assert_eq!(
+            check("2026-12-09T10:00:00+03:00"),
+            Err(Refusal::NotOnPattern)
+        );
+        assert_eq!(check("2026-12-13T10:00:00+03:00"), Ok(()));
+        assert_eq!(
+            check("2026-12-20T10:00:00+03:00"),
+            Err(Refusal::BeyondHorizon)
+        );
+        assert!(a.may_change(at("2026-12-06T12:05:00+03:00"), now));
+        assert!(!a.may_change(at("2026-12-06T12:04:00+03:00"), now));
+        let bookable: Vec<String> = a
+            .bookable(day("2026-12-06"), 30, now)
+            .into_iter()
+            .map(format_riyadh)
+            .collect();
+        assert_eq!(
+            bookable,
+            [
+                "2026-12-13T10:00:00+03:00",
+                "2026-12-13T10:20:00+03:00",
+                "2026-12-13T10:40:00+03:00"
+            ]
+        );
+        let messages = Refusal::InsideLeadTime.message(2, 7);
+        assert!(messages.en.contains("2 hours") && messages.ar.contains("2 ساعة"));
+    }
+
+    #[test]
+    fn an_availability_is_checked_before_it_is_saved() {
+        assert_eq!(Availability::office_hours().validate(), Ok(()));
+        assert_eq!(video().validate(), Ok(()));
+        let mut bad = video();
+        bad.slot_minutes = 3;
+        bad.capacity = 0;
+        bad.week[0] = Some(Hours {
+            opens: 11 * 60,
+            closes: 10 * 60,
+        });
+        bad.place = Some(Localized::new("مركز الاستقبال", ""));
+        let named: Vec<String> = bad
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(named, ["slot_minutes", "capacity", "week.0", "place"]);
+        let mut closed = video();
+        closed.week = [None; WORKING_DAYS];
+        assert!(closed.validate().is_err());
+    }
+}

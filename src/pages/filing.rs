@@ -146,6 +146,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     .collect(),
                 location: None,
                 attachments: Vec::new(),
+                appointment: None,
             });
             let key = draft.get_untracked().idempotency_key;
             let (code, go) = (code.clone(), go.clone());

@@ -139,6 +139,9 @@ pub struct RequestDetail {
     /// Files given with the filing.
     pub attachments: Vec<AttachmentInfo>,
     pub events: Vec<EventEntry>,
+    /// The request's appointment, for a service that books one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<crate::appointment::AppointmentState>,
     /// While a resolved request may be reopened: until when (RFC 3339, UTC).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reopen_until: Option<String>,

@@ -128,12 +128,183 @@ pub struct Slot {
     pub free: u16,
 }
 
+/// Longest note of what a visitor needs.
+pub const MAX_NEEDS_LENGTH: usize = 300;
+
+/// The time an applicant chose (with a filing, or to change it), and what they need on the
+/// day (wheelchair access, an interpreter).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choice {
+    pub start: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+}
+
+/// A choice that passed its checks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ValidChoice {
+    pub start: i64,
+    pub end: i64,
+    pub needs: Option<String>,
+}
+
+impl Choice {
+    /// Checks the chosen time against `availability` at `now` (capacity aside), and the
+    /// note; problems name `appointment.start` or `appointment.needs`.
+    pub fn validate(
+        &self,
+        availability: &Availability,
+        now: i64,
+    ) -> Result<ValidChoice, Vec<InvalidAnswer>> {
+        let mut problems = Vec::new();
+        let start = match parse_start(&self.start) {
+            None => {
+                problems.push(InvalidAnswer {
+                    field: "appointment.start".into(),
+                    message: Localized::new(
+                        "اختر موعدًا من المواعيد المعروضة",
+                        "Choose one of the times shown",
+                    ),
+                });
+                None
+            }
+            Some(start) => match availability.check(start, now) {
+                Ok(()) => Some(start),
+                Err(refusal) => {
+                    problems.push(InvalidAnswer {
+                        field: "appointment.start".into(),
+                        message: refusal
+                            .message(availability.lead_hours, availability.horizon_days),
+                    });
+                    None
+                }
+            },
+        };
+        let needs = crate::text::given(&self.needs).map(str::to_owned);
+        if let Some(needs) = &needs {
+            let checked = if needs.chars().count() > MAX_NEEDS_LENGTH {
+                Err(Localized::new(
+                    format!("اكتب ما تحتاجه في {MAX_NEEDS_LENGTH} حرف كحد أقصى"),
+                    format!("Write what you need in {MAX_NEEDS_LENGTH} characters or fewer"),
+                ))
+            } else {
+                crate::text::check_text(
+                    needs,
+                    crate::text::Lines::Many,
+                    ("ما تحتاجه", "what you need"),
+                )
+            };
+            if let Err(message) = checked {
+                problems.push(InvalidAnswer {
+                    field: "appointment.needs".into(),
+                    message,
+                });
+            }
+        }
+        match start {
+            Some(start) if problems.is_empty() => Ok(ValidChoice {
+                start,
+                end: availability.end_of(start),
+                needs,
+            }),
+            _ => Err(problems),
+        }
+    }
+}
+
+/// Where a booking stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AppointmentStatus {
+    Booked,
+    Cancelled,
+    /// The visitor came (or joined the call).
+    Kept,
+    NoShow,
+}
+
+impl AppointmentStatus {
+    pub fn code(self) -> &'static str {
+        match self {
+            AppointmentStatus::Booked => "booked",
+            AppointmentStatus::Cancelled => "cancelled",
+            AppointmentStatus::Kept => "kept",
+            AppointmentStatus::NoShow => "no_show",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<AppointmentStatus> {
+        [
+            AppointmentStatus::Booked,
+            AppointmentStatus::Cancelled,
+            AppointmentStatus::Kept,
+            AppointmentStatus::NoShow,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// A request's appointment as its applicant (and staff) see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentView {
+    /// RFC 3339, Riyadh time.
+    pub start: String,
+    pub end: String,
+    pub status: AppointmentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+    /// A video call's join link.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub video_link: Option<String>,
+    /// Where to come, for a visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Localized>,
+    /// Until when the applicant may change or cancel it (RFC 3339, Riyadh time), while
+    /// they still may.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_until: Option<String>,
+}
+
+/// What a request's applicant may do about a time.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentState {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub booked: Option<AppointmentView>,
+    /// A time may be chosen now (none booked, or cancelled, and the request still open;
+    /// for a service that offers times after review, once the agency has taken it up).
+    #[serde(default)]
+    pub may_book: bool,
+}
+
+/// Whether a request's applicant may choose a time now: the request is open, and (for a
+/// service offering times after review) the agency has taken it up.
+pub fn may_book(
+    mode: BookingMode,
+    status: crate::lifecycle::RequestStatus,
+    current: Option<AppointmentStatus>,
+) -> bool {
+    use crate::lifecycle::RequestStatus;
+    let open = !status.is_finished();
+    let reviewed = mode == BookingMode::WhileFiling || status != RequestStatus::Submitted;
+    let free = matches!(current, None | Some(AppointmentStatus::Cancelled));
+    open && reviewed && free
+}
+
 /// A time as Riyadh's wall clock writes it: `2026-12-06T09:30:00+03:00`.
 pub fn format_riyadh(unix_ms: i64) -> String {
     let local = unix_ms + RIYADH_OFFSET_MS;
     let date = Date::from_unix_millis(local);
     let minutes = local.rem_euclid(DAY_MS) / MINUTE_MS;
     format!("{date}T{:02}:{:02}:00+03:00", minutes / 60, minutes % 60)
+}
+
+/// When the reminder of an appointment at `start` is sent: 09:00 Riyadh time the day
+/// before; `None` when that is already past at `now` (booked for tomorrow or today).
+pub fn reminder_at(start: i64, now: i64) -> Option<i64> {
+    let eve = riyadh_date(start).add_days(-1);
+    let at = riyadh_midnight_ms(eve) + 9 * HOUR_MS;
+    (at > now).then_some(at)
 }
 
 /// Reads a slot's start as sent back (`format_riyadh`'s form, or any W3C date-time).
@@ -422,8 +593,67 @@ mod tests {
                 "2026-12-13T10:40:00+03:00"
             ]
         );
+        assert_eq!(
+            reminder_at(at("2026-12-13T10:00:00+03:00"), now).map(format_riyadh),
+            Some("2026-12-12T09:00:00+03:00".to_owned())
+        );
+        assert_eq!(reminder_at(at("2026-12-07T10:00:00+03:00"), now), None);
         let messages = Refusal::InsideLeadTime.message(2, 7);
         assert!(messages.en.contains("2 hours") && messages.ar.contains("2 ساعة"));
+    }
+
+    #[test]
+    fn a_choice_is_a_time_on_the_pattern_and_a_clean_note() {
+        let a = video();
+        let now = at("2026-12-06T08:00:00+03:00");
+        let chosen = Choice {
+            start: "2026-12-06T10:20:00+03:00".into(),
+            needs: Some("  كرسي متحرك  ".into()),
+        }
+        .validate(&a, now)
+        .unwrap();
+        assert_eq!(chosen.start, at("2026-12-06T10:20:00+03:00"));
+        assert_eq!(chosen.end - chosen.start, 20 * 60_000);
+        assert_eq!(chosen.needs.as_deref(), Some("كرسي متحرك"));
+        let bad = Choice {
+            start: "tomorrow".into(),
+            needs: Some("x".repeat(MAX_NEEDS_LENGTH + 1)),
+        }
+        .validate(&a, now)
+        .unwrap_err();
+        let named: Vec<&str> = bad.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(named, ["appointment.start", "appointment.needs"]);
+        let closed = Choice {
+            start: "2026-12-08T10:00:00+03:00".into(),
+            needs: None,
+        }
+        .validate(&a, now)
+        .unwrap_err();
+        assert!(closed[0].message.en.contains("closed"), "{closed:?}");
+    }
+
+    #[test]
+    fn a_time_may_be_chosen_while_the_request_is_open_and_after_review_when_asked() {
+        use crate::lifecycle::RequestStatus::{InReview, Resolved, Submitted};
+        use BookingMode::{AfterReview, WhileFiling};
+        assert!(may_book(WhileFiling, Submitted, None));
+        assert!(!may_book(AfterReview, Submitted, None));
+        assert!(may_book(AfterReview, InReview, None));
+        assert!(may_book(
+            AfterReview,
+            InReview,
+            Some(AppointmentStatus::Cancelled)
+        ));
+        assert!(!may_book(
+            AfterReview,
+            InReview,
+            Some(AppointmentStatus::Booked)
+        ));
+        assert!(!may_book(WhileFiling, Resolved, None));
+        assert_eq!(
+            AppointmentStatus::from_code("no_show"),
+            Some(AppointmentStatus::NoShow)
+        );
     }
 
     #[test]

@@ -175,6 +175,9 @@ pub struct NewRequest {
     pub location: Option<Value>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attachments: Vec<String>,
+    /// The time chosen, for a service that books one while filing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appointment: Option<crate::appointment::Choice>,
 }
 
 /// A request that passed validation, normalised, ready to store.

@@ -21,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::answers::{InvalidAnswer, MAX_ADDRESS_LENGTH};
 use crate::calendar::DAY_MS;
-use crate::catalogue::ServiceDetail;
+use crate::catalogue::{ServiceDetail, ServiceKind};
 use crate::filing::{Applicant, NewRequest};
 use crate::form::{DateRange, Field, FieldKind, FormDefinition};
 use crate::lifecycle::RequestStatus;
@@ -38,10 +38,12 @@ pub const MAX_MEDIA_URL: usize = 500;
 /// Most parameters one filing may carry (each answer is one; a list answer one per value).
 pub const MAX_PARAMS: usize = 200;
 
-/// True when `service` can be filed through GeoReport: it accepts filings and asks for no
-/// file it cannot do without.
+/// True when `service` can be filed through GeoReport: it accepts filings, books no
+/// appointment (GeoReport has no way to choose a time) and asks for no file it cannot do
+/// without.
 pub fn offered(service: &ServiceDetail) -> bool {
     service.active
+        && service.summary.kind != ServiceKind::Appointment
         && !service
             .form
             .fields
@@ -431,6 +433,7 @@ pub fn read_filing(
         answers,
         location: top_level_location,
         attachments: Vec::new(),
+        appointment: None,
     };
     if problems.is_empty() {
         Ok((request, placement))
@@ -780,6 +783,9 @@ mod tests {
         let mut closed = road_damage();
         closed.active = false;
         assert!(!offered(&closed));
+        let mut appointment = road_damage();
+        appointment.summary.kind = ServiceKind::Appointment;
+        assert!(!offered(&appointment));
     }
 
     #[test]

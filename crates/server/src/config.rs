@@ -63,6 +63,10 @@ pub struct Config {
     pub clock: crate::clock::Clock,
     /// How slow clients and floods of connections are held off.
     pub connections: ConnectionLimits,
+    /// `NAFITHA_VIDEO_URL_TEMPLATE`: the join link of a video-call appointment, with
+    /// `{reference}` standing for the request's reference. The portal builds no video
+    /// service; the default is a placeholder to replace in production.
+    pub video_url_template: String,
     /// `NAFITHA_METRICS_ADDR`, unset by default: the address `GET /metrics` (Prometheus
     /// text format) is served on, on a listener of its own so it is never on the public
     /// port. Unset: metrics are not served.
@@ -183,6 +187,9 @@ fn redact(raw: &str) -> String {
 }
 
 /// A configuration the server cannot start with.
+/// The join link of video-call appointments until one is configured: a placeholder.
+pub const DEFAULT_VIDEO_URL_TEMPLATE: &str = "https://video.nafitha.invalid/{reference}";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("NAFITHA_ADDR must be an address like 127.0.0.1:8080 (got {0:?})")]
@@ -195,6 +202,10 @@ pub enum ConfigError {
         "NAFITHA_PUBLIC_URL must be an http(s) address like https://nafitha.example.sa (got {0:?})"
     )]
     PublicUrl(String),
+    #[error(
+        "NAFITHA_VIDEO_URL_TEMPLATE must be an http(s) address with {{reference}} in it, like https://meet.example.sa/{{reference}} (got {0:?})"
+    )]
+    VideoUrl(String),
     #[error("{0}")]
     Notify(String),
     #[error("{key} must be a whole number from {min} to {max} (got {raw:?})")]
@@ -270,6 +281,22 @@ impl Config {
             },
             None => format!("http://{addr}"),
         };
+        let video_url_template = match get("NAFITHA_VIDEO_URL_TEMPLATE") {
+            Some(raw) => {
+                let template = raw.trim().to_owned();
+                let parsed = url::Url::parse(&template.replace("{reference}", "0"));
+                match parsed {
+                    Ok(url)
+                        if matches!(url.scheme(), "http" | "https")
+                            && template.contains("{reference}") =>
+                    {
+                        template
+                    }
+                    _ => return Err(ConfigError::VideoUrl(raw)),
+                }
+            }
+            None => DEFAULT_VIDEO_URL_TEMPLATE.to_owned(),
+        };
         let notify = notify_config(&get)?;
         let limits = limit_settings(&get)?;
         let client_ip_header =
@@ -338,6 +365,7 @@ impl Config {
             })
             .transpose()?;
         Ok(Config {
+            video_url_template,
             connections,
             metrics_addr,
             demo,

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod appointments;
 pub mod csv;
 pub mod health;
 pub mod intake;
@@ -30,6 +31,7 @@ pub fn api_router(request_timeout: Duration) -> Router<AppState> {
     // answer is the usual error body (413, `payload_too_large`). Uploads have their own.
     let json = Router::new()
         .merge(services::router())
+        .merge(appointments::router())
         .merge(requests::router())
         .merge(track::router())
         .merge(account::router())

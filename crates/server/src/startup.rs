@@ -33,6 +33,8 @@ pub struct AppState {
     pub store: Store,
     /// The portal's public address, for links in notifications.
     pub public_url: String,
+    /// The join link of a video-call appointment, `{reference}` to be replaced.
+    pub video_url_template: String,
     /// Where attachment files are kept.
     pub objects: attachments::Objects,
     /// The portal is served over HTTPS ([`Config::served_over_https`]): session cookies
@@ -184,6 +186,7 @@ impl Application {
             upload_idle_timeout: Duration::from_millis(config.upload_idle_timeout_ms),
             store: store.clone(),
             public_url: config.public_url.clone(),
+            video_url_template: config.video_url_template.clone(),
             objects: objects.clone(),
             secure_cookies: config.served_over_https(),
             client_ip_header: config.client_ip_header.clone(),

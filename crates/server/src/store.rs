@@ -9,6 +9,7 @@
 
 pub mod account;
 pub mod actions;
+pub mod appointments;
 pub mod backoffice;
 pub mod catalogue;
 pub mod intake;

@@ -109,6 +109,7 @@ impl Form {
                 answers,
                 location: None,
                 attachments: Vec::new(),
+                appointment: None,
             },
         }
     }

@@ -15,6 +15,74 @@ pub struct Recipient<'a> {
     pub email: Option<&'a str>,
 }
 
+/// Where an appointment happens: a place, or a video call's link.
+pub enum Venue {
+    Place(Localized),
+    Video(String),
+}
+
+/// An appointment's day and time as an SMS says it: `2026-12-13 10:00`, Riyadh time.
+fn when(start: i64) -> String {
+    let stamp = nafitha_domain::appointment::format_riyadh(start);
+    format!("{} {}", &stamp[..10], &stamp[11..16])
+}
+
+fn venue_text(venue: &Venue, locale: Locale) -> String {
+    match (venue, locale) {
+        (Venue::Place(place), _) => place.get(locale).to_owned(),
+        (Venue::Video(link), Locale::Ar) => format!("مكالمة فيديو: {link}"),
+        (Venue::Video(link), Locale::En) => format!("video call: {link}"),
+    }
+}
+
+/// The SMS that confirms a booked (or changed) appointment.
+pub fn appointment_booked(
+    to: &Recipient<'_>,
+    reference: &ReferenceNumber,
+    start: i64,
+    venue: &Venue,
+) -> OutboxMessage {
+    let (when, venue) = (when(start), venue_text(venue, to.locale));
+    let reference = reference.grouped();
+    let body = match to.locale {
+        Locale::Ar => format!("نافذة: موعدك للطلب {reference} يوم {when} بتوقيت الرياض، {venue}"),
+        Locale::En => {
+            format!("Nafitha: your appointment for {reference} is on {when} (Riyadh time), {venue}")
+        }
+    };
+    OutboxMessage {
+        channel: "sms",
+        recipient: to.phone.to_owned(),
+        subject: None,
+        body,
+        sensitive: false,
+    }
+}
+
+/// The SMS sent the day before an appointment.
+pub fn appointment_reminder(
+    to: &Recipient<'_>,
+    reference: &ReferenceNumber,
+    start: i64,
+    venue: &Venue,
+) -> OutboxMessage {
+    let (when, venue) = (when(start), venue_text(venue, to.locale));
+    let reference = reference.grouped();
+    let body = match to.locale {
+        Locale::Ar => format!("نافذة: تذكير بموعدك غدًا {when} للطلب {reference}، {venue}"),
+        Locale::En => format!(
+            "Nafitha: a reminder of your appointment tomorrow, {when}, for {reference}: {venue}"
+        ),
+    };
+    OutboxMessage {
+        channel: "sms",
+        recipient: to.phone.to_owned(),
+        subject: None,
+        body,
+        sensitive: false,
+    }
+}
+
 /// The messages that confirm a filing: an SMS always, an email when one was given.
 pub fn filed(
     to: &Recipient<'_>,

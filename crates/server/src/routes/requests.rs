@@ -20,9 +20,11 @@ use crate::auth::{partner_key, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiJsonBytes};
 use crate::limits::{client_key, too_many, Limit};
 use crate::notify::messages;
+use crate::routes::appointments::{booking_for, slot_full, venue};
 use crate::startup::AppState;
 use crate::store::partners::PartnerKey;
-use crate::store::requests::{Filing, FilingOutcome};
+use crate::store::requests::{FiledBooking, Filing, FilingOutcome, MessageFor};
+use nafitha_domain::appointment::reminder_at;
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/requests", post(create_request))
@@ -181,15 +183,33 @@ pub(crate) async fn file(
         phone: &valid.applicant.phone,
         email: valid.applicant.email.as_deref(),
     };
+    let booked = booking_for(state, service, request.appointment.as_ref()).await?;
     let build_messages = |reference: &ReferenceNumber| {
-        messages::filed(
+        let mut sent = messages::filed(
             &to,
             reference,
             due_on,
             &service.summary.name,
             &state.public_url,
-        )
+        );
+        if let Some((availability, booking)) = &booked {
+            let venue = venue(state, availability, reference);
+            sent.push(messages::appointment_booked(
+                &to,
+                reference,
+                booking.start,
+                &venue,
+            ));
+        }
+        sent
     };
+    let recipient = &to;
+    let build_reminder = booked.as_ref().map(|(availability, booking)| {
+        move |reference: &ReferenceNumber| {
+            let venue = venue(state, availability, reference);
+            messages::appointment_reminder(recipient, reference, booking.start, &venue)
+        }
+    });
     // Charged in the filing's transaction, after a replay has been recognised.
     let limits: Vec<_> = [
         state
@@ -216,6 +236,12 @@ pub(crate) async fn file(
         uploads: &uploads,
         limits: &limits,
         messages: &build_messages,
+        appointment: booked.as_ref().map(|(_, booking)| FiledBooking {
+            booking,
+            reminder: reminder_at(booking.start, now)
+                .zip(build_reminder.as_ref())
+                .map(|(at, build)| (at, build as &MessageFor<'_>)),
+        }),
     };
     match state
         .store
@@ -235,6 +261,14 @@ pub(crate) async fn file(
                 "An attached file was not found or has expired. Upload it again",
             ),
         )),
+        FilingOutcome::SlotFull => match &booked {
+            Some((availability, _)) => {
+                Err(slot_full(state, &service.summary.code, availability).await)
+            }
+            None => Err(ApiError::Internal(anyhow::anyhow!(
+                "a slot was full without a booking"
+            ))),
+        },
         FilingOutcome::KeyReused => Err(ApiError::Unprocessable {
             code: "idempotency_key_reused",
             message: Localized::new(

@@ -412,6 +412,9 @@ impl Store {
         let location: Option<String> = row.try_get("location")?;
         let assignee: Option<String> = row.try_get("assignee")?;
         let rating = self.rating_of(id).await?;
+        let appointment = self
+            .appointment_state(id, &request.service.code, request.status, now_ms)
+            .await?;
         let detail = RequestDetail {
             request,
             applicant: Applicant {
@@ -430,6 +433,7 @@ impl Store {
             events,
             reopen_until,
             rating,
+            appointment,
         };
         Ok(Some((detail, assignee)))
     }

@@ -30,6 +30,9 @@ pub struct OutboxMessage {
     pub sensitive: bool,
 }
 
+/// Builds a message for the reference a request ends up with.
+pub type MessageFor<'a> = dyn Fn(&ReferenceNumber) -> OutboxMessage + Send + Sync + 'a;
+
 /// Everything needed to store one filing.
 pub struct Filing<'a> {
     pub service: &'a ServiceDetail,
@@ -53,6 +56,14 @@ pub struct Filing<'a> {
     pub limits: &'a [super::limits::Charge],
     /// Builds the messages for the reference the request ends up with.
     pub messages: &'a (dyn Fn(&ReferenceNumber) -> Vec<OutboxMessage> + Send + Sync),
+    /// The time booked with the filing, and its reminder (when to send it, and what).
+    pub appointment: Option<FiledBooking<'a>>,
+}
+
+/// A booking made with a filing.
+pub struct FiledBooking<'a> {
+    pub booking: &'a super::appointments::Booking,
+    pub reminder: Option<(i64, &'a MessageFor<'a>)>,
 }
 
 /// What became of a filing.
@@ -69,6 +80,8 @@ pub enum FilingOutcome {
     /// An upload does not exist, belongs to another question or service, or is already
     /// part of another request; names the question (or `attachments`).
     UnknownUpload(String),
+    /// The time chosen has no place left: nothing was stored.
+    SlotFull,
 }
 
 fn decode_err(what: &str) -> sqlx::Error {
@@ -209,6 +222,29 @@ impl Store {
                 return Ok(FilingOutcome::UnknownUpload(field));
             }
         }
+        if let Some(filed) = &filing.appointment {
+            let booking = filed.booking;
+            if !super::appointments::take_place(
+                &mut tx,
+                &service.code,
+                booking.start,
+                booking.capacity,
+            )
+            .await?
+            {
+                tx.rollback().await?;
+                return Ok(FilingOutcome::SlotFull);
+            }
+            super::appointments::store_booking(
+                &mut tx,
+                id,
+                &reference,
+                &service.code,
+                booking,
+                filing.now_ms,
+            )
+            .await?;
+        }
         sqlx::query(
             "insert into request_events (request_id, kind, status, department_code, public, actor, message, \
              channel, created_at) values ($1, 'submitted', $2, $3, 1, $4, null, $5, $6)",
@@ -252,6 +288,16 @@ impl Store {
         {
             tx.rollback().await?;
             return Ok(FilingOutcome::Limited(refused));
+        }
+        if let Some((send_at, reminder)) = filing.appointment.as_ref().and_then(|a| a.reminder) {
+            super::appointments::queue_reminder(
+                &mut tx,
+                id,
+                &reminder(&reference),
+                send_at,
+                filing.now_ms,
+            )
+            .await?;
         }
         tx.commit().await?;
         self.stats_changed();

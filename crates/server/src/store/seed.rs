@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use anyhow::{bail, Context};
+use nafitha_domain::appointment::Availability;
 use nafitha_domain::backoffice::PORTAL_AGENCY;
 use nafitha_domain::{FormDefinition, Locale, Localized, ServiceKind};
 use serde::Deserialize;
@@ -58,6 +59,9 @@ pub struct Service {
     pub sla_working_days: u16,
     pub documents: Vec<Localized>,
     pub form: FormDefinition,
+    /// When an appointment service receives (required for them, refused for others).
+    #[serde(default)]
+    pub availability: Option<Availability>,
 }
 
 fn is_code(code: &str) -> bool {
@@ -144,6 +148,27 @@ impl Catalogue {
             if !(1..=365).contains(&service.sla_working_days) {
                 bail!("service {code}: the SLA must be 1 to 365 working days");
             }
+            match (
+                &service.availability,
+                service.kind == ServiceKind::Appointment,
+            ) {
+                (None, true) => {
+                    bail!("service {code}: an appointment service needs an availability")
+                }
+                (Some(_), false) => {
+                    bail!("service {code}: only appointment services have an availability")
+                }
+                (Some(availability), true) => {
+                    if let Err(problems) = availability.validate() {
+                        let list: Vec<String> = problems
+                            .iter()
+                            .map(|p| format!("{}: {}", p.field, p.message.en))
+                            .collect();
+                        bail!("service {code}: availability: {}", list.join("; "));
+                    }
+                }
+                (None, false) => {}
+            }
             if let Err(problems) = service.form.check() {
                 let list: Vec<String> = problems
                     .iter()
@@ -217,6 +242,16 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             added += result.rows_affected();
+            if let Some(availability) = &s.availability {
+                sqlx::query(
+                    "insert into availabilities (service_code, rules, updated_by, updated_at) \
+                     values ($1, $2, 'seed', 0) on conflict (service_code) do nothing",
+                )
+                .bind(&s.code)
+                .bind(serde_json::to_string(availability)?)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(added)

@@ -489,6 +489,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         dist_dir: dist,
         max_connections: 4,
         public_url: options.public_url.clone(),
+        video_url_template: "https://meet.nafitha.test/{reference}".into(),
         notify: options.notify.clone(),
         limits: options.limits.clone(),
         client_ip_header: options.client_ip_header.clone(),

@@ -2,6 +2,7 @@
 //! `NAFITHA_TEST_POSTGRES_URL` is set) the same tests against PostgreSQL.
 
 mod account;
+mod appointments;
 mod backoffice;
 mod catalogue;
 mod connections;

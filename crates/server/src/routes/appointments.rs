@@ -1,0 +1,376 @@
+//! Appointments: the open slots of a service (`GET /api/v1/services/{code}/slots`), and the
+//! booking a filing makes. The rules of a time are the domain's
+//! (`nafitha_domain::appointment`); a slot's capacity is the store's to hold.
+
+use axum::extract::{Path, Query, State};
+use axum::routing::{get, put};
+use axum::Router;
+use nafitha_domain::account::RequestDetail;
+use nafitha_domain::appointment::{
+    format_riyadh, may_book, reminder_at, AppointmentStatus, Availability, BookingMode, Choice,
+    Slot, MAX_SLOT_DAYS,
+};
+use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
+use serde::Deserialize;
+
+use crate::auth::CitizenSession;
+use crate::error::{ApiError, ApiJson};
+use crate::limits::too_many;
+use crate::notify::messages::{self, Recipient, Venue};
+use crate::routes::account::path_reference;
+use crate::startup::AppState;
+use crate::store::appointments::{Booking, Rebooked};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/services/{code}/slots", get(list_slots))
+        .route(
+            "/requests/{reference}/appointment",
+            put(book).delete(cancel),
+        )
+}
+
+/// `?from=YYYY-MM-DD&days=N`: today and 7 days unless said.
+#[derive(Debug, Default, Deserialize)]
+struct SlotQuery {
+    from: Option<String>,
+    days: Option<String>,
+}
+
+/// The bookable slots of an appointment service, earliest first, each with its free
+/// places (0 when full). Public: no personal data.
+async fn list_slots(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    query: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ApiJson<Vec<Slot>>, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::BadRequest(Localized::new(
+            "معاملات البحث غير صحيحة",
+            "The query parameters are not valid",
+        ))
+    })?;
+    let now = state.now_ms();
+    let mut problems = Vec::new();
+    let from = match query.from.as_deref().map(str::trim) {
+        None | Some("") => riyadh_date(now),
+        Some(text) => Date::parse(text).unwrap_or_else(|| {
+            problems.push((
+                "from",
+                Localized::new("التاريخ بصيغة YYYY-MM-DD", "A date, YYYY-MM-DD"),
+            ));
+            riyadh_date(now)
+        }),
+    };
+    let days = match query.days.as_deref().map(str::trim) {
+        None | Some("") => 7,
+        Some(text) => text
+            .parse::<u32>()
+            .ok()
+            .filter(|d| (1..=MAX_SLOT_DAYS).contains(d))
+            .unwrap_or_else(|| {
+                problems.push((
+                    "days",
+                    Localized::new(
+                        format!("عدد الأيام من 1 إلى {MAX_SLOT_DAYS}"),
+                        format!("days is 1 to {MAX_SLOT_DAYS}"),
+                    ),
+                ));
+                7
+            }),
+    };
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(
+            problems
+                .into_iter()
+                .map(|(field, message)| nafitha_domain::answers::InvalidAnswer {
+                    field: field.to_owned(),
+                    message,
+                })
+                .collect(),
+        ));
+    }
+    let availability = state
+        .store
+        .availability(&code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(ApiJson(
+        open_slots(&state, &code, &availability, from, days).await?,
+    ))
+}
+
+/// The bookable slots of `service` from `from` for `days` days, with their free places.
+pub(crate) async fn open_slots(
+    state: &AppState,
+    service: &str,
+    availability: &Availability,
+    from: Date,
+    days: u32,
+) -> Result<Vec<Slot>, ApiError> {
+    let starts = availability.bookable(from, days, state.now_ms());
+    let (Some(first), Some(last)) = (starts.first(), starts.last()) else {
+        return Ok(Vec::new());
+    };
+    let taken = state.store.places_taken(service, *first, last + 1).await?;
+    Ok(starts
+        .into_iter()
+        .map(|start| Slot {
+            start: format_riyadh(start),
+            end: format_riyadh(availability.end_of(start)),
+            free: availability
+                .capacity
+                .saturating_sub(taken.get(&start).copied().unwrap_or(0)),
+        })
+        .collect())
+}
+
+/// What a filing books, checked: `None` for a service that books nothing now (not an
+/// appointment service, or one whose times are offered after review).
+pub(crate) async fn booking_for(
+    state: &AppState,
+    service: &ServiceDetail,
+    choice: Option<&Choice>,
+) -> Result<Option<(Availability, Booking)>, ApiError> {
+    let availability = state.store.availability(&service.summary.code).await?;
+    let refuse = |message: Localized| Err(ApiError::on_field("appointment", message));
+    match (availability, choice) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => refuse(Localized::new(
+            "هذه الخدمة لا تحجز موعدًا",
+            "This service does not book a time",
+        )),
+        (Some(a), Some(_)) if a.mode == BookingMode::AfterReview => refuse(Localized::new(
+            "تعرض الجهة المواعيد بعد دراسة الطلب، فلا يُختار الموعد الآن",
+            "The agency offers times after it reviews the request: no time is chosen now",
+        )),
+        (Some(a), None) if a.mode == BookingMode::AfterReview => Ok(None),
+        (Some(_), None) => Err(ApiError::on_field(
+            "appointment.start",
+            Localized::new("اختر موعدًا", "Choose a time"),
+        )),
+        (Some(a), Some(choice)) => {
+            let valid = choice
+                .validate(&a, state.now_ms())
+                .map_err(ApiError::Validation)?;
+            let booking = Booking {
+                start: valid.start,
+                end: valid.end,
+                capacity: a.capacity,
+                needs: valid.needs,
+                video_template: a.video.then(|| state.video_url_template.clone()),
+            };
+            Ok(Some((a, booking)))
+        }
+    }
+}
+
+/// The join link of a video call, or the place of a visit.
+pub(crate) fn venue(
+    state: &AppState,
+    availability: &Availability,
+    reference: &ReferenceNumber,
+) -> Venue {
+    match &availability.place {
+        Some(place) if !availability.video => Venue::Place(place.clone()),
+        _ => Venue::Video(
+            state
+                .video_url_template
+                .replace("{reference}", reference.as_str()),
+        ),
+    }
+}
+
+/// The 409 for a slot taken meanwhile, naming the next free times.
+pub(crate) async fn slot_full(
+    state: &AppState,
+    service: &str,
+    availability: &Availability,
+) -> ApiError {
+    let today = riyadh_date(state.now_ms());
+    let next: Vec<String> =
+        match open_slots(state, service, availability, today, MAX_SLOT_DAYS).await {
+            Ok(slots) => slots
+                .into_iter()
+                .filter(|s| s.free > 0)
+                .take(3)
+                .map(|s| format!("{} {}", &s.start[..10], &s.start[11..16]))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+    let list = next.join("، ");
+    ApiError::Conflict {
+        code: "slot_full",
+        message: if next.is_empty() {
+            Localized::new(
+                "حُجز هذا الموعد للتو، ولا مواعيد متاحة قريبًا",
+                "This time was just taken, and there is no free time soon",
+            )
+        } else {
+            Localized::new(
+                format!("حُجز هذا الموعد للتو. أقرب المواعيد المتاحة: {list}"),
+                format!(
+                    "This time was just taken. The next free times: {}",
+                    next.join(", ")
+                ),
+            )
+        },
+    }
+}
+
+/// `PUT /api/v1/requests/{reference}/appointment { start, needs? }`: the applicant books a
+/// time, or changes theirs (until the lead time); answers the request page.
+async fn book(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path(reference): Path<String>,
+    ApiJson(choice): ApiJson<Choice>,
+) -> Result<ApiJson<RequestDetail>, ApiError> {
+    let reference = path_reference(&reference)?;
+    let now = state.now_ms();
+    let target = state
+        .store
+        .applicant_booking(&reference, &session.phone)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let availability = state
+        .store
+        .availability(&target.service_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::on_field(
+                "appointment",
+                Localized::new(
+                    "هذه الخدمة لا تحجز موعدًا",
+                    "This service does not book a time",
+                ),
+            )
+        })?;
+    match target.current {
+        Some((start, AppointmentStatus::Booked)) => {
+            if target.status.is_finished() || !availability.may_change(start, now) {
+                return Err(too_late(&availability));
+            }
+        }
+        current => {
+            if !may_book(availability.mode, target.status, current.map(|c| c.1)) {
+                return Err(ApiError::Conflict {
+                    code: "not_bookable_now",
+                    message: Localized::new(
+                        "لا يمكن اختيار موعد لهذا الطلب الآن",
+                        "A time cannot be chosen for this request now",
+                    ),
+                });
+            }
+        }
+    }
+    let valid = choice
+        .validate(&availability, now)
+        .map_err(ApiError::Validation)?;
+    let booking = Booking {
+        start: valid.start,
+        end: valid.end,
+        capacity: availability.capacity,
+        needs: valid.needs,
+        video_template: availability.video.then(|| state.video_url_template.clone()),
+    };
+    let to = Recipient {
+        locale: target.locale,
+        phone: &target.phone,
+        email: None,
+    };
+    let place = venue(&state, &availability, &reference);
+    let confirmation = [messages::appointment_booked(
+        &to,
+        &reference,
+        booking.start,
+        &place,
+    )];
+    let reminder = reminder_at(booking.start, now).map(|at| {
+        (
+            at,
+            messages::appointment_reminder(&to, &reference, booking.start, &place),
+        )
+    });
+    match state
+        .store
+        .rebook(&target, &booking, &confirmation, reminder, now)
+        .await?
+    {
+        Rebooked::Done => {}
+        Rebooked::Full => return Err(slot_full(&state, &target.service_code, &availability).await),
+        Rebooked::Changed => return Err(changed_meanwhile()),
+        Rebooked::Limited(refused) => return Err(too_many(refused)),
+    }
+    applicant_page(&state, &reference, &session.phone).await
+}
+
+/// `DELETE /api/v1/requests/{reference}/appointment`: the applicant cancels their time
+/// (until the lead time); the place is free at once.
+async fn cancel(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    Path(reference): Path<String>,
+) -> Result<ApiJson<RequestDetail>, ApiError> {
+    let reference = path_reference(&reference)?;
+    let now = state.now_ms();
+    let target = state
+        .store
+        .applicant_booking(&reference, &session.phone)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let availability = state.store.availability(&target.service_code).await?;
+    let (Some(availability), Some((start, AppointmentStatus::Booked))) =
+        (availability, target.current)
+    else {
+        return Err(ApiError::Conflict {
+            code: "no_appointment",
+            message: Localized::new(
+                "لا يوجد موعد محجوز لهذا الطلب",
+                "This request has no time booked",
+            ),
+        });
+    };
+    if !availability.may_change(start, now) {
+        return Err(too_late(&availability));
+    }
+    if !state.store.cancel_booking(&target, now).await? {
+        return Err(changed_meanwhile());
+    }
+    applicant_page(&state, &reference, &session.phone).await
+}
+
+fn too_late(availability: &Availability) -> ApiError {
+    let hours = availability.lead_hours;
+    ApiError::Conflict {
+        code: "too_late_to_change",
+        message: Localized::new(
+            format!("يُغيَّر الموعد أو يُلغى قبل بدايته بـ {hours} ساعة على الأقل؛ تواصل مع الجهة"),
+            format!("A time is changed or cancelled at least {hours} hours before it starts: contact the agency"),
+        ),
+    }
+}
+
+fn changed_meanwhile() -> ApiError {
+    ApiError::Conflict {
+        code: "changed_meanwhile",
+        message: Localized::new(
+            "تغيّر الموعد في أثناء ذلك، حدّث الصفحة وحاول مرة أخرى",
+            "The appointment changed meanwhile: reload the page and try again",
+        ),
+    }
+}
+
+async fn applicant_page(
+    state: &AppState,
+    reference: &ReferenceNumber,
+    phone: &str,
+) -> Result<ApiJson<RequestDetail>, ApiError> {
+    state
+        .store
+        .request_for_applicant(reference, phone, state.now_ms())
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}

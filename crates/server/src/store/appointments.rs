@@ -1,0 +1,425 @@
+//! Appointments: each appointment service's availability, the places taken per slot, and
+//! the bookings. A place is taken by incrementing the slot's count only while it is under
+//! the capacity, in the booking's transaction: on PostgreSQL the upsert locks the slot's
+//! row, on SQLite the writer is alone, so two bookings never both take the last place.
+
+use std::collections::HashMap;
+
+use nafitha_domain::appointment::{
+    format_riyadh, may_book, AppointmentState, AppointmentStatus, AppointmentView, Availability,
+};
+use nafitha_domain::lifecycle::RequestStatus;
+use nafitha_domain::ReferenceNumber;
+use sqlx::{Any, Row, Transaction};
+
+use super::Store;
+
+fn decode_err(what: &str) -> sqlx::Error {
+    sqlx::Error::Decode(what.to_owned().into())
+}
+
+/// A booking to store with its request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Booking {
+    pub start: i64,
+    pub end: i64,
+    /// The slot's capacity, as the availability says now.
+    pub capacity: u16,
+    /// What the visitor needs (wheelchair access, an interpreter), as they wrote it.
+    pub needs: Option<String>,
+    /// For a video call: the join link's template, `{reference}` standing for the
+    /// request's reference.
+    pub video_template: Option<String>,
+}
+
+impl Store {
+    /// What request `request_id` (of `service`, now `status`) has of an appointment, for a
+    /// service that books one.
+    pub async fn appointment_state(
+        &self,
+        request_id: i64,
+        service: &str,
+        status: RequestStatus,
+        now_ms: i64,
+    ) -> Result<Option<AppointmentState>, sqlx::Error> {
+        let Some(availability) = self.availability(service).await? else {
+            return Ok(None);
+        };
+        let row = sqlx::query(
+            "select starts_at, ends_at, status, needs, join_link from appointments where request_id = $1",
+        )
+        .bind(request_id)
+        .fetch_optional(self.pool())
+        .await?;
+        let booked = row
+            .map(|row| {
+                let start: i64 = row.try_get("starts_at")?;
+                let status = AppointmentStatus::from_code(&row.try_get::<String, _>("status")?)
+                    .ok_or_else(|| decode_err("appointment status"))?;
+                let open = status == AppointmentStatus::Booked;
+                Ok::<_, sqlx::Error>(AppointmentView {
+                    start: format_riyadh(start),
+                    end: format_riyadh(row.try_get("ends_at")?),
+                    status,
+                    needs: row.try_get("needs")?,
+                    video_link: row.try_get("join_link")?,
+                    place: availability.place.clone().filter(|_| !availability.video),
+                    change_until: (open && availability.may_change(start, now_ms)).then(|| {
+                        format_riyadh(start - i64::from(availability.lead_hours) * 3_600_000)
+                    }),
+                })
+            })
+            .transpose()?;
+        Ok(Some(AppointmentState {
+            may_book: may_book(availability.mode, status, booked.as_ref().map(|b| b.status)),
+            booked,
+        }))
+    }
+
+    /// The availability of `service`, if it books appointments.
+    pub async fn availability(&self, service: &str) -> Result<Option<Availability>, sqlx::Error> {
+        let row = sqlx::query("select rules from availabilities where service_code = $1")
+            .bind(service)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|row| {
+            serde_json::from_str(&row.try_get::<String, _>("rules")?)
+                .map_err(|_| decode_err("stored availability"))
+        })
+        .transpose()
+    }
+
+    /// Places taken per slot start of `service`, from `from` up to `to` (Unix ms).
+    pub async fn places_taken(
+        &self,
+        service: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<HashMap<i64, u16>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select starts_at, booked from slot_counts where service_code = $1 \
+             and starts_at >= $2 and starts_at < $3",
+        )
+        .bind(service)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let booked: i64 = row.try_get("booked")?;
+                Ok((
+                    row.try_get("starts_at")?,
+                    u16::try_from(booked).unwrap_or(u16::MAX),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// Takes one place of the slot at `start`, in `tx`; `false` (and nothing changed) when the
+/// slot already has `capacity` people.
+pub(crate) async fn take_place(
+    tx: &mut Transaction<'static, Any>,
+    service: &str,
+    start: i64,
+    capacity: u16,
+) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query(
+        "insert into slot_counts (service_code, starts_at, booked) values ($1, $2, 1) \
+         on conflict (service_code, starts_at) do update set booked = slot_counts.booked + 1 \
+         where slot_counts.booked < $3 returning booked",
+    )
+    .bind(service)
+    .bind(start)
+    .bind(i64::from(capacity))
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(taken.is_some())
+}
+
+/// Gives back one place of the slot at `start`, in `tx`.
+pub(crate) async fn free_place(
+    tx: &mut Transaction<'static, Any>,
+    service: &str,
+    start: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update slot_counts set booked = booked - 1 where service_code = $1 and starts_at = $2 \
+         and booked > 0",
+    )
+    .bind(service)
+    .bind(start)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Books (or rebooks) the appointment of request `request_id`, in `tx`: its place must
+/// already be taken ([`take_place`]).
+pub(crate) async fn store_booking(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    reference: &ReferenceNumber,
+    service: &str,
+    booking: &Booking,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    let link = booking
+        .video_template
+        .as_ref()
+        .map(|t| t.replace("{reference}", reference.as_str()));
+    sqlx::query(
+        "insert into appointments (request_id, service_code, starts_at, ends_at, status, needs, \
+         join_link, created_at, updated_at) values ($1, $2, $3, $4, 'booked', $5, $6, $7, $7) \
+         on conflict (request_id) do update set starts_at = $3, ends_at = $4, status = 'booked', \
+         needs = $5, join_link = $6, updated_at = $7",
+    )
+    .bind(request_id)
+    .bind(service)
+    .bind(booking.start)
+    .bind(booking.end)
+    .bind(booking.needs.as_deref())
+    .bind(link)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// What an outbox message for an appointment's reminder is marked with.
+const REMINDER: &str = "appointment_reminder";
+
+/// Queues the reminder of request `request_id`'s appointment, to be sent at `send_at`.
+pub(crate) async fn queue_reminder(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    message: &super::requests::OutboxMessage,
+    send_at: i64,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, \
+         sensitive, purpose) values ($1, $2, $3, $4, $5, $6, $7, 0, $8)",
+    )
+    .bind(message.channel)
+    .bind(&message.recipient)
+    .bind(message.subject.as_deref())
+    .bind(&message.body)
+    .bind(request_id)
+    .bind(now_ms)
+    .bind(send_at)
+    .bind(REMINDER)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Withdraws the unsent reminder of request `request_id`'s appointment, if any.
+pub(crate) async fn drop_reminder(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "delete from outbox where request_id = $1 and purpose = $2 and sent_at is null \
+         and locked_until is null",
+    )
+    .bind(request_id)
+    .bind(REMINDER)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A request whose time its applicant books, changes or cancels.
+#[derive(Clone, Debug)]
+pub struct BookingTarget {
+    pub id: i64,
+    pub reference: ReferenceNumber,
+    pub service_code: String,
+    pub status: RequestStatus,
+    pub locale: nafitha_domain::Locale,
+    pub phone: String,
+    /// Its appointment now: start and status.
+    pub current: Option<(i64, AppointmentStatus)>,
+}
+
+/// What became of a booking's change.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Rebooked {
+    Done,
+    /// The new time has no place left: nothing changed.
+    Full,
+    /// The appointment changed meanwhile (another tab, staff): nothing changed.
+    Changed,
+    /// The applicant's number has had its day's SMS: nothing changed.
+    Limited(super::limits::Refused),
+}
+
+impl Store {
+    /// Request `reference` of the applicant `phone`, for booking; `None` when it is not
+    /// theirs or does not exist.
+    pub async fn applicant_booking(
+        &self,
+        reference: &ReferenceNumber,
+        phone: &str,
+    ) -> Result<Option<BookingTarget>, sqlx::Error> {
+        let row = sqlx::query(
+            "select r.id, r.service_code, r.status, r.locale, r.applicant_phone, a.starts_at, \
+             a.status as appointment_status from requests r \
+             left join appointments a on a.request_id = r.id \
+             where r.reference = $1 and r.applicant_phone = $2",
+        )
+        .bind(reference.as_str())
+        .bind(phone)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            let current = match row.try_get::<Option<i64>, _>("starts_at")? {
+                Some(start) => {
+                    let status: String = row.try_get("appointment_status")?;
+                    Some((
+                        start,
+                        AppointmentStatus::from_code(&status)
+                            .ok_or_else(|| decode_err("appointment status"))?,
+                    ))
+                }
+                None => None,
+            };
+            let locale: String = row.try_get("locale")?;
+            Ok(BookingTarget {
+                id: row.try_get("id")?,
+                reference: reference.clone(),
+                service_code: row.try_get("service_code")?,
+                status: super::requests::status_of(&row)?,
+                locale: nafitha_domain::Locale::from_tag(&locale).unwrap_or_default(),
+                phone: row.try_get("applicant_phone")?,
+                current,
+            })
+        })
+        .transpose()
+    }
+
+    /// Books `booking` for `target` in place of its current time (if booked), with its
+    /// confirmation and reminder (when to send it, and what), in one transaction.
+    pub async fn rebook(
+        &self,
+        target: &BookingTarget,
+        booking: &Booking,
+        confirmation: &[super::requests::OutboxMessage],
+        reminder: Option<(i64, super::requests::OutboxMessage)>,
+        now_ms: i64,
+    ) -> Result<Rebooked, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        if current_of(&mut tx, self.engine(), target.id).await? != target.current {
+            tx.rollback().await?;
+            return Ok(Rebooked::Changed);
+        }
+        let held = match target.current {
+            Some((start, AppointmentStatus::Booked)) => Some(start),
+            _ => None,
+        };
+        if held != Some(booking.start) {
+            if !take_place(
+                &mut tx,
+                &target.service_code,
+                booking.start,
+                booking.capacity,
+            )
+            .await?
+            {
+                tx.rollback().await?;
+                return Ok(Rebooked::Full);
+            }
+            if let Some(start) = held {
+                free_place(&mut tx, &target.service_code, start).await?;
+            }
+        }
+        store_booking(
+            &mut tx,
+            target.id,
+            &target.reference,
+            &target.service_code,
+            booking,
+            now_ms,
+        )
+        .await?;
+        drop_reminder(&mut tx, target.id).await?;
+        if let Some((send_at, message)) = &reminder {
+            queue_reminder(&mut tx, target.id, message, *send_at, now_ms).await?;
+        }
+        if let Some(refused) = self
+            .queue_messages(
+                &mut tx,
+                confirmation,
+                Some(target.id),
+                now_ms,
+                super::outbox::SmsCap::Enforce,
+            )
+            .await?
+        {
+            tx.rollback().await?;
+            return Ok(Rebooked::Limited(refused));
+        }
+        tx.commit().await?;
+        Ok(Rebooked::Done)
+    }
+
+    /// Cancels `target`'s booked time: its place is free at once, its reminder withdrawn.
+    /// `false` when it changed meanwhile (nothing changed).
+    pub async fn cancel_booking(
+        &self,
+        target: &BookingTarget,
+        now_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let Some((start, AppointmentStatus::Booked)) = target.current else {
+            return Ok(false);
+        };
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        if current_of(&mut tx, self.engine(), target.id).await? != target.current {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "update appointments set status = 'cancelled', updated_at = $1 where request_id = $2",
+        )
+        .bind(now_ms)
+        .bind(target.id)
+        .execute(&mut *tx)
+        .await?;
+        free_place(&mut tx, &target.service_code, start).await?;
+        drop_reminder(&mut tx, target.id).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+/// The appointment of request `request_id` as it is in `tx`: start and status.
+/// On PostgreSQL the row is locked until the transaction ends, so two changes of one
+/// appointment take turns (SQLite's writer is alone already).
+async fn current_of(
+    tx: &mut Transaction<'static, Any>,
+    engine: super::Engine,
+    request_id: i64,
+) -> Result<Option<(i64, AppointmentStatus)>, sqlx::Error> {
+    let lock = match engine {
+        super::Engine::Postgres => " for update",
+        super::Engine::Sqlite => "",
+    };
+    let sql = format!("select starts_at, status from appointments where request_id = $1{lock}");
+    let row = sqlx::query(&sql)
+        .bind(request_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    row.map(|row| {
+        let status: String = row.try_get("status")?;
+        Ok((
+            row.try_get("starts_at")?,
+            AppointmentStatus::from_code(&status)
+                .ok_or_else(|| decode_err("appointment status"))?,
+        ))
+    })
+    .transpose()
+}

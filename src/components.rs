@@ -11,6 +11,8 @@ mod header_parts;
 mod load_error;
 mod page_heading;
 mod question;
+#[cfg(not(feature = "backoffice"))]
+mod slot_picker;
 mod tracked;
 
 pub use answers::answer_rows;
@@ -25,6 +27,8 @@ pub use page_heading::PageHeading;
 pub use question::draft_question;
 #[cfg(not(feature = "backoffice"))]
 pub use question::Question;
+#[cfg(not(feature = "backoffice"))]
+pub use slot_picker::SlotPicker;
 pub use tracked::{request_facts, timeline_entries};
 
 #[cfg(not(feature = "backoffice"))]

@@ -27,6 +27,9 @@ pub struct Draft {
     /// Names and sizes of the files uploaded for this draft, by upload id, for display.
     #[serde(default)]
     pub files: std::collections::BTreeMap<String, UploadedFile>,
+    /// The appointment time chosen, for a service that books one while filing.
+    #[serde(default)]
+    pub appointment: nafitha_domain::appointment::Choice,
 }
 
 /// A file uploaded for a draft, as the applicant knows it.

@@ -27,6 +27,40 @@ pub fn get_service(code: Memo<String>) -> Loaded<ServiceDetail> {
     })
 }
 
+/// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.
+pub fn list_slots(
+    code: String,
+    from: RwSignal<nafitha_domain::calendar::Date>,
+) -> Loaded<Vec<nafitha_domain::appointment::Slot>> {
+    let code = String::from(js_sys::encode_uri_component(&code));
+    load(move || {
+        Some(format!(
+            "/api/v1/services/{code}/slots?from={}&days=7",
+            from.get()
+        ))
+    })
+}
+
+/// `PUT /api/v1/requests/{reference}/appointment`: books or changes the time; the answer
+/// is the updated request page.
+pub async fn book_time(
+    reference: &ReferenceNumber,
+    choice: &nafitha_domain::appointment::Choice,
+    locale: Locale,
+) -> Result<RequestDetail, ApiError> {
+    let path = format!("/api/v1/requests/{reference}/appointment");
+    decode(fetch(Request::put(&path), Some(to_json(choice)?), locale).await)
+}
+
+/// `DELETE /api/v1/requests/{reference}/appointment`: cancels the time.
+pub async fn cancel_time(
+    reference: &ReferenceNumber,
+    locale: Locale,
+) -> Result<RequestDetail, ApiError> {
+    let path = format!("/api/v1/requests/{reference}/appointment");
+    decode(fetch(Request::delete(&path), None, locale).await)
+}
+
 /// `GET /api/v1/track/{reference}`; nothing while there is no (well-formed) reference.
 pub fn track_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<TrackedRequest> {
     load(move || reference.get().map(|r| format!("/api/v1/track/{r}")))

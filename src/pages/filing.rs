@@ -7,10 +7,11 @@
 //! idempotency key, so it is filed once.
 
 use crate::router::{navigate, use_location};
-use leptos::either::{Either, EitherOf3};
+use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::appointment::BookingMode;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
@@ -19,7 +20,7 @@ use serde_json::Value;
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
 use crate::components::{
-    answer_text, draft_question, ErrorSummary, LoadError, PageHeading, Question,
+    answer_text, draft_question, ErrorSummary, LoadError, PageHeading, Question, SlotPicker,
 };
 use crate::drafts::{self, Draft};
 use crate::i18n::tr;
@@ -28,6 +29,8 @@ use crate::state::use_locale;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Step {
     Questions,
+    /// The appointment's time, for a service that books one while filing.
+    Time,
     Details,
     Check,
 }
@@ -36,10 +39,16 @@ impl Step {
     fn query(self) -> &'static str {
         match self {
             Step::Questions => "questions",
+            Step::Time => "time",
             Step::Details => "details",
             Step::Check => "check",
         }
     }
+}
+
+/// True when the service's applicants choose a time as a step of filing.
+fn books_while_filing(service: &ServiceDetail) -> bool {
+    service.booking == Some(BookingMode::WhileFiling)
 }
 
 /// True when the service accepts filings.
@@ -86,7 +95,9 @@ pub fn FilingPage(
 fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
+    let books = books_while_filing(&service);
     let step = Memo::new(move |_| match location.query("step").as_deref() {
+        Some("time") if books => Step::Time,
         Some("details") => Step::Details,
         Some("check") => Step::Check,
         _ => Step::Questions,
@@ -146,7 +157,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     .collect(),
                 location: None,
                 attachments: Vec::new(),
-                appointment: None,
+                appointment: books.then(|| draft.get_untracked().appointment),
             });
             let key = draft.get_untracked().idempotency_key;
             let (code, go) = (code.clone(), go.clone());
@@ -165,11 +176,19 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                         let problems = e.problems("send");
                         let to = if problems.iter().any(|p| p.field.starts_with("applicant.")) {
                             Step::Details
+                        } else if problems.iter().any(|p| p.field.starts_with("appointment")) {
+                            Step::Time
                         } else {
                             Step::Questions
                         };
                         go(to);
                         errors.set(problems);
+                    }
+                    // The time was taken meanwhile: choose another, told which are next.
+                    Err(e @ ApiError::Server { status: 409, .. }) if books => {
+                        draft.update(|d| d.pending = false);
+                        go(Step::Time);
+                        errors.set(e.problems("appointment.start"));
                     }
                     Err(other) => {
                         draft.update(|d| d.pending = false);
@@ -219,19 +238,25 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
         let go = go.clone();
         let send = send.clone();
         match step.get() {
-            Step::Questions => EitherOf3::A(view! {
+            Step::Questions => EitherOf4::A(view! {
                 <p class="caption">{caption}</p>
                 <PageHeading text=Signal::derive(move || locale.texts().citizen.about_request_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
-                <QuestionsForm service draft errors on_continue=Callback::new(move |()| go(Step::Details))/>
+                <QuestionsForm service draft errors on_continue=Callback::new(move |()| go(if books { Step::Time } else { Step::Details }))/>
             }),
-            Step::Details => EitherOf3::B(view! {
+            Step::Time => EitherOf4::D(view! {
+                <p class="caption">{caption}</p>
+                <PageHeading text=Signal::derive(move || locale.texts().citizen.time_title.to_owned()) error=has_errors/>
+                <ErrorSummary errors=errors/>
+                <TimeForm service draft errors on_continue=Callback::new(move |()| go(Step::Details))/>
+            }),
+            Step::Details => EitherOf4::B(view! {
                 <p class="caption">{caption}</p>
                 <PageHeading text=Signal::derive(move || locale.texts().citizen.details_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
                 <DetailsForm service draft errors on_continue=Callback::new(move |()| go(Step::Check))/>
             }),
-            Step::Check => EitherOf3::C(view! {
+            Step::Check => EitherOf4::C(view! {
                 <p class="caption">{caption}</p>
                 <PageHeading text=Signal::derive(move || locale.texts().citizen.check_title.to_owned()) error=has_errors/>
                 <ErrorSummary errors=errors/>
@@ -275,6 +300,73 @@ fn QuestionsForm(
                 each=visible
                 key=|field| field.id.clone()
                 children=move |field| draft_question(field, draft, errors).into_any()
+            />
+            <button type="submit" class="button">{tr(|t| t.citizen.continue_label)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn TimeForm(
+    service: StoredValue<ServiceDetail>,
+    draft: RwSignal<Draft>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+    on_continue: Callback<()>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(
+        draft.with_untracked(|d| Some(d.appointment.start.clone()).filter(|s| !s.is_empty())),
+    );
+    Effect::new(move |_| {
+        let start = chosen.get().unwrap_or_default();
+        draft.update(|d| d.appointment.start = start);
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if chosen.with_untracked(Option::is_some) {
+            on_continue.run(());
+        } else {
+            errors.set(vec![InvalidAnswer {
+                field: "appointment.start".into(),
+                message: {
+                    let (ar, en) = (
+                        crate::i18n::texts(Locale::Ar),
+                        crate::i18n::texts(Locale::En),
+                    );
+                    Localized::new(ar.citizen.choose_time, en.citizen.choose_time)
+                },
+            }]);
+        }
+    };
+    let needs_field = {
+        let (ar, en) = (
+            crate::i18n::texts(Locale::Ar),
+            crate::i18n::texts(Locale::En),
+        );
+        Field {
+            id: "appointment.needs".into(),
+            label: Localized::new(ar.citizen.needs_label, en.citizen.needs_label),
+            hint: Some(Localized::new(ar.citizen.needs_hint, en.citizen.needs_hint)),
+            required: false,
+            show_if: None,
+            kind: FieldKind::LongText {
+                max_length: nafitha_domain::appointment::MAX_NEEDS_LENGTH as u32,
+            },
+        }
+    };
+    let code = service.with_value(|s| s.summary.code.clone());
+    let problem = move |field: &'static str| {
+        Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == field).cloned()))
+    };
+    view! {
+        <form novalidate on:submit=submit>
+            <SlotPicker code chosen error=problem("appointment.start")/>
+            <Question
+                field=needs_field
+                value=Signal::derive(move || draft.with(|d| d.appointment.needs.clone().map(Value::String)))
+                on_change=Callback::new(move |value: Value| {
+                    draft.update(|d| d.appointment.needs = value.as_str().map(str::to_owned).filter(|v| !v.is_empty()))
+                })
+                error=problem("appointment.needs")
             />
             <button type="submit" class="button">{tr(|t| t.citizen.continue_label)}</button>
         </form>
@@ -446,6 +538,13 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
                 })
                 .collect()
         });
+        if service.with_value(books_while_filing) && !d.appointment.start.is_empty() {
+            rows.push((
+                t.citizen.appointment_label.to_owned(),
+                crate::dates::format_moment(&d.appointment.start, l),
+                format!("/services/{code}/apply?step=time"),
+            ));
+        }
         let a = &d.applicant;
         rows.push((
             t.citizen.full_name.to_owned(),

@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 use nafitha_domain::account::{EventEntry, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::appointment::{AppointmentState, AppointmentStatus, Choice};
 use nafitha_domain::lifecycle::{
     reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
 };
@@ -19,7 +20,9 @@ use serde_json::Value;
 use crate::api::{self, ApiError};
 use crate::components::attachment_question::FilingContext;
 use crate::components::request_facts;
-use crate::components::{answer_rows, file_list, ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{
+    answer_rows, file_list, ErrorSummary, LoadError, PageHeading, Question, SlotPicker,
+};
 use crate::dates::format_moment;
 use crate::drafts;
 use crate::i18n::{text_question, texts, tr};
@@ -245,6 +248,117 @@ fn actions_view(
     view! { {answer}{withdraw}{reopen} }
 }
 
+/// The request's appointment: when and where (or the video link), until when it may be
+/// changed; changing, cancelling, or choosing a time when one may be chosen now.
+#[component]
+fn AppointmentPanel(
+    state: AppointmentState,
+    reference: ReferenceNumber,
+    code: String,
+    /// Set to the updated request page after a change.
+    on_updated: Callback<RequestDetail>,
+    errors: RwSignal<Vec<InvalidAnswer>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let announcer = use_announcer();
+    let l = locale.locale.get_untracked();
+    let t = texts(l);
+    let picking = RwSignal::new(state.may_book);
+    let chosen = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let send = {
+        let reference = reference.clone();
+        move |cancel: bool| {
+            if busy.get_untracked() {
+                return;
+            }
+            let start = chosen.get_untracked();
+            if !cancel && start.is_none() {
+                errors.set(vec![InvalidAnswer {
+                    field: "appointment.start".into(),
+                    message: Localized::new(
+                        texts(Locale::Ar).citizen.choose_time,
+                        texts(Locale::En).citizen.choose_time,
+                    ),
+                }]);
+                return;
+            }
+            busy.set(true);
+            let (reference, lang) = (reference.clone(), locale.locale.get_untracked());
+            leptos::task::spawn_local(async move {
+                let result = match start {
+                    Some(start) if !cancel => {
+                        let choice = Choice { start, needs: None };
+                        api::book_time(&reference, &choice, lang).await
+                    }
+                    _ => api::cancel_time(&reference, lang).await,
+                };
+                busy.set(false);
+                match result {
+                    Ok(updated) => {
+                        errors.set(Vec::new());
+                        let said = if cancel {
+                            texts(lang).citizen.appointment_cancelled
+                        } else {
+                            texts(lang).citizen.appointment_title
+                        };
+                        on_updated.run(updated);
+                        announcer.announce(said.to_owned());
+                    }
+                    Err(error) => errors.set(error.problems("appointment.start")),
+                }
+            });
+        }
+    };
+    let booked = state.booked.clone().map(|b| {
+        let when = format_moment(&b.start, l);
+        let status = match b.status {
+            AppointmentStatus::Booked => None,
+            AppointmentStatus::Cancelled => Some(t.citizen.appointment_cancelled),
+            AppointmentStatus::Kept => Some(t.citizen.appointment_kept),
+            AppointmentStatus::NoShow => Some(t.citizen.appointment_missed),
+        };
+        let venue = match (&b.video_link, &b.place) {
+            (Some(link), _) => Some(view! { <p>{t.citizen.video_call} " " <a href=link.clone() dir="ltr">{link.clone()}</a></p> }.into_any()),
+            (None, Some(place)) => Some(view! { <p>{place.get(l).to_owned()}</p> }.into_any()),
+            _ => None,
+        };
+        let until = b.change_until.as_deref().map(|u| {
+            view! { <p class="hint">{t.citizen.change_until} " " {format_moment(u, l)}</p> }
+        });
+        let may_change = b.change_until.is_some();
+        let send = send.clone();
+        view! {
+            <p class="appointment-when"><strong>{when}</strong></p>
+            {status.map(|s| view! { <p>{s}</p> })}
+            {venue}
+            {until}
+            {may_change.then(|| view! {
+                <div class="slot-weeks">
+                    <button type="button" class="button button-secondary" on:click=move |_| picking.update(|p| *p = !*p)>{t.citizen.change_time}</button>
+                    <button type="button" class="button button-warning" disabled=move || busy.get() on:click=move |_| send(true)>{t.citizen.cancel_time}</button>
+                </div>
+            })}
+        }
+    });
+    let picker = move || {
+        let send = send.clone();
+        let code = code.clone();
+        picking.get().then(|| view! {
+            {state.may_book.then(|| view! { <p>{t.citizen.choose_time_now}</p> })}
+            <SlotPicker code chosen error=Signal::derive(move || errors.with(|e| e.iter().find(|p| p.field == "appointment.start").cloned()))/>
+            <button type="button" class="button" disabled=move || busy.get() on:click=move |_| send(false)>{t.citizen.book_time}</button>
+        })
+    };
+    view! {
+        <section class="appointment-box" aria-labelledby="appointment-title">
+            <h2 id="appointment-title">{t.citizen.appointment_title}</h2>
+            {booked}
+            {picker}
+        </section>
+    }
+}
+
 #[component]
 pub fn RequestPage(
     /// The reference number from the address, as typed.
@@ -382,8 +496,15 @@ pub fn RequestPage(
                 };
                 let files = (!d.attachments.is_empty()).then(|| file_list(&format!("/api/v1/requests/{r}"), &d.attachments, l));
                 let finished = d.request.status.is_finished() && d.request.status != RequestStatus::Resolved;
+                let appointment = d.appointment.clone().filter(|a| a.booked.is_some() || a.may_book).map(|state| {
+                    view! {
+                        <AppointmentPanel state reference=r.clone() code=d.request.service.code.clone()
+                            on_updated=Callback::new(move |updated| detail.set(Ok(updated))) errors/>
+                    }
+                });
                 view! {
                     {request_facts(&d.request, l)}
+                    {appointment}
                     {(!finished).then(|| actions_view(&d, act, form, l))}
                     {may_rate(d.request.status).then(|| rating_view(&d, rate, form, l))}
                     <h2 id="timeline-title">{t.track.timeline_title}</h2>

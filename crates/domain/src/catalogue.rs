@@ -117,6 +117,8 @@ pub struct ServiceDetail {
     pub active: bool,
     /// How to reach the agency about this service.
     pub contact: Contact,
+    /// For an appointment service: how its applicants get a time.
+    pub booking: Option<crate::appointment::BookingMode>,
 }
 
 /// [`ServiceDetail`] as written in JSON: one flat object. A plain struct rather than
@@ -137,6 +139,8 @@ struct DetailWire {
     form: FormDefinition,
     active: bool,
     contact: Contact,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    booking: Option<crate::appointment::BookingMode>,
 }
 
 impl From<DetailWire> for ServiceDetail {
@@ -157,6 +161,7 @@ impl From<DetailWire> for ServiceDetail {
             form: w.form,
             active: w.active,
             contact: w.contact,
+            booking: w.booking,
         }
     }
 }
@@ -178,6 +183,7 @@ impl From<ServiceDetail> for DetailWire {
             form: d.form,
             active: d.active,
             contact: d.contact,
+            booking: d.booking,
         }
     }
 }
@@ -275,6 +281,7 @@ mod tests {
                 phone: "940".into(),
                 email: "care@example.sa".into(),
             },
+            booking: None,
         };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["code"], "epm-road-damage");

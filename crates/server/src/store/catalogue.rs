@@ -77,9 +77,10 @@ impl Store {
     ) -> Result<Vec<ServiceDetail>, sqlx::Error> {
         let sql = format!(
             "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, a.phone, a.email, \
-             d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en \
-             from services s join agencies a on a.code = s.agency_code \
-             join departments d on d.code = s.department_code where {condition} \
+             d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en, \
+             av.rules as availability from services s join agencies a on a.code = s.agency_code \
+             join departments d on d.code = s.department_code \
+             left join availabilities av on av.service_code = s.code where {condition} \
              order by a.position, s.position, s.code"
         );
         let mut query = sqlx::query(&sql);
@@ -112,5 +113,13 @@ fn detail_from_row(row: &AnyRow) -> Result<ServiceDetail, sqlx::Error> {
             phone: row.try_get("phone")?,
             email: row.try_get("email")?,
         },
+        booking: row
+            .try_get::<Option<String>, _>("availability")?
+            .map(|rules| {
+                serde_json::from_str::<nafitha_domain::appointment::Availability>(&rules)
+                    .map(|a| a.mode)
+                    .map_err(|e| sqlx::Error::Decode(format!("availability: {e}").into()))
+            })
+            .transpose()?,
     })
 }

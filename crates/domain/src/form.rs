@@ -29,6 +29,7 @@ pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
 
 /// The questions of a service, in the order they are asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormDefinition {
     pub fields: Vec<Field>,
 }
@@ -52,6 +53,7 @@ pub struct Field {
 
 /// The names of the field kinds on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 enum KindTag {
     Text,
@@ -72,6 +74,7 @@ enum KindTag {
 /// plain struct instead of `#[serde(flatten)]` over an internally tagged enum keeps serde
 /// from buffering every field, which costs tens of kilobytes of WASM.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct FieldWire {
     id: String,
     #[serde(rename = "type")]
@@ -101,6 +104,26 @@ struct FieldWire {
     max_size_mb: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     accept: Option<Accept>,
+}
+
+/// In the OpenAPI document: its wire form, the kind as `type` beside its settings.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Field {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <FieldWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Field {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <FieldWire as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl TryFrom<FieldWire> for Field {
@@ -214,6 +237,7 @@ fn required_by_default() -> bool {
 /// Shows a field only when the earlier field `field` has the answer `equals` (for a
 /// multiple choice: includes it; for yes/no: `"yes"` or `"no"`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Condition {
     pub field: String,
     pub equals: String,
@@ -221,6 +245,7 @@ pub struct Condition {
 
 /// One option of a choice question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub value: String,
     pub label: Localized,
@@ -228,6 +253,7 @@ pub struct Choice {
 
 /// Which dates a date question accepts, relative to the day of filing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DateRange {
     #[default]
@@ -238,6 +264,7 @@ pub enum DateRange {
 
 /// Which files an attachment question accepts (always checked by content).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Accept {
     Images,

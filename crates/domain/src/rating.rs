@@ -19,6 +19,7 @@ pub const MIN_RATINGS_FOR_AVERAGE: u64 = 5;
 
 /// Whether the applicant's request was resolved, in their words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     Yes,
@@ -101,6 +102,7 @@ pub fn may_rate(status: RequestStatus) -> bool {
 
 /// A rating as sent (`POST /api/v1/requests/{reference}/rating`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingInput {
     /// 1..5; a JSON number (anything else is refused by `validate`).
     pub score: Option<serde_json::Value>,
@@ -186,6 +188,7 @@ impl RatingInput {
 
 /// A stored rating, as its applicant sees it on the request page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingView {
     pub score: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]

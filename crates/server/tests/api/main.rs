@@ -11,6 +11,7 @@ mod intake;
 mod limits;
 mod metrics;
 mod notify;
+mod openapi;
 mod partners;
 mod ratings;
 mod serving;

@@ -792,7 +792,10 @@ pub struct ServiceEdit {
     pub name: Localized,
     pub summary: Localized,
     pub description: Localized,
+    #[serde(deserialize_with = "crate::number::whole")]
     pub fee_halalas: u32,
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub sla_working_days: u16,
     pub documents: Vec<Localized>,
     pub form: FormDefinition,

@@ -86,31 +86,114 @@ struct FieldWire {
     required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     show_if: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     max_length: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     max: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     range: Option<DateRange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     options: Option<Vec<Choice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     max_selected: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     max_files: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     max_size_mb: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     accept: Option<Accept>,
 }
 
-/// In the OpenAPI document: its wire form, the kind as `type` beside its settings.
+/// In the OpenAPI document: its wire form (`FieldWire`: the kind as `type` beside its
+/// settings), with what [`Field`]'s reading requires of each kind: a choice its options,
+/// an attachment question its limits.
 #[cfg(feature = "openapi")]
 impl utoipa::PartialSchema for Field {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        <FieldWire as utoipa::PartialSchema>::schema()
+        use utoipa::openapi::schema::{
+            AllOfBuilder, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type,
+        };
+        use utoipa::openapi::{Ref, RefOr, Schema};
+        let kinds = |kinds: &[&str], needs: Vec<(&str, RefOr<Schema>)>| {
+            let kind = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(kinds.iter().copied()));
+            let mut object = ObjectBuilder::new().property("type", kind).required("type");
+            for (name, schema) in needs {
+                object = object.property(name, schema).required(name);
+            }
+            Schema::AllOf(
+                AllOfBuilder::new()
+                    .item(Ref::from_schema_name("FieldWire"))
+                    .item(object)
+                    .build(),
+            )
+        };
+        let whole = |maximum: f64| {
+            RefOr::from(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .maximum(Some(maximum))
+                    .build(),
+            )
+        };
+        let options = ArrayBuilder::new()
+            .items(Ref::from_schema_name("Choice"))
+            .build();
+        OneOfBuilder::new()
+            .item(kinds(
+                &["choice", "multi_choice"],
+                vec![("options", options.into())],
+            ))
+            .item(kinds(
+                &["attachment"],
+                vec![("max_files", whole(255.0)), ("max_size_mb", whole(255.0))],
+            ))
+            .item(kinds(
+                &[
+                    "text",
+                    "long_text",
+                    "number",
+                    "date",
+                    "yes_no",
+                    "phone",
+                    "national_id",
+                    "cr_number",
+                    "location",
+                ],
+                Vec::new(),
+            ))
+            .into()
     }
 }
 
@@ -122,7 +205,9 @@ impl utoipa::ToSchema for Field {
             utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
         )>,
     ) {
-        <FieldWire as utoipa::ToSchema>::schemas(schemas);
+        use utoipa::{PartialSchema, ToSchema};
+        schemas.push((FieldWire::name().into_owned(), FieldWire::schema()));
+        <FieldWire as ToSchema>::schemas(schemas);
     }
 }
 

@@ -17,6 +17,7 @@ pub mod identity;
 pub mod intake;
 pub mod lifecycle;
 pub mod locale;
+pub mod number;
 pub mod partner;
 pub mod rating;
 pub mod reference;

@@ -105,6 +105,7 @@ pub fn may_rate(status: RequestStatus) -> bool {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingInput {
     /// 1..5; a JSON number (anything else is refused by `validate`).
+    #[cfg_attr(feature = "openapi", schema(value_type = u8, minimum = 1, maximum = 5))]
     pub score: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
@@ -130,9 +131,8 @@ impl RatingInput {
         let score = self
             .score
             .as_ref()
-            .and_then(serde_json::Value::as_u64)
-            .filter(|s| (1..=5).contains(s))
-            .map(|s| s as u8);
+            .and_then(crate::number::whole_number::<u8>)
+            .filter(|s| (1..=5).contains(s));
         if score.is_none() {
             problems.push(InvalidAnswer {
                 field: "score".into(),

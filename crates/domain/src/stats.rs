@@ -440,9 +440,23 @@ pub const MAX_COMMENTS: usize = 100;
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct StatsQuery {
+    /// `30d` (the default, also when empty), `12m` or `all`.
+    #[cfg_attr(feature = "openapi", param(schema_with = period_schema))]
     pub period: Option<String>,
+    /// One of the agency's departments (the supervisors' figures only).
     pub department: Option<String>,
+    /// One of the agency's services (the supervisors' figures only).
     pub service: Option<String>,
+}
+
+/// In the OpenAPI document: the `period` of a stats query, as [`StatsQuery::validate`]
+/// reads it (empty: the default).
+#[cfg(feature = "openapi")]
+pub fn period_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["", "30d", "12m", "all"]))
+        .build()
 }
 
 /// A checked [`StatsQuery`].
@@ -488,7 +502,7 @@ impl StatsQuery {
     /// of the right shape. Each problem names its parameter.
     pub fn validate(&self) -> Result<StatsFilter, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
-        let period = match self.period.as_deref().map(str::trim) {
+        let period = match self.period.as_deref() {
             None | Some("") => Period::default(),
             Some(code) => Period::from_code(code).unwrap_or_else(|| {
                 problems.push(InvalidAnswer {

@@ -51,7 +51,7 @@ fn scope(session: &StaffSession) -> IntakeScope<'_> {
     post,
     path = "/staff/filings",
     tag = "intake",
-    params(("Idempotency-Key" = String, Header, description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9_-]{8,128}$", description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
     request_body = AssistedFiling,
     security(("staff_session" = [])),
     responses(

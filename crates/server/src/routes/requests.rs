@@ -68,7 +68,7 @@ pub(crate) fn body_hash(body: &[u8]) -> String {
     post,
     path = "/requests",
     tag = "filing",
-    params(("Idempotency-Key" = String, Header, description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
+    params(("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9_-]{8,128}$", description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
     request_body = NewRequest,
     security((), ("partner_key" = [])),
     responses(

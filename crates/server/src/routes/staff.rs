@@ -188,6 +188,7 @@ async fn sign_in(
 #[utoipa::path(
     delete,
     path = "/staff/session",
+    operation_id = "sign_out_staff",
     tag = "staff",
     responses(
         (status = 204, description = "Signed out: the session cookie is cleared",
@@ -244,6 +245,7 @@ async fn staff_me(state: &AppState, account: &StaffAccount) -> Result<StaffMe, A
 #[utoipa::path(
     get,
     path = "/staff/me",
+    operation_id = "get_staff_me",
     tag = "staff",
     security(("staff_session" = [])),
     responses((status = 200, description = "The staff member", body = StaffMe), (status = 401, description = "No live session", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
@@ -378,6 +380,7 @@ async fn export_queue(
 #[utoipa::path(
     get,
     path = "/staff/requests/{reference}",
+    operation_id = "get_staff_request",
     tag = "staff",
     params(("reference" = String, Path, description = "The reference number")),
     security(("staff_session" = [])),
@@ -429,6 +432,7 @@ async fn get_request(
 #[utoipa::path(
     get,
     path = "/staff/requests/{reference}/attachments/{id}",
+    operation_id = "get_staff_attachment",
     tag = "staff",
     params(("reference" = String, Path, description = "The reference number"), ("id" = String, Path, description = "The upload's id")),
     security(("staff_session" = [])),
@@ -742,6 +746,7 @@ async fn edit_service(
 #[utoipa::path(
     post,
     path = "/staff/requests/{reference}/actions",
+    operation_id = "act_on_staff_request",
     tag = "staff",
     params(("reference" = String, Path, description = "The reference number")),
     request_body = ActionRequest,

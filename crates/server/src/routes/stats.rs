@@ -98,6 +98,16 @@ impl StatsCache {
     }
 }
 
+/// The query of the public figures: only the period (the filters are the supervisors').
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PublicStatsQuery {
+    /// `30d` (the default, also when empty), `12m` or `all`.
+    #[param(schema_with = nafitha_domain::stats::period_schema)]
+    period: Option<String>,
+}
+
 /// Public: the portal's, each agency's and each service's figures over `period` (30d, 12m
 /// or all; 30d when absent). Only a department or service filter is refused here: they
 /// belong to the supervisors' view.
@@ -105,11 +115,11 @@ impl StatsCache {
     get,
     path = "/stats",
     tag = "stats",
-    params(StatsQuery),
+    params(PublicStatsQuery),
     responses(
         (status = 200, description = "The figures", body = Stats),
         (status = 408, description = "The request took too long", body = ErrorBody),
-        (status = 422, description = "A filter is not valid, or only for supervisors (department, service)", body = ErrorBody),
+        (status = 422, description = "A filter is not valid (`department` and `service` are only for supervisors)", body = ErrorBody),
     )
 )]
 async fn get_stats(

@@ -164,6 +164,19 @@ async fn the_openapi_document_describes_every_route_as_openapi_3_1() {
             }
         }
 
+        let mut ids: Vec<&str> = served
+            .iter()
+            .map(|operation| {
+                let (method, path) = operation.split_once(' ').unwrap();
+                paths[path][method.to_lowercase()]["operationId"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), served.len(), "operation ids are unique");
+
         let mut targets = Vec::new();
         refs(&document, &mut targets);
         for target in targets {

@@ -7,9 +7,10 @@
 #   SERVER=/path/to/nafitha-server bench/filing.sh         # another build, for comparison
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 server=${SERVER:-target/release/nafitha-server}
 [ -x "$server" ] || cargo build --quiet --release -p nafitha-server
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 data=$(mktemp -d /tmp/nafitha-filing.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 env "$@" NAFITHA_ADDR=127.0.0.1:$port NAFITHA_DATA_DIR=$data NAFITHA_LOG=error "$server" \

@@ -7,13 +7,14 @@
 #   REQUESTS=100000 DURATION=10s bench/queue.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 requests=${REQUESTS:-100000}
 duration=${DURATION:-10s}
 server=target/release/nafitha-server
 cargo build --quiet --release -p nafitha-server -p nafitha-bench --bin nafitha-server --bin queue-data
 
 data=$(mktemp -d /tmp/nafitha-queue-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn
 url=${DATABASE_URL:-sqlite://$data/nafitha.db?mode=rwc}
 export DATABASE_URL=$url
@@ -43,17 +44,7 @@ first=$(curl -fs -H "Cookie: $super" "http://127.0.0.1:$port/api/v1/staff/reques
 next=$(python3 -c 'import json,sys; print(json.load(sys.stdin).get("next",""))' <<<"$first")
 prefix=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["reference"][:6])' <<<"$first")
 
-run() {
-  local label=$1 who=$2 path=$3
-  local out
-  out=$(wrk -t2 -c8 -d"$duration" --latency -H "Cookie: $who" "http://127.0.0.1:$port$path")
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$rps" "$p50" "$p99" "${errors:-0}"
-}
+run() { wrk_row "$1" "$3" "http://127.0.0.1:$port$3" -H "Cookie: $2"; }
 
 echo
 echo "| who | query | requests/s | p50 | p99 | non-2xx |"

@@ -11,6 +11,7 @@
 #   REQUESTS=1000000 RATINGS=300000 DURATION=10s bench/stats.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 requests=${REQUESTS:-1000000}
 ratings=${RATINGS:-300000}
 years=${YEARS:-3}
@@ -19,7 +20,7 @@ server=target/release/nafitha-server
 cargo build --quiet --release -p nafitha-server -p nafitha-bench --bin nafitha-server --bin queue-data
 
 data=$(mktemp -d /tmp/nafitha-stats-bench.XXXXXX)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 export NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=info
 url=${DATABASE_URL:-sqlite://$data/nafitha.db?mode=rwc}
 export DATABASE_URL=$url
@@ -55,21 +56,7 @@ p = s["portal"]
 print("all time: received", p["received"], "resolved", p["resolved"], "ratings", p["satisfaction"]["count"],
       "median", p["median_days"], "p90", p["p90_days"], "agencies", len(s["agencies"]))'
 
-run() {
-  local label=$1 path=$2 who=${3:-}
-  local out
-  if [ -n "$who" ]; then
-    out=$(wrk -t2 -c8 -d"$duration" --latency -H "Cookie: $who" "http://127.0.0.1:$port$path")
-  else
-    out=$(wrk -t2 -c8 -d"$duration" --latency "http://127.0.0.1:$port$path")
-  fi
-  local rps p50 p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
-  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-  printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$path" "$rps" "$p50" "$p99" "${errors:-0}"
-}
+run() { wrk_row "$1" "$2" "http://127.0.0.1:$port$2" ${3:+-H "Cookie: $3"}; }
 
 echo
 echo "Answer cache off (every call computes the figures):"

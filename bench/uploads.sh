@@ -7,11 +7,12 @@
 # With RATE=32k, the clients send at that rate (curl --limit-rate; 32k = 256 kbit/s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 server=${SERVER:-target/release/nafitha-server}
 clients=${CLIENTS:-16}
 rate=${RATE:-}
 [ -x "$server" ] || cargo build --quiet --release -p nafitha-server
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 data=$(mktemp -d /tmp/nafitha-uploads.XXXXXX)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 

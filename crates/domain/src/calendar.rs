@@ -192,6 +192,57 @@ pub fn format_rfc3339(unix_millis: i64) -> String {
     format!("{date}T{h:02}:{m:02}:{s:02}.{ms:03}Z")
 }
 
+/// Reads a W3C date-time (ISO 8601) into Unix milliseconds: `2026-11-23T17:05:09Z`,
+/// `2026-11-23T20:05:09.5+03:00`, `2026-11-23T20:05+03:00`; a bare date (`2026-11-23`) or
+/// a time without an offset is read as Saudi time.
+pub fn parse_datetime_ms(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if !text.is_ascii() || text.len() < 10 {
+        return None;
+    }
+    let day = Date::parse(&text[..10])?;
+    let rest = &text[10..];
+    let midnight = day.days_since_epoch() * DAY_MS;
+    if rest.is_empty() {
+        return Some(midnight - RIYADH_OFFSET_MS);
+    }
+    let rest = rest.strip_prefix(['T', 't', ' '])?;
+    let (clock, offset_ms) = if let Some(clock) = rest.strip_suffix(['Z', 'z']) {
+        (clock, 0)
+    } else if let Some(at) = rest.rfind(['+', '-']).filter(|at| *at >= 5) {
+        let (sign, zone) = (&rest[at..at + 1], &rest[at + 1..]);
+        let (h, m) = zone.split_once(':').unwrap_or((zone, "00"));
+        let minutes = two_digits(h)? * 60 + two_digits(m)?;
+        let minutes = if sign == "-" { -minutes } else { minutes };
+        (&rest[..at], minutes * 60_000)
+    } else {
+        (rest, RIYADH_OFFSET_MS)
+    };
+    let (hm, seconds) = if clock.len() == 5 {
+        (clock, "00")
+    } else {
+        let (hm, s) = clock.split_at_checked(5)?;
+        (hm, s.strip_prefix(':')?)
+    };
+    let (h, m) = hm.split_once(':')?;
+    let (whole, fraction) = seconds.split_once('.').unwrap_or((seconds, ""));
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let millis: i64 = format!("{fraction:0<3}")[..3].parse().ok()?;
+    let (h, m, s) = (two_digits(h)?, two_digits(m)?, two_digits(whole)?);
+    if h > 23 || m > 59 || s > 59 {
+        return None;
+    }
+    Some(midnight + ((h * 60 + m) * 60 + s) * 1000 + millis - offset_ms)
+}
+
+fn two_digits(text: &str) -> Option<i64> {
+    (text.len() == 2 && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d) = self.ymd();
@@ -341,5 +392,40 @@ mod tests {
             }
         }
         assert_eq!(d("2026-11-30").working_days_until(d("2026-11-23")), 0);
+    }
+
+    #[test]
+    fn w3c_date_times_read_with_their_offset_or_as_saudi_time() {
+        let utc = |t: &str| parse_datetime_ms(t).map(format_rfc3339);
+        assert_eq!(
+            utc("2026-11-23T17:05:09Z").unwrap(),
+            "2026-11-23T17:05:09.000Z"
+        );
+        assert_eq!(
+            utc("2026-11-23T20:05:09.5+03:00").unwrap(),
+            "2026-11-23T17:05:09.500Z"
+        );
+        assert_eq!(
+            utc("2026-11-23T12:05-05:00").unwrap(),
+            "2026-11-23T17:05:00.000Z"
+        );
+        assert_eq!(
+            utc("2026-11-23T20:05:09").unwrap(),
+            "2026-11-23T17:05:09.000Z"
+        );
+        assert_eq!(utc("2026-11-23").unwrap(), "2026-11-22T21:00:00.000Z");
+        for bad in [
+            "",
+            "2026-11-23T",
+            "2026-13-01",
+            "2026-11-23T24:00:00Z",
+            "2026-11-23T10:00:00+3",
+            "2026-11-23T10:00:0Z",
+            "2026-11-23X10:00Z",
+            "2026-11-23T10:00:00.x1Z",
+            "٢٠٢٦-١١-٢٣",
+        ] {
+            assert_eq!(parse_datetime_ms(bad), None, "{bad}");
+        }
     }
 }

@@ -168,24 +168,34 @@ pub async fn partner_key(
         .to_str()
         .ok()
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|k| nafitha_domain::partner::is_key_shaped(k));
-    let found = match key {
-        Some(key) => {
-            state
-                .store
-                .partner_key(&hash_token(key), state.now_ms())
-                .await?
-        }
-        None => None,
-    };
-    if found.is_none() {
+        .unwrap_or_default();
+    live_partner_key(state, key.trim(), client).await.map(Some)
+}
+
+/// The live key `key` is. Anything else (malformed, unknown, revoked) counts as a failed
+/// sign-in of `client` and gets [`ApiError::InvalidKey`].
+pub async fn live_partner_key(
+    state: &AppState,
+    key: &str,
+    client: IpAddr,
+) -> Result<crate::store::partners::PartnerKey, ApiError> {
+    let found = if nafitha_domain::partner::is_key_shaped(key) {
         state
-            .check_limit(crate::limits::Limit::SignIn, client)
-            .await?;
-        return Err(ApiError::InvalidKey);
+            .store
+            .partner_key(&hash_token(key), state.now_ms())
+            .await?
+    } else {
+        None
+    };
+    match found {
+        Some(key) => Ok(key),
+        None => {
+            state
+                .check_limit(crate::limits::Limit::SignIn, client)
+                .await?;
+            Err(ApiError::InvalidKey)
+        }
     }
-    Ok(found)
 }
 
 /// A signed-in citizen. Rejects with 401 when there is no live citizen session.

@@ -125,6 +125,11 @@ impl ApiError {
         }])
     }
 
+    /// Its status and message, for answers in another shape (Open311's).
+    pub(crate) fn described(&self) -> (StatusCode, Localized) {
+        (self.status(), self.localized().message)
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             ApiError::NotFound => StatusCode::NOT_FOUND,

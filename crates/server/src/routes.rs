@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod csv;
 pub mod health;
 pub mod intake;
+pub mod open311;
 pub mod openapi;
 pub mod partners;
 pub mod requests;

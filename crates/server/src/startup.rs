@@ -320,15 +320,32 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    // Open311 GeoReport v2 for channel partners: its own error shape, the same headers.
+    let open311 = routes::open311::router(request_timeout)
+        .layer(CompressionLayer::new())
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
     let router = Router::new()
         .nest("/api/v1", api)
+        .nest("/open311/v2", open311)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
         .fallback_service(assets::app_service(&config.dist_dir).layer(
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout),
         ));
     headers::add_security_headers(router, config.served_over_https())
-        .layer(TraceLayer::new_for_http())
+        // The path alone: a query may carry a partner's `api_key` or a citizen's number.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                tracing::debug_span!(
+                    "request",
+                    method = %request.method(),
+                    path = %request.uri().path()
+                )
+            }),
+        )
         .layer(middleware::from_fn(metrics::track_requests))
 }
 

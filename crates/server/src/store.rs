@@ -13,6 +13,7 @@ pub mod backoffice;
 pub mod catalogue;
 pub mod intake;
 pub mod limits;
+pub mod open311;
 pub mod outbox;
 pub mod partners;
 pub mod ratings;

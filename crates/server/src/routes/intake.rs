@@ -98,6 +98,7 @@ async fn create_filing(
         idempotency_key: format!("staff:{username}:{key}"),
         body_hash: body_hash(&bytes),
         limit_key: format!("staff:{username}"),
+        api_key: None,
     };
     file(&state, &service, &filing.request, &valid, submission).await
 }

@@ -21,6 +21,7 @@ use crate::error::{ApiError, ApiJson, ApiJsonBytes};
 use crate::limits::{client_key, too_many, Limit};
 use crate::notify::messages;
 use crate::startup::AppState;
+use crate::store::partners::PartnerKey;
 use crate::store::requests::{Filing, FilingOutcome};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -112,19 +113,14 @@ async fn create_request(
         .map_err(ApiError::Validation)?;
     let submission = match &partner {
         // A partner files with its key's channel, its keys and its limits apart.
-        Some(p) => Submission {
-            channel: p.channel,
-            actor: format!("partner:{}", p.id),
-            idempotency_key: format!("key:{}:{key}", p.id),
-            body_hash: body_hash(&bytes),
-            limit_key: format!("key:{}", p.id),
-        },
+        Some(p) => Submission::partner(p, &key, &bytes),
         None => Submission {
             channel: Channel::Web,
             actor: "applicant".to_owned(),
             idempotency_key: key,
             body_hash: body_hash(&bytes),
             limit_key: client_key(client),
+            api_key: None,
         },
     };
     file(&state, &service, &request, &valid, submission).await
@@ -167,6 +163,23 @@ pub(crate) struct Submission {
     /// Whom the per-client filing limit counts: the client's address, the staff member, or
     /// the partner's key.
     pub limit_key: String,
+    /// The partner's key it was filed with, if any.
+    pub api_key: Option<i64>,
+}
+
+impl Submission {
+    /// A partner's filing (native or Open311): the key's channel, its own idempotency keys
+    /// (`key`, as the partner sent or derived it) and its own limits.
+    pub fn partner(partner: &PartnerKey, key: &str, body: &[u8]) -> Submission {
+        Submission {
+            channel: partner.channel,
+            actor: format!("partner:{}", partner.id),
+            idempotency_key: format!("key:{}:{key}", partner.id),
+            body_hash: body_hash(body),
+            limit_key: format!("key:{}", partner.id),
+            api_key: Some(partner.id),
+        }
+    }
 }
 
 /// Stores a validated filing: its uploads, limits and messages (the SMS in the filing's
@@ -213,6 +226,7 @@ pub(crate) async fn file(
         locale: request.locale,
         channel: submission.channel,
         actor: &submission.actor,
+        api_key: submission.api_key,
         idempotency_key: &submission.idempotency_key,
         body_hash: &submission.body_hash,
         now_ms: now,

@@ -60,27 +60,33 @@ impl Store {
 
     /// One service with its department, documents and form, active or not.
     pub async fn get_service(&self, code: &str) -> Result<Option<ServiceDetail>, sqlx::Error> {
-        Ok(self.services_where("s.code = $1", code).await?.pop())
+        Ok(self.services_where("s.code = $1", Some(code)).await?.pop())
     }
 
     /// Every service of `agency`, active or not, in catalogue order.
     pub async fn agency_services(&self, agency: &str) -> Result<Vec<ServiceDetail>, sqlx::Error> {
-        self.services_where("s.agency_code = $1", agency).await
+        self.services_where("s.agency_code = $1", Some(agency))
+            .await
     }
 
-    async fn services_where(
+    /// The services `condition` selects (with `$1` bound to `value`, when given).
+    pub(super) async fn services_where(
         &self,
         condition: &str,
-        value: &str,
+        value: Option<&str>,
     ) -> Result<Vec<ServiceDetail>, sqlx::Error> {
         let sql = format!(
             "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, a.phone, a.email, \
              d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en \
              from services s join agencies a on a.code = s.agency_code \
              join departments d on d.code = s.department_code where {condition} \
-             order by s.position, s.code"
+             order by a.position, s.position, s.code"
         );
-        let rows = sqlx::query(&sql).bind(value).fetch_all(self.pool()).await?;
+        let mut query = sqlx::query(&sql);
+        if let Some(value) = value {
+            query = query.bind(value);
+        }
+        let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(detail_from_row).collect()
     }
 }

@@ -39,6 +39,8 @@ pub struct Filing<'a> {
     /// Who filed, as the audit trail writes it: `applicant`, `staff:<username>` (who took
     /// it for the applicant) or `partner:<key id>`. Never shown to the public.
     pub actor: &'a str,
+    /// The partner's key it was filed with (a partner follows its own filings).
+    pub api_key: Option<i64>,
     pub idempotency_key: &'a str,
     pub body_hash: &'a str,
     pub now_ms: i64,
@@ -151,8 +153,8 @@ impl Store {
             let row = sqlx::query(
                 "insert into requests (reference, service_code, agency_code, department_code, status, locale, \
                  channel, applicant_name, applicant_phone, applicant_email, applicant_national_id, \
-                 applicant_cr_number, answers, location, submitted_at, due_on, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15) \
+                 applicant_cr_number, answers, location, submitted_at, due_on, updated_at, api_key_id) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $17) \
                  on conflict (reference) do nothing returning id",
             )
             .bind(reference.as_str())
@@ -171,6 +173,7 @@ impl Store {
             .bind(location.as_deref())
             .bind(filing.now_ms)
             .bind(filing.due_on.to_string())
+            .bind(filing.api_key)
             .fetch_optional(&mut *tx)
             .await?;
             if let Some(row) = row {

@@ -11,6 +11,7 @@ mod intake;
 mod limits;
 mod metrics;
 mod notify;
+mod open311;
 mod openapi;
 mod partners;
 mod ratings;

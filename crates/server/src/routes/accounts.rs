@@ -147,6 +147,17 @@ async fn colleague(
     }
 }
 
+/// A change to a staff account: `disable` (which ends its sessions) or `enable`.
+// Only the document uses it: the path is read as text, and any other change is not found.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum AccountChange {
+    #[schema(rename = "disable")]
+    Disable,
+    #[schema(rename = "enable")]
+    Enable,
+}
+
 /// Disables an account of the admin's agency (never their own), which ends its sessions,
 /// or enables it again (the undo): `change` is `disable` or `enable`.
 #[utoipa::path(
@@ -155,7 +166,7 @@ async fn colleague(
     tag = "admin",
     params(
         ("username" = String, Path, description = "The account's username"),
-        ("change" = String, Path, description = "`disable` or `enable`"),
+        ("change" = inline(AccountChange), Path, description = "`disable` or `enable`"),
     ),
     security(("staff_session" = [])),
     responses(

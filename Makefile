@@ -10,7 +10,7 @@ SERVER := $(or $(CARGO_TARGET_DIR),target)/release/nafitha-server
 WASM_JS_BUDGET_BR := 250000
 STAFF_WASM_JS_BUDGET_BR := 340000
 
-.PHONY: setup build build-web build-server run dev test lint test-rust test-e2e size-check clean
+.PHONY: setup build build-web build-server run dev test lint test-rust test-e2e fuzz-api size-check clean
 
 setup:
 	@scripts/setup.sh
@@ -34,7 +34,7 @@ build-web: build-server
 run: build
 	NAFITHA_DIST=dist $(SERVER)
 
-test: setup lint test-rust build test-e2e size-check
+test: setup lint test-rust build fuzz-api test-e2e size-check
 
 lint:
 	cargo fmt --all -- --check
@@ -49,6 +49,11 @@ test-rust:
 
 test-e2e:
 	cd end2end && npx playwright test
+
+# Schemathesis against the release server, from the API's own OpenAPI document, with
+# every check (scripts/fuzz-api.sh says how it signs in and what it bounds).
+fuzz-api:
+	scripts/fuzz-api.sh $(SERVER)
 
 size-check:
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist $(WASM_JS_BUDGET_BR)

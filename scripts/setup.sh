@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing Nafitha needs, and only what is missing:
 # the wasm32 target, Trunk, the wasm-bindgen CLI at exactly Cargo.lock's version,
-# wasm-opt (npm binaryen), the end-to-end test packages, and, as root, Debian's
-# Chromium, fonts and PostgreSQL. Safe to run again: a second run only checks.
+# wasm-opt (npm binaryen), the end-to-end test packages, the API fuzzer (schemathesis and
+# openapi-spec-validator, in tools/venv) and, as root, Debian's Chromium, fonts,
+# PostgreSQL and Python's venv. Safe to run again: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
@@ -52,6 +53,9 @@ if [ ! -d end2end/node_modules/@playwright/test ] || [ ! -d end2end/node_modules
 fi
 
 debs=(chromium chromium-driver fonts-noto-core postgresql brotli)
+# Python's venv (for the API fuzzer) comes with some Pythons and is Debian's python3-venv
+# with Debian's.
+python3 -c 'import ensurepip, venv' 2>/dev/null || debs+=(python3-venv)
 missing=()
 for p in "${debs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -65,6 +69,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   else
     say "not root: install these Debian packages yourself: ${missing[*]}"
   fi
+fi
+
+# The API fuzzer, at the versions tools/requirements.txt pins (Python 3.11 or later).
+if [ ! -x tools/venv/bin/schemathesis ] || [ ! -x tools/venv/bin/openapi-spec-validator ] \
+  || [ tools/requirements.txt -nt tools/venv/.installed ]; then
+  say "installing the API fuzzer (schemathesis, openapi-spec-validator) into tools/venv"
+  [ -x tools/venv/bin/pip ] || python3 -m venv tools/venv
+  tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
+  touch tools/venv/.installed
+  changed=1
 fi
 
 if [ $changed = 0 ]; then

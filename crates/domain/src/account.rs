@@ -26,12 +26,14 @@ pub const MAX_CODES_PER_HOUR: i64 = 5;
 
 /// The body of `POST /api/v1/auth/otp`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeRequest {
     pub phone: String,
 }
 
 /// The body of `POST /api/v1/auth/verify`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CodeVerification {
     pub phone: String,
     pub code: String,
@@ -39,6 +41,7 @@ pub struct CodeVerification {
 
 /// Who is signed in: `GET /api/v1/me` and the answer to a sign-in.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// E.164.
     pub phone: String,
@@ -70,6 +73,7 @@ impl CodeVerification {
 
 /// One line of "my requests".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyRequest {
     pub reference: ReferenceNumber,
     pub status: RequestStatus,
@@ -83,6 +87,7 @@ pub struct MyRequest {
 
 /// A file that came with a request, an answer or a reply.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     pub id: String,
     /// The question it answers (`reply` for files sent with an answer or a reply).
@@ -94,6 +99,7 @@ pub struct AttachmentInfo {
 
 /// One event of a request's history as its applicant sees it (internal notes never).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventEntry {
     /// `submitted`, or the action's code.
     pub kind: String,
@@ -130,6 +136,7 @@ impl EventEntry {
 /// The request page, for its applicant: the public view plus what they gave and every
 /// public event with its message.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RequestDetail {
     pub request: TrackedRequest,
     pub applicant: Applicant,

@@ -35,6 +35,7 @@ pub const PORTAL_AGENCY: &str = "portal";
 
 /// A staff member's role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Works requests: takes them, acts on them (all but closing).
@@ -97,6 +98,7 @@ pub fn files_for(staff_agency: &str, service_agency: &str) -> bool {
 
 /// Who is signed in to the back office (`POST /api/v1/staff/session`, `GET /api/v1/staff/me`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffMe {
     pub username: String,
     pub role: Role,
@@ -180,6 +182,7 @@ impl QueueCursor {
 /// The queue's filters as they arrive in the query string of `GET /api/v1/staff/requests`
 /// (and `…/requests.csv`). Every field is optional; `validate` turns them into rules.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 #[serde(default)]
 pub struct QueueQuery {
     /// `open` (default), `all`, or a status code.
@@ -256,6 +259,7 @@ impl QueueQuery {
 
 /// `POST /api/v1/staff/session`: a staff member's username and password.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffSignIn {
     pub username: String,
     pub password: String,
@@ -312,6 +316,7 @@ pub fn check_username(username: &str) -> Result<String, Localized> {
 /// An account an agency's admin adds (`POST /api/v1/staff/accounts`): the password is made
 /// by the server and shown once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewStaff {
     pub username: String,
     /// A [`Role`] code.
@@ -352,6 +357,7 @@ impl NewStaff {
 
 /// A staff account as its agency's admins see it (`GET /api/v1/staff/accounts`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffAccountView {
     pub username: String,
     pub role: Role,
@@ -362,6 +368,7 @@ pub struct StaffAccountView {
 
 /// The answer to a new account: its first password, shown this once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedStaff {
     pub username: String,
     pub password: String,
@@ -563,6 +570,7 @@ pub fn due_soon_until(today: Date) -> Date {
 
 /// One request in the queue.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
     pub reference: ReferenceNumber,
     pub status: RequestStatus,
@@ -578,6 +586,7 @@ pub struct QueueItem {
 
 /// How many requests of the staff member's scope are in one status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StatusCount {
     pub status: RequestStatus,
     pub count: u64,
@@ -585,6 +594,7 @@ pub struct StatusCount {
 
 /// A page of the queue (`GET /api/v1/staff/requests`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueuePage {
     pub items: Vec<QueueItem>,
     /// The cursor of the next page (`?after=`), when there is one.
@@ -596,6 +606,7 @@ pub struct QueuePage {
 
 /// A department a request can be referred to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReferralTarget {
     pub department: DepartmentRef,
     pub agency: AgencyRef,
@@ -603,6 +614,7 @@ pub struct ReferralTarget {
 
 /// A ready answer for a service, in both languages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseTemplate {
     pub id: i64,
     pub service: String,
@@ -612,6 +624,7 @@ pub struct ResponseTemplate {
 
 /// A new template (`POST /api/v1/staff/templates`, admins only).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewTemplate {
     pub service: String,
     pub title: Localized,
@@ -681,6 +694,7 @@ impl NewTemplate {
 /// the applicant gave, the whole timeline including internal notes, who has it, and what
 /// this staff member may do now.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffRequest {
     pub detail: RequestDetail,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -700,6 +714,7 @@ pub struct StaffRequest {
 
 /// A colleague a supervisor can assign work to (`GET /api/v1/staff/team`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TeamMember {
     pub username: String,
     pub role: Role,
@@ -718,6 +733,7 @@ impl TeamMember {
 
 /// `POST /api/v1/staff/requests/{reference}/assignee`: who works on it (`None`: nobody).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     pub assignee: Option<String>,
 }
@@ -761,6 +777,7 @@ pub fn may_assign(
 
 /// Open work of one department (`GET /api/v1/staff/overdue`, supervisors).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentLoad {
     pub department: DepartmentRef,
     pub open: u64,
@@ -770,11 +787,15 @@ pub struct DepartmentLoad {
 
 /// An admin's edit of a service (`PUT /api/v1/staff/services/{code}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceEdit {
     pub name: Localized,
     pub summary: Localized,
     pub description: Localized,
+    #[serde(deserialize_with = "crate::number::whole")]
     pub fee_halalas: u32,
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub sla_working_days: u16,
     pub documents: Vec<Localized>,
     pub form: FormDefinition,

@@ -263,6 +263,24 @@ impl From<Date> for String {
     }
 }
 
+/// In the OpenAPI document: a string (a day in the calendar, yyyy-mm-dd).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Date {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(utoipa::openapi::schema::SchemaFormat::KnownFormat(
+                utoipa::openapi::schema::KnownFormat::Date,
+            )))
+            .description(Some("A day in the calendar, YYYY-MM-DD."))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Date {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

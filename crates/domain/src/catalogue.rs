@@ -10,6 +10,7 @@ use crate::locale::{Locale, Localized};
 
 /// What a citizen is doing when they use a service.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ServiceKind {
     Request,
@@ -63,6 +64,7 @@ impl ServiceKind {
 
 /// An agency as named inside a service.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyRef {
     pub code: String,
     pub name: Localized,
@@ -70,6 +72,7 @@ pub struct AgencyRef {
 
 /// A department of an agency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DepartmentRef {
     pub code: String,
     pub name: Localized,
@@ -77,6 +80,7 @@ pub struct DepartmentRef {
 
 /// One entry of the catalogue list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceSummary {
     pub code: String,
     pub kind: ServiceKind,
@@ -125,6 +129,7 @@ pub struct ServiceDetail {
 /// `#[serde(flatten)]`, which would buffer every field through serde's generic content
 /// type and weigh tens of kilobytes in the WASM.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct DetailWire {
     code: String,
     kind: ServiceKind,
@@ -141,6 +146,26 @@ struct DetailWire {
     contact: Contact,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     booking: Option<crate::appointment::BookingMode>,
+}
+
+/// In the OpenAPI document: its wire form, the summary's fields at the top level.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ServiceDetail {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <DetailWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ServiceDetail {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <DetailWire as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl From<DetailWire> for ServiceDetail {
@@ -190,6 +215,7 @@ impl From<ServiceDetail> for DetailWire {
 
 /// An agency's contact details, shown on the service and confirmation pages.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     pub phone: String,
     pub email: String,

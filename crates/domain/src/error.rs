@@ -11,6 +11,7 @@ use crate::Localized;
 /// keep showing it right after its user switches language); `fields` names each bad input
 /// when the error is about input.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     pub code: String,
     pub message: String,
@@ -23,6 +24,7 @@ pub struct ErrorBody {
 /// One bad input: which field and what is wrong with it (in the request's language, and
 /// in both).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

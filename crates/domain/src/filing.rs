@@ -24,6 +24,7 @@ pub const MAX_ATTACHMENTS: usize = 20;
 /// How a request reached the agency (`requests.channel`). The codes are those the
 /// database's `requests_channel_ck` constraint allows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// The portal, by the applicant: what the figures call "online".
@@ -152,6 +153,7 @@ impl Channel {
 
 /// Who is filing.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Applicant {
     pub name: String,
     pub phone: String,
@@ -165,6 +167,7 @@ pub struct Applicant {
 
 /// The body of `POST /api/v1/requests`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewRequest {
     pub service_code: String,
     pub locale: Locale,
@@ -323,6 +326,7 @@ impl NewRequest {
 
 /// The answer to a filing.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FiledRequest {
     pub reference: ReferenceNumber,
     pub status: RequestStatus,
@@ -335,6 +339,7 @@ pub struct FiledRequest {
 
 /// One public step of a request's history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TimelineEntry {
     /// `submitted`, an action's code, or [`crate::intake::ENQUIRY_KIND`].
     pub kind: String,
@@ -357,6 +362,7 @@ impl TimelineEntry {
 
 /// What anyone holding a reference number may see: no name, phone, answer or attachment.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TrackedRequest {
     pub reference: ReferenceNumber,
     pub status: RequestStatus,
@@ -374,6 +380,7 @@ pub struct TrackedRequest {
 
 /// A service named inside another answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceName {
     pub code: String,
     pub name: Localized,

@@ -29,6 +29,7 @@ pub const MAX_IMAGE_PIXELS: u64 = 50_000_000;
 
 /// The questions of a service, in the order they are asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormDefinition {
     pub fields: Vec<Field>,
 }
@@ -52,6 +53,7 @@ pub struct Field {
 
 /// The names of the field kinds on the wire.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 enum KindTag {
     Text,
@@ -72,6 +74,7 @@ enum KindTag {
 /// plain struct instead of `#[serde(flatten)]` over an internally tagged enum keeps serde
 /// from buffering every field, which costs tens of kilobytes of WASM.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct FieldWire {
     id: String,
     #[serde(rename = "type")]
@@ -83,24 +86,129 @@ struct FieldWire {
     required: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     show_if: Option<Condition>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     max_length: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     min: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
     max: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     range: Option<DateRange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     options: Option<Vec<Choice>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     max_selected: Option<u16>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     max_files: Option<u8>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "crate::number::whole_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(maximum = 255))]
     max_size_mb: Option<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     accept: Option<Accept>,
+}
+
+/// In the OpenAPI document: its wire form (`FieldWire`: the kind as `type` beside its
+/// settings), with what [`Field`]'s reading requires of each kind: a choice its options,
+/// an attachment question its limits.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Field {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            AllOfBuilder, ArrayBuilder, ObjectBuilder, OneOfBuilder, Type,
+        };
+        use utoipa::openapi::{Ref, RefOr, Schema};
+        let kinds = |kinds: &[&str], needs: Vec<(&str, RefOr<Schema>)>| {
+            let kind = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .enum_values(Some(kinds.iter().copied()));
+            let mut object = ObjectBuilder::new().property("type", kind).required("type");
+            for (name, schema) in needs {
+                object = object.property(name, schema).required(name);
+            }
+            Schema::AllOf(
+                AllOfBuilder::new()
+                    .item(Ref::from_schema_name("FieldWire"))
+                    .item(object)
+                    .build(),
+            )
+        };
+        let whole = |maximum: f64| {
+            RefOr::from(
+                ObjectBuilder::new()
+                    .schema_type(Type::Integer)
+                    .minimum(Some(0))
+                    .maximum(Some(maximum))
+                    .build(),
+            )
+        };
+        let options = ArrayBuilder::new()
+            .items(Ref::from_schema_name("Choice"))
+            .build();
+        OneOfBuilder::new()
+            .item(kinds(
+                &["choice", "multi_choice"],
+                vec![("options", options.into())],
+            ))
+            .item(kinds(
+                &["attachment"],
+                vec![("max_files", whole(255.0)), ("max_size_mb", whole(255.0))],
+            ))
+            .item(kinds(
+                &[
+                    "text",
+                    "long_text",
+                    "number",
+                    "date",
+                    "yes_no",
+                    "phone",
+                    "national_id",
+                    "cr_number",
+                    "location",
+                ],
+                Vec::new(),
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Field {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        use utoipa::{PartialSchema, ToSchema};
+        schemas.push((FieldWire::name().into_owned(), FieldWire::schema()));
+        <FieldWire as ToSchema>::schemas(schemas);
+    }
 }
 
 impl TryFrom<FieldWire> for Field {
@@ -214,6 +322,7 @@ fn required_by_default() -> bool {
 /// Shows a field only when the earlier field `field` has the answer `equals` (for a
 /// multiple choice: includes it; for yes/no: `"yes"` or `"no"`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Condition {
     pub field: String,
     pub equals: String,
@@ -221,6 +330,7 @@ pub struct Condition {
 
 /// One option of a choice question.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Choice {
     pub value: String,
     pub label: Localized,
@@ -228,6 +338,7 @@ pub struct Choice {
 
 /// Which dates a date question accepts, relative to the day of filing.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DateRange {
     #[default]
@@ -238,6 +349,7 @@ pub enum DateRange {
 
 /// Which files an attachment question accepts (always checked by content).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Accept {
     Images,

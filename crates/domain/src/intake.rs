@@ -49,6 +49,7 @@ pub fn assisted_channel(code: &str) -> Result<Channel, Vec<InvalidAnswer>> {
 /// The body of `POST /api/v1/staff/filings`: a citizen's filing and the channel it came
 /// through. The applicant's `locale` is the language of the SMS they get.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssistedFiling {
     /// A channel's code; missing is refused like an unknown one (by `validate`, naming it).
     #[serde(default)]
@@ -97,6 +98,7 @@ impl LookupKey {
 
 /// `GET /api/v1/staff/lookup?phone=…` or `?reference=…`, with `reason` always.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct LookupQuery {
     #[serde(default)]
     pub phone: String,
@@ -169,6 +171,7 @@ impl LookupQuery {
 /// The answer to a look-up: what the public tracking shows of each request found (newest
 /// first, at most [`LOOKUP_MAX`]), with its public history.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lookup {
     pub requests: Vec<TrackedRequest>,
 }
@@ -176,12 +179,14 @@ pub struct Lookup {
 /// `POST /api/v1/staff/lookup/{reference}/enquiry`: the citizen got in touch about a
 /// request (a public history event with the channel).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Enquiry {
     pub channel: String,
 }
 
 /// One look-up as the audit keeps it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupRecord {
     /// RFC 3339, UTC.
     pub at: String,
@@ -195,6 +200,7 @@ pub struct LookupRecord {
 
 /// A page of the look-up audit, newest first.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LookupAudit {
     pub lookups: Vec<LookupRecord>,
     /// The cursor of the next (older) page, if any.

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod intake;
 pub mod lifecycle;
 pub mod locale;
+pub mod number;
 pub mod open311;
 pub mod partner;
 pub mod rating;

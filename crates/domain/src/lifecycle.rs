@@ -15,6 +15,7 @@ use crate::text::{check_text, given, Lines};
 
 /// Where a request stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
     Submitted,
@@ -127,6 +128,7 @@ pub enum Party {
 
 /// Something done to a request: each is one event on its timeline.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Agency: starts work on a new, referred or reopened request.
@@ -321,6 +323,7 @@ pub fn reopen_deadline_ms(resolved_at_ms: i64) -> i64 {
 
 /// The body of an action, as sent by the applicant's browser or a staff member's.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActionRequest {
     pub action: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

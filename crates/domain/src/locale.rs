@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A language the portal speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Locale {
     /// Arabic, written right to left. The default.
@@ -94,6 +95,7 @@ fn parse_q_weight(q: &str) -> u32 {
 
 /// A text in both languages of the portal.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Localized {
     pub ar: String,
     pub en: String,

@@ -39,6 +39,7 @@ pub fn is_key_shaped(key: &str) -> bool {
 
 /// A new key (`POST /api/v1/staff/api-keys`, admins; `nafitha-server api-key add`).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NewApiKey {
     pub partner: String,
     /// A channel's code; `api` when empty.
@@ -133,6 +134,7 @@ impl NewApiKey {
 
 /// A key as admins see it: never the key itself, only its first characters.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKeyView {
     pub id: i64,
     /// The key's first characters (`nfk_` and 8 hex digits), to tell keys apart.
@@ -154,6 +156,7 @@ pub struct ApiKeyView {
 
 /// A key just made or rotated: the key itself, shown this once.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedApiKey {
     pub id: i64,
     pub key: String,

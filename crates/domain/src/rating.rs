@@ -19,6 +19,7 @@ pub const MIN_RATINGS_FOR_AVERAGE: u64 = 5;
 
 /// Whether the applicant's request was resolved, in their words.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Resolution {
     Yes,
@@ -101,8 +102,10 @@ pub fn may_rate(status: RequestStatus) -> bool {
 
 /// A rating as sent (`POST /api/v1/requests/{reference}/rating`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingInput {
     /// 1..5; a JSON number (anything else is refused by `validate`).
+    #[cfg_attr(feature = "openapi", schema(value_type = u8, minimum = 1, maximum = 5))]
     pub score: Option<serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resolved: Option<String>,
@@ -128,9 +131,8 @@ impl RatingInput {
         let score = self
             .score
             .as_ref()
-            .and_then(serde_json::Value::as_u64)
-            .filter(|s| (1..=5).contains(s))
-            .map(|s| s as u8);
+            .and_then(crate::number::whole_number::<u8>)
+            .filter(|s| (1..=5).contains(s));
         if score.is_none() {
             problems.push(InvalidAnswer {
                 field: "score".into(),
@@ -186,6 +188,7 @@ impl RatingInput {
 
 /// A stored rating, as its applicant sees it on the request page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingView {
     pub score: u8,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -154,6 +154,24 @@ impl From<ReferenceNumber> for String {
     }
 }
 
+/// In the OpenAPI document: a string (a reference number: twelve digits, the last a check digit).
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for ReferenceNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some("^[0-9]{12}$"))
+            .description(Some(
+                "A reference number: twelve digits, the last a check digit.",
+            ))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for ReferenceNumber {}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,7 @@ use crate::text::given;
 
 /// The periods the figures can be asked for.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Period {
     #[default]
     #[serde(rename = "30d")]
@@ -198,10 +199,31 @@ impl Satisfaction {
 
 /// The JSON of [`Satisfaction`]: the counts plus the average as a number (or null).
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct SatisfactionWire {
     average: Option<f64>,
     count: u64,
     distribution: [u64; 5],
+}
+
+/// In the OpenAPI document: its wire form, with the average.
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for Satisfaction {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        <SatisfactionWire as utoipa::PartialSchema>::schema()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for Satisfaction {
+    fn schemas(
+        schemas: &mut Vec<(
+            String,
+            utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>,
+        )>,
+    ) {
+        <SatisfactionWire as utoipa::ToSchema>::schemas(schemas);
+    }
 }
 
 impl From<Satisfaction> for SatisfactionWire {
@@ -216,6 +238,7 @@ impl From<Satisfaction> for SatisfactionWire {
 
 /// The figures of one scope (the portal, an agency, a service) over a period.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     pub received: u64,
     pub in_progress: u64,
@@ -338,6 +361,7 @@ impl Tally {
 
 /// One scope's name and figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScopeFigures {
     pub code: String,
     pub name: Localized,
@@ -346,6 +370,7 @@ pub struct ScopeFigures {
 
 /// An agency's figures and those of each of its services.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyFigures {
     pub code: String,
     pub name: Localized,
@@ -355,6 +380,7 @@ pub struct AgencyFigures {
 
 /// One week of the trend.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WeekFigures {
     /// The Sunday the week starts.
     pub week: Date,
@@ -364,6 +390,7 @@ pub struct WeekFigures {
 
 /// `GET /api/v1/stats`: the portal's, each agency's and each service's figures.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Stats {
     pub period: Period,
     /// The first day of the period (`None`: all time) and the last (today in Riyadh).
@@ -377,6 +404,7 @@ pub struct Stats {
 
 /// A rating's comment as supervisors see it: no applicant identity.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RatingComment {
     pub rated_on: Date,
     pub service: String,
@@ -388,6 +416,7 @@ pub struct RatingComment {
 
 /// `GET /api/v1/staff/stats`: the supervisor's agency, filtered.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgencyStats {
     pub period: Period,
     pub from: Option<Date>,
@@ -409,10 +438,25 @@ pub const MAX_COMMENTS: usize = 100;
 
 /// The query of the stats endpoints, as it comes in.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct StatsQuery {
+    /// `30d` (the default, also when empty), `12m` or `all`.
+    #[cfg_attr(feature = "openapi", param(schema_with = period_schema))]
     pub period: Option<String>,
+    /// One of the agency's departments (the supervisors' figures only).
     pub department: Option<String>,
+    /// One of the agency's services (the supervisors' figures only).
     pub service: Option<String>,
+}
+
+/// In the OpenAPI document: the `period` of a stats query, as [`StatsQuery::validate`]
+/// reads it (empty: the default).
+#[cfg(feature = "openapi")]
+pub fn period_schema() -> utoipa::openapi::schema::Object {
+    utoipa::openapi::schema::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(["", "30d", "12m", "all"]))
+        .build()
 }
 
 /// A checked [`StatsQuery`].
@@ -458,7 +502,7 @@ impl StatsQuery {
     /// of the right shape. Each problem names its parameter.
     pub fn validate(&self) -> Result<StatsFilter, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
-        let period = match self.period.as_deref().map(str::trim) {
+        let period = match self.period.as_deref() {
             None | Some("") => Period::default(),
             Some(code) => Period::from_code(code).unwrap_or_else(|| {
                 problems.push(InvalidAnswer {

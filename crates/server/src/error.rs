@@ -296,15 +296,27 @@ pub async fn api_method_not_allowed() -> ApiError {
 }
 
 /// A JSON body extractor whose rejections are [`ApiError`]s, so a malformed body gets the
-/// same error shape as everything else.
-#[derive(Debug, Clone, Copy, Default, FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// same error shape as everything else. It refuses what [`ApiJsonBytes`] refuses.
+#[derive(Debug, Clone, Copy, Default)]
 pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        let body = ApiJsonBytes::<T>::from_request(request, state).await?;
+        Ok(ApiJson(body.value))
+    }
+}
 
 /// A JSON body read once, kept with the exact bytes it was read from (for a digest of what
 /// was sent, as filing's idempotency check needs). It refuses what [`ApiJson`] refuses,
 /// with the same errors: 400 without a JSON content type or for a body that does not read
-/// as `T`, 413 over the route's body limit.
+/// as `T` or is not a JSON object, 413 over the route's body limit.
 #[derive(Debug, Clone)]
 pub struct ApiJsonBytes<T> {
     pub value: T,
@@ -325,6 +337,12 @@ where
         let bytes = Bytes::from_request(request, state)
             .await
             .map_err(|rejection| unreadable(rejection.status(), &rejection.body_text()))?;
+        if !is_object(&bytes) {
+            return Err(unreadable(
+                StatusCode::BAD_REQUEST,
+                "the body must be a JSON object",
+            ));
+        }
         let Json(value) = Json::<T>::from_bytes(&bytes)?;
         Ok(ApiJsonBytes { value, bytes })
     }
@@ -344,6 +362,14 @@ fn is_json_content_type(headers: &axum::http::HeaderMap) -> bool {
     };
     let subtype = subtype.to_ascii_lowercase();
     kind.eq_ignore_ascii_case("application") && (subtype == "json" || subtype.ends_with("+json"))
+}
+
+/// Whether a JSON text is an object. Every body the API reads is one; serde would also
+/// read a struct from an array of its fields in order, which is not what the API says.
+fn is_object(json: &[u8]) -> bool {
+    json.iter()
+        .find(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        .is_some_and(|b| *b == b'{')
 }
 
 /// The 400 for a body not sent as JSON.
@@ -450,6 +476,12 @@ mod tests {
             (
                 Some("application/json"),
                 r#"{"nom":"a"}"#,
+                StatusCode::BAD_REQUEST,
+            ),
+            // The fields in order, as serde would read them.
+            (
+                Some("application/json"),
+                r#"["a"]"#,
                 StatusCode::BAD_REQUEST,
             ),
             (

@@ -7,16 +7,16 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::Router;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::identity::normalize_mobile;
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::rating::{RatingInput, RatingView};
-use nafitha_domain::{Locale, Localized, ReferenceNumber};
+use nafitha_domain::{ErrorBody, Locale, Localized, ReferenceNumber};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{
     code_matches, hash_code, hash_token, new_code, new_token, CitizenSession, ClientIp,
@@ -30,24 +30,21 @@ use crate::store::account::{CodeCheck, CodeIssued, NewSession};
 use crate::store::actions::{ActOutcome, Actor};
 use crate::store::ratings::RateOutcome;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/otp", post(send_code))
-        .route("/auth/verify", post(verify_code))
-        .route("/auth/session", delete(sign_out))
-        .route("/me", get(get_me))
-        .route("/me/requests", get(list_my_requests))
-        .route("/requests/{reference}", get(get_request))
-        .route("/requests/{reference}/actions", post(act_on_request))
-        .route("/requests/{reference}/rating", post(rate_request))
-        .route(
-            "/requests/{reference}/attachments/{id}",
-            get(get_attachment),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(send_code))
+        .routes(routes!(verify_code))
+        .routes(routes!(sign_out))
+        .routes(routes!(get_me))
+        .routes(routes!(list_my_requests))
+        .routes(routes!(get_request))
+        .routes(routes!(act_on_request))
+        .routes(routes!(rate_request))
+        .routes(routes!(get_attachment))
 }
 
 /// The answer to `POST /auth/otp`: the same whatever the number's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CodeSent {
     pub sent: bool,
     /// Seconds before another code may be asked for.
@@ -67,6 +64,19 @@ pub fn path_reference(raw: &str) -> Result<ReferenceNumber, ApiError> {
     ReferenceNumber::parse(raw).map_err(|_| ApiError::NotFound)
 }
 
+/// Sends a sign-in code by SMS to a mobile number.
+#[utoipa::path(
+    post,
+    path = "/auth/otp",
+    tag = "citizen",
+    request_body = CodeRequest,
+    responses(
+        (status = 202, description = "A code is on its way (the same answer whatever the number's history)", body = CodeSent),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "Not a mobile number", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn send_code(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -105,6 +115,20 @@ async fn send_code(
     }
 }
 
+/// Checks a sign-in code; a right one starts a citizen's session (its cookie).
+#[utoipa::path(
+    post,
+    path = "/auth/verify",
+    tag = "citizen",
+    request_body = CodeVerification,
+    responses(
+        (status = 200, description = "Signed in: the session cookie is set", body = Me,
+            headers(("Set-Cookie" = String, description = "The citizen's session cookie"))),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "A malformed number or code, a wrong or expired code, or too many tries", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn verify_code(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -188,16 +212,43 @@ async fn verify_code(
     }
 }
 
+/// Ends the citizen's session, if there is one.
+#[utoipa::path(
+    delete,
+    path = "/auth/session",
+    tag = "citizen",
+    responses(
+        (status = 204, description = "Signed out: the session cookie is cleared",
+            headers(("Set-Cookie" = String, description = "The cleared cookie"))),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     crate::auth::end_session(&state, &headers, SessionCookie::Citizen).await
 }
 
+/// The signed-in citizen.
+#[utoipa::path(
+    get,
+    path = "/me",
+    tag = "citizen",
+    security(("citizen_session" = [])),
+    responses((status = 200, description = "The citizen", body = Me), (status = 401, description = "No live session", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn get_me(session: CitizenSession) -> ApiJson<Me> {
     ApiJson(Me {
         phone: session.phone,
     })
 }
 
+/// The signed-in citizen's requests, newest first.
+#[utoipa::path(
+    get,
+    path = "/me/requests",
+    tag = "citizen",
+    security(("citizen_session" = [])),
+    responses((status = 200, description = "Their requests", body = Vec<MyRequest>), (status = 401, description = "No live session", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_my_requests(
     State(state): State<AppState>,
     session: CitizenSession,
@@ -210,6 +261,15 @@ async fn list_my_requests(
     ))
 }
 
+/// One of the citizen's requests, in full.
+#[utoipa::path(
+    get,
+    path = "/requests/{reference}",
+    tag = "citizen",
+    params(("reference" = String, Path, description = "The reference number")),
+    security(("citizen_session" = [])),
+    responses((status = 200, description = "The request", body = RequestDetail), (status = 401, description = "No live session", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn get_request(
     State(state): State<AppState>,
     session: CitizenSession,
@@ -264,6 +324,21 @@ pub fn act_result(outcome: ActOutcome) -> Result<(), ApiError> {
     }
 }
 
+/// The applicant's action on their request: answer, withdraw or reopen.
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/actions",
+    tag = "citizen",
+    params(("reference" = String, Path, description = "The reference number")),
+    request_body = ActionRequest,
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "Done: the request as it is now", body = RequestDetail),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "Not an action the applicant takes", body = ErrorBody),
+        (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 409, description = "The life cycle does not allow this now, or the request changed meanwhile", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn act_on_request(
     State(state): State<AppState>,
     session: CitizenSession,
@@ -297,6 +372,21 @@ async fn act_on_request(
         .ok_or(ApiError::NotFound)
 }
 
+/// The applicant's rating of a decided request (changeable for a while).
+#[utoipa::path(
+    post,
+    path = "/requests/{reference}/rating",
+    tag = "citizen",
+    params(("reference" = String, Path, description = "The reference number")),
+    request_body = RatingInput,
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "The rating as kept", body = RatingView),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody),
+        (status = 409, description = "Not decided yet, or the rating can no longer change", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn rate_request(
     State(state): State<AppState>,
     session: CitizenSession,
@@ -326,6 +416,22 @@ async fn rate_request(
     }
 }
 
+/// A file of the citizen's request.
+#[utoipa::path(
+    get,
+    path = "/requests/{reference}/attachments/{id}",
+    tag = "citizen",
+    params(
+        ("reference" = String, Path, description = "The reference number"),
+        ("id" = String, Path, description = "The upload's id"),
+    ),
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "The file, as a download", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf"))),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
 async fn get_attachment(
     State(state): State<AppState>,
     session: CitizenSession,

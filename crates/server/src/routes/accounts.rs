@@ -6,11 +6,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::Router;
 use nafitha_domain::backoffice::{CreatedStaff, NewStaff, Role, StaffAccountView};
-use nafitha_domain::Localized;
+use nafitha_domain::{ErrorBody, Localized};
 use rand::distr::{Alphanumeric, SampleString};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::StaffSession;
 use crate::error::{ApiError, ApiJson};
@@ -21,12 +21,20 @@ use crate::telemetry::RequestOrigin;
 /// Length of a first password (Alphanumeric: about 119 bits).
 const FIRST_PASSWORD_LENGTH: usize = 20;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/staff/accounts", get(list_accounts).post(add_account))
-        .route("/staff/accounts/{username}/{change}", post(switch_account))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_accounts, add_account))
+        .routes(routes!(switch_account))
 }
 
+/// The staff accounts of the admin's agency.
+#[utoipa::path(
+    get,
+    path = "/staff/accounts",
+    tag = "admin",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The accounts", body = Vec<StaffAccountView>), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_accounts(
     State(state): State<AppState>,
     session: StaffSession,
@@ -49,6 +57,18 @@ async fn list_accounts(
 }
 
 /// Adds an account to the admin's agency; answers its first password, this once.
+#[utoipa::path(
+    post,
+    path = "/staff/accounts",
+    tag = "admin",
+    request_body = NewStaff,
+    security(("staff_session" = [])),
+    responses(
+        (status = 201, description = "Made, with its first password (shown this once)", body = CreatedStaff),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "A bad username or role, the username is taken, or not a department of the agency", body = ErrorBody),
+    )
+)]
 async fn add_account(
     State(state): State<AppState>,
     session: StaffSession,
@@ -127,8 +147,36 @@ async fn colleague(
     }
 }
 
+/// A change to a staff account: `disable` (which ends its sessions) or `enable`.
+// Only the document uses it: the path is read as text, and any other change is not found.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+enum AccountChange {
+    #[schema(rename = "disable")]
+    Disable,
+    #[schema(rename = "enable")]
+    Enable,
+}
+
 /// Disables an account of the admin's agency (never their own), which ends its sessions,
 /// or enables it again (the undo): `change` is `disable` or `enable`.
+#[utoipa::path(
+    post,
+    path = "/staff/accounts/{username}/{change}",
+    tag = "admin",
+    params(
+        ("username" = String, Path, description = "The account's username"),
+        ("change" = inline(AccountChange), Path, description = "`disable` or `enable`"),
+    ),
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "No such account in the agency, or no such change", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "The admin's own account", body = ErrorBody),
+    )
+)]
 async fn switch_account(
     State(state): State<AppState>,
     session: StaffSession,

@@ -9,16 +9,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::routing::{get, post};
-use axum::Router;
 use nafitha_domain::backoffice::{files_for, EXPORT_MAX_ROWS, PORTAL_AGENCY};
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{
     assisted_channel, AssistedFiling, Enquiry, Lookup, LookupAudit, LookupQuery, AUDIT_PAGE,
 };
-use nafitha_domain::{Locale, Localized};
+use nafitha_domain::{ErrorBody, Locale, Localized};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{Intake, StaffSession};
 use crate::error::{ApiError, ApiJson, ApiJsonBytes};
@@ -30,13 +30,13 @@ use crate::startup::AppState;
 use crate::store::intake::{IntakeScope, LookupBy};
 use crate::telemetry::RequestOrigin;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/staff/filings", post(create_filing))
-        .route("/staff/lookup", get(look_up))
-        .route("/staff/lookup/{reference}/enquiry", post(record_enquiry))
-        .route("/staff/lookups", get(list_lookups))
-        .route("/staff/lookups.csv", get(export_lookups))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(create_filing))
+        .routes(routes!(look_up))
+        .routes(routes!(record_enquiry))
+        .routes(routes!(list_lookups))
+        .routes(routes!(export_lookups))
 }
 
 /// Whose requests `session` looks up and notes: every agency's for the operator's staff.
@@ -47,6 +47,24 @@ fn scope(session: &StaffSession) -> IntakeScope<'_> {
 /// Files a request a citizen made by phone, at a desk, by email, on social media or on
 /// WhatsApp: the citizens' filing, validated the same way, with the channel and the staff
 /// member who took it; the SMS goes to the applicant in the language chosen for them.
+#[utoipa::path(
+    post,
+    path = "/staff/filings",
+    tag = "intake",
+    params(("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9_-]{8,128}$", description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
+    request_body = AssistedFiling,
+    security(("staff_session" = [])),
+    responses(
+        (status = 201, description = "Filed", body = FiledRequest),
+        (status = 200, description = "Filed before with this key and body: the same reference", body = FiledRequest),
+        (status = 400, description = "No or a malformed Idempotency-Key, or the body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "Not intake staff, or not one of the agency's services", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "An answer breaks the service's form, the channel is unknown, the service takes no filings now, or the key was used for another body", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn create_filing(
     State(state): State<AppState>,
     Intake(session): Intake,
@@ -87,6 +105,20 @@ async fn create_filing(
 
 /// A citizen's requests by mobile number or reference, with the reason stated; recorded in
 /// the audit before anything is shown.
+#[utoipa::path(
+    get,
+    path = "/staff/lookup",
+    tag = "intake",
+    params(LookupQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The requests found", body = Lookup),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "Not intake staff", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "No number or reference, or no reason", body = ErrorBody),
+    )
+)]
 async fn look_up(
     State(state): State<AppState>,
     Intake(session): Intake,
@@ -110,6 +142,21 @@ async fn look_up(
 
 /// Notes on a request's public history that the citizen got in touch (and how); answers
 /// the request as the look-up shows it, with the note (no second look-up to audit).
+#[utoipa::path(
+    post,
+    path = "/staff/lookup/{reference}/enquiry",
+    tag = "intake",
+    params(("reference" = String, Path, description = "The reference number")),
+    request_body = Enquiry,
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Noted: the request as the look-up shows it", body = TrackedRequest),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "Not intake staff", body = ErrorBody),
+        (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "Not an assisted channel", body = ErrorBody),
+    )
+)]
 async fn record_enquiry(
     State(state): State<AppState>,
     Intake(session): Intake,
@@ -141,12 +188,26 @@ async fn record_enquiry(
 }
 
 /// Which page of the audit.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct AuditQuery {
+    /// The cursor of the page (`next` of the previous one).
     before: Option<i64>,
 }
 
 /// The look-ups by the supervisor's agency's staff, newest first.
+#[utoipa::path(
+    get,
+    path = "/staff/lookups",
+    tag = "intake",
+    params(AuditQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "A page of the audit", body = LookupAudit),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "The cursor is not valid", body = ErrorBody),
+    )
+)]
 async fn list_lookups(
     State(state): State<AppState>,
     session: StaffSession,
@@ -163,6 +224,15 @@ async fn list_lookups(
 }
 
 /// The same audit as a CSV file (the newest [`EXPORT_MAX_ROWS`]).
+#[utoipa::path(
+    get,
+    path = "/staff/lookups.csv",
+    tag = "intake",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "A CSV file (UTF-8 with a byte-order mark), as a download",
+            content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "`attachment` and the file's name"))), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn export_lookups(
     State(state): State<AppState>,
     session: StaffSession,

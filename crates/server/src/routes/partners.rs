@@ -7,11 +7,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::routing::{get, post};
-use axum::Router;
 use nafitha_domain::backoffice::PORTAL_AGENCY;
 use nafitha_domain::partner::{ApiKeyView, CreatedApiKey, NewApiKey};
-use nafitha_domain::Localized;
+use nafitha_domain::{ErrorBody, Localized};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{new_api_key, StaffSession};
 use crate::error::{ApiError, ApiJson};
@@ -19,11 +19,11 @@ use crate::startup::AppState;
 use crate::store::partners::{KeyAdded, KeyToStore};
 use crate::telemetry::RequestOrigin;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/staff/api-keys", get(list_keys).post(add_key))
-        .route("/staff/api-keys/{id}/rotate", post(rotate_key))
-        .route("/staff/api-keys/{id}/revoke", post(revoke_key))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_keys, add_key))
+        .routes(routes!(rotate_key))
+        .routes(routes!(revoke_key))
 }
 
 /// The keys an admin manages: their agency's, or every key for the operator's admins
@@ -38,6 +38,14 @@ fn key_id(text: &str) -> Result<i64, ApiError> {
     text.parse().map_err(|_| ApiError::NotFound)
 }
 
+/// The partners' keys the admin manages (never the keys themselves).
+#[utoipa::path(
+    get,
+    path = "/staff/api-keys",
+    tag = "admin",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The keys", body = Vec<ApiKeyView>), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_keys(
     State(state): State<AppState>,
     session: StaffSession,
@@ -46,6 +54,20 @@ async fn list_keys(
     Ok(ApiJson(state.store.api_keys(agency).await?))
 }
 
+/// A new key for a partner, shown this once.
+#[utoipa::path(
+    post,
+    path = "/staff/api-keys",
+    tag = "admin",
+    request_body = NewApiKey,
+    security(("staff_session" = [])),
+    responses(
+        (status = 201, description = "Made: the key, shown this once", body = CreatedApiKey),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "The admin's agency is unknown", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn add_key(
     State(state): State<AppState>,
     session: StaffSession,
@@ -79,6 +101,18 @@ async fn add_key(
     }
 }
 
+/// A new secret for a key, shown this once; the old one is refused from now on.
+#[utoipa::path(
+    post,
+    path = "/staff/api-keys/{id}/rotate",
+    tag = "admin",
+    params(("id" = String, Path, description = "The key's id")),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The new secret, shown this once", body = CreatedApiKey),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
 async fn rotate_key(
     State(state): State<AppState>,
     session: StaffSession,
@@ -99,6 +133,15 @@ async fn rotate_key(
     Ok(ApiJson(CreatedApiKey { id, key }))
 }
 
+/// Revokes a key: refused at once, on every instance.
+#[utoipa::path(
+    post,
+    path = "/staff/api-keys/{id}/revoke",
+    tag = "admin",
+    params(("id" = String, Path, description = "The key's id")),
+    security(("staff_session" = [])),
+    responses((status = 204, description = "Revoked"), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn revoke_key(
     State(state): State<AppState>,
     session: StaffSession,

@@ -7,14 +7,14 @@
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Channel, FiledRequest, NewRequest, ValidRequest};
 use nafitha_domain::partner::key_covers;
-use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
+use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{partner_key, ClientIp};
 use crate::error::{ApiError, ApiJson, ApiJsonBytes};
@@ -26,8 +26,8 @@ use crate::store::partners::PartnerKey;
 use crate::store::requests::{FiledBooking, Filing, FilingOutcome, MessageFor};
 use nafitha_domain::appointment::reminder_at;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/requests", post(create_request))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_request))
 }
 
 /// Longest idempotency key accepted.
@@ -67,6 +67,24 @@ pub(crate) fn body_hash(body: &[u8]) -> String {
 /// Files a request; 201 with the reference, or 200 with the same reference for a replay.
 /// With a partner's key (`Authorization: Bearer`), it files through the key's channel,
 /// within its scope, counted against the key's limits.
+#[utoipa::path(
+    post,
+    path = "/requests",
+    tag = "filing",
+    params(("Idempotency-Key" = String, Header, pattern = "^[A-Za-z0-9_-]{8,128}$", description = "8 to 128 letters, digits, `-` or `_`; the same key with the same body answers the same filing")),
+    request_body = NewRequest,
+    security((), ("partner_key" = [])),
+    responses(
+        (status = 201, description = "Filed", body = FiledRequest),
+        (status = 200, description = "Filed before with this key and body: the same reference", body = FiledRequest),
+        (status = 400, description = "No or a malformed Idempotency-Key, or the body is not JSON of this shape", body = ErrorBody),
+        (status = 401, description = "The API key is malformed, unknown or revoked", body = ErrorBody),
+        (status = 403, description = "The service is outside the partner key's scope", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "An answer breaks the service's form, the service takes no filings now, or the key was used for another body", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn create_request(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,

@@ -9,8 +9,6 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
-use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
     may_assign, staff_actions, Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery,
@@ -19,8 +17,10 @@ use nafitha_domain::backoffice::{
 };
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::{Locale, Localized, ReferenceNumber, ServiceDetail};
+use nafitha_domain::{ErrorBody, Locale, Localized, ReferenceNumber, ServiceDetail};
 use serde::{Deserialize, Serialize};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::password::{decoy_hash, password_matches};
 use crate::auth::{
@@ -38,28 +38,22 @@ use crate::store::backoffice::AssignOutcome;
 use crate::store::staff::StaffAccount;
 use crate::telemetry::RequestOrigin;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/staff/session", post(sign_in).delete(sign_out))
-        .route("/staff/me", get(get_me))
-        .route("/staff/requests", get(list_queue))
-        .route("/staff/requests.csv", get(export_queue))
-        .route("/staff/requests/{reference}", get(get_request))
-        .route("/staff/requests/{reference}/actions", post(act_on_request))
-        .route("/staff/requests/{reference}/assignee", post(assign_request))
-        .route(
-            "/staff/requests/{reference}/attachments/{id}",
-            get(get_attachment),
-        )
-        .route("/staff/overdue", get(list_department_loads))
-        .route("/staff/team", get(list_team))
-        .route(
-            "/staff/templates",
-            get(list_templates).post(create_template),
-        )
-        .route("/staff/templates/{id}", delete(delete_template))
-        .route("/staff/services", get(list_agency_services))
-        .route("/staff/services/{code}", put(edit_service))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(get_me))
+        .routes(routes!(list_queue))
+        .routes(routes!(export_queue))
+        .routes(routes!(get_request))
+        .routes(routes!(act_on_request))
+        .routes(routes!(assign_request))
+        .routes(routes!(get_attachment))
+        .routes(routes!(list_department_loads))
+        .routes(routes!(list_team))
+        .routes(routes!(list_templates, create_template))
+        .routes(routes!(delete_template))
+        .routes(routes!(list_agency_services))
+        .routes(routes!(edit_service))
 }
 
 fn wrong_credentials() -> ApiError {
@@ -83,6 +77,19 @@ const SIGN_IN_ROUTE: &str = "/api/v1/staff/session";
 /// counted the same way, so neither the answer nor the wait tells whether it exists. A
 /// right password also leaves a device cookie, which keeps strangers' guesses from
 /// holding the owner up in that browser.
+#[utoipa::path(
+    post,
+    path = "/staff/session",
+    tag = "staff",
+    request_body = StaffSignIn,
+    responses(
+        (status = 200, description = "Signed in: the session and device cookies are set", body = StaffMe,
+            headers(("Set-Cookie" = String, description = "The staff session and the device cookie"))),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "The username or password is not right", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn sign_in(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,
@@ -177,6 +184,18 @@ async fn sign_in(
     Ok(response)
 }
 
+/// Ends the staff member's session, if there is one.
+#[utoipa::path(
+    delete,
+    path = "/staff/session",
+    operation_id = "sign_out_staff",
+    tag = "staff",
+    responses(
+        (status = 204, description = "Signed out: the session cookie is cleared",
+            headers(("Set-Cookie" = String, description = "The cleared cookie"))),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     crate::auth::end_session(&state, &headers, SessionCookie::Staff).await
 }
@@ -222,6 +241,15 @@ async fn staff_me(state: &AppState, account: &StaffAccount) -> Result<StaffMe, A
     })
 }
 
+/// The signed-in staff member, their role, agency and department.
+#[utoipa::path(
+    get,
+    path = "/staff/me",
+    operation_id = "get_staff_me",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The staff member", body = StaffMe), (status = 401, description = "No live session", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn get_me(
     State(state): State<AppState>,
     session: StaffSession,
@@ -249,6 +277,19 @@ fn queue_filter(
         .map_err(ApiError::Validation)
 }
 
+/// The queue: requests in the staff member's scope under the filters, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/staff/requests",
+    tag = "staff",
+    params(QueueQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "A page of the queue", body = QueuePage),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid", body = ErrorBody),
+    )
+)]
 async fn list_queue(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -266,6 +307,21 @@ async fn list_queue(
     }))
 }
 
+/// The queue under the filters, as a CSV file.
+#[utoipa::path(
+    get,
+    path = "/staff/requests.csv",
+    tag = "staff",
+    params(QueueQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "A CSV file (UTF-8 with a byte-order mark), as a download",
+            content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "`attachment` and the file's name"))),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid", body = ErrorBody),
+    )
+)]
 async fn export_queue(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -320,6 +376,16 @@ async fn export_queue(
     csv::download("queue", today, head, rows)
 }
 
+/// A request in the staff member's scope, with what they may do next.
+#[utoipa::path(
+    get,
+    path = "/staff/requests/{reference}",
+    operation_id = "get_staff_request",
+    tag = "staff",
+    params(("reference" = String, Path, description = "The reference number")),
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The request", body = StaffRequest), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn get_request(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -362,6 +428,17 @@ async fn get_request(
     }))
 }
 
+/// A file of a request in the staff member's scope.
+#[utoipa::path(
+    get,
+    path = "/staff/requests/{reference}/attachments/{id}",
+    operation_id = "get_staff_attachment",
+    tag = "staff",
+    params(("reference" = String, Path, description = "The reference number"), ("id" = String, Path, description = "The upload's id")),
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The file, as a download", content(
+            (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf"))), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn get_attachment(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -380,6 +457,24 @@ async fn get_attachment(
     serve_attachment(&state, &id, &kind).await
 }
 
+/// Takes a request, hands it to a colleague, or leaves it unassigned.
+#[utoipa::path(
+    post,
+    path = "/staff/requests/{reference}/assignee",
+    tag = "staff",
+    params(("reference" = String, Path, description = "The reference number")),
+    request_body = Assignment,
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Assigned"),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this (agents only take requests)", body = ErrorBody),
+        (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 409, description = "Someone else changed the assignee meanwhile", body = ErrorBody),
+        (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "No such colleague can work on it", body = ErrorBody),
+    )
+)]
 async fn assign_request(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -435,6 +530,14 @@ async fn assign_request(
     }
 }
 
+/// Open, overdue and due-soon work per department (supervisors and admins).
+#[utoipa::path(
+    get,
+    path = "/staff/overdue",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "Each department's load", body = Vec<DepartmentLoad>), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_department_loads(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -449,6 +552,14 @@ async fn list_department_loads(
     ))
 }
 
+/// The agency's staff who work requests (supervisors and admins).
+#[utoipa::path(
+    get,
+    path = "/staff/team",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The team", body = Vec<TeamMember>), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_team(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -469,11 +580,27 @@ async fn list_team(
 }
 
 /// `?service=` of the template list.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TemplateQuery {
     pub service: String,
 }
 
+/// The response templates of one of the agency's services.
+#[utoipa::path(
+    get,
+    path = "/staff/templates",
+    tag = "staff",
+    params(TemplateQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The service's templates", body = Vec<ResponseTemplate>),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "Not one of the agency's services", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "No service given", body = ErrorBody),
+    )
+)]
 async fn list_templates(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -497,11 +624,23 @@ async fn list_templates(
 }
 
 /// The id of a new template.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct TemplateCreated {
     pub id: i64,
 }
 
+/// A new response template for one of the agency's services (admins).
+#[utoipa::path(
+    post,
+    path = "/staff/templates",
+    tag = "staff",
+    request_body = NewTemplate,
+    security(("staff_session" = [])),
+    responses(
+        (status = 201, description = "Made", body = TemplateCreated),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn create_template(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -525,6 +664,15 @@ async fn create_template(
     Ok((StatusCode::CREATED, ApiJson(TemplateCreated { id })))
 }
 
+/// Deletes one of the agency's response templates (admins).
+#[utoipa::path(
+    delete,
+    path = "/staff/templates/{id}",
+    tag = "staff",
+    params(("id" = String, Path, description = "The template's id")),
+    security(("staff_session" = [])),
+    responses((status = 204, description = "Deleted"), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn delete_template(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -539,6 +687,14 @@ async fn delete_template(
     }
 }
 
+/// The agency's services, active or not, with their forms (admins).
+#[utoipa::path(
+    get,
+    path = "/staff/services",
+    tag = "staff",
+    security(("staff_session" = [])),
+    responses((status = 200, description = "The services", body = Vec<ServiceDetail>), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody))
+)]
 async fn list_agency_services(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -549,6 +705,19 @@ async fn list_agency_services(
     ))
 }
 
+/// Changes one of the agency's services: texts, fee, SLA, documents, form, whether open (admins).
+#[utoipa::path(
+    put,
+    path = "/staff/services/{code}",
+    tag = "staff",
+    params(("code" = String, Path, description = "The service's code")),
+    request_body = ServiceEdit,
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The service as it is now", body = ServiceDetail),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn edit_service(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -572,6 +741,23 @@ async fn edit_service(
         .ok_or(ApiError::NotFound)
 }
 
+/// A staff member's action on a request: acknowledge, ask for information, reply, note,
+/// refer, resolve, reject or close.
+#[utoipa::path(
+    post,
+    path = "/staff/requests/{reference}/actions",
+    operation_id = "act_on_staff_request",
+    tag = "staff",
+    params(("reference" = String, Path, description = "The reference number")),
+    request_body = ActionRequest,
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Done"),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody), (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "Not the role's to take (a supervisor's, or the applicant's)", body = ErrorBody),
+        (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 409, description = "The life cycle does not allow this now, or the request changed meanwhile", body = ErrorBody), (status = 413, description = "The body is larger than allowed", body = ErrorBody), (status = 422, description = "The input breaks a rule; each bad field is named", body = ErrorBody),
+    )
+)]
 async fn act_on_request(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,

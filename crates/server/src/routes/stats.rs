@@ -11,15 +11,15 @@ use std::sync::Mutex;
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::calendar::Date;
 use nafitha_domain::filing::Channel;
 use nafitha_domain::rating::satisfaction_label;
-use nafitha_domain::stats::{percent, AgencyStats, Period, StatsFilter, StatsQuery};
-use nafitha_domain::{Locale, Localized};
+use nafitha_domain::stats::{percent, AgencyStats, Period, Stats, StatsFilter, StatsQuery};
+use nafitha_domain::{ErrorBody, Locale, Localized};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{CaseWorker, StaffSession};
 use crate::error::{ApiError, ApiJson};
@@ -28,12 +28,12 @@ use crate::routes::csv::{self, csv_cell};
 use crate::routes::staff::bad_filters;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/stats", get(get_stats))
-        .route("/staff/stats", get(get_agency_stats))
-        .route("/staff/stats/comments.csv", get(export_comments))
-        .route("/staff/stats/services.csv", get(export_services))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(get_stats))
+        .routes(routes!(get_agency_stats))
+        .routes(routes!(export_comments))
+        .routes(routes!(export_services))
 }
 
 fn stats_filter(query: Result<Query<StatsQuery>, QueryRejection>) -> Result<StatsFilter, ApiError> {
@@ -98,9 +98,30 @@ impl StatsCache {
     }
 }
 
+/// The query of the public figures: only the period (the filters are the supervisors').
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct PublicStatsQuery {
+    /// `30d` (the default, also when empty), `12m` or `all`.
+    #[param(schema_with = nafitha_domain::stats::period_schema)]
+    period: Option<String>,
+}
+
 /// Public: the portal's, each agency's and each service's figures over `period` (30d, 12m
 /// or all; 30d when absent). Only a department or service filter is refused here: they
 /// belong to the supervisors' view.
+#[utoipa::path(
+    get,
+    path = "/stats",
+    tag = "stats",
+    params(PublicStatsQuery),
+    responses(
+        (status = 200, description = "The figures", body = Stats),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid (`department` and `service` are only for supervisors)", body = ErrorBody),
+    )
+)]
 async fn get_stats(
     State(state): State<AppState>,
     query: Result<Query<StatsQuery>, QueryRejection>,
@@ -176,6 +197,21 @@ async fn agency_filter(
     Ok(filter)
 }
 
+/// The agency's figures for its supervisors and admins, with the newest comments.
+#[utoipa::path(
+    get,
+    path = "/staff/stats",
+    tag = "stats",
+    params(StatsQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The agency's figures", body = AgencyStats),
+        (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "The agency has no figures", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid", body = ErrorBody),
+    )
+)]
 async fn get_agency_stats(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -191,6 +227,17 @@ async fn get_agency_stats(
 }
 
 /// Every comment of the period under the filters, newest first (no applicant identity).
+#[utoipa::path(
+    get,
+    path = "/staff/stats/comments.csv",
+    tag = "stats",
+    params(StatsQuery),
+    security(("staff_session" = [])),
+    responses((status = 200, description = "A CSV file (UTF-8 with a byte-order mark), as a download",
+            content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "`attachment` and the file's name"))), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid", body = ErrorBody))
+)]
 async fn export_comments(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,
@@ -242,6 +289,19 @@ async fn export_comments(
 }
 
 /// The agency's figures per service under the filters.
+#[utoipa::path(
+    get,
+    path = "/staff/stats/services.csv",
+    tag = "stats",
+    params(StatsQuery),
+    security(("staff_session" = [])),
+    responses((status = 200, description = "A CSV file (UTF-8 with a byte-order mark), as a download",
+            content_type = "text/csv", body = String,
+            headers(("Content-Disposition" = String, description = "`attachment` and the file's name"))), (status = 401, description = "No live session", body = ErrorBody), (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "The agency has no figures", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A filter is not valid", body = ErrorBody))
+)]
 async fn export_services(
     State(state): State<AppState>,
     CaseWorker(session): CaseWorker,

@@ -4,21 +4,35 @@
 
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
-use axum::routing::get;
-use axum::Router;
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::TrackedRequest;
-use nafitha_domain::ReferenceNumber;
+use nafitha_domain::{ErrorBody, ReferenceNumber};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::{partner_key, ClientIp};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::Limit;
 use crate::startup::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/track/{reference}", get(track_request))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(track_request))
 }
 
+/// A request's stage, department, dates and public timeline, for anyone with its
+/// reference (rate limited per client, unless a partner's key is sent).
+#[utoipa::path(
+    get,
+    path = "/track/{reference}",
+    tag = "filing",
+    params(("reference" = String, Path, description = "The reference number (Arabic-Indic digits, spaces and hyphens are accepted)")),
+    security((), ("partner_key" = [])),
+    responses(
+        (status = 200, description = "The request as the public sees it", body = TrackedRequest),
+        (status = 400, description = "This is not a reference number", body = ErrorBody),
+        (status = 401, description = "The API key is malformed, unknown or revoked", body = ErrorBody), (status = 404, description = "Not found, or not the caller's to see", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody), (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn track_request(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,

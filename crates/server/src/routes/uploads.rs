@@ -12,13 +12,13 @@
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::routing::post;
-use axum::Router;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::form::{Accept, MAX_ATTACHMENT_MB, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX};
 use nafitha_domain::lifecycle::{reply_attachment, REPLY_UPLOAD_FIELD};
-use nafitha_domain::{FieldKind, Localized};
+use nafitha_domain::{ErrorBody, FieldKind, Localized};
 use serde::Serialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::attachments::{sniff, store_file, strip_metadata_to, FileKind, Unusable, WorkFiles};
 use crate::auth::{hash_token, ClientIp, SessionCookie};
@@ -33,12 +33,12 @@ pub const UPLOAD_BODY_LIMIT: usize = MAX_ATTACHMENT_MB as usize * 1024 * 1024;
 
 /// The uploads route. Its body is read as a stream by the handler, which enforces the
 /// limits itself (axum's body limit applies to buffering extractors only).
-pub fn router() -> Router<AppState> {
-    Router::new().route("/uploads", post(create_upload))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create_upload))
 }
 
 /// The answer to an upload.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Uploaded {
     pub id: String,
     pub kind: &'static str,
@@ -166,6 +166,26 @@ async fn staff_member(
         .await?)
 }
 
+#[utoipa::path(
+    post,
+    path = "/uploads",
+    tag = "filing",
+    params(
+        ("service" = String, Query, description = "The service's code"),
+        ("field" = String, Query, description = "The attachment question's id (`reply` for a file sent with an answer or a reply)"),
+    ),
+    request_body(description = "The file itself: a JPEG or PNG image, or a PDF", content(
+        (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf"),
+        (Vec<u8> = "application/octet-stream"))),
+    responses(
+        (status = 201, description = "Kept: the id to put in the filing", body = Uploaded),
+        (status = 400, description = "The body stopped arriving before it was complete", body = ErrorBody),
+        (status = 408, description = "The body stopped arriving for too long", body = ErrorBody),
+        (status = 413, description = "Larger than any question allows", body = ErrorBody),
+        (status = 422, description = "No such open service or attachment question, or the file is empty, too big, not of an accepted type or damaged", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
 async fn create_upload(
     State(state): State<AppState>,
     ClientIp(client): ClientIp,

@@ -13,6 +13,7 @@ mod limits;
 mod metrics;
 mod notify;
 mod open311;
+mod openapi;
 mod partners;
 mod ratings;
 mod serving;

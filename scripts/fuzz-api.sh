@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# Fuzzes the API from its own OpenAPI document: starts the server given (the release
+# build by default) on a free port with a new data directory, the seeded catalogue and
+# the demo staff, checks the document with openapi-spec-validator, then runs schemathesis
+# with every check, twice: as a signed-in agency admin (the staff cookie) and without
+# signing in. Both come from tools/venv (`make setup` installs them). Fails on any
+# failure; the server is stopped and its files removed whatever the result.
+#   scripts/fuzz-api.sh [path/to/nafitha-server]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+server=${1:-${CARGO_TARGET_DIR:-target}/release/nafitha-server}
+venv=tools/venv/bin
+# Bounds: examples per operation and seconds per run (two runs), so the step stays
+# within a few minutes on two cores. FUZZ_EXAMPLES=200 FUZZ_SECONDS=600 digs deeper.
+examples=${FUZZ_EXAMPLES:-30}
+seconds=${FUZZ_SECONDS:-90}
+# Fixed, so a failure can be replayed; FUZZ_SEED=random explores new ground.
+seed=${FUZZ_SEED:-20261201}
+
+for tool in "$server" "$venv/schemathesis" "$venv/openapi-spec-validator"; do
+  if [ ! -x "$tool" ]; then
+    echo "fuzz-api: $tool is missing (make build-server and make setup make it)" >&2
+    exit 1
+  fi
+done
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+dir=$(mktemp -d /tmp/nafitha-fuzz.XXXXXX)
+base="http://127.0.0.1:$port"
+pid=
+cleanup() {
+  if [ -n "$pid" ]; then
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# The fuzzer comes from one address and reuses numbers far more than any citizen would:
+# the limits are raised so that it reaches the handlers (429 is still described, and the
+# limits themselves are tested by crates/server/tests/api/limits.rs).
+NAFITHA_ADDR="127.0.0.1:$port" \
+  NAFITHA_DATA_DIR="$dir/data" \
+  NAFITHA_DIST="${NAFITHA_DIST:-dist}" \
+  NAFITHA_DEMO=1 \
+  NAFITHA_LOG="${NAFITHA_LOG:-warn}" \
+  NAFITHA_FILINGS_PER_CLIENT_HOUR=1000000 \
+  NAFITHA_FILINGS_PER_PHONE_HOUR=1000000 \
+  NAFITHA_SMS_PER_PHONE_DAY=1000000 \
+  NAFITHA_SIGN_IN_PER_MINUTE=1000000 \
+  NAFITHA_TRACK_PER_MINUTE=1000000 \
+  NAFITHA_UPLOADS_PER_CLIENT_HOUR=1000000 \
+  NAFITHA_UPLOAD_MB_PER_CLIENT_HOUR=1000000 \
+  "$server" >"$dir/server.out" 2>"$dir/server.err" &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -fs "$base/healthz" >/dev/null 2>&1 && break
+  kill -0 "$pid" 2>/dev/null || { cat "$dir/server.err" >&2; exit 1; }
+  sleep 0.2
+done
+curl -fs "$base/healthz" >/dev/null
+
+curl -fsS "$base/api/v1/openapi.json" -o "$dir/openapi.json"
+"$venv/openapi-spec-validator" "$dir/openapi.json"
+
+# The sessions the fuzzer sends where the document asks for them: an agency admin of the
+# demo staff (printed at start-up), and a citizen signed in with the code of the SMS in the
+# outbox log, who has filed a request first (so that their pages are not all empty).
+# `cookie_value NAME` reads that cookie's value from the response headers on stdin.
+cookie_value() { tr -d '\r' | sed -n "s/^[Ss]et-[Cc]ookie: $1=\([^;]*\).*/\1/p" | head -n 1; }
+json=(-H 'content-type: application/json')
+
+# `staff_session ROLE`: the session of the first agency's demo ROLE.
+staff_session() {
+  local user password
+  read -r user password < <(awk -v role="$1" '$1 ~ "^demo\\.[a-z]+\\." role "$" { print $1, $2; exit }' "$dir/server.out")
+  curl -fsS -o /dev/null -D - "${json[@]}" \
+    --data "{\"username\":\"$user\",\"password\":\"$password\"}" "$base/api/v1/staff/session" \
+    | cookie_value nafitha_staff
+}
+staff=$(staff_session admin)
+intake=$(staff_session intake)
+
+phone=0551230000
+reference=$(curl -fsS "${json[@]}" -H "Idempotency-Key: fuzz-setup-$port" --data '{
+  "service_code": "epm-road-damage", "locale": "en",
+  "applicant": { "name": "Fuzz Applicant", "phone": "'$phone'" },
+  "answers": { "damage": "pothole", "danger": "no", "details": "A hole",
+    "location": { "address": "King Fahd Road, Dammam" } } }' "$base/api/v1/requests" \
+  | sed -n 's/.*"reference":"\([0-9]*\)".*/\1/p')
+curl -fsS -o /dev/null "${json[@]}" -H "accept-language: en" --data "{\"phone\":\"$phone\"}" \
+  "$base/api/v1/auth/otp"
+code=
+for _ in $(seq 1 50); do
+  code=$(sed -n 's/.*sign-in code is \([0-9]\{6\}\).*/\1/p' "$dir/data/outbox.jsonl" 2>/dev/null | tail -n 1 || true)
+  [ -n "$code" ] && break
+  sleep 0.1
+done
+citizen=$(curl -fsS -o /dev/null -D - "${json[@]}" \
+  --data "{\"phone\":\"$phone\",\"code\":\"$code\"}" "$base/api/v1/auth/verify" \
+  | cookie_value nafitha_session)
+if [ -z "$staff" ] || [ -z "$intake" ] || [ -z "$citizen" ] || [ -z "$reference" ]; then
+  echo "fuzz-api: could not prepare (admin: ${staff:+yes}, intake: ${intake:+yes}," \
+    "citizen: ${citizen:+yes}, request: ${reference:-none})" >&2
+  exit 1
+fi
+export NAFITHA_FUZZ_STAFF_SESSION=$staff NAFITHA_FUZZ_CITIZEN_SESSION=$citizen
+
+# Half the time, a path's reference or service code is one that exists (the request just
+# filed, a service of the admin's agency), so the fuzzer gets past "not found".
+config="$dir/fuzz-api.toml"
+cat scripts/fuzz-api.toml - >"$config" <<TOML
+
+[dictionaries.references]
+values = ["$reference"]
+
+[dictionaries.services]
+values = ["epm-road-damage", "epm-bill-inquiry"]
+
+[parameters]
+"path.reference" = { dictionary = "references", probability = 0.5 }
+"path.code" = { dictionary = "services", probability = 0.5 }
+"query.service" = { dictionary = "services", probability = 0.5 }
+TOML
+
+# Signing in or out would change the sessions the runs rely on: those operations are
+# fuzzed in a last, short run without sessions. Intake staff's operations also run as a
+# member of the intake staff.
+sessions=(--exclude-operation-id sign_in --exclude-operation-id sign_out
+  --exclude-operation-id sign_out_staff)
+run() {
+  "$venv/schemathesis" --config-file "$config" --no-color run "$dir/openapi.json" \
+    --url "$base" --checks all --max-examples "$examples" --seed "$seed" \
+    --workers 2 --request-timeout 30 "$@"
+}
+# Intake staff first: the admin's run may well disable their account (and so end their
+# session), as an admin may.
+echo "fuzz-api: signed in as intake staff"
+NAFITHA_FUZZ_STAFF_SESSION=$intake run --max-time 30 --include-tag intake
+echo "fuzz-api: signed in as an agency admin and as a citizen"
+run --max-time "$seconds" "${sessions[@]}"
+echo "fuzz-api: signing in and out"
+run --max-time 30 --include-operation-id sign_in --include-operation-id sign_out \
+  --include-operation-id sign_out_staff

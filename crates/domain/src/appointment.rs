@@ -32,6 +32,7 @@ const HOUR_MS: i64 = 60 * MINUTE_MS;
 const RIYADH_OFFSET_MS: i64 = 3 * HOUR_MS;
 
 /// How a service gives its applicants a time.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum BookingMode {
@@ -119,6 +120,7 @@ impl Refusal {
 }
 
 /// A slot as the API lists it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Slot {
     /// RFC 3339, Riyadh time: `2026-12-06T09:30:00+03:00`.
@@ -133,6 +135,7 @@ pub const MAX_NEEDS_LENGTH: usize = 300;
 
 /// The time an applicant chose (with a filing, or to change it), and what they need on the
 /// day (wheelchair access, an interpreter).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Choice {
     pub start: String,
@@ -213,6 +216,7 @@ impl Choice {
 }
 
 /// Where a booking stands.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentStatus {
@@ -246,6 +250,7 @@ impl AppointmentStatus {
 }
 
 /// A request's appointment as its applicant (and staff) see it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentView {
     /// RFC 3339, Riyadh time.
@@ -267,6 +272,7 @@ pub struct AppointmentView {
 }
 
 /// What a request's applicant may do about a time.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppointmentState {
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,16 +3,16 @@
 //! (`nafitha_domain::appointment`); a slot's capacity is the store's to hold.
 
 use axum::extract::{Path, Query, State};
-use axum::routing::{get, put};
-use axum::Router;
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
     format_riyadh, may_book, reminder_at, AppointmentStatus, Availability, BookingMode, Choice,
     Slot, MAX_SLOT_DAYS,
 };
 use nafitha_domain::calendar::{riyadh_date, Date};
-use nafitha_domain::{Localized, ReferenceNumber, ServiceDetail};
+use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
 use serde::Deserialize;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::auth::CitizenSession;
 use crate::error::{ApiError, ApiJson};
@@ -22,24 +22,39 @@ use crate::routes::account::path_reference;
 use crate::startup::AppState;
 use crate::store::appointments::{Booking, Rebooked};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/services/{code}/slots", get(list_slots))
-        .route(
-            "/requests/{reference}/appointment",
-            put(book).delete(cancel),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_slots))
+        .routes(routes!(book_time, cancel_time))
 }
 
 /// `?from=YYYY-MM-DD&days=N`: today and 7 days unless said.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SlotQuery {
+    /// The first day, `YYYY-MM-DD` (today in Riyadh by default).
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
     from: Option<String>,
+    /// How many days, 1 to 14 (7 by default).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 14)]
     days: Option<String>,
 }
 
 /// The bookable slots of an appointment service, earliest first, each with its free
 /// places (0 when full). Public: no personal data.
+#[utoipa::path(
+    get,
+    path = "/services/{code}/slots",
+    tag = "appointments",
+    params(("code" = String, Path, description = "The service's code"), SlotQuery),
+    responses(
+        (status = 200, description = "The bookable slots, earliest first", body = Vec<Slot>),
+        (status = 400, description = "The query cannot be read", body = ErrorBody),
+        (status = 404, description = "No appointment service has this code", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "`from` or `days` is out of range, each named", body = ErrorBody),
+    )
+)]
 async fn list_slots(
     State(state): State<AppState>,
     Path(code): Path<String>,
@@ -221,7 +236,27 @@ pub(crate) async fn slot_full(
 
 /// `PUT /api/v1/requests/{reference}/appointment { start, needs? }`: the applicant books a
 /// time, or changes theirs (until the lead time); answers the request page.
-async fn book(
+#[utoipa::path(
+    put,
+    path = "/requests/{reference}/appointment",
+    tag = "appointments",
+    params(("reference" = String, Path, description = "The request's reference number")),
+    request_body = Choice,
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "Booked; the updated request page", body = RequestDetail),
+        (status = 400, description = "The body cannot be read, or the reference is malformed", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such request of the signed-in applicant", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 409, description = "The slot is full (the next free times are named), it is too late to change, or no time can be chosen now", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "The time or the note breaks a rule, each named", body = ErrorBody),
+        (status = 429, description = "The applicant's number has had its day's SMS", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    )
+)]
+async fn book_time(
     State(state): State<AppState>,
     session: CitizenSession,
     Path(reference): Path<String>,
@@ -308,7 +343,22 @@ async fn book(
 
 /// `DELETE /api/v1/requests/{reference}/appointment`: the applicant cancels their time
 /// (until the lead time); the place is free at once.
-async fn cancel(
+#[utoipa::path(
+    delete,
+    path = "/requests/{reference}/appointment",
+    tag = "appointments",
+    params(("reference" = String, Path, description = "The request's reference number")),
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "Cancelled; the updated request page", body = RequestDetail),
+        (status = 400, description = "The reference is malformed", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such request of the signed-in applicant", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 409, description = "No time is booked, or it is too late to cancel", body = ErrorBody),
+    )
+)]
+async fn cancel_time(
     State(state): State<AppState>,
     session: CitizenSession,
     Path(reference): Path<String>,

@@ -26,7 +26,7 @@ fn video_call(phone: &str, start: Option<&str>) -> Value {
     let mut body = json!({
         "service_code": "moi-video-call", "locale": "en",
         "applicant": { "name": "Sara Ahmed", "phone": phone },
-        "answers": { "subject": "A permit question", "preferred_time": "morning" }
+        "answers": { "subject": "A permit question" }
     });
     if let Some(start) = start {
         body["appointment"] = json!({ "start": start, "needs": "An interpreter" });

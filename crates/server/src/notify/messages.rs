@@ -15,6 +15,17 @@ pub struct Recipient<'a> {
     pub email: Option<&'a str>,
 }
 
+/// An SMS to `to` (not a secret: kept after sending).
+fn sms_to(to: &Recipient<'_>, body: String) -> OutboxMessage {
+    OutboxMessage {
+        channel: "sms",
+        recipient: to.phone.to_owned(),
+        subject: None,
+        body,
+        sensitive: false,
+    }
+}
+
 /// Where an appointment happens: a place, or a video call's link.
 pub enum Venue {
     Place(Localized),
@@ -50,13 +61,7 @@ pub fn appointment_booked(
             format!("Nafitha: your appointment for {reference} is on {when} (Riyadh time), {venue}")
         }
     };
-    OutboxMessage {
-        channel: "sms",
-        recipient: to.phone.to_owned(),
-        subject: None,
-        body,
-        sensitive: false,
-    }
+    sms_to(to, body)
 }
 
 /// The SMS sent the day before an appointment.
@@ -74,13 +79,7 @@ pub fn appointment_reminder(
             "Nafitha: a reminder of your appointment tomorrow, {when}, for {reference}: {venue}"
         ),
     };
-    OutboxMessage {
-        channel: "sms",
-        recipient: to.phone.to_owned(),
-        subject: None,
-        body,
-        sensitive: false,
-    }
+    sms_to(to, body)
 }
 
 /// The messages that confirm a filing: an SMS always, an email when one was given.
@@ -99,13 +98,7 @@ pub fn filed(
         Locale::Ar => format!("نافذة: استلمنا طلبك «{service}». رقم الطلب {reference}. الموعد المتوقع {due}. للمتابعة: {link}"),
         Locale::En => format!("Nafitha: we received your request \"{service}\". Reference {reference}. Expected by {due}. Track it: {link}"),
     };
-    let mut messages = vec![OutboxMessage {
-        channel: "sms",
-        recipient: to.phone.to_owned(),
-        subject: None,
-        body: sms,
-        sensitive: false,
-    }];
+    let mut messages = vec![sms_to(to, sms)];
     if let Some(email) = to.email {
         let (subject, body) = match locale {
             Locale::Ar => (
@@ -212,13 +205,7 @@ pub fn stage_changed(
         Locale::Ar => format!("نافذة: طلبك رقم {reference}: {what}. {next}: {link}"),
         Locale::En => format!("Nafitha: request {reference}: {what}. {next}: {link}"),
     };
-    let mut messages = vec![OutboxMessage {
-        channel: "sms",
-        recipient: to.phone.to_owned(),
-        subject: None,
-        body: sms,
-        sensitive: false,
-    }];
+    let mut messages = vec![sms_to(to, sms)];
     if let Some(email) = to.email {
         let subject = match to.locale {
             Locale::Ar => format!("تحديث على طلبك رقم {reference}"),

@@ -29,7 +29,7 @@ pub struct Draft {
     pub files: std::collections::BTreeMap<String, UploadedFile>,
     /// The appointment time chosen, for a service that books one while filing.
     #[serde(default)]
-    pub appointment: nafitha_domain::appointment::Choice,
+    pub appointment: nafitha_domain::appointment::TimeChoice,
 }
 
 /// A file uploaded for a draft, as the applicant knows it.

@@ -45,7 +45,7 @@ pub fn list_slots(
 /// is the updated request page.
 pub async fn book_time(
     reference: &ReferenceNumber,
-    choice: &nafitha_domain::appointment::Choice,
+    choice: &nafitha_domain::appointment::TimeChoice,
     locale: Locale,
 ) -> Result<RequestDetail, ApiError> {
     let path = format!("/api/v1/requests/{reference}/appointment");

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use nafitha_domain::account::{EventEntry, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::appointment::{AppointmentState, AppointmentStatus, Choice};
+use nafitha_domain::appointment::{AppointmentState, AppointmentStatus, TimeChoice};
 use nafitha_domain::lifecycle::{
     reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
 };
@@ -288,7 +288,7 @@ fn AppointmentPanel(
             leptos::task::spawn_local(async move {
                 let result = match start {
                     Some(start) if !cancel => {
-                        let choice = Choice { start, needs: None };
+                        let choice = TimeChoice { start, needs: None };
                         api::book_time(&reference, &choice, lang).await
                     }
                     _ => api::cancel_time(&reference, lang).await,

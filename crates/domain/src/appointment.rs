@@ -137,7 +137,7 @@ pub const MAX_NEEDS_LENGTH: usize = 300;
 /// day (wheelchair access, an interpreter).
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Choice {
+pub struct TimeChoice {
     pub start: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub needs: Option<String>,
@@ -145,20 +145,20 @@ pub struct Choice {
 
 /// A choice that passed its checks.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ValidChoice {
+pub struct ValidTime {
     pub start: i64,
     pub end: i64,
     pub needs: Option<String>,
 }
 
-impl Choice {
+impl TimeChoice {
     /// Checks the chosen time against `availability` at `now` (capacity aside), and the
     /// note; problems name `appointment.start` or `appointment.needs`.
     pub fn validate(
         &self,
         availability: &Availability,
         now: i64,
-    ) -> Result<ValidChoice, Vec<InvalidAnswer>> {
+    ) -> Result<ValidTime, Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
         let start = match parse_start(&self.start) {
             None => {
@@ -205,7 +205,7 @@ impl Choice {
             }
         }
         match start {
-            Some(start) if problems.is_empty() => Ok(ValidChoice {
+            Some(start) if problems.is_empty() => Ok(ValidTime {
                 start,
                 end: availability.end_of(start),
                 needs,
@@ -612,7 +612,7 @@ mod tests {
     fn a_choice_is_a_time_on_the_pattern_and_a_clean_note() {
         let a = video();
         let now = at("2026-12-06T08:00:00+03:00");
-        let chosen = Choice {
+        let chosen = TimeChoice {
             start: "2026-12-06T10:20:00+03:00".into(),
             needs: Some("  كرسي متحرك  ".into()),
         }
@@ -621,7 +621,7 @@ mod tests {
         assert_eq!(chosen.start, at("2026-12-06T10:20:00+03:00"));
         assert_eq!(chosen.end - chosen.start, 20 * 60_000);
         assert_eq!(chosen.needs.as_deref(), Some("كرسي متحرك"));
-        let bad = Choice {
+        let bad = TimeChoice {
             start: "tomorrow".into(),
             needs: Some("x".repeat(MAX_NEEDS_LENGTH + 1)),
         }
@@ -629,7 +629,7 @@ mod tests {
         .unwrap_err();
         let named: Vec<&str> = bad.iter().map(|p| p.field.as_str()).collect();
         assert_eq!(named, ["appointment.start", "appointment.needs"]);
-        let closed = Choice {
+        let closed = TimeChoice {
             start: "2026-12-08T10:00:00+03:00".into(),
             needs: None,
         }

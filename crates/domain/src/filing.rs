@@ -180,7 +180,7 @@ pub struct NewRequest {
     pub attachments: Vec<String>,
     /// The time chosen, for a service that books one while filing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appointment: Option<crate::appointment::Choice>,
+    pub appointment: Option<crate::appointment::TimeChoice>,
 }
 
 /// A request that passed validation, normalised, ready to store.

@@ -5,8 +5,8 @@
 use axum::extract::{Path, Query, State};
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
-    format_riyadh, may_book, reminder_at, AppointmentStatus, Availability, BookingMode, Choice,
-    Slot, MAX_SLOT_DAYS,
+    format_riyadh, may_book, reminder_at, AppointmentStatus, Availability, BookingMode, Slot,
+    TimeChoice, MAX_SLOT_DAYS,
 };
 use nafitha_domain::calendar::{riyadh_date, Date};
 use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
@@ -146,7 +146,7 @@ pub(crate) async fn open_slots(
 pub(crate) async fn booking_for(
     state: &AppState,
     service: &ServiceDetail,
-    choice: Option<&Choice>,
+    choice: Option<&TimeChoice>,
 ) -> Result<Option<(Availability, Booking)>, ApiError> {
     let availability = state.store.availability(&service.summary.code).await?;
     let refuse = |message: Localized| Err(ApiError::on_field("appointment", message));
@@ -241,7 +241,7 @@ pub(crate) async fn slot_full(
     path = "/requests/{reference}/appointment",
     tag = "appointments",
     params(("reference" = String, Path, description = "The request's reference number")),
-    request_body = Choice,
+    request_body = TimeChoice,
     security(("citizen_session" = [])),
     responses(
         (status = 200, description = "Booked; the updated request page", body = RequestDetail),
@@ -260,7 +260,7 @@ async fn book_time(
     State(state): State<AppState>,
     session: CitizenSession,
     Path(reference): Path<String>,
-    ApiJson(choice): ApiJson<Choice>,
+    ApiJson(choice): ApiJson<TimeChoice>,
 ) -> Result<ApiJson<RequestDetail>, ApiError> {
     let reference = path_reference(&reference)?;
     let now = state.now_ms();

@@ -283,6 +283,79 @@ pub struct AppointmentState {
     pub may_book: bool,
 }
 
+/// One visitor of a slot, for the staff's day view.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    pub reference: crate::ReferenceNumber,
+    pub name: String,
+    pub status: AppointmentStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs: Option<String>,
+}
+
+/// One slot of the staff's day view, with who is coming.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DaySlot {
+    pub start: String,
+    pub end: String,
+    pub capacity: u16,
+    pub visits: Vec<Visit>,
+}
+
+/// How many appointments stand where.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentCounts {
+    pub booked: u32,
+    pub kept: u32,
+    pub cancelled: u32,
+    pub no_show: u32,
+}
+
+impl AppointmentCounts {
+    pub fn add(&mut self, status: AppointmentStatus) {
+        match status {
+            AppointmentStatus::Booked => self.booked += 1,
+            AppointmentStatus::Kept => self.kept += 1,
+            AppointmentStatus::Cancelled => self.cancelled += 1,
+            AppointmentStatus::NoShow => self.no_show += 1,
+        }
+    }
+}
+
+/// A service's appointments on one day, for its staff: every slot of the pattern (and any
+/// booked time off it), who is coming, and the day's counts.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DayView {
+    pub service_code: String,
+    pub date: Date,
+    pub slots: Vec<DaySlot>,
+    pub counts: AppointmentCounts,
+}
+
+/// Staff mark a visit: `kept` (came, or joined the call) or `no_show`.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitMark {
+    pub status: AppointmentStatus,
+}
+
+impl VisitMark {
+    /// Only `kept` and `no_show` are marks.
+    pub fn validate(&self) -> Result<AppointmentStatus, Vec<InvalidAnswer>> {
+        match self.status {
+            AppointmentStatus::Kept | AppointmentStatus::NoShow => Ok(self.status),
+            _ => Err(vec![InvalidAnswer {
+                field: "status".into(),
+                message: Localized::new("اختر: حضر، أو لم يحضر", "Choose: kept (came), or no_show"),
+            }]),
+        }
+    }
+}
+
 /// Whether a request's applicant may choose a time now: the request is open, and (for a
 /// service offering times after review) the agency has taken it up.
 pub fn may_book(

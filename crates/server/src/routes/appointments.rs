@@ -3,29 +3,33 @@
 //! (`nafitha_domain::appointment`); a slot's capacity is the store's to hold.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
-    format_riyadh, may_book, reminder_at, AppointmentStatus, Availability, BookingMode, Slot,
-    TimeChoice, MAX_SLOT_DAYS,
+    format_riyadh, may_book, reminder_at, AppointmentCounts, AppointmentStatus, Availability,
+    BookingMode, DaySlot, DayView, Slot, TimeChoice, Visit, VisitMark, MAX_SLOT_DAYS,
 };
-use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date, DAY_MS};
 use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::auth::CitizenSession;
+use crate::auth::{CaseWorker, CitizenSession};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::too_many;
 use crate::notify::messages::{self, Recipient, Venue};
 use crate::routes::account::path_reference;
 use crate::startup::AppState;
-use crate::store::appointments::{Booking, Rebooked};
+use crate::store::appointments::{Booking, Rebooked, StaffBooking};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_slots))
         .routes(routes!(book_time, cancel_time))
+        .routes(routes!(day_view))
+        .routes(routes!(reschedule))
+        .routes(routes!(mark_visit))
 }
 
 /// `?from=YYYY-MM-DD&days=N`: today and 7 days unless said.
@@ -423,4 +427,262 @@ async fn applicant_page(
         .await?
         .map(ApiJson)
         .ok_or(ApiError::NotFound)
+}
+
+/// `?service=CODE&date=YYYY-MM-DD` (today in Riyadh by default).
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct DayQuery {
+    /// The appointment service.
+    service: String,
+    /// The day, `YYYY-MM-DD`.
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    date: Option<String>,
+}
+
+/// A service's appointments on one day, for its case workers: every slot, who is coming
+/// (name, what they need), and the day's counts.
+#[utoipa::path(
+    get,
+    path = "/staff/appointments",
+    tag = "appointments",
+    params(DayQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The day's slots and visitors", body = DayView),
+        (status = 400, description = "The query cannot be read", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "No appointment service of the staff member's scope has this code", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "The date is not one", body = ErrorBody),
+    )
+)]
+async fn day_view(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    query: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ApiJson<DayView>, ApiError> {
+    let Query(query) = query.map_err(|_| {
+        ApiError::BadRequest(Localized::new(
+            "معاملات البحث غير صحيحة",
+            "The query parameters are not valid",
+        ))
+    })?;
+    let date = match query.date.as_deref().map(str::trim) {
+        None | Some("") => riyadh_date(state.now_ms()),
+        Some(text) => Date::parse(text).ok_or_else(|| {
+            ApiError::on_field(
+                "date",
+                Localized::new("التاريخ بصيغة YYYY-MM-DD", "A date, YYYY-MM-DD"),
+            )
+        })?,
+    };
+    let service = state
+        .store
+        .get_service(&query.service)
+        .await?
+        .filter(|s| {
+            staff
+                .scope()
+                .covers(&s.summary.agency.code, &s.department.code)
+        })
+        .ok_or(ApiError::NotFound)?;
+    let availability = state
+        .store
+        .availability(&service.summary.code)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let from = riyadh_midnight_ms(date);
+    let entries = state
+        .store
+        .day_entries(&service.summary.code, from, from + DAY_MS)
+        .await?;
+    let mut starts = availability.starts_on(date);
+    starts.extend(entries.iter().map(|e| e.start));
+    starts.sort_unstable();
+    starts.dedup();
+    let mut counts = AppointmentCounts::default();
+    for entry in &entries {
+        counts.add(entry.status);
+    }
+    let slots = starts
+        .into_iter()
+        .map(|start| DaySlot {
+            start: format_riyadh(start),
+            end: format_riyadh(availability.end_of(start)),
+            capacity: availability.capacity,
+            visits: entries
+                .iter()
+                .filter(|e| e.start == start && e.status != AppointmentStatus::Cancelled)
+                .map(|e| Visit {
+                    reference: e.reference.clone(),
+                    name: e.name.clone(),
+                    status: e.status,
+                    needs: e.needs.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(ApiJson(DayView {
+        service_code: service.summary.code,
+        date,
+        slots,
+        counts,
+    }))
+}
+
+/// The request `reference` of the staff member's scope, with its appointment service.
+async fn staff_target(
+    state: &AppState,
+    staff: &crate::auth::StaffSession,
+    reference: &str,
+) -> Result<(StaffBooking, Availability), ApiError> {
+    let reference = path_reference(reference)?;
+    let booking = state
+        .store
+        .staff_booking(&reference)
+        .await?
+        .filter(|b| staff.scope().covers(&b.agency, &b.department))
+        .ok_or(ApiError::NotFound)?;
+    let availability = state
+        .store
+        .availability(&booking.target.service_code)
+        .await?
+        .ok_or_else(|| {
+            ApiError::on_field(
+                "appointment",
+                Localized::new(
+                    "هذه الخدمة لا تحجز موعدًا",
+                    "This service does not book a time",
+                ),
+            )
+        })?;
+    Ok((booking, availability))
+}
+
+/// Staff move a request's time (any time on the pattern ahead, the lead time aside); the
+/// applicant is told by SMS.
+#[utoipa::path(
+    put,
+    path = "/staff/requests/{reference}/appointment",
+    tag = "appointments",
+    params(("reference" = String, Path, description = "The request's reference number")),
+    request_body = TimeChoice,
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Moved; the applicant is told"),
+        (status = 400, description = "The body cannot be read, or the reference is malformed", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "No such request in the staff member's scope", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 409, description = "The slot is full, the request is finished, or it changed meanwhile", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "The time breaks a rule, or the service books no time", body = ErrorBody),
+    )
+)]
+async fn reschedule(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    Path(reference): Path<String>,
+    ApiJson(choice): ApiJson<TimeChoice>,
+) -> Result<StatusCode, ApiError> {
+    let (booking, availability) = staff_target(&state, &staff, &reference).await?;
+    let target = booking.target;
+    if target.status.is_finished() {
+        return Err(ApiError::Conflict {
+            code: "request_finished",
+            message: Localized::new("انتهى هذا الطلب", "This request is finished"),
+        });
+    }
+    let now = state.now_ms();
+    // Staff may move a time up to its start: the lead time is the applicant's.
+    let for_staff = Availability {
+        lead_hours: 0,
+        ..availability.clone()
+    };
+    let valid = choice
+        .validate(&for_staff, now)
+        .map_err(ApiError::Validation)?;
+    let booking = Booking {
+        start: valid.start,
+        end: valid.end,
+        capacity: availability.capacity,
+        needs: valid.needs,
+        video_template: availability.video.then(|| state.video_url_template.clone()),
+    };
+    let to = Recipient {
+        locale: target.locale,
+        phone: &target.phone,
+        email: None,
+    };
+    let place = venue(&state, &availability, &target.reference);
+    let confirmation = [messages::appointment_booked(
+        &to,
+        &target.reference,
+        booking.start,
+        &place,
+    )];
+    let reminder = reminder_at(booking.start, now).map(|at| {
+        (
+            at,
+            messages::appointment_reminder(&to, &target.reference, booking.start, &place),
+        )
+    });
+    match state
+        .store
+        .rebook(&target, &booking, &confirmation, reminder, now)
+        .await?
+    {
+        Rebooked::Done => Ok(StatusCode::NO_CONTENT),
+        Rebooked::Full => Err(slot_full(&state, &target.service_code, &availability).await),
+        Rebooked::Changed => Err(changed_meanwhile()),
+        Rebooked::Limited(refused) => Err(too_many(refused)),
+    }
+}
+
+/// Staff mark a visit kept or missed, once its time has begun.
+#[utoipa::path(
+    post,
+    path = "/staff/requests/{reference}/appointment/mark",
+    tag = "appointments",
+    params(("reference" = String, Path, description = "The request's reference number")),
+    request_body = VisitMark,
+    security(("staff_session" = [])),
+    responses(
+        (status = 204, description = "Marked"),
+        (status = 400, description = "The body cannot be read, or the reference is malformed", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "No such request in the staff member's scope", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 409, description = "No time is booked, or it has not begun", body = ErrorBody),
+        (status = 413, description = "The body is too large", body = ErrorBody),
+        (status = 422, description = "Not a mark (kept or no_show), or the service books no time", body = ErrorBody),
+    )
+)]
+async fn mark_visit(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    Path(reference): Path<String>,
+    ApiJson(mark): ApiJson<VisitMark>,
+) -> Result<StatusCode, ApiError> {
+    let status = mark.validate().map_err(ApiError::Validation)?;
+    let (booking, _) = staff_target(&state, &staff, &reference).await?;
+    if state
+        .store
+        .mark_visit(&booking.target, status, state.now_ms())
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::Conflict {
+            code: "not_markable",
+            message: Localized::new(
+                "لا يوجد موعد محجوز بدأ وقته لهذا الطلب",
+                "This request has no booked time that has begun",
+            ),
+        })
+    }
 }

@@ -423,3 +423,108 @@ async fn current_of(
     })
     .transpose()
 }
+
+/// A request's appointment as staff reach it: the booking target and where the request is.
+#[derive(Clone, Debug)]
+pub struct StaffBooking {
+    pub target: BookingTarget,
+    pub agency: String,
+    pub department: String,
+}
+
+/// One booked (or marked, or cancelled) appointment of a day.
+#[derive(Clone, Debug)]
+pub struct DayEntry {
+    pub start: i64,
+    pub reference: ReferenceNumber,
+    pub name: String,
+    pub status: AppointmentStatus,
+    pub needs: Option<String>,
+}
+
+impl Store {
+    /// Request `reference` for staff, with its appointment; `None` when it does not exist.
+    pub async fn staff_booking(
+        &self,
+        reference: &ReferenceNumber,
+    ) -> Result<Option<StaffBooking>, sqlx::Error> {
+        let row = sqlx::query(
+            "select r.applicant_phone, r.agency_code, r.department_code from requests r \
+             where r.reference = $1",
+        )
+        .bind(reference.as_str())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let phone: String = row.try_get("applicant_phone")?;
+        let (agency, department): (String, String) =
+            (row.try_get("agency_code")?, row.try_get("department_code")?);
+        Ok(self
+            .applicant_booking(reference, &phone)
+            .await?
+            .map(|target| StaffBooking {
+                target,
+                agency,
+                department,
+            }))
+    }
+
+    /// The appointments of `service` starting from `from` up to `to` (Unix ms), earliest first.
+    pub async fn day_entries(
+        &self,
+        service: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<DayEntry>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select a.starts_at, a.status, a.needs, r.reference, r.applicant_name \
+             from appointments a join requests r on r.id = a.request_id \
+             where a.service_code = $1 and a.starts_at >= $2 and a.starts_at < $3 \
+             order by a.starts_at, a.id",
+        )
+        .bind(service)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let reference: String = row.try_get("reference")?;
+                let status: String = row.try_get("status")?;
+                Ok(DayEntry {
+                    start: row.try_get("starts_at")?,
+                    reference: ReferenceNumber::parse(&reference)
+                        .map_err(|_| decode_err("stored reference"))?,
+                    name: row.try_get("applicant_name")?,
+                    status: AppointmentStatus::from_code(&status)
+                        .ok_or_else(|| decode_err("appointment status"))?,
+                    needs: row.try_get("needs")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Marks `target`'s appointment `status` (kept or no-show), once its time has begun;
+    /// `false` when it is not booked or marked, or changed meanwhile.
+    pub async fn mark_visit(
+        &self,
+        target: &BookingTarget,
+        status: AppointmentStatus,
+        now_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let _turn = self.write_turn().await;
+        let marked = sqlx::query(
+            "update appointments set status = $1, updated_at = $2 where request_id = $3 \
+             and status in ('booked', 'kept', 'no_show') and starts_at <= $2",
+        )
+        .bind(status.code())
+        .bind(now_ms)
+        .bind(target.id)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        Ok(marked == 1)
+    }
+}

@@ -416,3 +416,89 @@ async fn a_time_offered_after_review_is_chosen_once_the_agency_takes_the_request
         assert!(sms.contains("Reception centre"), "{sms}");
     }
 }
+
+#[tokio::test]
+async fn staff_see_the_day_move_a_time_and_mark_who_came() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let (tuesday, later) = ("2026-12-08T10:30:00+03:00", "2026-12-08T11:00:00+03:00");
+        let filed = file(&app, &video_call("0508880006", Some(tuesday))).await;
+        assert_eq!(filed.status(), 201);
+        let reference = filed.json::<Value>().await.unwrap()["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let agent = app
+            .staff("agent.reception", "agent", "moi", Some("moi-reception"))
+            .await;
+        let outsider = app.staff("agent.epm", "agent", "epm", None).await;
+
+        // The day: every slot of the pattern, who is coming and what they need.
+        let day_path = "/api/v1/staff/appointments?service=moi-video-call&date=2026-12-08";
+        let day: Value = app.get_as(&agent, day_path).await.json().await.unwrap();
+        assert_eq!(
+            day["slots"].as_array().unwrap().len(),
+            12,
+            "10:00 to 13:00 by 15 minutes"
+        );
+        let slot = day["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["start"] == tuesday)
+            .unwrap();
+        assert_eq!(slot["visits"][0]["reference"], reference.as_str());
+        assert_eq!(slot["visits"][0]["name"], "Sara Ahmed");
+        assert_eq!(slot["visits"][0]["needs"], "An interpreter");
+        assert_eq!(day["counts"]["booked"], 1);
+        assert_eq!(app.get_as(&outsider, day_path).await.status(), 404);
+        let bad = app
+            .get_as(
+                &agent,
+                "/api/v1/staff/appointments?service=moi-video-call&date=08-12-2026",
+            )
+            .await;
+        assert_eq!(bad.status(), 422);
+
+        // Moved by staff: the applicant is told; another agency's staff cannot.
+        let move_to = |cookie: &str, start: &str| {
+            let request = app
+                .client
+                .put(app.url(&format!("/api/v1/staff/requests/{reference}/appointment")))
+                .header("Cookie", cookie)
+                .json(&json!({ "start": start }));
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(move_to(&outsider, later).await, 404);
+        assert_eq!(move_to(&agent, "2026-12-08T11:05:00+03:00").await, 422);
+        assert_eq!(move_to(&agent, later).await, 204);
+        app.wait_for_message(&e164("0508880006"), "2026-12-08 11:00")
+            .await;
+        assert_eq!(free_at(&app, tuesday).await, 1);
+        assert_eq!(free_at(&app, later).await, 0);
+
+        // Marked only once the time has begun; only kept or no-show.
+        let mark = |cookie: &str, status: &str| {
+            let request = app
+                .client
+                .post(app.url(&format!(
+                    "/api/v1/staff/requests/{reference}/appointment/mark"
+                )))
+                .header("Cookie", cookie)
+                .json(&json!({ "status": status }));
+            async move { request.send().await.unwrap().status().as_u16() }
+        };
+        assert_eq!(mark(&agent, "kept").await, 409);
+        assert_eq!(mark(&agent, "cancelled").await, 422);
+        clock.set(at("2026-12-08T11:02:00+03:00"));
+        // Two days on, the first session has ended: a colleague of the same desk.
+        let colleague = app
+            .staff("agent.reception2", "agent", "moi", Some("moi-reception"))
+            .await;
+        assert_eq!(mark(&colleague, "kept").await, 204, "{}", app.engine);
+        let day: Value = app.get_as(&colleague, day_path).await.json().await.unwrap();
+        assert_eq!(day["counts"]["kept"], 1);
+        assert_eq!(day["counts"]["booked"], 0);
+    }
+}

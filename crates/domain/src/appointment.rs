@@ -392,26 +392,6 @@ pub fn parse_start(text: &str) -> Option<i64> {
 }
 
 impl Availability {
-    /// A sensible default: Sunday to Thursday, 09:00 to 14:00, 30-minute slots for one
-    /// person, 30 days ahead, booked at least a day before.
-    pub fn office_hours() -> Availability {
-        let day = Some(Hours {
-            opens: 9 * 60,
-            closes: 14 * 60,
-        });
-        Availability {
-            mode: BookingMode::WhileFiling,
-            week: [day; WORKING_DAYS],
-            slot_minutes: 30,
-            capacity: 1,
-            horizon_days: 30,
-            lead_hours: 24,
-            closures: Vec::new(),
-            video: false,
-            place: None,
-        }
-    }
-
     /// The hours of `day`, if it receives then.
     fn hours_on(&self, day: Date) -> Option<Hours> {
         if self.closures.contains(&day) {
@@ -554,14 +534,18 @@ impl Availability {
                 "Choose at least one day to receive".into(),
             );
         }
-        if let Some(place) = &self.place {
-            if place.is_incomplete() {
-                problem(
-                    "place".into(),
-                    "اكتب المكان بالعربية والإنجليزية".into(),
-                    "Write the place in Arabic and English".into(),
-                );
-            }
+        match &self.place {
+            Some(place) if place.is_incomplete() => problem(
+                "place".into(),
+                "اكتب المكان بالعربية والإنجليزية".into(),
+                "Write the place in Arabic and English".into(),
+            ),
+            None if !self.video => problem(
+                "place".into(),
+                "اكتب مكان الموعد الحضوري".into(),
+                "Write where an in-person appointment takes place".into(),
+            ),
+            _ => {}
         }
         if problems.is_empty() {
             Ok(())
@@ -737,7 +721,6 @@ mod tests {
 
     #[test]
     fn an_availability_is_checked_before_it_is_saved() {
-        assert_eq!(Availability::office_hours().validate(), Ok(()));
         assert_eq!(video().validate(), Ok(()));
         let mut bad = video();
         bad.slot_minutes = 3;
@@ -757,5 +740,14 @@ mod tests {
         let mut closed = video();
         closed.week = [None; WORKING_DAYS];
         assert!(closed.validate().is_err());
+        let mut nowhere = video();
+        nowhere.video = false;
+        let named: Vec<String> = nowhere
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(named, ["place"]);
     }
 }

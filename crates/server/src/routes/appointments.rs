@@ -185,7 +185,8 @@ pub(crate) async fn booking_for(
     }
 }
 
-/// The join link of a video call, or the place of a visit.
+/// The join link of a video call, or the place of a visit (an in-person availability always
+/// has one: `Availability::validate`).
 pub(crate) fn venue(
     state: &AppState,
     availability: &Availability,

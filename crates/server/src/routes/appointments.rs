@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
     format_riyadh, may_book, reminder_at, AppointmentCounts, AppointmentStatus, Availability,
-    BookingMode, DaySlot, DayView, Slot, TimeChoice, Visit, VisitMark, MAX_SLOT_DAYS,
+    BookingMode, DaySlot, DayView, Slot, TimeChoice, ValidTime, Visit, VisitMark, MAX_SLOT_DAYS,
 };
 use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date, DAY_MS};
 use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
@@ -21,7 +21,7 @@ use crate::limits::too_many;
 use crate::notify::messages::{self, Recipient, Venue};
 use crate::routes::account::path_reference;
 use crate::startup::AppState;
-use crate::store::appointments::{Booking, Rebooked, StaffBooking};
+use crate::store::appointments::{Booking, BookingTarget, Rebooked, StaffBooking};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -173,13 +173,7 @@ pub(crate) async fn booking_for(
             let valid = choice
                 .validate(&a, state.now_ms())
                 .map_err(ApiError::Validation)?;
-            let booking = Booking {
-                start: valid.start,
-                end: valid.end,
-                capacity: a.capacity,
-                needs: valid.needs,
-                video_template: a.video.then(|| state.video_url_template.clone()),
-            };
+            let booking = booking_of(state, &a, valid);
             Ok(Some((a, booking)))
         }
     }
@@ -199,6 +193,55 @@ pub(crate) fn venue(
                 .video_url_template
                 .replace("{reference}", reference.as_str()),
         ),
+    }
+}
+
+/// What is stored of a checked time.
+fn booking_of(state: &AppState, availability: &Availability, valid: ValidTime) -> Booking {
+    Booking {
+        start: valid.start,
+        end: valid.end,
+        capacity: availability.capacity,
+        needs: valid.needs,
+        video_template: availability.video.then(|| state.video_url_template.clone()),
+    }
+}
+
+/// Books `valid` for `target` in place of its time (the applicant's change, or staff's),
+/// with the SMS that says so and the reminder for the day before.
+async fn rebook_and_tell(
+    state: &AppState,
+    target: &BookingTarget,
+    availability: &Availability,
+    valid: ValidTime,
+) -> Result<(), ApiError> {
+    let now = state.now_ms();
+    let booking = booking_of(state, availability, valid);
+    let to = Recipient {
+        locale: target.locale,
+        phone: &target.phone,
+        email: None,
+    };
+    let place = venue(state, availability, &target.reference);
+    let confirmation = [messages::appointment_booked(
+        &to,
+        &target.reference,
+        booking.start,
+        &place,
+    )];
+    let reminder = reminder_at(booking.start, now).map(|at| {
+        let message = messages::appointment_reminder(&to, &target.reference, booking.start, &place);
+        (at, message)
+    });
+    match state
+        .store
+        .rebook(target, &booking, &confirmation, reminder, now)
+        .await?
+    {
+        Rebooked::Done => Ok(()),
+        Rebooked::Full => Err(slot_full(state, &target.service_code, availability).await),
+        Rebooked::Changed => Err(changed_meanwhile()),
+        Rebooked::Limited(refused) => Err(too_many(refused)),
     }
 }
 
@@ -308,41 +351,7 @@ async fn book_time(
     let valid = choice
         .validate(&availability, now)
         .map_err(ApiError::Validation)?;
-    let booking = Booking {
-        start: valid.start,
-        end: valid.end,
-        capacity: availability.capacity,
-        needs: valid.needs,
-        video_template: availability.video.then(|| state.video_url_template.clone()),
-    };
-    let to = Recipient {
-        locale: target.locale,
-        phone: &target.phone,
-        email: None,
-    };
-    let place = venue(&state, &availability, &reference);
-    let confirmation = [messages::appointment_booked(
-        &to,
-        &reference,
-        booking.start,
-        &place,
-    )];
-    let reminder = reminder_at(booking.start, now).map(|at| {
-        (
-            at,
-            messages::appointment_reminder(&to, &reference, booking.start, &place),
-        )
-    });
-    match state
-        .store
-        .rebook(&target, &booking, &confirmation, reminder, now)
-        .await?
-    {
-        Rebooked::Done => {}
-        Rebooked::Full => return Err(slot_full(&state, &target.service_code, &availability).await),
-        Rebooked::Changed => return Err(changed_meanwhile()),
-        Rebooked::Limited(refused) => return Err(too_many(refused)),
-    }
+    rebook_and_tell(&state, &target, &availability, valid).await?;
     applicant_page(&state, &reference, &session.phone).await
 }
 
@@ -606,41 +615,8 @@ async fn reschedule(
     let valid = choice
         .validate(&for_staff, now)
         .map_err(ApiError::Validation)?;
-    let booking = Booking {
-        start: valid.start,
-        end: valid.end,
-        capacity: availability.capacity,
-        needs: valid.needs,
-        video_template: availability.video.then(|| state.video_url_template.clone()),
-    };
-    let to = Recipient {
-        locale: target.locale,
-        phone: &target.phone,
-        email: None,
-    };
-    let place = venue(&state, &availability, &target.reference);
-    let confirmation = [messages::appointment_booked(
-        &to,
-        &target.reference,
-        booking.start,
-        &place,
-    )];
-    let reminder = reminder_at(booking.start, now).map(|at| {
-        (
-            at,
-            messages::appointment_reminder(&to, &target.reference, booking.start, &place),
-        )
-    });
-    match state
-        .store
-        .rebook(&target, &booking, &confirmation, reminder, now)
-        .await?
-    {
-        Rebooked::Done => Ok(StatusCode::NO_CONTENT),
-        Rebooked::Full => Err(slot_full(&state, &target.service_code, &availability).await),
-        Rebooked::Changed => Err(changed_meanwhile()),
-        Rebooked::Limited(refused) => Err(too_many(refused)),
-    }
+    rebook_and_tell(&state, &target, &availability, valid).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Staff mark a visit kept or missed, once its time has begun.

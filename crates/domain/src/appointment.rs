@@ -386,6 +386,11 @@ pub fn reminder_at(start: i64, now: i64) -> Option<i64> {
     (at > now).then_some(at)
 }
 
+/// A video call's join link: `template` with `{reference}` standing for the request's.
+pub fn join_link(template: &str, reference: &crate::ReferenceNumber) -> String {
+    template.replace("{reference}", reference.as_str())
+}
+
 /// Reads a slot's start as sent back (`format_riyadh`'s form, or any W3C date-time).
 pub fn parse_start(text: &str) -> Option<i64> {
     parse_datetime_ms(text)

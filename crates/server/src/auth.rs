@@ -161,15 +161,21 @@ pub async fn partner_key(
     headers: &HeaderMap,
     client: IpAddr,
 ) -> Result<Option<crate::store::partners::PartnerKey>, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
+    if !headers.contains_key(header::AUTHORIZATION) {
         return Ok(None);
-    };
-    let key = value
+    }
+    let key = bearer_key(headers).unwrap_or_default();
+    live_partner_key(state, key, client).await.map(Some)
+}
+
+/// The key of an `Authorization: Bearer <key>` header, if there is one.
+pub fn bearer_key(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
         .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default();
-    live_partner_key(state, key.trim(), client).await.map(Some)
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The live key `key` is. Anything else (malformed, unknown, revoked) counts as a failed

@@ -6,8 +6,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
-    format_riyadh, may_book, reminder_at, AppointmentCounts, AppointmentStatus, Availability,
-    BookingMode, DaySlot, DayView, Slot, TimeChoice, ValidTime, Visit, VisitMark, MAX_SLOT_DAYS,
+    format_riyadh, join_link, may_book, reminder_at, AppointmentCounts, AppointmentStatus,
+    Availability, BookingMode, DaySlot, DayView, Slot, TimeChoice, ValidTime, Visit, VisitMark,
+    MAX_SLOT_DAYS,
 };
 use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date, DAY_MS};
 use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
@@ -64,12 +65,7 @@ async fn list_slots(
     Path(code): Path<String>,
     query: Result<Query<SlotQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<ApiJson<Vec<Slot>>, ApiError> {
-    let Query(query) = query.map_err(|_| {
-        ApiError::BadRequest(Localized::new(
-            "معاملات البحث غير صحيحة",
-            "The query parameters are not valid",
-        ))
-    })?;
+    let Query(query) = query.map_err(|_| unreadable_query())?;
     let now = state.now_ms();
     let mut problems = Vec::new();
     let from = match query.from.as_deref().map(str::trim) {
@@ -179,6 +175,14 @@ pub(crate) async fn booking_for(
     }
 }
 
+/// The 400 for a query string that does not read.
+fn unreadable_query() -> ApiError {
+    ApiError::BadRequest(Localized::new(
+        "معاملات البحث غير صحيحة",
+        "The query parameters are not valid",
+    ))
+}
+
 /// The join link of a video call, or the place of a visit (an in-person availability always
 /// has one: `Availability::validate`).
 pub(crate) fn venue(
@@ -188,11 +192,7 @@ pub(crate) fn venue(
 ) -> Venue {
     match &availability.place {
         Some(place) if !availability.video => Venue::Place(place.clone()),
-        _ => Venue::Video(
-            state
-                .video_url_template
-                .replace("{reference}", reference.as_str()),
-        ),
+        _ => Venue::Video(join_link(&state.video_url_template, reference)),
     }
 }
 
@@ -473,12 +473,7 @@ async fn day_view(
     CaseWorker(staff): CaseWorker,
     query: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<ApiJson<DayView>, ApiError> {
-    let Query(query) = query.map_err(|_| {
-        ApiError::BadRequest(Localized::new(
-            "معاملات البحث غير صحيحة",
-            "The query parameters are not valid",
-        ))
-    })?;
+    let Query(query) = query.map_err(|_| unreadable_query())?;
     let date = match query.date.as_deref().map(str::trim) {
         None | Some("") => riyadh_date(state.now_ms()),
         Some(text) => Date::parse(text).ok_or_else(|| {

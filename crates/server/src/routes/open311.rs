@@ -38,7 +38,7 @@ use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::auth::{live_partner_key, ClientIp};
+use crate::auth::{bearer_key, live_partner_key, ClientIp};
 use crate::error::ApiError;
 use crate::routes::requests::{file, Submission};
 use crate::startup::AppState;
@@ -343,13 +343,7 @@ async fn partner(
     pairs: &[(String, String)],
     client: IpAddr,
 ) -> Result<PartnerKey, Open311Error> {
-    let key = param(pairs, "api_key").map(str::to_owned).or_else(|| {
-        headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::to_owned)
-    });
+    let key = param(pairs, "api_key").or_else(|| bearer_key(headers));
     live_partner_key(state, key.unwrap_or_default().trim(), client)
         .await
         .map_err(|e| Open311Error::from_api(e, &Placement::default()))

@@ -6,7 +6,8 @@
 use std::collections::HashMap;
 
 use nafitha_domain::appointment::{
-    format_riyadh, may_book, AppointmentState, AppointmentStatus, AppointmentView, Availability,
+    format_riyadh, join_link, may_book, AppointmentState, AppointmentStatus, AppointmentView,
+    Availability,
 };
 use nafitha_domain::lifecycle::RequestStatus;
 use nafitha_domain::ReferenceNumber;
@@ -16,6 +17,12 @@ use super::Store;
 
 fn decode_err(what: &str) -> sqlx::Error {
     sqlx::Error::Decode(what.to_owned().into())
+}
+
+/// The appointment status in `row`'s `column`.
+fn status_in(row: &sqlx::any::AnyRow, column: &str) -> Result<AppointmentStatus, sqlx::Error> {
+    AppointmentStatus::from_code(&row.try_get::<String, _>(column)?)
+        .ok_or_else(|| decode_err("appointment status"))
 }
 
 /// A booking to store with its request.
@@ -54,8 +61,7 @@ impl Store {
         let booked = row
             .map(|row| {
                 let start: i64 = row.try_get("starts_at")?;
-                let status = AppointmentStatus::from_code(&row.try_get::<String, _>("status")?)
-                    .ok_or_else(|| decode_err("appointment status"))?;
+                let status = status_in(&row, "status")?;
                 let open = status == AppointmentStatus::Booked;
                 Ok::<_, sqlx::Error>(AppointmentView {
                     start: format_riyadh(start),
@@ -167,8 +173,8 @@ pub(crate) async fn store_booking(
 ) -> Result<(), sqlx::Error> {
     let link = booking
         .video_template
-        .as_ref()
-        .map(|t| t.replace("{reference}", reference.as_str()));
+        .as_deref()
+        .map(|template| join_link(template, reference));
     sqlx::query(
         "insert into appointments (request_id, service_code, starts_at, ends_at, status, needs, \
          join_link, created_at, updated_at) values ($1, $2, $3, $4, 'booked', $5, $6, $7, $7) \
@@ -264,37 +270,47 @@ impl Store {
         reference: &ReferenceNumber,
         phone: &str,
     ) -> Result<Option<BookingTarget>, sqlx::Error> {
+        Ok(self
+            .booking_of(reference, Some(phone))
+            .await?
+            .map(|b| b.target))
+    }
+
+    /// Request `reference` (of the applicant `phone`, when given) with its appointment and
+    /// where it is now.
+    async fn booking_of(
+        &self,
+        reference: &ReferenceNumber,
+        phone: Option<&str>,
+    ) -> Result<Option<StaffBooking>, sqlx::Error> {
         let row = sqlx::query(
-            "select r.id, r.service_code, r.status, r.locale, r.applicant_phone, a.starts_at, \
-             a.status as appointment_status from requests r \
+            "select r.id, r.service_code, r.status, r.locale, r.applicant_phone, r.agency_code, \
+             r.department_code, a.starts_at, a.status as appointment_status from requests r \
              left join appointments a on a.request_id = r.id \
-             where r.reference = $1 and r.applicant_phone = $2",
+             where r.reference = $1 and ($2 = '' or r.applicant_phone = $2)",
         )
         .bind(reference.as_str())
-        .bind(phone)
+        .bind(phone.unwrap_or_default())
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| {
             let current = match row.try_get::<Option<i64>, _>("starts_at")? {
-                Some(start) => {
-                    let status: String = row.try_get("appointment_status")?;
-                    Some((
-                        start,
-                        AppointmentStatus::from_code(&status)
-                            .ok_or_else(|| decode_err("appointment status"))?,
-                    ))
-                }
+                Some(start) => Some((start, status_in(&row, "appointment_status")?)),
                 None => None,
             };
             let locale: String = row.try_get("locale")?;
-            Ok(BookingTarget {
-                id: row.try_get("id")?,
-                reference: reference.clone(),
-                service_code: row.try_get("service_code")?,
-                status: super::requests::status_of(&row)?,
-                locale: nafitha_domain::Locale::from_tag(&locale).unwrap_or_default(),
-                phone: row.try_get("applicant_phone")?,
-                current,
+            Ok(StaffBooking {
+                target: BookingTarget {
+                    id: row.try_get("id")?,
+                    reference: reference.clone(),
+                    service_code: row.try_get("service_code")?,
+                    status: super::requests::status_of(&row)?,
+                    locale: nafitha_domain::Locale::from_tag(&locale).unwrap_or_default(),
+                    phone: row.try_get("applicant_phone")?,
+                    current,
+                },
+                agency: row.try_get("agency_code")?,
+                department: row.try_get("department_code")?,
             })
         })
         .transpose()
@@ -413,15 +429,8 @@ async fn current_of(
         .bind(request_id)
         .fetch_optional(&mut **tx)
         .await?;
-    row.map(|row| {
-        let status: String = row.try_get("status")?;
-        Ok((
-            row.try_get("starts_at")?,
-            AppointmentStatus::from_code(&status)
-                .ok_or_else(|| decode_err("appointment status"))?,
-        ))
-    })
-    .transpose()
+    row.map(|row| Ok((row.try_get("starts_at")?, status_in(&row, "status")?)))
+        .transpose()
 }
 
 /// A request's appointment as staff reach it: the booking target and where the request is.
@@ -448,27 +457,7 @@ impl Store {
         &self,
         reference: &ReferenceNumber,
     ) -> Result<Option<StaffBooking>, sqlx::Error> {
-        let row = sqlx::query(
-            "select r.applicant_phone, r.agency_code, r.department_code from requests r \
-             where r.reference = $1",
-        )
-        .bind(reference.as_str())
-        .fetch_optional(self.pool())
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let phone: String = row.try_get("applicant_phone")?;
-        let (agency, department): (String, String) =
-            (row.try_get("agency_code")?, row.try_get("department_code")?);
-        Ok(self
-            .applicant_booking(reference, &phone)
-            .await?
-            .map(|target| StaffBooking {
-                target,
-                agency,
-                department,
-            }))
+        self.booking_of(reference, None).await
     }
 
     /// The appointments of `service` starting from `from` up to `to` (Unix ms), earliest first.
@@ -492,14 +481,12 @@ impl Store {
         rows.iter()
             .map(|row| {
                 let reference: String = row.try_get("reference")?;
-                let status: String = row.try_get("status")?;
                 Ok(DayEntry {
                     start: row.try_get("starts_at")?,
                     reference: ReferenceNumber::parse(&reference)
                         .map_err(|_| decode_err("stored reference"))?,
                     name: row.try_get("applicant_name")?,
-                    status: AppointmentStatus::from_code(&status)
-                        .ok_or_else(|| decode_err("appointment status"))?,
+                    status: status_in(row, "status")?,
                     needs: row.try_get("needs")?,
                 })
             })

@@ -6,9 +6,11 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 # Where cargo puts the server: target/, or CARGO_TARGET_DIR (end2end/paths.js agrees).
 SERVER := $(or $(CARGO_TARGET_DIR),target)/release/nafitha-server
 # Budget for the app's WASM + JS, brotli-compressed as served (bytes): the citizens' app,
-# and the back office (staff on office networks, decision 0008) apart.
+# the back office (staff on office networks, decision 0008) and the intake desk (decision
+# 0012) apart.
 WASM_JS_BUDGET_BR := 250000
-STAFF_WASM_JS_BUDGET_BR := 340000
+STAFF_WASM_JS_BUDGET_BR := 300000
+DESK_WASM_JS_BUDGET_BR := 250000
 
 .PHONY: setup build build-web build-server run dev test lint test-rust test-e2e fuzz-api size-check clean
 
@@ -20,15 +22,18 @@ build: setup build-server build-web
 build-server:
 	cargo build --release -p nafitha-server
 
-# Trunk builds the size-optimised WASM into dist/, and the back office (the same crate
-# with the `backoffice` feature) into dist/staff/; esbuild minifies wasm-bindgen's JS
+# Trunk builds the size-optimised WASM into dist/, the back office (the same crate
+# with the `backoffice` feature) into dist/staff/ and the intake desk (`desk`, decision
+# 0012) into dist/staff/desk/, in that order (each build empties its own directory); esbuild minifies wasm-bindgen's JS
 # (and its integrity hash is rewritten); the server then writes .br and .gz beside each
 # file so they are served precompressed.
 build-web: build-server
 	trunk build --release
 	trunk build staff.html --release --dist dist/staff --public-url /staff/
+	trunk build desk.html --release --dist dist/staff/desk --public-url /staff/desk/
 	node scripts/minify-js.mjs dist
 	node scripts/minify-js.mjs dist/staff
+	node scripts/minify-js.mjs dist/staff/desk
 	$(SERVER) precompress dist
 
 run: build
@@ -41,6 +46,7 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p nafitha-web -p nafitha-domain --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p nafitha-web --features backoffice --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p nafitha-web --features desk --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests and the API tests: on SQLite always, and on PostgreSQL too when
 # NAFITHA_TEST_POSTGRES_URL is set (.ci/run sets it; scripts/with-postgres.sh does it locally).
@@ -58,6 +64,7 @@ fuzz-api:
 size-check:
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist $(WASM_JS_BUDGET_BR)
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff $(STAFF_WASM_JS_BUDGET_BR)
+	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff/desk $(DESK_WASM_JS_BUDGET_BR)
 
 clean:
 	cargo clean

@@ -74,6 +74,7 @@ impl ApiError {
     }
 
     /// True when the server named the fields at fault.
+    #[cfg(forms)]
     pub fn has_fields(&self) -> bool {
         matches!(self, ApiError::Server { body, .. } if !body.fields.is_empty())
     }
@@ -149,6 +150,7 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
     }
 
     /// The answer so far, without tracking.
+    #[cfg(forms)]
     pub fn get_untracked(&self) -> Option<Result<T, ApiError>> {
         self.value.get_untracked()
     }

@@ -35,9 +35,11 @@ pub struct Texts {
     /// The performance figures (the public page and the supervisors' screen).
     pub perf: PerfTexts,
     /// The questions of a service's form (the citizens' filing and the back office's).
+    #[cfg(forms)]
     pub form: FormTexts,
     /// Where a request stands, as public tracking shows it (the citizens' pages and the
     /// back office's look-up).
+    #[cfg(forms)]
     pub track: TrackTexts,
     /// The citizens' pages' texts (in their app only).
     #[cfg(not(feature = "backoffice"))]
@@ -177,6 +179,7 @@ pub struct CitizenTexts {
 }
 
 /// The texts of public tracking's facts and history.
+#[cfg(forms)]
 pub struct TrackTexts {
     pub reference_label: &'static str,
     pub status_label: &'static str,
@@ -191,6 +194,7 @@ pub struct TrackTexts {
 
 /// The texts of a service's questions, shared by the citizens' filing and the back
 /// office's assisted filing.
+#[cfg(forms)]
 pub struct FormTexts {
     pub optional: &'static str,
     pub address: &'static str,
@@ -231,9 +235,61 @@ pub struct PerfTexts {
     pub share: &'static str,
 }
 
+/// The intake desk's texts: filing for a citizen, and looking one up.
+#[cfg(feature = "desk")]
+pub struct DeskTexts {
+    pub file_title: &'static str,
+    pub choose_service: &'static str,
+    pub no_services: &'static str,
+    pub service_closed: &'static str,
+    pub channel_legend: &'static str,
+    pub request_part: &'static str,
+    pub citizen_part: &'static str,
+    pub citizen_name: &'static str,
+    pub citizen_mobile: &'static str,
+    pub citizen_mobile_hint: &'static str,
+    pub email_optional: &'static str,
+    pub national_id_optional: &'static str,
+    pub cr_optional: &'static str,
+    pub language_legend: &'static str,
+    pub arabic: &'static str,
+    pub english: &'static str,
+    pub continue_label: &'static str,
+    pub check_title: &'static str,
+    pub change: &'static str,
+    pub send: &'static str,
+    pub sending: &'static str,
+    pub language: &'static str,
+    pub agency: &'static str,
+    pub filed_title: &'static str,
+    pub reference_number: &'static str,
+    pub expected_by: &'static str,
+    pub tracking_title: &'static str,
+    pub sms_to: &'static str,
+    pub track_at: &'static str,
+    pub sign_in_note: &'static str,
+    pub contact_title: &'static str,
+    pub print_receipt: &'static str,
+    pub file_another: &'static str,
+    pub lookup_title: &'static str,
+    pub lookup_hint: &'static str,
+    pub reason: &'static str,
+    pub reason_hint: &'static str,
+    pub look_up: &'static str,
+    pub results: &'static str,
+    /// How many requests a look-up found.
+    pub found_count: fn(usize) -> String,
+    pub no_requests_found: &'static str,
+    pub record_contact: &'static str,
+    pub contact_channel: &'static str,
+    pub record_button: &'static str,
+    pub contact_recorded: &'static str,
+}
+
 #[cfg(feature = "backoffice")]
 /// The back office's texts.
 pub struct StaffTexts {
+    pub channel: &'static str,
     pub back_office: &'static str,
     pub sections: &'static str,
     pub nav_queue: &'static str,
@@ -368,53 +424,9 @@ pub struct StaffTexts {
     pub nav_file: &'static str,
     pub nav_lookup: &'static str,
     pub nav_lookups: &'static str,
-    pub file_title: &'static str,
-    pub choose_service: &'static str,
-    pub no_services: &'static str,
-    pub service_closed: &'static str,
-    pub channel_legend: &'static str,
-    pub request_part: &'static str,
-    pub citizen_part: &'static str,
-    pub citizen_name: &'static str,
-    pub citizen_mobile: &'static str,
-    pub citizen_mobile_hint: &'static str,
-    pub email_optional: &'static str,
-    pub national_id_optional: &'static str,
-    pub cr_optional: &'static str,
-    pub language_legend: &'static str,
-    pub arabic: &'static str,
-    pub english: &'static str,
-    pub continue_label: &'static str,
-    pub check_title: &'static str,
-    pub change: &'static str,
-    pub send: &'static str,
-    pub sending: &'static str,
-    pub channel: &'static str,
-    pub language: &'static str,
-    pub agency: &'static str,
-    pub filed_title: &'static str,
-    pub reference_number: &'static str,
-    pub expected_by: &'static str,
-    pub tracking_title: &'static str,
-    pub sms_to: &'static str,
-    pub track_at: &'static str,
-    pub sign_in_note: &'static str,
-    pub contact_title: &'static str,
-    pub print_receipt: &'static str,
-    pub file_another: &'static str,
-    pub lookup_title: &'static str,
-    pub lookup_hint: &'static str,
-    pub reason: &'static str,
-    pub reason_hint: &'static str,
-    pub look_up: &'static str,
-    pub results: &'static str,
-    /// How many requests a look-up found.
-    pub found_count: fn(usize) -> String,
-    pub no_requests_found: &'static str,
-    pub record_contact: &'static str,
-    pub contact_channel: &'static str,
-    pub record_button: &'static str,
-    pub contact_recorded: &'static str,
+    /// The intake desk's texts (in its app only).
+    #[cfg(feature = "desk")]
+    pub desk: DeskTexts,
     pub lookups_title: &'static str,
     pub lookups_caption: &'static str,
     pub when: &'static str,

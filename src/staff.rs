@@ -10,26 +10,24 @@
 //! One component per screen in `pages/`, shared pieces in `components/`, the endpoints in
 //! `api.rs`; `leptos_router` chooses the screen.
 
+#[cfg_attr(feature = "desk", allow(dead_code, unused_imports))]
 mod api;
+#[cfg_attr(feature = "desk", allow(dead_code, unused_imports))]
 mod components;
 mod pages;
 
 use leptos::prelude::*;
-use leptos_router::components::{Redirect, Route, Router, Routes};
-use leptos_router::{path, NavigateOptions};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::backoffice::{works_requests, Role, StaffMe};
+use nafitha_domain::backoffice::{on_desk, Role, StaffMe};
 use nafitha_domain::Locale;
 
 use crate::api::ApiError;
 use crate::components::LoadError;
 use crate::state::{provide_announcer, provide_locale};
 use components::{Loading, StaffHeader};
-use pages::{
-    AccountsPage, AnswersPage, ApiKeysPage, FilingPage, LoadsPage, LookupPage, LookupsPage,
-    NotFoundPage, NotYoursPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage,
-    SignInPage,
-};
+use pages::{NotFoundPage, NotYoursPage, SignInPage};
 
 /// Who is at the desk: asked once when the app starts, set by signing in and out, and
 /// cleared by any answer that says the session has ended.
@@ -64,6 +62,7 @@ impl StaffContext {
     }
 
     /// Whether the signed-in staff member supervises (tracked).
+    #[cfg(office)]
     pub fn supervises(&self) -> bool {
         self.0
             .with(|d| matches!(d, Desk::SignedIn(me) if me.role.supervises()))
@@ -142,6 +141,7 @@ impl StaffContext {
     }
 }
 
+#[cfg(not(feature = "desk"))]
 /// Where the desk of a staff member who does not work requests starts: intake staff file,
 /// the operator's other staff read the look-ups' audit.
 fn home(me: &StaffMe) -> &'static str {
@@ -152,9 +152,14 @@ fn home(me: &StaffMe) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "desk"))]
 /// A case worker's screen (the queue, a request, …): for whoever works requests; anyone
 /// else is sent to their own [`home`].
 fn desk_screen<V: IntoView + 'static>(page: impl FnOnce() -> V) -> AnyView {
+    use leptos_router::components::Redirect;
+    use leptos_router::NavigateOptions;
+    use nafitha_domain::backoffice::works_requests;
+
     match use_staff().me_untracked() {
         Some(me) if works_requests(me.role, &me.agency.code) => page().into_any(),
         Some(me) => {
@@ -198,8 +203,79 @@ enum Shown {
     Failed,
 }
 
+/// The back office's screens (all but the intake desk's).
+#[cfg(not(feature = "desk"))]
+fn screens() -> impl IntoView {
+    use pages::{
+        AccountsPage, AnswersPage, ApiKeysPage, LoadsPage, LookupsPage, PerformancePage, QueuePage,
+        RequestPage, ServicePage, ServicesPage,
+    };
+    view! {
+        <Routes fallback=Elsewhere>
+            <Route path=path!("") view=|| desk_screen(QueuePage)/>
+            <Route path=path!("/requests/:reference") view=|| desk_screen(RequestPage)/>
+            <Route path=path!("/overdue") view=|| desk_screen(LoadsPage)/>
+            <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
+            <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
+            <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>
+            <Route path=path!("/services/:code/answers") view=|| desk_screen(AnswersPage)/>
+            <Route path=path!("/lookups") view=|| screen(Role::supervises, LookupsPage)/>
+            <Route path=path!("/accounts") view=|| screen(|r| r == Role::Admin, AccountsPage)/>
+            <Route path=path!("/api-keys") view=|| screen(|r| r == Role::Admin, ApiKeysPage)/>
+        </Routes>
+    }
+}
+
+/// The intake desk's screens ([`DESK_SCREENS`](nafitha_domain::backoffice::DESK_SCREENS)), its own app (decision 0012).
+#[cfg(feature = "desk")]
+fn screens() -> impl IntoView {
+    use pages::{FilingPage, LookupPage};
+    view! {
+        <Routes fallback=Elsewhere>
+            <Route path=path!("/file") view=|| screen(|r| r == Role::Intake, FilingPage)/>
+            <Route path=path!("/lookup") view=|| screen(|r| r == Role::Intake, LookupPage)/>
+        </Routes>
+    }
+}
+
+/// Whether this app shows the screen at `path` (the desk shows [`DESK_SCREENS`](nafitha_domain::backoffice::DESK_SCREENS), the back
+/// office every other address under `/staff`).
+fn ours(path: &str) -> bool {
+    on_desk(path) == cfg!(feature = "desk")
+}
+
+/// An address this app has no screen for: the other app's screens are loaded from the
+/// server (the desk's from the back office and the other way round); anything else is not
+/// found. The address the page was loaded with is never loaded again, so a server that
+/// does not serve the other app shows "not found" rather than reloading for ever.
+#[component]
+fn Elsewhere() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let path = location.pathname.get_untracked();
+    let loaded_here = LOADED_WITH.with(|first| first.get().is_some_and(|first| *first == path));
+    if ours(&path) || loaded_here {
+        return view! { <NotFoundPage/> }.into_any();
+    }
+    let search = location.search.get_untracked();
+    let address = if search.is_empty() {
+        path
+    } else {
+        format!("{path}?{search}")
+    };
+    let _ = window().location().replace(&address);
+    view! { <Loading/> }.into_any()
+}
+
+thread_local! {
+    /// The path this page was loaded with (set when the app starts).
+    static LOADED_WITH: std::cell::OnceCell<String> = const { std::cell::OnceCell::new() };
+}
+
 #[component]
 pub fn StaffApp() -> impl IntoView {
+    LOADED_WITH.with(|first| {
+        let _ = first.set(window().location().pathname().unwrap_or_default());
+    });
     let locale = provide_locale();
     let announcer = provide_announcer();
     let staff = StaffContext(RwSignal::new(Desk::Checking));
@@ -224,23 +300,7 @@ pub fn StaffApp() -> impl IntoView {
             view! { <LoadError error on_retry=Callback::new(move |()| staff.check(locale.locale.get_untracked()))/> }
                 .into_any()
         }
-        Shown::Screens => view! {
-            <Routes fallback=NotFoundPage>
-                <Route path=path!("") view=|| desk_screen(QueuePage)/>
-                <Route path=path!("/requests/:reference") view=|| desk_screen(RequestPage)/>
-                <Route path=path!("/overdue") view=|| desk_screen(LoadsPage)/>
-                <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
-                <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
-                <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>
-                <Route path=path!("/services/:code/answers") view=|| desk_screen(AnswersPage)/>
-                <Route path=path!("/file") view=|| screen(|r| r == Role::Intake, FilingPage)/>
-                <Route path=path!("/lookup") view=|| screen(|r| r == Role::Intake, LookupPage)/>
-                <Route path=path!("/lookups") view=|| screen(Role::supervises, LookupsPage)/>
-                <Route path=path!("/accounts") view=|| screen(|r| r == Role::Admin, AccountsPage)/>
-                <Route path=path!("/api-keys") view=|| screen(|r| r == Role::Admin, ApiKeysPage)/>
-            </Routes>
-        }
-        .into_any(),
+        Shown::Screens => screens().into_any(),
     };
     view! {
         <Router base="/staff">

@@ -36,6 +36,8 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   // Intake staff land on the assisted filing screen; the case workers' sections are not theirs.
   await staffSignIn(page, agent, "تقديم طلب نيابة عن مستفيد");
   await expect(page).toHaveURL(/\/staff\/file$/);
+  // The back office handed the desk's screen over to the desk's own, smaller app (decision 0012).
+  await expect(page.locator('link[rel="modulepreload"][href^="/staff/desk/"]')).toHaveCount(1);
   await expect(page.getByRole("link", { name: "طلب جديد" })).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("link", { name: "الطلبات", exact: true })).toHaveCount(0);
   await expectNoAxeViolations(page);
@@ -125,12 +127,21 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   await found.getByRole("button", { name: "سجّل التواصل" }).click();
   await expect(found.getByRole("list").filter({ hasText: "اتصل المستفيد للاستفسار" })).toBeVisible();
   await expectNoAxeViolations(page);
-
-  // The portal's supervisor finds the look-up in the audit: who, which number, why.
-  const supervisorContext = await newContext();
-  const audit = await supervisorContext.newPage();
+  // The desk signs out; the portal's supervisor signs in at the same screen and is handed
+  // over to the back office's own app.
+  await page.getByRole("button", { name: "تسجيل الخروج" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "دخول الموظفين" })).toBeVisible();
+  await expect(page).toHaveURL(/\/staff$/);
+  await page.getByLabel("اسم المستخدم").fill(supervisor);
+  await page.getByLabel("كلمة المرور").fill(PASSWORD);
+  await page.getByRole("button", { name: "دخول" }).click();
   // The operator's agency owns no request: its supervisors' desk starts at the audit.
-  await staffSignIn(audit, supervisor, "سجل الاستعلام عن طلبات المستفيدين");
+  const audit = page;
+  await expect(audit.getByRole("heading", { level: 1, name: "سجل الاستعلام عن طلبات المستفيدين" })).toBeVisible();
+  await expect(audit).toHaveURL(/\/staff\/lookups$/);
+  await expect(audit.locator('link[rel="modulepreload"][href^="/staff/desk/"]')).toHaveCount(0);
+
+  // The supervisor finds the look-up in the audit: who, which number, why.
   await expect(audit.getByRole("link", { name: "سجل الاستعلامات", exact: true })).toHaveAttribute("aria-current", "page");
   await expect(audit.getByRole("link", { name: "الطلبات", exact: true })).toHaveCount(0);
   const row = audit.getByRole("row").filter({ hasText: agent });

@@ -2,9 +2,13 @@
 
 #[cfg(not(feature = "backoffice"))]
 use super::CitizenTexts;
+#[cfg(feature = "desk")]
+use super::DeskTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
-use super::{FormTexts, PerfTexts, Texts, TrackTexts};
+#[cfg(forms)]
+use super::{FormTexts, TrackTexts};
+use super::{PerfTexts, Texts};
 
 /// Arabic counted nouns: 1 and 2 have their own forms, 3 to 10 take the plural,
 /// 11 and above the singular accusative.
@@ -38,7 +42,9 @@ pub static TEXTS: Texts = Texts {
     file_link: |n, kind, kb| format!("تنزيل المستند {n} ({kind}، {kb} ك.ب)"),
     list_separator: "، ",
     perf: PERF,
+    #[cfg(forms)]
     form: FORM,
+    #[cfg(forms)]
     track: TRACK,
     #[cfg(not(feature = "backoffice"))]
     citizen: CITIZEN,
@@ -46,6 +52,7 @@ pub static TEXTS: Texts = Texts {
     staff: STAFF,
 };
 
+#[cfg(forms)]
 const TRACK: TrackTexts = TrackTexts {
     reference_label: "رقم الطلب",
     status_label: "الحالة",
@@ -58,6 +65,7 @@ const TRACK: TrackTexts = TrackTexts {
     timeline_title: "سجل الطلب",
 };
 
+#[cfg(forms)]
 const FORM: FormTexts = FormTexts {
     optional: "(اختياري)",
     address: "العنوان أو وصف المكان",
@@ -99,6 +107,7 @@ const PERF: PerfTexts = PerfTexts {
 
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
+    channel: "قناة الورود",
     back_office: "المكتب الخلفي",
     sections: "أقسام المكتب الخلفي",
     nav_queue: "الطلبات",
@@ -233,58 +242,60 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "طلب جديد",
     nav_lookup: "استعلام",
     nav_lookups: "سجل الاستعلامات",
-    file_title: "تقديم طلب نيابة عن مستفيد",
-    choose_service: "اختر الخدمة",
-    no_services: "لا توجد خدمة يمكنك تقديم طلبات لها.",
-    service_closed: "هذه الخدمة لا تستقبل طلبات جديدة حاليًا.",
-    channel_legend: "كيف وصل الطلب؟",
-    request_part: "الطلب",
-    citizen_part: "المستفيد",
-    citizen_name: "الاسم الكامل للمستفيد",
-    citizen_mobile: "رقم جوال المستفيد",
-    citizen_mobile_hint: "يُرسل إليه رقم الطلب وكل تحديث عليه برسالة نصية، مثل 0512345678",
-    email_optional: "البريد الإلكتروني (اختياري)",
-    national_id_optional: "رقم الهوية الوطنية أو الإقامة (اختياري)",
-    cr_optional: "رقم السجل التجاري (اختياري)",
-    language_legend: "لغة الرسائل إلى المستفيد",
-    arabic: "العربية",
-    english: "الإنجليزية",
-    continue_label: "متابعة",
-    check_title: "راجع الطلب قبل إرساله",
-    change: "تغيير",
-    send: "إرسال الطلب",
-    sending: "جارٍ الإرسال…",
-    channel: "قناة الورود",
-    language: "اللغة",
-    agency: "الجهة",
-    filed_title: "تم تسجيل الطلب",
-    reference_number: "رقم الطلب",
-    expected_by: "الموعد المتوقع للإنجاز",
-    tracking_title: "كيف يتابع المستفيد طلبه",
-    sms_to: "يصل إلى المستفيد رقم الطلب وكل تحديث عليه برسالة نصية على الرقم",
-    track_at: "يمكن لمن لديه رقم الطلب معرفة حالته عبر",
-    sign_in_note: "ويظهر الطلب كاملًا بتسجيل الدخول إلى البوابة برقم الجوال هذا.",
-    contact_title: "التواصل مع الجهة",
-    print_receipt: "طباعة الإيصال",
-    file_another: "تقديم طلب آخر",
-    lookup_title: "الاستعلام عن طلبات مستفيد",
-    lookup_hint: "أدخل رقم جوال المستفيد أو رقم الطلب، وليس كليهما.",
-    reason: "سبب الاستعلام",
-    reason_hint:
-        "يُسجَّل مع اسم المستخدم الخاص بك ليراجعه المشرفون، مثل: اتصل المستفيد يسأل عن سير الطلب",
-    look_up: "استعلام",
-    results: "نتائج الاستعلام",
-    found_count: |n| match n {
-        1 => "وُجد طلب واحد".to_owned(),
-        2 => "وُجد طلبان".to_owned(),
-        3..=10 => format!("وُجدت {n} طلبات"),
-        _ => format!("وُجد {n} طلبًا"),
+    #[cfg(feature = "desk")]
+    desk: DeskTexts {
+        file_title: "تقديم طلب نيابة عن مستفيد",
+        choose_service: "اختر الخدمة",
+        no_services: "لا توجد خدمة يمكنك تقديم طلبات لها.",
+        service_closed: "هذه الخدمة لا تستقبل طلبات جديدة حاليًا.",
+        channel_legend: "كيف وصل الطلب؟",
+        request_part: "الطلب",
+        citizen_part: "المستفيد",
+        citizen_name: "الاسم الكامل للمستفيد",
+        citizen_mobile: "رقم جوال المستفيد",
+        citizen_mobile_hint: "يُرسل إليه رقم الطلب وكل تحديث عليه برسالة نصية، مثل 0512345678",
+        email_optional: "البريد الإلكتروني (اختياري)",
+        national_id_optional: "رقم الهوية الوطنية أو الإقامة (اختياري)",
+        cr_optional: "رقم السجل التجاري (اختياري)",
+        language_legend: "لغة الرسائل إلى المستفيد",
+        arabic: "العربية",
+        english: "الإنجليزية",
+        continue_label: "متابعة",
+        check_title: "راجع الطلب قبل إرساله",
+        change: "تغيير",
+        send: "إرسال الطلب",
+        sending: "جارٍ الإرسال…",
+        language: "اللغة",
+        agency: "الجهة",
+        filed_title: "تم تسجيل الطلب",
+        reference_number: "رقم الطلب",
+        expected_by: "الموعد المتوقع للإنجاز",
+        tracking_title: "كيف يتابع المستفيد طلبه",
+        sms_to: "يصل إلى المستفيد رقم الطلب وكل تحديث عليه برسالة نصية على الرقم",
+        track_at: "يمكن لمن لديه رقم الطلب معرفة حالته عبر",
+        sign_in_note: "ويظهر الطلب كاملًا بتسجيل الدخول إلى البوابة برقم الجوال هذا.",
+        contact_title: "التواصل مع الجهة",
+        print_receipt: "طباعة الإيصال",
+        file_another: "تقديم طلب آخر",
+        lookup_title: "الاستعلام عن طلبات مستفيد",
+        lookup_hint: "أدخل رقم جوال المستفيد أو رقم الطلب، وليس كليهما.",
+        reason: "سبب الاستعلام",
+        reason_hint:
+            "يُسجَّل مع اسم المستخدم الخاص بك ليراجعه المشرفون، مثل: اتصل المستفيد يسأل عن سير الطلب",
+        look_up: "استعلام",
+        results: "نتائج الاستعلام",
+        found_count: |n| match n {
+            1 => "وُجد طلب واحد".to_owned(),
+            2 => "وُجد طلبان".to_owned(),
+            3..=10 => format!("وُجدت {n} طلبات"),
+            _ => format!("وُجد {n} طلبًا"),
+        },
+        no_requests_found: "لم يُعثر على طلبات.",
+        record_contact: "تسجيل هذا التواصل",
+        contact_channel: "كيف تواصل المستفيد؟",
+        record_button: "سجّل التواصل",
+        contact_recorded: "سُجّل التواصل في سجل الطلب",
     },
-    no_requests_found: "لم يُعثر على طلبات.",
-    record_contact: "تسجيل هذا التواصل",
-    contact_channel: "كيف تواصل المستفيد؟",
-    record_button: "سجّل التواصل",
-    contact_recorded: "سُجّل التواصل في سجل الطلب",
     lookups_title: "سجل الاستعلام عن طلبات المستفيدين",
     lookups_caption: "استعلامات موظفي جهتك، الأحدث أولًا",
     when: "الوقت",

@@ -2,9 +2,13 @@
 
 #[cfg(not(feature = "backoffice"))]
 use super::CitizenTexts;
+#[cfg(feature = "desk")]
+use super::DeskTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
-use super::{FormTexts, PerfTexts, Texts, TrackTexts};
+#[cfg(forms)]
+use super::{FormTexts, TrackTexts};
+use super::{PerfTexts, Texts};
 
 #[cfg(not(feature = "backoffice"))]
 fn counted(n: u64, zero: &str, one: &str, many: &str) -> String {
@@ -35,7 +39,9 @@ pub static TEXTS: Texts = Texts {
     file_link: |n, kind, kb| format!("Download document {n} ({kind}, {kb} KB)"),
     list_separator: ", ",
     perf: PERF,
+    #[cfg(forms)]
     form: FORM,
+    #[cfg(forms)]
     track: TRACK,
     #[cfg(not(feature = "backoffice"))]
     citizen: CITIZEN,
@@ -43,6 +49,7 @@ pub static TEXTS: Texts = Texts {
     staff: STAFF,
 };
 
+#[cfg(forms)]
 const TRACK: TrackTexts = TrackTexts {
     reference_label: "Reference number",
     status_label: "Status",
@@ -55,6 +62,7 @@ const TRACK: TrackTexts = TrackTexts {
     timeline_title: "History",
 };
 
+#[cfg(forms)]
 const FORM: FormTexts = FormTexts {
     optional: "(optional)",
     address: "Address or description of the place",
@@ -97,6 +105,7 @@ const PERF: PerfTexts = PerfTexts {
 
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
+    channel: "Channel",
     back_office: "Back office",
     sections: "Back office sections",
     nav_queue: "Requests",
@@ -231,55 +240,57 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "New request",
     nav_lookup: "Look up",
     nav_lookups: "Look-ups",
-    file_title: "New request for a citizen",
-    choose_service: "Choose a service",
-    no_services: "There is no service you can file requests for.",
-    service_closed: "This service is not accepting new requests at the moment.",
-    channel_legend: "How did the request come in?",
-    request_part: "The request",
-    citizen_part: "The citizen",
-    citizen_name: "Citizen's full name",
-    citizen_mobile: "Citizen's mobile number",
-    citizen_mobile_hint: "The reference number and every update are texted to it, for example 0512345678",
-    email_optional: "Email address (optional)",
-    national_id_optional: "National ID or iqama number (optional)",
-    cr_optional: "Commercial registration number (optional)",
-    language_legend: "Language of the citizen's messages",
-    arabic: "Arabic",
-    english: "English",
-    continue_label: "Continue",
-    check_title: "Check the request before sending",
-    change: "Change",
-    send: "Send request",
-    sending: "Sending…",
-    channel: "Channel",
-    language: "Language",
-    agency: "Agency",
-    filed_title: "Request filed",
-    reference_number: "Reference number",
-    expected_by: "Expected by",
-    tracking_title: "How the citizen follows the request",
-    sms_to: "The citizen gets the reference number, and every update, by SMS at",
-    track_at: "Anyone with the reference number sees where the request stands at",
-    sign_in_note: "Signing in to the portal with this mobile number shows the whole request.",
-    contact_title: "Contacting the agency",
-    print_receipt: "Print receipt",
-    file_another: "File another request",
-    lookup_title: "Look up a citizen's requests",
-    lookup_hint: "Enter the citizen's mobile number or the reference number, not both.",
-    reason: "Reason for the look-up",
-    reason_hint: "Recorded with your username for supervisors to review, for example: the citizen called about progress",
-    look_up: "Look up",
-    results: "Results",
-    found_count: |n| match n {
-        1 => "1 request found".to_owned(),
-        _ => format!("{n} requests found"),
+    #[cfg(feature = "desk")]
+    desk: DeskTexts {
+        file_title: "New request for a citizen",
+        choose_service: "Choose a service",
+        no_services: "There is no service you can file requests for.",
+        service_closed: "This service is not accepting new requests at the moment.",
+        channel_legend: "How did the request come in?",
+        request_part: "The request",
+        citizen_part: "The citizen",
+        citizen_name: "Citizen's full name",
+        citizen_mobile: "Citizen's mobile number",
+        citizen_mobile_hint: "The reference number and every update are texted to it, for example 0512345678",
+        email_optional: "Email address (optional)",
+        national_id_optional: "National ID or iqama number (optional)",
+        cr_optional: "Commercial registration number (optional)",
+        language_legend: "Language of the citizen's messages",
+        arabic: "Arabic",
+        english: "English",
+        continue_label: "Continue",
+        check_title: "Check the request before sending",
+        change: "Change",
+        send: "Send request",
+        sending: "Sending…",
+        language: "Language",
+        agency: "Agency",
+        filed_title: "Request filed",
+        reference_number: "Reference number",
+        expected_by: "Expected by",
+        tracking_title: "How the citizen follows the request",
+        sms_to: "The citizen gets the reference number, and every update, by SMS at",
+        track_at: "Anyone with the reference number sees where the request stands at",
+        sign_in_note: "Signing in to the portal with this mobile number shows the whole request.",
+        contact_title: "Contacting the agency",
+        print_receipt: "Print receipt",
+        file_another: "File another request",
+        lookup_title: "Look up a citizen's requests",
+        lookup_hint: "Enter the citizen's mobile number or the reference number, not both.",
+        reason: "Reason for the look-up",
+        reason_hint: "Recorded with your username for supervisors to review, for example: the citizen called about progress",
+        look_up: "Look up",
+        results: "Results",
+        found_count: |n| match n {
+            1 => "1 request found".to_owned(),
+            _ => format!("{n} requests found"),
+        },
+        no_requests_found: "No requests found.",
+        record_contact: "Record this contact",
+        contact_channel: "How did the citizen get in touch?",
+        record_button: "Record the contact",
+        contact_recorded: "Contact recorded in the request's history",
     },
-    no_requests_found: "No requests found.",
-    record_contact: "Record this contact",
-    contact_channel: "How did the citizen get in touch?",
-    record_button: "Record the contact",
-    contact_recorded: "Contact recorded in the request's history",
     lookups_title: "Look-ups of citizens' requests",
     lookups_caption: "Look-ups by your agency's staff, newest first",
     when: "When",

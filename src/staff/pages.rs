@@ -1,32 +1,57 @@
-//! One screen per file, each named `…Page`.
+//! One screen per file, each named `…Page`. The intake desk's two screens are built into
+//! the desk's app only, the others into the back office's only (decision 0012).
 
+#[cfg(not(feature = "desk"))]
 mod accounts;
+#[cfg(not(feature = "desk"))]
 mod answers;
+#[cfg(not(feature = "desk"))]
 mod api_keys;
+#[cfg(feature = "desk")]
 mod filing;
+#[cfg(not(feature = "desk"))]
 mod loads;
+#[cfg(feature = "desk")]
 mod lookup;
+#[cfg(not(feature = "desk"))]
 mod lookups;
 mod not_found;
+#[cfg(not(feature = "desk"))]
 mod performance;
+#[cfg(not(feature = "desk"))]
 mod queue;
+#[cfg(not(feature = "desk"))]
 mod request;
+#[cfg(not(feature = "desk"))]
 mod service;
+#[cfg(not(feature = "desk"))]
 mod services;
 mod sign_in;
 
+#[cfg(not(feature = "desk"))]
 pub use accounts::AccountsPage;
+#[cfg(not(feature = "desk"))]
 pub use answers::AnswersPage;
+#[cfg(not(feature = "desk"))]
 pub use api_keys::ApiKeysPage;
+#[cfg(feature = "desk")]
 pub use filing::FilingPage;
+#[cfg(not(feature = "desk"))]
 pub use loads::LoadsPage;
+#[cfg(feature = "desk")]
 pub use lookup::LookupPage;
+#[cfg(not(feature = "desk"))]
 pub use lookups::LookupsPage;
 pub use not_found::{NotFoundPage, NotYoursPage};
+#[cfg(not(feature = "desk"))]
 pub use performance::PerformancePage;
+#[cfg(not(feature = "desk"))]
 pub use queue::QueuePage;
+#[cfg(not(feature = "desk"))]
 pub use request::RequestPage;
+#[cfg(not(feature = "desk"))]
 pub use service::ServicePage;
+#[cfg(not(feature = "desk"))]
 pub use services::ServicesPage;
 pub use sign_in::SignInPage;
 

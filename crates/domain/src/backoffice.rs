@@ -90,6 +90,18 @@ pub fn works_requests(role: Role, agency: &str) -> bool {
     role.works_requests() && agency != PORTAL_AGENCY
 }
 
+/// The intake desk's screens (filing for a citizen, looking one up): a third app, apart
+/// from the back office's other screens (decision 0012), served at these addresses. The
+/// server sends the desk's page for them, and each app hands the other's addresses over
+/// with a full page load.
+pub const DESK_SCREENS: [&str; 2] = ["/staff/file", "/staff/lookup"];
+
+/// Whether `path` (an address's path, without its query) is one of the [`DESK_SCREENS`].
+pub fn on_desk(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    DESK_SCREENS.contains(&path)
+}
+
 /// Whether a staff member of `staff_agency` may file for a service of `service_agency`:
 /// the portal's contact centre for every agency, others for their own.
 pub fn files_for(staff_agency: &str, service_agency: &str) -> bool {
@@ -920,6 +932,16 @@ impl ServiceEdit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_desk_has_its_two_screens_and_nothing_else() {
+        assert!(on_desk("/staff/file"));
+        assert!(on_desk("/staff/lookup/"));
+        assert!(!on_desk("/staff"));
+        assert!(!on_desk("/staff/lookups"));
+        assert!(!on_desk("/staff/file/x"));
+        assert!(!on_desk("/file"));
+    }
 
     #[test]
     fn a_queue_query_goes_to_an_address_and_back_unchanged() {

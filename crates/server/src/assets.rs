@@ -21,6 +21,8 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use nafitha_domain::backoffice::DESK_SCREENS;
+
 use crate::headers;
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -28,15 +30,21 @@ const REVALIDATE: &str = "no-cache";
 
 /// The service behind every path that is not the API: files of `dist`, else the app. The
 /// back office is a second app built into `dist/staff` (so citizens never download it):
-/// `/staff` and everything under it are its files, else its `index.html`.
+/// `/staff` and everything under it are its files, else its `index.html`. The intake
+/// desk is a third, built into `dist/staff/desk` (decision 0012): its screens' addresses
+/// ([`DESK_SCREENS`]) get its `index.html`, and its files are under `/staff/desk/`.
 pub fn app_service(dist: &Path) -> Router {
-    let router = Router::new().fallback_service(app(dist));
+    let mut router = Router::new().fallback_service(app(dist));
     let staff = dist.join("staff");
-    let router = if staff.join("index.html").is_file() {
-        router.nest_service("/staff", app(&staff))
-    } else {
-        router
-    };
+    if staff.join("index.html").is_file() {
+        router = router.nest_service("/staff", app(&staff));
+        let desk = staff.join("desk");
+        if desk.join("index.html").is_file() {
+            for screen in DESK_SCREENS {
+                router = router.nest_service(screen, app(&desk));
+            }
+        }
+    }
     router.layer(middleware::from_fn(cache_headers))
 }
 

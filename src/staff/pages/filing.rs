@@ -185,7 +185,7 @@ fn receipt_view(r: &Receipt, l: Locale) -> impl IntoView {
     let agency = r.service.summary.agency.name.get(l).to_owned();
     view! {
         <div class="panel">
-            <p class="panel-label">{t.reference_number}</p>
+            <p class="panel-label">{t.desk.reference_number}</p>
             <p class="panel-reference" dir="ltr">
                 <span aria-hidden="true">{grouped.clone()}</span>
                 <span class="visually-hidden">{spelled(&grouped, l)}</span>
@@ -193,17 +193,17 @@ fn receipt_view(r: &Receipt, l: Locale) -> impl IntoView {
         </div>
         <dl class="facts">
             <div><dt>{t.service}</dt><dd>{r.service.summary.name.get(l).to_owned()}</dd></div>
-            <div><dt>{t.agency}</dt><dd>{agency.clone()}</dd></div>
+            <div><dt>{t.desk.agency}</dt><dd>{agency.clone()}</dd></div>
             <div><dt>{t.department}</dt><dd>{r.service.department.name.get(l).to_owned()}</dd></div>
             <div><dt>{t.channel}</dt><dd>{r.channel.label(l)}</dd></div>
             <div><dt>{t.filed}</dt><dd>{format_moment(&r.filed.submitted_at, l)}</dd></div>
-            <div><dt>{t.expected_by}</dt><dd>{format_day(r.filed.due_on, l)}</dd></div>
+            <div><dt>{t.desk.expected_by}</dt><dd>{format_day(r.filed.due_on, l)}</dd></div>
         </dl>
-        <h2>{t.tracking_title}</h2>
-        <p>{t.sms_to} " " <strong dir="ltr">{r.phone.clone()}</strong></p>
-        <p>{t.track_at} " " <a href=href dir="ltr">{track}</a></p>
-        <p>{t.sign_in_note}</p>
-        <h2>{t.contact_title}</h2>
+        <h2>{t.desk.tracking_title}</h2>
+        <p>{t.desk.sms_to} " " <strong dir="ltr">{r.phone.clone()}</strong></p>
+        <p>{t.desk.track_at} " " <a href=href dir="ltr">{track}</a></p>
+        <p>{t.desk.sign_in_note}</p>
+        <h2>{t.desk.contact_title}</h2>
         {contact_view(&r.service.contact, Some(agency))}
     }
 }
@@ -232,8 +232,8 @@ fn check_view(form: Form, service: &ServiceDetail, l: Locale) -> impl IntoView {
     });
     let channel = Channel::from_code(&form.channel.get()).map(|c| c.label(l));
     let language = match Locale::from_tag(&form.language.get()) {
-        Some(Locale::En) => t.english,
-        _ => t.arabic,
+        Some(Locale::En) => t.desk.english,
+        _ => t.desk.arabic,
     };
     let optional = |term: &'static str, value: RwSignal<String>| {
         let value = value.get();
@@ -245,12 +245,12 @@ fn check_view(form: Form, service: &ServiceDetail, l: Locale) -> impl IntoView {
             <div><dt>{t.service}</dt><dd>{service.summary.name.get(l).to_owned()}</dd></div>
             <div><dt>{t.channel}</dt><dd>{channel}</dd></div>
             {answer_rows(&shown, &service.form, l)}
-            <div><dt>{t.citizen_name}</dt><dd>{form.name.get()}</dd></div>
-            <div><dt>{t.citizen_mobile}</dt><dd dir="ltr">{form.phone.get()}</dd></div>
+            <div><dt>{t.desk.citizen_name}</dt><dd>{form.name.get()}</dd></div>
+            <div><dt>{t.desk.citizen_mobile}</dt><dd dir="ltr">{form.phone.get()}</dd></div>
             {optional(t.email, form.email)}
             {optional(t.national_id, form.national_id)}
             {optional(t.cr_number, form.cr_number)}
-            <div><dt>{t.language}</dt><dd>{language}</dd></div>
+            <div><dt>{t.desk.language}</dt><dd>{language}</dd></div>
         </dl>
     }
 }
@@ -334,7 +334,7 @@ pub fn FilingPage() -> impl IntoView {
     let agency = staff.me().map(|me| me.agency.code).unwrap_or_default();
     let portal = agency == nafitha_domain::backoffice::PORTAL_AGENCY;
     let ours = move |all: &[ServiceSummary], l: Locale| {
-        let mut options = vec![(String::new(), texts(l).staff.choose_service.to_owned())];
+        let mut options = vec![(String::new(), texts(l).staff.desk.choose_service.to_owned())];
         options.extend(
             all.iter()
                 .filter(|s| files_for(&agency, &s.agency.code))
@@ -368,8 +368,8 @@ pub fn FilingPage() -> impl IntoView {
     let language_options = Signal::derive(move || {
         let t = &texts(l()).staff;
         vec![
-            (Locale::Ar.tag().to_owned(), t.arabic.to_owned()),
-            (Locale::En.tag().to_owned(), t.english.to_owned()),
+            (Locale::Ar.tag().to_owned(), t.desk.arabic.to_owned()),
+            (Locale::En.tag().to_owned(), t.desk.english.to_owned()),
         ]
     });
     let move_to = move |to: Step, heading: fn(&Texts) -> &'static str| {
@@ -384,8 +384,8 @@ pub fn FilingPage() -> impl IntoView {
         let questions = chosen.as_ref().map_or(&empty, |s| &s.form);
         let filing = form.filing(&form.service.get_untracked(), questions);
         let mut problems = match chosen.as_ref() {
-            None => vec![problem("service_code", |t| t.staff.choose_service)],
-            Some(s) if !s.active => vec![problem("service_code", |t| t.staff.service_closed)],
+            None => vec![problem("service_code", |t| t.staff.desk.choose_service)],
+            Some(s) if !s.active => vec![problem("service_code", |t| t.staff.desk.service_closed)],
             Some(_) => Vec::new(),
         };
         match (filing.validate(questions, today()), chosen) {
@@ -403,12 +403,12 @@ pub fn FilingPage() -> impl IntoView {
         ev.prevent_default();
         if check().is_ok() {
             errors.set(Vec::new());
-            move_to(Step::Check, |t| t.staff.check_title);
+            move_to(Step::Check, |t| t.staff.desk.check_title);
         }
     };
     let send = move |_| {
         let Ok((filing, service, channel, phone)) = check() else {
-            return move_to(Step::Form, |t| t.staff.file_title);
+            return move_to(Step::Form, |t| t.staff.desk.file_title);
         };
         let key = form.draft.with_untracked(|d| d.idempotency_key.clone());
         let lang = locale.locale.get_untracked();
@@ -440,13 +440,13 @@ pub fn FilingPage() -> impl IntoView {
         staff.submit(busy, errors, "send", change, move || {
             form.clear();
             step.try_set(Step::Filed);
-            announcer.announce(texts(lang).staff.filed_title.to_owned());
+            announcer.announce(texts(lang).staff.desk.filed_title.to_owned());
         });
     };
     let another = move |_| {
         receipt.set(None);
         form.clear();
-        move_to(Step::Form, |t| t.staff.file_title);
+        move_to(Step::Form, |t| t.staff.desk.file_title);
     };
     let print = |_| {
         let _ = window().print();
@@ -454,9 +454,9 @@ pub fn FilingPage() -> impl IntoView {
     let heading = Signal::derive(move || {
         let t = &locale.texts().staff;
         match step.get() {
-            Step::Form => t.file_title,
-            Step::Check => t.check_title,
-            Step::Filed => t.filed_title,
+            Step::Form => t.desk.file_title,
+            Step::Check => t.desk.check_title,
+            Step::Filed => t.desk.filed_title,
         }
         .to_owned()
     });
@@ -471,7 +471,7 @@ pub fn FilingPage() -> impl IntoView {
                     .into_any()
             }
             Some(Ok(_)) if service_options.with(|o| o.len() < 2) => {
-                view! { <p class="notice" role="alert">{tr(|t| t.staff.no_services)}</p> }
+                view! { <p class="notice" role="alert">{tr(|t| t.staff.desk.no_services)}</p> }
                     .into_any()
             }
             _ => ().into_any(),
@@ -482,28 +482,28 @@ pub fn FilingPage() -> impl IntoView {
             {no_services}
             <form novalidate on:submit=to_check>
                 <SelectField name="service_code" label=|t| t.staff.service value=form.service options=service_options errors/>
-                <Radios name="channel" label=|t| t.staff.channel_legend value=form.channel options=channel_options errors/>
+                <Radios name="channel" label=|t| t.staff.desk.channel_legend value=form.channel options=channel_options errors/>
                 {move || with_service(chosen(), |s| {
                     if s.active {
-                        view! { <h2>{tr(|t| t.staff.request_part)}</h2> }.into_any()
+                        view! { <h2>{tr(|t| t.staff.desk.request_part)}</h2> }.into_any()
                     } else {
-                        view! { <p class="notice" role="alert">{tr(|t| t.staff.service_closed)}</p> }.into_any()
+                        view! { <p class="notice" role="alert">{tr(|t| t.staff.desk.service_closed)}</p> }.into_any()
                     }
                 })}
                 {questions(form, detail, errors)}
-                <h2>{tr(|t| t.staff.citizen_part)}</h2>
-                <TextField name="applicant.name" label=|t| t.staff.citizen_name value=form.name errors/>
-                <TextField name="applicant.phone" label=|t| t.staff.citizen_mobile hint=|t| t.staff.citizen_mobile_hint value=form.phone errors kind="tel" dir="ltr"/>
-                <TextField name="applicant.email" label=|t| t.staff.email_optional value=form.email errors kind="email" dir="ltr"/>
-                <TextField name="applicant.national_id" label=|t| t.staff.national_id_optional value=form.national_id errors dir="ltr"/>
+                <h2>{tr(|t| t.staff.desk.citizen_part)}</h2>
+                <TextField name="applicant.name" label=|t| t.staff.desk.citizen_name value=form.name errors/>
+                <TextField name="applicant.phone" label=|t| t.staff.desk.citizen_mobile hint=|t| t.staff.desk.citizen_mobile_hint value=form.phone errors kind="tel" dir="ltr"/>
+                <TextField name="applicant.email" label=|t| t.staff.desk.email_optional value=form.email errors kind="email" dir="ltr"/>
+                <TextField name="applicant.national_id" label=|t| t.staff.desk.national_id_optional value=form.national_id errors dir="ltr"/>
                 {move || with_service(chosen(), |s| {
                     (s.summary.kind == ServiceKind::Permit).then(|| view! {
-                        <TextField name="applicant.cr_number" label=|t| t.staff.cr_optional value=form.cr_number errors dir="ltr"/>
+                        <TextField name="applicant.cr_number" label=|t| t.staff.desk.cr_optional value=form.cr_number errors dir="ltr"/>
                     })
                     .into_any()
                 })}
-                <Radios name="locale" label=|t| t.staff.language_legend value=form.language options=language_options errors/>
-                <button type="submit" class="button">{tr(|t| t.staff.continue_label)}</button>
+                <Radios name="locale" label=|t| t.staff.desk.language_legend value=form.language options=language_options errors/>
+                <button type="submit" class="button">{tr(|t| t.staff.desk.continue_label)}</button>
             </form>
         }
     };
@@ -514,10 +514,10 @@ pub fn FilingPage() -> impl IntoView {
             {move || with_service(chosen(), |s| check_view(form, s, locale.locale.get()).into_any())}
             <div class="button-group">
                 <button type="button" class="button" id="field-send" disabled=busy on:click=send>
-                    {move || if busy.get() { locale.texts().staff.sending } else { locale.texts().staff.send }}
+                    {move || if busy.get() { locale.texts().staff.desk.sending } else { locale.texts().staff.desk.send }}
                 </button>
-                <button type="button" class="button button-secondary" on:click=move |_| move_to(Step::Form, |t| t.staff.file_title)>
-                    {tr(|t| t.staff.change)}
+                <button type="button" class="button button-secondary" on:click=move |_| move_to(Step::Form, |t| t.staff.desk.file_title)>
+                    {tr(|t| t.staff.desk.change)}
                 </button>
             </div>
         }
@@ -527,8 +527,8 @@ pub fn FilingPage() -> impl IntoView {
                 {move || receipt.with(|r| r.as_ref().map(|r| receipt_view(r, locale.locale.get())))}
             </div>
             <div class="button-group">
-                <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.staff.print_receipt)}</button>
-                <button type="button" class="button" on:click=another>{tr(|t| t.staff.file_another)}</button>
+                <button type="button" class="button button-secondary" on:click=print>{tr(|t| t.staff.desk.print_receipt)}</button>
+                <button type="button" class="button" on:click=another>{tr(|t| t.staff.desk.file_another)}</button>
             </div>
         }
         .into_any(),

@@ -73,7 +73,7 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
         };
         staff.submit(busy, errors, "channel", change, move || {
             channel.try_set(String::new());
-            announcer.announce(texts(lang).staff.contact_recorded.to_owned());
+            announcer.announce(texts(lang).staff.desk.contact_recorded.to_owned());
             // Back to this request (not the page's top): several may be listed.
             if let Some(h3) = document().get_element_by_id(&heading) {
                 let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(h3).focus();
@@ -101,13 +101,13 @@ fn EnquiryForm(reference: ReferenceNumber, found: RwSignal<Option<Lookup>>) -> i
         <form class="enquiry" novalidate on:submit=submit>
             <div class=move || if errors.with(Vec::is_empty) { "form-group" } else { "form-group form-group-error" }>
                 <fieldset class="fieldset" aria-describedby=described>
-                    <legend class="label">{tr(|t| t.staff.record_contact)} ": " {tr(|t| t.staff.contact_channel)}</legend>
+                    <legend class="label">{tr(|t| t.staff.desk.record_contact)} ": " {tr(|t| t.staff.desk.contact_channel)}</legend>
                     {problem}
                     {radios}
                 </fieldset>
             </div>
             <button type="submit" class="button button-secondary" disabled=busy>
-                {tr(|t| t.staff.record_button)}
+                {tr(|t| t.staff.desk.record_button)}
                 <span class="visually-hidden">" " {grouped}</span>
             </button>
         </form>
@@ -139,9 +139,9 @@ fn found_view(r: &TrackedRequest, found: RwSignal<Option<Lookup>>, l: Locale) ->
 fn results_view(shown: &Lookup, found: RwSignal<Option<Lookup>>, l: Locale) -> impl IntoView {
     let t = &texts(l).staff;
     let count = if shown.requests.is_empty() {
-        t.no_requests_found.to_owned()
+        t.desk.no_requests_found.to_owned()
     } else {
-        (t.found_count)(shown.requests.len())
+        (t.desk.found_count)(shown.requests.len())
     };
     let items = shown
         .requests
@@ -149,7 +149,7 @@ fn results_view(shown: &Lookup, found: RwSignal<Option<Lookup>>, l: Locale) -> i
         .map(|r| found_view(r, found, l))
         .collect_view();
     view! {
-        <h2 id="results-title" tabindex="-1">{t.results}</h2>
+        <h2 id="results-title" tabindex="-1">{t.desk.results}</h2>
         <p class="results-count">{count}</p>
         {items}
     }
@@ -178,9 +178,9 @@ pub fn LookupPage() -> impl IntoView {
                     let t = &texts(lang).staff;
                     let n = lookup.requests.len();
                     let said = if n == 0 {
-                        t.no_requests_found.to_owned()
+                        t.desk.no_requests_found.to_owned()
                     } else {
-                        (t.found_count)(n)
+                        (t.desk.found_count)(n)
                     };
                     errors.try_set(Vec::new());
                     found.try_set(Some(lookup));
@@ -216,14 +216,14 @@ pub fn LookupPage() -> impl IntoView {
         found.with(|f| f.as_ref().map(|f| results_view(f, found, l)))
     };
     view! {
-        <PageHeading text=heading(|t| t.staff.lookup_title) error=Signal::derive(move || !errors.read().is_empty())/>
+        <PageHeading text=heading(|t| t.staff.desk.lookup_title) error=Signal::derive(move || !errors.read().is_empty())/>
         <ErrorSummary errors/>
         <form class="lookup" novalidate on:submit=submit>
-            <p class="hint">{tr(|t| t.staff.lookup_hint)}</p>
-            <TextField name="phone" label=|t| t.staff.citizen_mobile value=phone errors kind="tel" dir="ltr"/>
-            <TextField name="reference" label=|t| t.staff.reference_number value=reference errors dir="ltr"/>
-            <TextField name="reason" label=|t| t.staff.reason hint=|t| t.staff.reason_hint value=reason errors/>
-            <button type="submit" class="button" disabled=busy>{tr(|t| t.staff.look_up)}</button>
+            <p class="hint">{tr(|t| t.staff.desk.lookup_hint)}</p>
+            <TextField name="phone" label=|t| t.staff.desk.citizen_mobile value=phone errors kind="tel" dir="ltr"/>
+            <TextField name="reference" label=|t| t.staff.desk.reference_number value=reference errors dir="ltr"/>
+            <TextField name="reason" label=|t| t.staff.desk.reason hint=|t| t.staff.desk.reason_hint value=reason errors/>
+            <button type="submit" class="button" disabled=busy>{tr(|t| t.staff.desk.look_up)}</button>
         </form>
         {results}
     }

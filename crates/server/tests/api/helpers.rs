@@ -370,8 +370,21 @@ fn write_fake_dist(dist: &Path) {
         "export default function init() {}\n".repeat(50),
     )
     .unwrap();
+    // The intake desk, built into dist/staff/desk.
+    let desk = staff.join("desk");
+    std::fs::create_dir_all(&desk).unwrap();
+    std::fs::write(desk.join("index.html"), DESK_INDEX_HTML).unwrap();
+    std::fs::write(
+        desk.join("nafitha-web-0a1b2c3d4e5f6a7b.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
+
+/// The intake desk's page (decision 0012).
+pub const DESK_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: المكتب</title></head><body>\
+    <script type=module>import init from '/staff/desk/nafitha-web-0a1b2c3d4e5f6a7b.js';await init();</script></body></html>";
 
 /// The back office's page: the locale script and its own WASM loader, inline, as Trunk
 /// writes them (their hashes are in serving.rs).

@@ -3,7 +3,9 @@
 
 use serde_json::Value;
 
-use crate::helpers::{spawn_apps, spawn_apps_with, Options, INDEX_HTML, STAFF_INDEX_HTML};
+use crate::helpers::{
+    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, STAFF_INDEX_HTML,
+};
 
 /// SHA-256 (base64) of the inline scripts of the fake pages in helpers.rs, computed apart
 /// from the server (`printf %s '<script text>' | openssl dgst -sha256 -binary | base64`).
@@ -89,6 +91,44 @@ async fn the_back_office_is_its_own_app_under_staff() {
         );
         // Citizens' addresses that merely start with "staff" are the citizens' app.
         assert_eq!(app.get("/staffing").await.text().await.unwrap(), INDEX_HTML);
+    }
+}
+
+#[tokio::test]
+async fn the_intake_desk_is_a_third_app_at_its_own_screens() {
+    for app in spawn_apps().await {
+        for path in [
+            "/staff/file",
+            "/staff/file?service=x",
+            "/staff/lookup",
+            "/staff/lookup/",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+            assert_eq!(response.text().await.unwrap(), DESK_INDEX_HTML, "{path}");
+        }
+        // Neighbouring addresses stay the back office's.
+        for path in ["/staff/lookups", "/staff/filed", "/staff/requests/file"] {
+            assert_eq!(
+                app.get(path).await.text().await.unwrap(),
+                STAFF_INDEX_HTML,
+                "{path}"
+            );
+        }
+        let script = app.get("/staff/desk/nafitha-web-0a1b2c3d4e5f6a7b.js").await;
+        assert_eq!(script.status(), 200);
+        assert_eq!(
+            script.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        // The desk's page gets a policy made from its own inline script.
+        let desk = app.get("/staff/file").await;
+        let staff = app.get("/staff").await;
+        assert_ne!(
+            desk.headers()["content-security-policy"],
+            staff.headers()["content-security-policy"]
+        );
     }
 }
 

@@ -121,6 +121,10 @@ pub struct StaffMe {
     /// link): the back office may be reached by another host than the public's.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub portal_url: String,
+    /// The services of their scope that book appointments (for the day view), when they
+    /// work requests.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub appointment_services: Vec<crate::filing::ServiceName>,
 }
 
 /// What part of the work a staff member sees: agents assigned to a department see that

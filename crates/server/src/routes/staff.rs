@@ -11,9 +11,9 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::{
-    may_assign, staff_actions, Assignment, DepartmentLoad, NewTemplate, QueuePage, QueueQuery,
-    ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope, StaffSignIn,
-    TeamMember, EXPORT_MAX_ROWS,
+    may_assign, staff_actions, works_requests, Assignment, DepartmentLoad, NewTemplate, QueuePage,
+    QueueQuery, ResponseTemplate, Role, ServiceEdit, StaffMe, StaffRequest, StaffScope,
+    StaffSignIn, TeamMember, EXPORT_MAX_ROWS,
 };
 use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::lifecycle::ActionRequest;
@@ -232,12 +232,20 @@ async fn staff_me(state: &AppState, account: &StaffAccount) -> Result<StaffMe, A
         .store
         .agency_and_department(&account.agency, account.department.as_deref())
         .await?;
+    let role = Role::from_code(&account.role).unwrap_or(Role::Agent);
+    let appointment_services = if works_requests(role, &account.agency) {
+        let scope = StaffScope::new(role, &account.agency, account.department.as_deref());
+        state.store.appointment_services(&scope).await?
+    } else {
+        Vec::new()
+    };
     Ok(StaffMe {
         username: account.username.clone(),
-        role: Role::from_code(&account.role).unwrap_or(Role::Agent),
+        role,
         agency,
         department,
         portal_url: state.public_url.clone(),
+        appointment_services,
     })
 }
 

@@ -249,6 +249,33 @@ impl Store {
         Ok((agency, department))
     }
 
+    /// The services of `scope` that book appointments (have an availability), in the
+    /// catalogue's order.
+    pub async fn appointment_services(
+        &self,
+        scope: &StaffScope,
+    ) -> Result<Vec<ServiceName>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select s.code, s.name_ar, s.name_en, s.department_code from services s \
+             join availabilities av on av.service_code = s.code \
+             where s.agency_code = $1 order by s.position, s.code",
+        )
+        .bind(&scope.agency)
+        .fetch_all(self.pool())
+        .await?;
+        let mut services = Vec::new();
+        for row in rows {
+            let department: String = row.try_get("department_code")?;
+            if scope.covers(&scope.agency, &department) {
+                services.push(ServiceName {
+                    code: row.try_get("code")?,
+                    name: localized(&row, "name_ar", "name_en")?,
+                });
+            }
+        }
+        Ok(services)
+    }
+
     /// A page of the queue: `filter` within `scope`, in due-date order (then filing order).
     pub async fn queue(
         &self,

@@ -1084,3 +1084,29 @@ async fn staff_in_scope_download_the_applicants_documents_and_no_one_else_does()
         assert_eq!(app.get(&path).await.status(), 401);
     }
 }
+
+#[tokio::test]
+async fn staff_who_work_requests_are_told_their_services_that_book_appointments() {
+    for app in crate::helpers::spawn_apps().await {
+        let moi = app.staff("me.moi.sup", "supervisor", "moi", None).await;
+        let me = json_of(app.get_as(&moi, "/api/v1/staff/me").await).await;
+        let codes: Vec<&str> = me["appointment_services"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .map(|s| s["code"].as_str().unwrap())
+            .collect();
+        assert_eq!(codes, ["moi-meet-minister", "moi-video-call"], "{}", app.engine);
+        assert_eq!(
+            me["appointment_services"][1]["name"],
+            json!({ "ar": "طلب اتصال مرئي", "en": "Video call request" })
+        );
+        // An agency without appointment services, and a role that works no requests.
+        let epm = app.staff("me.epm.agent", "agent", "epm", None).await;
+        let me = json_of(app.get_as(&epm, "/api/v1/staff/me").await).await;
+        assert!(me.get("appointment_services").is_none(), "{me}");
+        let desk = app.staff("me.moi.desk", "intake", "moi", None).await;
+        let me = json_of(app.get_as(&desk, "/api/v1/staff/me").await).await;
+        assert!(me.get("appointment_services").is_none(), "{me}");
+    }
+}

@@ -203,3 +203,17 @@ pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     });
     Loaded { value, tick }
 }
+
+/// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.
+pub fn list_slots(
+    code: String,
+    from: RwSignal<nafitha_domain::calendar::Date>,
+) -> Loaded<Vec<nafitha_domain::appointment::Slot>> {
+    let code = String::from(js_sys::encode_uri_component(&code));
+    load(move || {
+        Some(format!(
+            "/api/v1/services/{code}/slots?from={}&days=7",
+            from.get()
+        ))
+    })
+}

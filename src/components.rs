@@ -15,7 +15,6 @@ mod load_error;
 mod page_heading;
 #[cfg(forms)]
 mod question;
-#[cfg(not(feature = "backoffice"))]
 mod slot_picker;
 #[cfg(forms)]
 mod tracked;
@@ -34,7 +33,6 @@ pub use page_heading::PageHeading;
 pub use question::draft_question;
 #[cfg(not(feature = "backoffice"))]
 pub use question::Question;
-#[cfg(not(feature = "backoffice"))]
 pub use slot_picker::SlotPicker;
 #[cfg(forms)]
 pub use tracked::{request_facts, timeline_entries};

@@ -41,6 +41,9 @@ pub struct Texts {
     /// back office's look-up).
     #[cfg(forms)]
     pub track: TrackTexts,
+    /// Choosing an appointment's time (the citizens' filing and request page, and staff
+    /// moving a time).
+    pub slots: SlotTexts,
     /// The citizens' pages' texts (in their app only).
     #[cfg(not(feature = "backoffice"))]
     pub citizen: CitizenTexts,
@@ -96,13 +99,8 @@ pub struct CitizenTexts {
     pub not_answered: &'static str,
     pub draft_restored: &'static str,
     pub time_title: &'static str,
-    pub times_hint: &'static str,
-    pub no_times: &'static str,
-    pub earlier_times: &'static str,
-    pub later_times: &'static str,
     pub needs_label: &'static str,
     pub needs_hint: &'static str,
-    pub choose_time: &'static str,
     pub appointment_label: &'static str,
     pub appointment_title: &'static str,
     pub video_call: &'static str,
@@ -204,6 +202,15 @@ pub struct FormTexts {
     pub too_many_files: fn(u8) -> String,
 }
 
+/// The texts of choosing an appointment's time.
+pub struct SlotTexts {
+    pub times_hint: &'static str,
+    pub no_times: &'static str,
+    pub earlier_times: &'static str,
+    pub later_times: &'static str,
+    pub choose_time: &'static str,
+}
+
 /// The performance figures' texts.
 pub struct PerfTexts {
     pub period: &'static str,
@@ -233,6 +240,70 @@ pub struct PerfTexts {
     pub by_channel: &'static str,
     pub channel: &'static str,
     pub share: &'static str,
+}
+
+/// The back office's appointment screens: the day view, a request's appointment, the
+/// availability editor.
+#[cfg(office)]
+pub struct VisitTexts {
+    pub title: &'static str,
+    pub none: &'static str,
+    pub service: &'static str,
+    pub date: &'static str,
+    pub date_hint: &'static str,
+    pub show: &'static str,
+    pub previous_day: &'static str,
+    pub next_day: &'static str,
+    pub counts_caption: &'static str,
+    pub booked: &'static str,
+    pub kept: &'static str,
+    pub cancelled: &'static str,
+    pub no_show: &'static str,
+    pub visits_caption: &'static str,
+    pub time: &'static str,
+    pub visitor: &'static str,
+    pub needs: &'static str,
+    pub attendance: &'static str,
+    pub no_visits: &'static str,
+    pub came: &'static str,
+    pub missed: &'static str,
+    pub marked: &'static str,
+    pub not_yet: &'static str,
+    pub appointment: &'static str,
+    pub when: &'static str,
+    pub status: &'static str,
+    pub place: &'static str,
+    pub video_link: &'static str,
+    pub move_title: &'static str,
+    pub move_button: &'static str,
+    pub moved: &'static str,
+    pub availability_link: &'static str,
+    pub availability_title: &'static str,
+    pub mode: &'static str,
+    pub while_filing: &'static str,
+    pub after_review: &'static str,
+    pub video: &'static str,
+    pub place_ar: &'static str,
+    pub place_en: &'static str,
+    pub hours_hint: &'static str,
+    pub opens: &'static str,
+    pub closes: &'static str,
+    pub both_times: &'static str,
+    pub not_a_time: &'static str,
+    pub slot_minutes: &'static str,
+    pub capacity: &'static str,
+    pub horizon_days: &'static str,
+    pub lead_hours: &'static str,
+    pub closures: &'static str,
+    pub closures_hint: &'static str,
+    pub not_a_date: &'static str,
+    pub kept_bookings: &'static str,
+    pub save: &'static str,
+    pub saved: &'static str,
+    /// Sunday to Thursday.
+    pub weekdays: [&'static str; 5],
+    /// A slot's free places.
+    pub free: fn(u16) -> String,
 }
 
 /// The intake desk's texts: filing for a citizen, and looking one up.
@@ -289,6 +360,7 @@ pub struct DeskTexts {
 #[cfg(feature = "backoffice")]
 /// The back office's texts.
 pub struct StaffTexts {
+    pub nav_appointments: &'static str,
     pub channel: &'static str,
     pub back_office: &'static str,
     pub sections: &'static str,
@@ -427,6 +499,9 @@ pub struct StaffTexts {
     /// The intake desk's texts (in its app only).
     #[cfg(feature = "desk")]
     pub desk: DeskTexts,
+    /// The appointment screens' texts (in the back office only).
+    #[cfg(office)]
+    pub visits: VisitTexts,
     pub lookups_title: &'static str,
     pub lookups_caption: &'static str,
     pub when: &'static str,

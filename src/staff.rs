@@ -207,14 +207,17 @@ enum Shown {
 #[cfg(not(feature = "desk"))]
 fn screens() -> impl IntoView {
     use pages::{
-        AccountsPage, AnswersPage, ApiKeysPage, LoadsPage, LookupsPage, PerformancePage, QueuePage,
-        RequestPage, ServicePage, ServicesPage,
+        AccountsPage, AnswersPage, ApiKeysPage, AppointmentsPage, AvailabilityPage, LoadsPage,
+        LookupsPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage,
     };
     view! {
         <Routes fallback=Elsewhere>
             <Route path=path!("") view=|| desk_screen(QueuePage)/>
             <Route path=path!("/requests/:reference") view=|| desk_screen(RequestPage)/>
             <Route path=path!("/overdue") view=|| desk_screen(LoadsPage)/>
+            <Route path=path!("/appointments") view=|| desk_screen(AppointmentsPage)/>
+            <Route path=path!("/appointments/:code/availability")
+                view=|| desk_screen(|| screen(Role::supervises, AvailabilityPage))/>
             <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
             <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
             <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>

@@ -27,20 +27,6 @@ pub fn get_service(code: Memo<String>) -> Loaded<ServiceDetail> {
     })
 }
 
-/// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.
-pub fn list_slots(
-    code: String,
-    from: RwSignal<nafitha_domain::calendar::Date>,
-) -> Loaded<Vec<nafitha_domain::appointment::Slot>> {
-    let code = String::from(js_sys::encode_uri_component(&code));
-    load(move || {
-        Some(format!(
-            "/api/v1/services/{code}/slots?from={}&days=7",
-            from.get()
-        ))
-    })
-}
-
 /// `PUT /api/v1/requests/{reference}/appointment`: books or changes the time; the answer
 /// is the updated request page.
 pub async fn book_time(

@@ -58,7 +58,7 @@ pub fn SlotPicker(
                 }
                 if by_day.is_empty() {
                     return Either::Left(
-                        view! { <p class="notice">{tr(|t| t.citizen.no_times)}</p> }.into_any(),
+                        view! { <p class="notice">{tr(|t| t.slots.no_times)}</p> }.into_any(),
                     );
                 }
                 Either::Right(
@@ -103,15 +103,15 @@ pub fn SlotPicker(
     let later = move |_| from.update(|d| *d = d.add_days(WEEK));
     view! {
         <div class="form-group slot-picker" class:form-group-error=move || error.get().is_some() id="field-appointment-start">
-            <p class="hint">{tr(|t| t.citizen.times_hint)}</p>
+            <p class="hint">{tr(|t| t.slots.times_hint)}</p>
             {error_text}
             <div aria-live="polite">{days}</div>
             <div class="slot-weeks">
                 <button type="button" class="button button-secondary" disabled=move || from.get() <= today on:click=earlier>
-                    {tr(|t| t.citizen.earlier_times)}
+                    {tr(|t| t.slots.earlier_times)}
                 </button>
                 <button type="button" class="button button-secondary" on:click=later>
-                    {tr(|t| t.citizen.later_times)}
+                    {tr(|t| t.slots.later_times)}
                 </button>
             </div>
         </div>

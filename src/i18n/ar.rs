@@ -6,9 +6,11 @@ use super::CitizenTexts;
 use super::DeskTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
+#[cfg(office)]
+use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-use super::{PerfTexts, Texts};
+use super::{PerfTexts, SlotTexts, Texts};
 
 /// Arabic counted nouns: 1 and 2 have their own forms, 3 to 10 take the plural,
 /// 11 and above the singular accusative.
@@ -42,6 +44,7 @@ pub static TEXTS: Texts = Texts {
     file_link: |n, kind, kb| format!("تنزيل المستند {n} ({kind}، {kb} ك.ب)"),
     list_separator: "، ",
     perf: PERF,
+    slots: SLOTS,
     #[cfg(forms)]
     form: FORM,
     #[cfg(forms)]
@@ -73,6 +76,14 @@ const FORM: FormTexts = FormTexts {
     remove: "إزالة",
     upload_offline: "تعذّر رفع الملف لأنك غير متصل بالإنترنت. حاول مرة أخرى عند عودة الاتصال.",
     too_many_files: |n| format!("يمكنك إرفاق {n} ملفات كحد أقصى"),
+};
+
+const SLOTS: SlotTexts = SlotTexts {
+    times_hint: "الأوقات بتوقيت الرياض. تظهر الأوقات المتاحة فقط.",
+    no_times: "لا توجد أوقات متاحة في هذه الأيام. اعرض الأيام التالية.",
+    earlier_times: "الأيام السابقة",
+    later_times: "الأيام التالية",
+    choose_time: "اختر موعدًا من الأوقات المعروضة",
 };
 
 const PERF: PerfTexts = PerfTexts {
@@ -107,6 +118,7 @@ const PERF: PerfTexts = PerfTexts {
 
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
+    nav_appointments: "المواعيد",
     channel: "قناة الورود",
     back_office: "المكتب الخلفي",
     sections: "أقسام المكتب الخلفي",
@@ -242,6 +254,71 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "طلب جديد",
     nav_lookup: "استعلام",
     nav_lookups: "سجل الاستعلامات",
+    #[cfg(office)]
+    visits: VisitTexts {
+        title: "المواعيد",
+        none: "لا توجد في نطاق عملك خدمة تحجز مواعيد.",
+        service: "الخدمة",
+        date: "اليوم",
+        date_hint: "مثال: 2026-12-06",
+        show: "عرض",
+        previous_day: "اليوم السابق",
+        next_day: "اليوم التالي",
+        counts_caption: "مواعيد اليوم",
+        booked: "محجوزة",
+        kept: "حضر",
+        cancelled: "ملغاة",
+        no_show: "لم يحضر",
+        visits_caption: "من يحضر ومتى",
+        time: "الوقت",
+        visitor: "المستفيد",
+        needs: "الاحتياجات",
+        attendance: "الحضور",
+        no_visits: "لا يوجد محجوز",
+        came: "حضر",
+        missed: "لم يحضر",
+        marked: "سُجّل الحضور",
+        not_yet: "لم يبدأ بعد",
+        appointment: "الموعد",
+        when: "الموعد",
+        status: "حالة الموعد",
+        place: "المكان",
+        video_link: "رابط الاتصال المرئي",
+        move_title: "نقل الموعد إلى وقت آخر",
+        move_button: "انقل الموعد",
+        moved: "نُقل الموعد وأُبلغ المستفيد برسالة نصية",
+        availability_link: "أوقات استقبال هذه الخدمة",
+        availability_title: "أوقات الاستقبال",
+        mode: "كيف يحصل المستفيد على موعد؟",
+        while_filing: "يختار وقتًا عند تقديم الطلب",
+        after_review: "يُدعى لاختيار وقت بعد قبول الطلب",
+        video: "الموعد اتصال مرئي (لا حضور)",
+        place_ar: "مكان الموعد بالعربية",
+        place_en: "مكان الموعد بالإنجليزية",
+        hours_hint: "اترك الوقتين فارغين ليوم لا تستقبل فيه.",
+        opens: "يبدأ",
+        closes: "ينتهي",
+        both_times: "اكتب وقت البدء ووقت الانتهاء، أو اتركهما فارغين",
+        not_a_time: "اكتب الوقت بصيغة HH:MM",
+        slot_minutes: "مدة الموعد (بالدقائق)",
+        capacity: "عدد المستفيدين في الموعد الواحد",
+        horizon_days: "أقصى مدة للحجز مقدمًا (بالأيام)",
+        lead_hours: "أقل مهلة قبل الموعد للحجز أو التغيير (بالساعات)",
+        closures: "أيام الإغلاق",
+        closures_hint: "تاريخ في كل سطر، مثل 2026-12-24",
+        not_a_date: "ليس تاريخًا بصيغة YYYY-MM-DD:",
+        kept_bookings: "المواعيد المحجوزة تبقى كما هي؛ انقل ما يلزم من صفحة الطلب.",
+        save: "احفظ أوقات الاستقبال",
+        saved: "حُفظت أوقات الاستقبال",
+        weekdays: ["الأحد", "الاثنين", "الثلاثاء", "الأربعاء", "الخميس"],
+        free: |n| match n {
+            0 => "لا مكان شاغر".to_owned(),
+            1 => "مكان شاغر واحد".to_owned(),
+            2 => "مكانان شاغران".to_owned(),
+            3..=10 => format!("{n} أماكن شاغرة"),
+            _ => format!("{n} مكانًا شاغرًا"),
+        },
+    },
     #[cfg(feature = "desk")]
     desk: DeskTexts {
         file_title: "تقديم طلب نيابة عن مستفيد",
@@ -413,13 +490,8 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     not_answered: "لم تتم الإجابة",
     draft_restored: "استعدنا ما كتبته سابقًا على هذا الجهاز.",
     time_title: "اختر موعدًا",
-    times_hint: "الأوقات بتوقيت الرياض. تظهر الأوقات المتاحة فقط.",
-    no_times: "لا توجد أوقات متاحة في هذه الأيام. اعرض الأيام التالية.",
-    earlier_times: "الأيام السابقة",
-    later_times: "الأيام التالية",
     needs_label: "ما تحتاجه يوم الموعد (اختياري)",
     needs_hint: "مثل: كرسي متحرك، أو مترجم",
-    choose_time: "اختر موعدًا من الأوقات المعروضة",
     appointment_label: "الموعد",
     appointment_title: "موعدك",
     video_call: "مكالمة فيديو: انضم عبر الرابط",

@@ -6,9 +6,11 @@ use super::CitizenTexts;
 use super::DeskTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
+#[cfg(office)]
+use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-use super::{PerfTexts, Texts};
+use super::{PerfTexts, SlotTexts, Texts};
 
 #[cfg(not(feature = "backoffice"))]
 fn counted(n: u64, zero: &str, one: &str, many: &str) -> String {
@@ -39,6 +41,7 @@ pub static TEXTS: Texts = Texts {
     file_link: |n, kind, kb| format!("Download document {n} ({kind}, {kb} KB)"),
     list_separator: ", ",
     perf: PERF,
+    slots: SLOTS,
     #[cfg(forms)]
     form: FORM,
     #[cfg(forms)]
@@ -73,6 +76,14 @@ const FORM: FormTexts = FormTexts {
     too_many_files: |n| format!("You can attach up to {n} files"),
 };
 
+const SLOTS: SlotTexts = SlotTexts {
+    times_hint: "Times are Riyadh time. Only free times are shown.",
+    no_times: "There are no free times on these days. Show the next days.",
+    earlier_times: "Earlier days",
+    later_times: "Later days",
+    choose_time: "Choose one of the times shown",
+};
+
 const PERF: PerfTexts = PerfTexts {
     period: "Period",
     not_enough_ratings: "Not enough ratings",
@@ -105,6 +116,7 @@ const PERF: PerfTexts = PerfTexts {
 
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
+    nav_appointments: "Appointments",
     channel: "Channel",
     back_office: "Back office",
     sections: "Back office sections",
@@ -240,6 +252,65 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "New request",
     nav_lookup: "Look up",
     nav_lookups: "Look-ups",
+    #[cfg(office)]
+    visits: VisitTexts {
+        title: "Appointments",
+        none: "No service of your work books appointments.",
+        service: "Service",
+        date: "Day",
+        date_hint: "For example, 2026-12-06",
+        show: "Show",
+        previous_day: "Previous day",
+        next_day: "Next day",
+        counts_caption: "The day's appointments",
+        booked: "Booked",
+        kept: "Kept",
+        cancelled: "Cancelled",
+        no_show: "No-show",
+        visits_caption: "Who is coming, and when",
+        time: "Time",
+        visitor: "Visitor",
+        needs: "Needs",
+        attendance: "Attendance",
+        no_visits: "Nobody booked",
+        came: "Came",
+        missed: "Did not come",
+        marked: "Attendance recorded",
+        not_yet: "Not begun yet",
+        appointment: "Appointment",
+        when: "When",
+        status: "Status",
+        place: "Place",
+        video_link: "Video call link",
+        move_title: "Move to another time",
+        move_button: "Move the appointment",
+        moved: "The appointment was moved; the applicant is told by SMS",
+        availability_link: "When this service receives",
+        availability_title: "When the service receives",
+        mode: "How does the applicant get a time?",
+        while_filing: "Picks a time while filing",
+        after_review: "Is invited to pick a time once the request is accepted",
+        video: "The appointment is a video call (no visit)",
+        place_ar: "Place, in Arabic",
+        place_en: "Place, in English",
+        hours_hint: "Leave both times empty on a day without appointments.",
+        opens: "Opens",
+        closes: "Closes",
+        both_times: "Give both times, or neither",
+        not_a_time: "Write the time as HH:MM",
+        slot_minutes: "Slot length (minutes)",
+        capacity: "People per slot",
+        horizon_days: "Booking ahead, at most (days)",
+        lead_hours: "Lead time to book or change (hours)",
+        closures: "Closed days",
+        closures_hint: "One date per line, such as 2026-12-24",
+        not_a_date: "Not a date written YYYY-MM-DD:",
+        kept_bookings: "Booked appointments stay as they are; move any that must from the request's page.",
+        save: "Save the hours",
+        saved: "The hours were saved",
+        weekdays: ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday"],
+        free: |n| match n { 0 => "No free place".to_owned(), 1 => "1 free place".to_owned(), _ => format!("{n} free places") },
+    },
     #[cfg(feature = "desk")]
     desk: DeskTexts {
         file_title: "New request for a citizen",
@@ -389,13 +460,8 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     not_answered: "Not answered",
     draft_restored: "We restored what you typed before on this device.",
     time_title: "Choose a time",
-    times_hint: "Times are Riyadh time. Only free times are shown.",
-    no_times: "There are no free times on these days. Show the next days.",
-    earlier_times: "Earlier days",
-    later_times: "Later days",
     needs_label: "Anything you need on the day (optional)",
     needs_hint: "For example wheelchair access, or an interpreter",
-    choose_time: "Choose one of the times shown",
     appointment_label: "Appointment",
     appointment_title: "Your appointment",
     video_call: "Video call: join with the link",

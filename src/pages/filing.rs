@@ -332,7 +332,7 @@ fn TimeForm(
                         crate::i18n::texts(Locale::Ar),
                         crate::i18n::texts(Locale::En),
                     );
-                    Localized::new(ar.citizen.choose_time, en.citizen.choose_time)
+                    Localized::new(ar.slots.choose_time, en.slots.choose_time)
                 },
             }]);
         }

@@ -277,8 +277,8 @@ fn AppointmentPanel(
                 errors.set(vec![InvalidAnswer {
                     field: "appointment.start".into(),
                     message: Localized::new(
-                        texts(Locale::Ar).citizen.choose_time,
-                        texts(Locale::En).citizen.choose_time,
+                        texts(Locale::Ar).slots.choose_time,
+                        texts(Locale::En).slots.choose_time,
                     ),
                 }]);
                 return;

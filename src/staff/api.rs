@@ -4,11 +4,13 @@
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
+use nafitha_domain::appointment::{Availability, DayView, TimeChoice, VisitMark};
 use nafitha_domain::backoffice::{
     Assignment, CreatedStaff, DepartmentLoad, NewStaff, NewTemplate, QueuePage, QueueQuery,
     ResponseTemplate, ServiceEdit, StaffAccountView, StaffMe, StaffRequest, StaffSignIn,
     TeamMember,
 };
+use nafitha_domain::calendar::Date;
 use nafitha_domain::intake::LookupAudit;
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::partner::{ApiKeyView, CreatedApiKey, NewApiKey};
@@ -210,4 +212,57 @@ pub fn list_lookups(before: Memo<Option<String>>) -> Loaded<LookupAudit> {
             None => "/api/v1/staff/lookups".to_owned(),
         })
     })
+}
+
+/// `GET /api/v1/staff/appointments?service=&date=`: a service's appointments on one day
+/// (nothing while no service is chosen).
+pub fn get_day(query: Memo<Option<(String, Date)>>) -> Loaded<DayView> {
+    load(move || {
+        query.get().map(|(service, date)| {
+            let date = date.to_string();
+            let pairs = [("service", service.as_str()), ("date", date.as_str())];
+            format!("/api/v1/staff/appointments?{}", query_string(pairs))
+        })
+    })
+}
+
+/// `PUT /api/v1/staff/requests/{reference}/appointment`: moves the time (the applicant is
+/// told by SMS).
+pub async fn move_time(
+    reference: &ReferenceNumber,
+    choice: &TimeChoice,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/appointment");
+    done(fetch(Request::put(&path), Some(to_json(choice)?), locale).await)
+}
+
+/// `POST /api/v1/staff/requests/{reference}/appointment/mark`: kept, or no-show.
+pub async fn mark_visit(
+    reference: &ReferenceNumber,
+    mark: &VisitMark,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/requests/{reference}/appointment/mark");
+    done(fetch(Request::post(&path), Some(to_json(mark)?), locale).await)
+}
+
+/// `GET /api/v1/staff/services/{code}/availability`
+pub fn get_availability(code: Memo<String>) -> Loaded<Availability> {
+    load(move || {
+        Some(format!(
+            "/api/v1/staff/services/{}/availability",
+            segment(&code.get())
+        ))
+    })
+}
+
+/// `PUT /api/v1/staff/services/{code}/availability` (supervisors and admins)
+pub async fn put_availability(
+    code: &str,
+    availability: &Availability,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/services/{}/availability", segment(code));
+    done(fetch(Request::put(&path), Some(to_json(availability)?), locale).await)
 }

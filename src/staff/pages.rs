@@ -7,6 +7,10 @@ mod accounts;
 mod answers;
 #[cfg(not(feature = "desk"))]
 mod api_keys;
+#[cfg(not(feature = "desk"))]
+mod appointments;
+#[cfg(not(feature = "desk"))]
+mod availability;
 #[cfg(feature = "desk")]
 mod filing;
 #[cfg(not(feature = "desk"))]
@@ -34,6 +38,10 @@ pub use accounts::AccountsPage;
 pub use answers::AnswersPage;
 #[cfg(not(feature = "desk"))]
 pub use api_keys::ApiKeysPage;
+#[cfg(not(feature = "desk"))]
+pub use appointments::AppointmentsPage;
+#[cfg(not(feature = "desk"))]
+pub use availability::AvailabilityPage;
 #[cfg(feature = "desk")]
 pub use filing::FilingPage;
 #[cfg(not(feature = "desk"))]

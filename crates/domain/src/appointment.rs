@@ -386,6 +386,23 @@ pub fn reminder_at(start: i64, now: i64) -> Option<i64> {
     (at > now).then_some(at)
 }
 
+/// A time of day as `HH:MM` (what a time input gives), in minutes after midnight; `24:00`
+/// is the day's end.
+pub fn parse_clock(text: &str) -> Option<u16> {
+    let (h, m) = text.trim().split_once(':')?;
+    if h.len() != 2 || m.len() != 2 {
+        return None;
+    }
+    let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+    let minutes = h * 60 + m;
+    (m < 60 && minutes <= 24 * 60).then_some(minutes)
+}
+
+/// Minutes after midnight as `HH:MM`.
+pub fn format_clock(minutes: u16) -> String {
+    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+}
+
 /// A video call's join link: `template` with `{reference}` standing for the request's.
 pub fn join_link(template: &str, reference: &crate::ReferenceNumber) -> String {
     template.replace("{reference}", reference.as_str())
@@ -563,6 +580,17 @@ impl Availability {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_of_day_reads_and_writes_as_hh_mm() {
+        assert_eq!(parse_clock("09:30"), Some(570));
+        assert_eq!(parse_clock(" 24:00 "), Some(1440));
+        assert_eq!(format_clock(570), "09:30");
+        assert_eq!(parse_clock(&format_clock(1439)), Some(1439));
+        for bad in ["9:30", "09:60", "24:01", "0930", "", "aa:bb", "09:3"] {
+            assert_eq!(parse_clock(bad), None, "{bad}");
+        }
+    }
 
     fn day(text: &str) -> Date {
         Date::parse(text).unwrap()

@@ -98,6 +98,9 @@ pub fn StaffHeader() -> impl IntoView {
                         <li><QueueLink mine=false/></li>
                         <li><QueueLink mine=true/></li>
                     })}
+                    {(works && !me.appointment_services.is_empty()).then(|| view! {
+                        <li><A href="/staff/appointments">{tr(|t| t.staff.nav_appointments)}</A></li>
+                    })}
                     {(works && supervises).then(|| view! {
                         <li><A href="/staff/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
                         <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>

@@ -16,6 +16,7 @@ use nafitha_domain::{Locale, ReferenceNumber};
 use super::super::api;
 use super::super::components::{deadline_tags, loaded, Notice, Radios, SelectField, TextArea};
 use super::super::use_staff;
+use super::appointments::RequestAppointment;
 use crate::api::ApiError;
 use crate::components::{answer_rows, file_list, ErrorSummary, PageHeading};
 use crate::dates::{format_day, format_moment};
@@ -385,6 +386,7 @@ pub fn RequestPage() -> impl IntoView {
             view! {
                 {facts(r, l)}
                 <AssignForm request=r.clone() team=members draft errors on_done=reload/>
+                <RequestAppointment request=r.clone() errors on_done=reload/>
                 {(!r.actions.is_empty()).then(|| view! { <ActionForm request=r.clone() draft errors on_done=reload/> })}
                 {record(r, l)}
             }

@@ -1096,7 +1096,12 @@ async fn staff_who_work_requests_are_told_their_services_that_book_appointments(
             .iter()
             .map(|s| s["code"].as_str().unwrap())
             .collect();
-        assert_eq!(codes, ["moi-meet-minister", "moi-video-call"], "{}", app.engine);
+        assert_eq!(
+            codes,
+            ["moi-meet-minister", "moi-video-call"],
+            "{}",
+            app.engine
+        );
         assert_eq!(
             me["appointment_services"][1]["name"],
             json!({ "ar": "طلب اتصال مرئي", "en": "Video call request" })

@@ -1,6 +1,8 @@
-//! Appointments: the open slots of a service (`GET /api/v1/services/{code}/slots`), and the
-//! booking a filing makes. The rules of a time are the domain's
-//! (`nafitha_domain::appointment`); a slot's capacity is the store's to hold.
+//! Appointments: the open slots of a service (`GET /api/v1/services/{code}/slots`), the
+//! booking a filing makes, the applicant's change, cancellation and calendar file; the
+//! staff's day view, moves and marks, the availability editor and the figures. The rules
+//! of a time and of an availability are the domain's (`nafitha_domain::appointment`); a
+//! slot's capacity is the store's to hold; the calendar file's format is `crate::ics`'s.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};

@@ -2,6 +2,8 @@
 //! the bookings. A place is taken by incrementing the slot's count only while it is under
 //! the capacity, in the booking's transaction: on PostgreSQL the upsert locks the slot's
 //! row, on SQLite the writer is alone, so two bookings never both take the last place.
+//! An availability's change is recorded (who, when, what) in its own transaction; the
+//! figures count appointments as they stand.
 
 use std::collections::HashMap;
 

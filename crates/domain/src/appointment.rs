@@ -22,6 +22,12 @@ pub const MAX_HORIZON_DAYS: u16 = 365;
 pub const MAX_LEAD_HOURS: u16 = 24 * 14;
 /// Most closures one availability lists.
 pub const MAX_CLOSURES: usize = 366;
+/// The years a closure may fall in: anything else is a typing mistake.
+pub const CLOSURE_YEARS: (i64, i64) = (2000, 2100);
+/// Longest period the staff's appointment figures cover, in days.
+pub const MAX_FIGURES_DAYS: i64 = 366;
+/// The period the staff's appointment figures cover unless asked: 30 days up to today.
+pub const DEFAULT_FIGURES_DAYS: i64 = 30;
 /// Most days one look at the open slots covers.
 pub const MAX_SLOT_DAYS: u32 = 14;
 /// The working days of the pattern, Sunday (0) to Thursday (4).
@@ -44,26 +50,44 @@ pub enum BookingMode {
 }
 
 /// Opening hours of one day, in minutes after midnight, Riyadh time.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hours {
+    /// Minutes after midnight: 600 is 10:00.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub opens: u16,
+    /// Minutes after midnight, at most 1440 (the end of the day).
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub closes: u16,
 }
 
 /// When a service receives, and how it may be booked.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Availability {
     pub mode: BookingMode,
-    /// Sunday to Thursday: that day's hours, or `None` when it does not receive.
+    /// Sunday to Thursday (five entries): that day's hours, or `null` when it does not
+    /// receive.
+    #[cfg_attr(feature = "openapi", schema(min_items = 5, max_items = 5))]
     pub week: [Option<Hours>; WORKING_DAYS],
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub slot_minutes: u16,
     /// People received in one slot.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub capacity: u16,
     /// How many days ahead one may book (today is day 0).
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub horizon_days: u16,
     /// How long before its start a slot may still be booked, changed or cancelled.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(maximum = 65535))]
     pub lead_hours: u16,
-    /// Days it does not receive (holidays, a day off).
+    /// Days it does not receive (holidays, a day off), in order, each once.
     #[serde(default)]
     pub closures: Vec<Date>,
     /// The meeting is a video call (the booking carries a link) rather than in person.
@@ -325,6 +349,16 @@ impl AppointmentCounts {
     }
 }
 
+/// One appointment service's figures over a period, for its supervisors: appointments
+/// counted by where they stand, by the Riyadh date of their start.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppointmentFigures {
+    pub service_code: String,
+    pub service_name: Localized,
+    pub counts: AppointmentCounts,
+}
+
 /// A service's appointments on one day, for its staff: every slot of the pattern (and any
 /// booked time off it), who is coming, and the day's counts.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -487,6 +521,13 @@ impl Availability {
             .collect()
     }
 
+    /// Puts the closures in order, each once (what [`Availability::validate`] asks); the
+    /// editor calls it before checking, so a day typed twice is no error.
+    pub fn tidy_closures(&mut self) {
+        self.closures.sort_unstable();
+        self.closures.dedup();
+    }
+
     /// Every problem with this availability, each naming its field.
     pub fn validate(&self) -> Result<(), Vec<InvalidAnswer>> {
         let mut problems = Vec::new();
@@ -531,6 +572,23 @@ impl Availability {
                 format!("{MAX_CLOSURES} يوم إغلاق كحد أقصى"),
                 format!("At most {MAX_CLOSURES} closed days"),
             );
+        }
+        let (first_year, last_year) = CLOSURE_YEARS;
+        for (i, day) in self.closures.iter().enumerate() {
+            let year = day.ymd().0;
+            if !(first_year..=last_year).contains(&year) {
+                problem(
+                    format!("closures.{i}"),
+                    format!("يوم الإغلاق بين عامي {first_year} و{last_year}"),
+                    format!("A closed day falls between {first_year} and {last_year}"),
+                );
+            } else if i > 0 && self.closures[i - 1] >= *day {
+                problem(
+                    format!("closures.{i}"),
+                    "رتّب أيام الإغلاق من الأقدم إلى الأحدث دون تكرار".into(),
+                    "List the closed days from earliest to latest, each once".into(),
+                );
+            }
         }
         for (i, hours) in self.week.iter().enumerate() {
             if let Some(h) = hours {
@@ -782,5 +840,37 @@ mod tests {
             .map(|p| p.field)
             .collect();
         assert_eq!(named, ["place"]);
+    }
+
+    #[test]
+    fn closures_are_in_order_each_once_and_in_a_plausible_year() {
+        let mut a = video();
+        a.closures = vec![day("2026-12-10"), day("2026-12-10"), day("2026-12-08")];
+        let named: Vec<String> = a
+            .validate()
+            .unwrap_err()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
+        assert_eq!(named, ["closures.1", "closures.2"]);
+        a.tidy_closures();
+        assert_eq!(a.closures, [day("2026-12-08"), day("2026-12-10")]);
+        assert_eq!(a.validate(), Ok(()));
+        a.closures = vec![day("0202-12-08"), day("2026-12-08"), day("2206-12-08")];
+        let problems = a.validate().unwrap_err();
+        let named: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+        assert_eq!(named, ["closures.0", "closures.2"]);
+        assert!(problems[0].message.en.contains("2000"), "{problems:?}");
+    }
+
+    #[test]
+    fn an_availability_reads_whole_numbers_written_with_a_fraction() {
+        let text = r#"{"mode":"after_review","week":[{"opens":600.0,"closes":720},null,null,null,null],
+            "slot_minutes":20.0,"capacity":2,"horizon_days":30,"lead_hours":48,"video":true}"#;
+        let a: Availability = serde_json::from_str(text).unwrap();
+        assert_eq!(a.slot_minutes, 20);
+        assert_eq!(a.week[0].map(|h| h.opens), Some(600));
+        assert!(a.closures.is_empty());
+        assert!(serde_json::from_str::<Availability>(&text.replace("20.0", "20.5")).is_err());
     }
 }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod connections;
 pub mod error;
 pub mod headers;
+pub mod ics;
 pub mod limits;
 pub mod metrics;
 pub mod notify;

@@ -82,6 +82,24 @@ pub fn appointment_reminder(
     sms_to(to, body)
 }
 
+/// The SMS that invites the applicant to choose a time, once the agency has taken up a
+/// request whose service offers times after review.
+pub fn appointment_invitation(
+    to: &Recipient<'_>,
+    reference: &ReferenceNumber,
+    public_url: &str,
+) -> OutboxMessage {
+    let link = format!("{public_url}/requests/{reference}");
+    let reference = reference.grouped();
+    let body = match to.locale {
+        Locale::Ar => format!("نافذة: قُبل طلبك رقم {reference}، اختر موعدك من: {link}"),
+        Locale::En => format!(
+            "Nafitha: your request {reference} was accepted: choose a time for your appointment at {link}"
+        ),
+    };
+    sms_to(to, body)
+}
+
 /// The messages that confirm a filing: an SMS always, an email when one was given.
 pub fn filed(
     to: &Recipient<'_>,
@@ -233,7 +251,11 @@ pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessa
         phone: target.phone,
         email: target.email,
     };
-    stage_changed(&to, target.reference, target.action, public_url)
+    let mut messages = stage_changed(&to, target.reference, target.action, public_url);
+    if target.invite_to_book {
+        messages.push(appointment_invitation(&to, target.reference, public_url));
+    }
+    messages
 }
 
 #[cfg(test)]

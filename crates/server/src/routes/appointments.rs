@@ -1,14 +1,17 @@
-//! Appointments: the open slots of a service (`GET /api/v1/services/{code}/slots`), and the
-//! booking a filing makes. The rules of a time are the domain's
-//! (`nafitha_domain::appointment`); a slot's capacity is the store's to hold.
+//! Appointments: the open slots of a service (`GET /api/v1/services/{code}/slots`), the
+//! booking a filing makes, the applicant's change, cancellation and calendar file; the
+//! staff's day view, moves and marks, the availability editor and the figures. The rules
+//! of a time and of an availability are the domain's (`nafitha_domain::appointment`); a
+//! slot's capacity is the store's to hold; the calendar file's format is `crate::ics`'s.
 
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
-    format_riyadh, join_link, may_book, reminder_at, AppointmentCounts, AppointmentStatus,
-    Availability, BookingMode, DaySlot, DayView, Slot, TimeChoice, ValidTime, Visit, VisitMark,
-    MAX_SLOT_DAYS,
+    format_riyadh, join_link, may_book, parse_start, reminder_at, AppointmentCounts,
+    AppointmentFigures, AppointmentStatus, Availability, BookingMode, DaySlot, DayView, Slot,
+    TimeChoice, ValidTime, Visit, VisitMark, DEFAULT_FIGURES_DAYS, MAX_FIGURES_DAYS, MAX_SLOT_DAYS,
 };
 use nafitha_domain::calendar::{riyadh_date, riyadh_midnight_ms, Date, DAY_MS};
 use nafitha_domain::{ErrorBody, Localized, ReferenceNumber, ServiceDetail};
@@ -20,7 +23,7 @@ use crate::auth::{CaseWorker, CitizenSession};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::too_many;
 use crate::notify::messages::{self, Recipient, Venue};
-use crate::routes::account::path_reference;
+use crate::routes::account::{locale_of, path_reference};
 use crate::startup::AppState;
 use crate::store::appointments::{Booking, BookingTarget, Rebooked, StaffBooking};
 
@@ -31,6 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(day_view))
         .routes(routes!(reschedule))
         .routes(routes!(mark_visit))
+        .routes(routes!(get_availability, edit_availability))
+        .routes(routes!(appointment_figures))
+        .routes(routes!(appointment_calendar))
 }
 
 /// `?from=YYYY-MM-DD&days=N`: today and 7 days unless said.
@@ -657,4 +663,254 @@ async fn mark_visit(
             ),
         })
     }
+}
+
+/// An appointment service's availability, for its agency's case workers: the weekly
+/// pattern, slot length, capacity, closures, horizon, lead time, how times are given
+/// (`mode`), video call or place.
+#[utoipa::path(
+    get,
+    path = "/staff/services/{code}/availability",
+    tag = "appointments",
+    params(("code" = String, Path, description = "The service's code")),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "The service's availability", body = Availability),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this", body = ErrorBody),
+        (status = 404, description = "No appointment service of the staff member's agency has this code", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
+async fn get_availability(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    Path(code): Path<String>,
+) -> Result<ApiJson<Availability>, ApiError> {
+    state
+        .store
+        .agency_availability(&staff.0.agency, &code)
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Replaces an appointment service's availability (supervisors and admins of its agency),
+/// checked as the editor checks it (`Availability::validate`); who changed it is recorded.
+/// Times already booked are kept as they are, even off the new pattern or over a lowered
+/// capacity: staff move them (`PUT /staff/requests/{reference}/appointment`) if need be.
+#[utoipa::path(
+    put,
+    path = "/staff/services/{code}/availability",
+    tag = "appointments",
+    params(("code" = String, Path, description = "The service's code")),
+    request_body = Availability,
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Stored; the availability as it is now", body = Availability),
+        (status = 400, description = "The body is not JSON, or not of this shape", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this (agents)", body = ErrorBody),
+        (status = 404, description = "No appointment service of the staff member's agency has this code", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 413, description = "The body is larger than allowed", body = ErrorBody),
+        (status = 422, description = "The availability breaks a rule; each bad field is named (nothing stored)", body = ErrorBody),
+    )
+)]
+async fn edit_availability(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    Path(code): Path<String>,
+    ApiJson(availability): ApiJson<Availability>,
+) -> Result<ApiJson<Availability>, ApiError> {
+    staff.require_supervisor()?;
+    availability.validate().map_err(ApiError::Validation)?;
+    let stored = state
+        .store
+        .set_availability(
+            &staff.0.agency,
+            &code,
+            &availability,
+            &staff.0.username,
+            state.now_ms(),
+        )
+        .await?;
+    if !stored {
+        return Err(ApiError::NotFound);
+    }
+    state
+        .store
+        .agency_availability(&staff.0.agency, &code)
+        .await?
+        .map(ApiJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD`: the 30 days up to today (Riyadh) unless said.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+struct FiguresQuery {
+    /// The first day, `YYYY-MM-DD` (29 days before `to` by default).
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    from: Option<String>,
+    /// The last day, `YYYY-MM-DD` (today in Riyadh by default); at most 366 days after
+    /// `from`, counting both.
+    #[param(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    to: Option<String>,
+}
+
+/// Reads the optional date `name` of a query, naming it in `problems` when it is not one.
+fn query_date(
+    text: Option<&str>,
+    name: &'static str,
+    problems: &mut Vec<nafitha_domain::answers::InvalidAnswer>,
+) -> Option<Date> {
+    match text.map(str::trim) {
+        None | Some("") => None,
+        Some(text) => {
+            let date = Date::parse(text);
+            if date.is_none() {
+                problems.push(nafitha_domain::answers::InvalidAnswer {
+                    field: name.to_owned(),
+                    message: Localized::new("التاريخ بصيغة YYYY-MM-DD", "A date, YYYY-MM-DD"),
+                });
+            }
+            date
+        }
+    }
+}
+
+/// The appointments of every appointment service of the staff member's agency over a
+/// period (supervisors and admins), counted by status (booked, kept, cancelled, no-show)
+/// by the Riyadh date of their start; services without any are listed with zeros.
+#[utoipa::path(
+    get,
+    path = "/staff/appointments/figures",
+    tag = "appointments",
+    params(FiguresQuery),
+    security(("staff_session" = [])),
+    responses(
+        (status = 200, description = "Each appointment service's counts", body = Vec<AppointmentFigures>),
+        (status = 400, description = "The query cannot be read", body = ErrorBody),
+        (status = 401, description = "No live session", body = ErrorBody),
+        (status = 403, description = "The role does not allow this (agents)", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 422, description = "A date is not one, `to` comes before `from`, or the period is longer than 366 days", body = ErrorBody),
+    )
+)]
+async fn appointment_figures(
+    State(state): State<AppState>,
+    CaseWorker(staff): CaseWorker,
+    query: Result<Query<FiguresQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ApiJson<Vec<AppointmentFigures>>, ApiError> {
+    staff.require_supervisor()?;
+    let Query(query) = query.map_err(|_| unreadable_query())?;
+    let mut problems = Vec::new();
+    let from = query_date(query.from.as_deref(), "from", &mut problems);
+    let to = query_date(query.to.as_deref(), "to", &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let to = to.unwrap_or_else(|| riyadh_date(state.now_ms()));
+    let from = from.unwrap_or_else(|| to.add_days(1 - DEFAULT_FIGURES_DAYS));
+    let days = to.days_since_epoch() - from.days_since_epoch() + 1;
+    if days < 1 {
+        return Err(ApiError::on_field(
+            "to",
+            Localized::new(
+                "تاريخ النهاية بعد تاريخ البداية أو يساويه",
+                "The last day is on or after the first",
+            ),
+        ));
+    }
+    if days > MAX_FIGURES_DAYS {
+        return Err(ApiError::on_field(
+            "to",
+            Localized::new(
+                format!("الفترة {MAX_FIGURES_DAYS} يومًا كحد أقصى"),
+                format!("The period is at most {MAX_FIGURES_DAYS} days"),
+            ),
+        ));
+    }
+    let figures = state
+        .store
+        .appointment_figures(
+            &staff.0.agency,
+            riyadh_midnight_ms(from),
+            riyadh_midnight_ms(to.add_days(1)),
+        )
+        .await?;
+    Ok(ApiJson(figures))
+}
+
+/// The applicant's booked appointment as a calendar file (iCalendar, one event, UTC
+/// times): the service's name in the caller's language, the place or the video call's
+/// link, the reference. Only a booked time has one.
+#[utoipa::path(
+    get,
+    path = "/requests/{reference}/appointment.ics",
+    tag = "appointments",
+    params(("reference" = String, Path, description = "The request's reference number")),
+    security(("citizen_session" = [])),
+    responses(
+        (status = 200, description = "An iCalendar file, as a download", content_type = "text/calendar", body = String,
+            headers(("Content-Disposition" = String, description = "`attachment` and the file's name, `<reference>.ics`"))),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such request of the signed-in applicant, or no time booked", body = ErrorBody),
+        (status = 408, description = "The request took too long", body = ErrorBody),
+    )
+)]
+async fn appointment_calendar(
+    State(state): State<AppState>,
+    session: CitizenSession,
+    headers: HeaderMap,
+    Path(reference): Path<String>,
+) -> Result<Response, ApiError> {
+    let reference = path_reference(&reference)?;
+    let now = state.now_ms();
+    let detail = state
+        .store
+        .request_for_applicant(&reference, &session.phone, now)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let booked = detail
+        .appointment
+        .and_then(|a| a.booked)
+        .filter(|b| b.status == AppointmentStatus::Booked)
+        .ok_or(ApiError::NotFound)?;
+    let (Some(start), Some(end)) = (parse_start(&booked.start), parse_start(&booked.end)) else {
+        return Err(ApiError::NotFound);
+    };
+    let locale = locale_of(&headers);
+    let uid = format!("{reference}@nafitha");
+    let place = booked.place.as_ref().map(|p| p.get(locale).to_owned());
+    let grouped = reference.grouped();
+    let description = match locale {
+        nafitha_domain::Locale::Ar => format!("طلب نافذة رقم {grouped}"),
+        nafitha_domain::Locale::En => format!("Nafitha request {grouped}"),
+    };
+    let file = crate::ics::calendar(&crate::ics::Event {
+        uid: &uid,
+        stamp: now,
+        start,
+        end,
+        summary: detail.request.service.name.get(locale),
+        location: place.as_deref().or(booked.video_link.as_deref()),
+        url: booked.video_link.as_deref(),
+        description: &description,
+    });
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{reference}.ics\""),
+            ),
+        ],
+        file,
+    )
+        .into_response())
 }

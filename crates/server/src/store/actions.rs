@@ -8,8 +8,8 @@ use nafitha_domain::backoffice::is_overdue;
 use nafitha_domain::calendar::{format_rfc3339, riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, ServiceName};
 use nafitha_domain::lifecycle::{
-    may_reopen, reopen_deadline_ms, reopen_window_closed, Action, Party, ValidAction,
-    REPLY_UPLOAD_FIELD,
+    may_reopen, reopen_deadline_ms, reopen_window_closed, Action, Party, RequestStatus,
+    ValidAction, REPLY_UPLOAD_FIELD,
 };
 use nafitha_domain::{AgencyRef, DepartmentRef, Locale, Localized, ReferenceNumber};
 use sqlx::any::AnyRow;
@@ -55,6 +55,9 @@ pub struct NotifyTarget<'a> {
     pub phone: &'a str,
     pub email: Option<&'a str>,
     pub action: Action,
+    /// The event takes up a request whose service offers times after review: the
+    /// applicant is invited to choose one (once: a request leaves `submitted` once).
+    pub invite_to_book: bool,
 }
 
 /// Builds the notifications for an event.
@@ -229,6 +232,9 @@ impl Store {
                 return Ok(ActOutcome::UnknownUpload);
             }
         }
+        let invite_to_book = from == RequestStatus::Submitted
+            && to != from
+            && super::appointments::invitation_due(&mut tx, id, &service, to).await?;
         let phone: String = row.try_get("applicant_phone")?;
         let email: Option<String> = row.try_get("applicant_email")?;
         let locale = Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
@@ -238,6 +244,7 @@ impl Store {
             phone: &phone,
             email: email.as_deref(),
             action: action.action,
+            invite_to_book,
         };
         self.queue_messages(
             &mut tx,

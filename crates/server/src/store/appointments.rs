@@ -2,15 +2,17 @@
 //! the bookings. A place is taken by incrementing the slot's count only while it is under
 //! the capacity, in the booking's transaction: on PostgreSQL the upsert locks the slot's
 //! row, on SQLite the writer is alone, so two bookings never both take the last place.
+//! An availability's change is recorded (who, when, what) in its own transaction; the
+//! figures count appointments as they stand.
 
 use std::collections::HashMap;
 
 use nafitha_domain::appointment::{
-    format_riyadh, join_link, may_book, AppointmentState, AppointmentStatus, AppointmentView,
-    Availability,
+    format_riyadh, join_link, may_book, AppointmentCounts, AppointmentFigures, AppointmentState,
+    AppointmentStatus, AppointmentView, Availability, BookingMode,
 };
 use nafitha_domain::lifecycle::RequestStatus;
-use nafitha_domain::ReferenceNumber;
+use nafitha_domain::{Localized, ReferenceNumber};
 use sqlx::{Any, Row, Transaction};
 
 use super::Store;
@@ -88,11 +90,8 @@ impl Store {
             .bind(service)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|row| {
-            serde_json::from_str(&row.try_get::<String, _>("rules")?)
-                .map_err(|_| decode_err("stored availability"))
-        })
-        .transpose()
+        row.map(|row| read_rules(&row.try_get::<String, _>("rules")?))
+            .transpose()
     }
 
     /// Places taken per slot start of `service`, from `from` up to `to` (Unix ms).
@@ -514,4 +513,156 @@ impl Store {
         .rows_affected();
         Ok(marked == 1)
     }
+}
+
+impl Store {
+    /// The availability of `service` when it is an appointment service of `agency`.
+    pub async fn agency_availability(
+        &self,
+        agency: &str,
+        service: &str,
+    ) -> Result<Option<Availability>, sqlx::Error> {
+        let row = sqlx::query(
+            "select av.rules from availabilities av join services s on s.code = av.service_code \
+             where av.service_code = $1 and s.agency_code = $2",
+        )
+        .bind(service)
+        .bind(agency)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| read_rules(&row.try_get::<String, _>("rules")?))
+            .transpose()
+    }
+
+    /// Replaces the (already validated) availability of `service`, an appointment service
+    /// of `agency`, recording who changed it and to what, in one transaction; `false` (and
+    /// nothing stored) when the service is not one of the agency's appointment services.
+    /// Bookings already made are kept as they are.
+    pub async fn set_availability(
+        &self,
+        agency: &str,
+        service: &str,
+        availability: &Availability,
+        username: &str,
+        now_ms: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let rules =
+            serde_json::to_string(availability).map_err(|e| sqlx::Error::Encode(e.into()))?;
+        let _turn = self.write_turn().await;
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "update availabilities set rules = $1, updated_by = $2, updated_at = $3 \
+             where service_code = $4 and service_code in (select code from services where agency_code = $5)",
+        )
+        .bind(&rules)
+        .bind(format!("staff:{username}"))
+        .bind(now_ms)
+        .bind(service)
+        .bind(agency)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        sqlx::query(
+            "insert into availability_changes (service_code, username, rules, created_at) \
+             values ($1, $2, $3, $4)",
+        )
+        .bind(service)
+        .bind(username)
+        .bind(&rules)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Every appointment service of `agency` (in catalogue order) with its appointments
+    /// starting from `from` up to `to` (Unix ms) counted by status; zeros included.
+    pub async fn appointment_figures(
+        &self,
+        agency: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<AppointmentFigures>, sqlx::Error> {
+        let rows = sqlx::query(
+            "select s.code, s.name_ar, s.name_en, a.status, count(a.id) as n from services s \
+             join availabilities av on av.service_code = s.code \
+             left join appointments a on a.service_code = s.code and a.starts_at >= $2 and a.starts_at < $3 \
+             where s.agency_code = $1 group by s.code, s.name_ar, s.name_en, s.position, a.status \
+             order by s.position, s.code",
+        )
+        .bind(agency)
+        .bind(from)
+        .bind(to)
+        .fetch_all(self.pool())
+        .await?;
+        let mut figures: Vec<AppointmentFigures> = Vec::new();
+        for row in &rows {
+            let code: String = row.try_get("code")?;
+            if figures.last().is_none_or(|f| f.service_code != code) {
+                figures.push(AppointmentFigures {
+                    service_code: code,
+                    service_name: Localized::new(
+                        row.try_get::<String, _>("name_ar")?,
+                        row.try_get::<String, _>("name_en")?,
+                    ),
+                    counts: AppointmentCounts::default(),
+                });
+            }
+            let Some(status) = row.try_get::<Option<String>, _>("status")? else {
+                continue;
+            };
+            let status = AppointmentStatus::from_code(&status)
+                .ok_or_else(|| decode_err("appointment status"))?;
+            let n = u32::try_from(row.try_get::<i64, _>("n")?).unwrap_or(u32::MAX);
+            if let Some(last) = figures.last_mut() {
+                let counts = &mut last.counts;
+                match status {
+                    AppointmentStatus::Booked => counts.booked = n,
+                    AppointmentStatus::Kept => counts.kept = n,
+                    AppointmentStatus::Cancelled => counts.cancelled = n,
+                    AppointmentStatus::NoShow => counts.no_show = n,
+                }
+            }
+        }
+        Ok(figures)
+    }
+}
+
+fn read_rules(rules: &str) -> Result<Availability, sqlx::Error> {
+    serde_json::from_str(rules).map_err(|_| decode_err("stored availability"))
+}
+
+/// Whether request `request_id` of `service`, leaving `submitted` for `to` in `tx`, is to
+/// be invited to choose a time now: its service offers times after review, the request may
+/// book from now on, and no time is booked (staff may have booked one already). A request
+/// leaves `submitted` once, so the invitation goes once.
+pub(crate) async fn invitation_due(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    service: &str,
+    to: RequestStatus,
+) -> Result<bool, sqlx::Error> {
+    let Some(row) = sqlx::query("select rules from availabilities where service_code = $1")
+        .bind(service)
+        .fetch_optional(&mut **tx)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let availability = read_rules(&row.try_get::<String, _>("rules")?)?;
+    if availability.mode != BookingMode::AfterReview {
+        return Ok(false);
+    }
+    let current = sqlx::query("select status from appointments where request_id = $1")
+        .bind(request_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|row| status_in(&row, "status"))
+        .transpose()?;
+    Ok(may_book(availability.mode, to, current))
 }

@@ -502,3 +502,534 @@ async fn staff_see_the_day_move_a_time_and_mark_who_came() {
         assert_eq!(day["counts"]["booked"], 0);
     }
 }
+
+async fn put_json_as(app: &TestApp, cookie: &str, path: &str, body: &Value) -> reqwest::Response {
+    app.client
+        .put(app.url(path))
+        .header("Cookie", cookie)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn reference_of(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 201);
+    response.json::<Value>().await.unwrap()["reference"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+const VIDEO_AVAILABILITY: &str = "/api/v1/staff/services/moi-video-call/availability";
+
+#[tokio::test]
+async fn supervisors_edit_an_availability_and_the_slots_offered_follow_it() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let booked_before = "2026-12-08T10:30:00+03:00";
+        let reference =
+            reference_of(file(&app, &video_call("0508880010", Some(booked_before))).await).await;
+        let agent = app
+            .staff("agent.appt", "agent", "moi", Some("moi-reception"))
+            .await;
+        let supervisor = app.staff("super.appt", "supervisor", "moi", None).await;
+        let outsider = app.staff("super.epm", "supervisor", "epm", None).await;
+
+        // Case workers read it, with how times are given, and the place of a visit.
+        let read: Value = app
+            .get_as(&agent, VIDEO_AVAILABILITY)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(read["mode"], "while_filing");
+        assert_eq!(read["slot_minutes"], 15);
+        assert_eq!(read["video"], true);
+        let minister: Value = app
+            .get_as(
+                &agent,
+                "/api/v1/staff/services/moi-meet-minister/availability",
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(minister["mode"], "after_review");
+        assert_eq!(
+            minister["place"]["en"],
+            "Reception centre, Ministry of Interior, Riyadh"
+        );
+        // Another agency's, or a service that books no time: not found.
+        assert_eq!(
+            app.get_as(&outsider, VIDEO_AVAILABILITY).await.status(),
+            404
+        );
+        let no_times = "/api/v1/staff/services/epm-suggestion/availability";
+        assert_eq!(app.get_as(&supervisor, no_times).await.status(), 404);
+
+        let sundays = json!({
+            "mode": "while_filing",
+            "week": [{ "opens": 540, "closes": 600 }, null, null, null, null],
+            "slot_minutes": 30.0, "capacity": 2, "horizon_days": 30, "lead_hours": 0,
+            "closures": ["2026-12-13"], "video": true
+        });
+        // Agents may not change it; another agency's supervisor does not find it.
+        assert_eq!(
+            put_json_as(&app, &agent, VIDEO_AVAILABILITY, &sundays)
+                .await
+                .status(),
+            403
+        );
+        assert_eq!(
+            put_json_as(&app, &outsider, VIDEO_AVAILABILITY, &sundays)
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            put_json_as(&app, &supervisor, no_times, &sundays)
+                .await
+                .status(),
+            404
+        );
+
+        // A bad one is refused whole, each field named; nothing is stored.
+        let mut bad = sundays.clone();
+        bad["slot_minutes"] = json!(3);
+        bad["week"] = json!([null, null, null, null, null]);
+        bad["closures"] = json!(["2026-12-20", "2026-12-13"]);
+        bad["video"] = json!(false);
+        let refused = put_json_as(&app, &supervisor, VIDEO_AVAILABILITY, &bad).await;
+        assert_eq!(refused.status(), 422, "{}", app.engine);
+        let body: Value = refused.json().await.unwrap();
+        let named: Vec<&str> = body["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        assert_eq!(named, ["slot_minutes", "closures.1", "week", "place"]);
+        let unchanged: Value = app
+            .get_as(&agent, VIDEO_AVAILABILITY)
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(unchanged, read);
+        assert_eq!(app.count("availability_changes").await, 0);
+
+        // A good one is stored, answered, and recorded with who changed it.
+        let stored = put_json_as(&app, &supervisor, VIDEO_AVAILABILITY, &sundays).await;
+        assert_eq!(stored.status(), 200, "{}", app.engine);
+        let stored: Value = stored.json().await.unwrap();
+        assert_eq!(stored["slot_minutes"], 30);
+        assert_eq!(stored["closures"], json!(["2026-12-13"]));
+        assert_eq!(
+            stored,
+            app.get_as(&agent, VIDEO_AVAILABILITY)
+                .await
+                .json::<Value>()
+                .await
+                .unwrap()
+        );
+        assert_eq!(
+            app.scalar(
+                "select updated_by as v from availabilities where service_code = 'moi-video-call'"
+            )
+            .await,
+            "staff:super.appt"
+        );
+        assert_eq!(
+            app.scalar("select username as v from availability_changes")
+                .await,
+            "super.appt"
+        );
+
+        // The slots offered follow: Sundays 09:00 and 09:30, two places, not the 13th.
+        let mut offered = slots(&app, "?from=2026-12-06&days=14").await;
+        let then = slots(&app, "?from=2026-12-20&days=1").await;
+        offered
+            .as_array_mut()
+            .unwrap()
+            .extend(then.as_array().unwrap().iter().cloned());
+        let starts: Vec<(&str, u64)> = offered
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["start"].as_str().unwrap(), s["free"].as_u64().unwrap()))
+            .collect();
+        assert_eq!(
+            starts,
+            [
+                ("2026-12-06T09:00:00+03:00", 2),
+                ("2026-12-06T09:30:00+03:00", 2),
+                ("2026-12-20T09:00:00+03:00", 2),
+                ("2026-12-20T09:30:00+03:00", 2)
+            ]
+        );
+        // The time booked before stays booked, off the new pattern.
+        let citizen = app.sign_in("0508880010").await;
+        let page: Value = app
+            .get_as(&citizen, &format!("/api/v1/requests/{reference}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["appointment"]["booked"]["start"], booked_before);
+        assert_eq!(page["appointment"]["booked"]["status"], "booked");
+    }
+}
+
+/// The lines of a calendar file, unfolded (RFC 5545, 3.1), as (name, value).
+fn calendar_lines(text: &str) -> Vec<(String, String)> {
+    for physical in text.split("\r\n") {
+        assert!(
+            physical.len() <= 75,
+            "{} octets: {physical}",
+            physical.len()
+        );
+    }
+    assert!(text.ends_with("\r\n"));
+    text.replace("\r\n ", "")
+        .split("\r\n")
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let (name, value) = l.split_once(':').unwrap();
+            (name.to_owned(), value.to_owned())
+        })
+        .collect()
+}
+
+fn field<'a>(lines: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    let mut found = lines.iter().filter(|(n, _)| n == name);
+    let first = found.next().map(|(_, v)| v.as_str());
+    assert!(found.next().is_none(), "{name} twice");
+    first
+}
+
+async fn calendar_file(
+    app: &TestApp,
+    cookie: &str,
+    reference: &str,
+    language: &str,
+) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/api/v1/requests/{reference}/appointment.ics")))
+        .header("Cookie", cookie)
+        .header("Accept-Language", language)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_applicant_adds_their_booked_time_to_a_calendar() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let start = "2026-12-08T10:30:00+03:00";
+        let reference =
+            reference_of(file(&app, &video_call("0508880011", Some(start))).await).await;
+        let citizen = app.sign_in("0508880011").await;
+
+        let response = calendar_file(&app, &citizen, &reference, "en").await;
+        assert_eq!(response.status(), 200, "{}", app.engine);
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/calendar; charset=utf-8"
+        );
+        assert_eq!(
+            response.headers()["content-disposition"],
+            format!("attachment; filename=\"{reference}.ics\"").as_str()
+        );
+        let lines = calendar_lines(&response.text().await.unwrap());
+        let link = format!("https://meet.nafitha.test/{reference}");
+        let grouped = nafitha_domain::ReferenceNumber::parse(&reference)
+            .unwrap()
+            .grouped();
+        assert_eq!(lines.first().unwrap().1, "VCALENDAR");
+        assert_eq!(field(&lines, "VERSION"), Some("2.0"));
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|l| l.0 == "BEGIN" && l.1 == "VEVENT")
+                .count(),
+            1
+        );
+        assert_eq!(
+            field(&lines, "UID"),
+            Some(format!("{reference}@nafitha").as_str())
+        );
+        assert_eq!(field(&lines, "DTSTAMP"), Some("20261206T050000Z"));
+        assert_eq!(field(&lines, "DTSTART"), Some("20261208T073000Z"));
+        assert_eq!(field(&lines, "DTEND"), Some("20261208T074500Z"));
+        assert_eq!(field(&lines, "SUMMARY"), Some("Video call request"));
+        assert_eq!(field(&lines, "LOCATION"), Some(link.as_str()));
+        assert_eq!(field(&lines, "URL"), Some(link.as_str()));
+        assert_eq!(
+            field(&lines, "DESCRIPTION"),
+            Some(format!("Nafitha request {grouped}").as_str())
+        );
+        // In Arabic, the service's Arabic name.
+        let arabic = calendar_file(&app, &citizen, &reference, "ar")
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(
+            field(&calendar_lines(&arabic), "SUMMARY"),
+            Some("طلب اتصال مرئي")
+        );
+
+        // Someone else's request, or nobody signed in: as for the booking.
+        let theirs = reference_of(
+            file(
+                &app,
+                &video_call("0508880012", Some("2026-12-08T11:00:00+03:00")),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            calendar_file(&app, &citizen, &theirs, "en").await.status(),
+            404
+        );
+        let anonymous = app
+            .get(&format!("/api/v1/requests/{reference}/appointment.ics"))
+            .await;
+        assert_eq!(anonymous.status(), 401);
+        // Cancelled: no file.
+        assert_eq!(cancel_time(&app, &citizen, &reference).await.status(), 200);
+        assert_eq!(
+            calendar_file(&app, &citizen, &reference, "en")
+                .await
+                .status(),
+            404
+        );
+    }
+}
+
+async fn outbox_with(app: &TestApp, reference: &str, needle: &str) -> i64 {
+    app.scalar(&format!(
+        "select cast(count(*) as text) as v from outbox o join requests r on r.id = o.request_id \
+         where r.reference = '{reference}' and o.body like '%{needle}%'"
+    ))
+    .await
+    .parse()
+    .unwrap()
+}
+
+fn minister_request(phone: &str, locale: &str) -> Value {
+    let mut body = video_call(phone, None);
+    body["service_code"] = json!("moi-meet-minister");
+    body["locale"] = json!(locale);
+    body["answers"] = json!({ "subject": "A visit", "details": "About my farm" });
+    body
+}
+
+#[tokio::test]
+async fn an_applicant_is_invited_once_to_choose_a_time_when_the_agency_takes_the_request_up() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let supervisor = app.staff("super.invite", "supervisor", "moi", None).await;
+        let act = |reference: String, action: Value| {
+            let supervisor = supervisor.clone();
+            let app = &app;
+            async move {
+                let path = format!("/api/v1/staff/requests/{reference}/actions");
+                app.post_as(&supervisor, &path, &action).await.status()
+            }
+        };
+        let arabic = reference_of(file(&app, &minister_request("0508880020", "ar")).await).await;
+        assert_eq!(outbox_with(&app, &arabic, "اختر موعدك").await, 0);
+        assert_eq!(
+            act(arabic.clone(), json!({ "action": "acknowledge" })).await,
+            204
+        );
+        let sms = app
+            .wait_for_message(&e164("0508880020"), "اختر موعدك")
+            .await;
+        assert!(
+            sms.contains(&format!("https://nafitha.test/requests/{arabic}")),
+            "{sms}"
+        );
+        assert!(sms.contains(
+            &nafitha_domain::ReferenceNumber::parse(&arabic)
+                .unwrap()
+                .grouped()
+        ));
+        // Later changes invite no more.
+        let info = json!({ "action": "request_info", "message": "Which farm?" });
+        assert_eq!(act(arabic.clone(), info).await, 204);
+        assert_eq!(
+            act(
+                arabic.clone(),
+                json!({ "action": "note", "message": "Called" })
+            )
+            .await,
+            204
+        );
+        assert_eq!(
+            outbox_with(&app, &arabic, "اختر موعدك").await,
+            1,
+            "{}",
+            app.engine
+        );
+
+        // In English, taken up by a request for information: invited too.
+        let english = reference_of(file(&app, &minister_request("0508880021", "en")).await).await;
+        let info = json!({ "action": "request_info", "message": "Which farm?" });
+        assert_eq!(act(english.clone(), info).await, 204);
+        let sms = app
+            .wait_for_message(&e164("0508880021"), "was accepted: choose a time")
+            .await;
+        assert_eq!(
+            sms,
+            format!(
+                "Nafitha: your request {} was accepted: choose a time for your appointment at https://nafitha.test/requests/{english}",
+                nafitha_domain::ReferenceNumber::parse(&english).unwrap().grouped()
+            )
+        );
+
+        // Staff booked a time already: no invitation.
+        let booked = reference_of(file(&app, &minister_request("0508880022", "en")).await).await;
+        let moved = put_json_as(
+            &app,
+            &supervisor,
+            &format!("/api/v1/staff/requests/{booked}/appointment"),
+            &json!({ "start": "2026-12-08T10:00:00+03:00" }),
+        )
+        .await;
+        assert_eq!(moved.status(), 204, "{}", app.engine);
+        assert_eq!(
+            act(booked.clone(), json!({ "action": "acknowledge" })).await,
+            204
+        );
+        // A service that books while filing: no invitation either.
+        let video = reference_of(
+            file(
+                &app,
+                &video_call("0508880023", Some("2026-12-08T10:30:00+03:00")),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(
+            act(video.clone(), json!({ "action": "acknowledge" })).await,
+            204
+        );
+        app.wait_for_message(&e164("0508880023"), "started work")
+            .await;
+        assert_eq!(outbox_with(&app, &booked, "choose a time").await, 0);
+        assert_eq!(outbox_with(&app, &video, "choose a time").await, 0);
+    }
+}
+
+#[tokio::test]
+async fn supervisors_count_appointments_by_status_over_a_period() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let times = [
+            "2026-12-08T10:00:00+03:00",
+            "2026-12-08T10:15:00+03:00",
+            "2026-12-08T10:30:00+03:00",
+            "2026-12-08T10:45:00+03:00",
+            "2026-12-09T10:00:00+03:00",
+        ];
+        let mut references = Vec::new();
+        for (i, start) in times.iter().enumerate() {
+            let phone = format!("05088800{:02}", 30 + i);
+            references.push(reference_of(file(&app, &video_call(&phone, Some(start))).await).await);
+        }
+        let citizen = app.sign_in("0508880031").await;
+        assert_eq!(
+            cancel_time(&app, &citizen, &references[1]).await.status(),
+            200
+        );
+
+        // Tuesday 11:00: one came, one did not, one is still booked.
+        clock.set(at("2026-12-08T11:00:00+03:00"));
+        let supervisor = app.staff("super.figures", "supervisor", "moi", None).await;
+        let agent = app
+            .staff("agent.figures", "agent", "moi", Some("moi-reception"))
+            .await;
+        for (reference, status) in [(&references[2], "kept"), (&references[3], "no_show")] {
+            let path = format!("/api/v1/staff/requests/{reference}/appointment/mark");
+            let marked = app
+                .post_as(&agent, &path, &json!({ "status": status }))
+                .await;
+            assert_eq!(marked.status(), 204, "{}", app.engine);
+        }
+
+        let figures = |cookie: String, query: &'static str| {
+            let app = &app;
+            async move {
+                app.get_as(
+                    &cookie,
+                    &format!("/api/v1/staff/appointments/figures{query}"),
+                )
+                .await
+            }
+        };
+        let tuesday: Value = figures(supervisor.clone(), "?from=2026-12-08&to=2026-12-08")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            tuesday,
+            json!([
+                {
+                    "service_code": "moi-meet-minister",
+                    "service_name": { "ar": "طلب مقابلة الوزير", "en": "Request to meet the minister" },
+                    "counts": { "booked": 0, "kept": 0, "cancelled": 0, "no_show": 0 }
+                },
+                {
+                    "service_code": "moi-video-call",
+                    "service_name": { "ar": "طلب اتصال مرئي", "en": "Video call request" },
+                    "counts": { "booked": 1, "kept": 1, "cancelled": 1, "no_show": 1 }
+                }
+            ]),
+            "{}",
+            app.engine
+        );
+        // By default the 30 days up to today: Wednesday's is not yet in.
+        let recent: Value = figures(supervisor.clone(), "").await.json().await.unwrap();
+        assert_eq!(recent[1]["counts"], tuesday[1]["counts"]);
+        let week: Value = figures(supervisor.clone(), "?from=2026-12-06&to=2026-12-12")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(week[1]["counts"]["booked"], 2);
+        let later: Value = figures(supervisor.clone(), "?from=2026-12-10&to=2026-12-31")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            later[1]["counts"],
+            json!({ "booked": 0, "kept": 0, "cancelled": 0, "no_show": 0 })
+        );
+
+        // Agents may not; bad periods are named.
+        assert_eq!(figures(agent.clone(), "").await.status(), 403);
+        for (query, field) in [
+            ("?from=2026-12-09&to=2026-12-08", "to"),
+            ("?from=2025-12-01&to=2026-12-08", "to"),
+            ("?from=2026-02-30", "from"),
+        ] {
+            let refused = figures(supervisor.clone(), query).await;
+            assert_eq!(refused.status(), 422, "{query}");
+            let body: Value = refused.json().await.unwrap();
+            assert_eq!(body["fields"][0]["field"], field, "{query}");
+        }
+        // 366 days, both counted, is allowed.
+        let year = figures(supervisor.clone(), "?from=2025-12-09&to=2026-12-09").await;
+        assert_eq!(year.status(), 200);
+    }
+}

@@ -55,6 +55,7 @@ pub struct Texts {
 /// The citizens' pages' texts.
 #[cfg(not(feature = "backoffice"))]
 pub struct CitizenTexts {
+    pub add_to_calendar: &'static str,
     pub tagline: &'static str,
     pub home_title: &'static str,
     pub home_intro: &'static str,
@@ -246,6 +247,8 @@ pub struct PerfTexts {
 /// availability editor.
 #[cfg(office)]
 pub struct VisitTexts {
+    pub figures_title: &'static str,
+    pub figures_caption: &'static str,
     pub title: &'static str,
     pub none: &'static str,
     pub service: &'static str,

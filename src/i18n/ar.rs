@@ -256,6 +256,8 @@ const STAFF: StaffTexts = StaffTexts {
     nav_lookups: "سجل الاستعلامات",
     #[cfg(office)]
     visits: VisitTexts {
+        figures_title: "الأيام الثلاثون الماضية",
+        figures_caption: "المواعيد حسب الخدمة في آخر 30 يومًا",
         title: "المواعيد",
         none: "لا توجد في نطاق عملك خدمة تحجز مواعيد.",
         service: "الخدمة",
@@ -428,6 +430,7 @@ const STAFF: StaffTexts = StaffTexts {
 
 #[cfg(not(feature = "backoffice"))]
 const CITIZEN: CitizenTexts = CitizenTexts {
+    add_to_calendar: "أضف الموعد إلى التقويم (ملف ics)",
     tagline: "بوابتك إلى الخدمات الحكومية",
     home_title: "الخدمات الحكومية",
     home_intro: "قدّم طلبًا أو ترخيصًا أو بلاغًا لدى الجهات الحكومية، وتابعه برقم الطلب.",

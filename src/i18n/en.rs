@@ -254,6 +254,8 @@ const STAFF: StaffTexts = StaffTexts {
     nav_lookups: "Look-ups",
     #[cfg(office)]
     visits: VisitTexts {
+        figures_title: "The last 30 days",
+        figures_caption: "Appointments by service over the last 30 days",
         title: "Appointments",
         none: "No service of your work books appointments.",
         service: "Service",
@@ -416,6 +418,7 @@ const STAFF: StaffTexts = StaffTexts {
 
 #[cfg(not(feature = "backoffice"))]
 const CITIZEN: CitizenTexts = CitizenTexts {
+    add_to_calendar: "Add it to your calendar (.ics file)",
     tagline: "Your window to government services",
     home_title: "Government services",
     home_intro: "Apply for a service, a permit or a licence, or report a problem to a government agency, then track it by its reference number.",

@@ -327,11 +327,16 @@ fn AppointmentPanel(
             view! { <p class="hint">{t.citizen.change_until} " " {format_moment(u, l)}</p> }
         });
         let may_change = b.change_until.is_some();
+        let calendar = (b.status == AppointmentStatus::Booked).then(|| {
+            let href = format!("/api/v1/requests/{reference}/appointment.ics");
+            view! { <p><a href=href download="">{t.citizen.add_to_calendar}</a></p> }
+        });
         let send = send.clone();
         view! {
             <p class="appointment-when"><strong>{when}</strong></p>
             {status.map(|s| view! { <p>{s}</p> })}
             {venue}
+            {calendar}
             {until}
             {may_change.then(|| view! {
                 <div class="slot-weeks">

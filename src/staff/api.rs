@@ -4,7 +4,9 @@
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
-use nafitha_domain::appointment::{Availability, DayView, TimeChoice, VisitMark};
+use nafitha_domain::appointment::{
+    AppointmentFigures, Availability, DayView, TimeChoice, VisitMark,
+};
 use nafitha_domain::backoffice::{
     Assignment, CreatedStaff, DepartmentLoad, NewStaff, NewTemplate, QueuePage, QueueQuery,
     ResponseTemplate, ServiceEdit, StaffAccountView, StaffMe, StaffRequest, StaffSignIn,
@@ -265,4 +267,10 @@ pub async fn put_availability(
 ) -> Result<(), ApiError> {
     let path = format!("/api/v1/staff/services/{}/availability", segment(code));
     done(fetch(Request::put(&path), Some(to_json(availability)?), locale).await)
+}
+
+/// `GET /api/v1/staff/appointments/figures` (supervisors): each appointment service's
+/// counts over the last 30 days (nothing for others).
+pub fn get_appointment_figures(supervises: bool) -> Loaded<Vec<AppointmentFigures>> {
+    load(move || supervises.then(|| "/api/v1/staff/appointments/figures".to_owned()))
 }

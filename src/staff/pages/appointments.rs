@@ -8,7 +8,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::appointment::{parse_start, AppointmentStatus, DayView, TimeChoice, VisitMark};
+use nafitha_domain::appointment::{
+    parse_start, AppointmentFigures, AppointmentStatus, DayView, TimeChoice, VisitMark,
+};
 use nafitha_domain::backoffice::StaffRequest;
 use nafitha_domain::calendar::{riyadh_date, Date};
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
@@ -95,6 +97,35 @@ fn counts(day: &DayView, l: Locale) -> impl IntoView {
             <div><dt>{t.no_show}</dt><dd>{c.no_show}</dd></div>
             <div><dt>{t.cancelled}</dt><dd>{c.cancelled}</dd></div>
         </dl>
+    }
+}
+
+/// The last 30 days' counts of each appointment service (supervisors).
+fn figures(all: &[AppointmentFigures], l: Locale) -> impl IntoView {
+    let t = &texts(l).staff.visits;
+    let rows = all
+        .iter()
+        .map(|f| {
+            let c = f.counts;
+            view! {
+                <tr>
+                    <th scope="row">{f.service_name.get(l).to_owned()}</th>
+                    <td>{c.booked}</td>
+                    <td>{c.kept}</td>
+                    <td>{c.no_show}</td>
+                    <td>{c.cancelled}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>{t.figures_title}</h2>
+        {desk_table(
+            "figures-caption",
+            t.figures_caption,
+            &[t.service, t.booked, t.kept, t.no_show, t.cancelled],
+            rows,
+        )}
     }
 }
 
@@ -246,6 +277,14 @@ pub fn AppointmentsPage() -> impl IntoView {
         },
     );
     let has_services = !services.is_empty();
+    let period = api::get_appointment_figures(supervises && has_services);
+    let period = move || {
+        let l = locale.locale.get();
+        period.with(|p| match p {
+            Some(Ok(all)) => Some(figures(all, l)),
+            _ => None,
+        })
+    };
     view! {
         <PageHeading text=heading(|t| t.staff.visits.title) loading=Signal::derive(move || has_services && day.with(Option::is_none)) error=Signal::derive(move || !errors.read().is_empty())/>
         <ErrorSummary errors/>
@@ -257,6 +296,7 @@ pub fn AppointmentsPage() -> impl IntoView {
                     <button type="submit" class="button button-secondary">{tr(|t| t.staff.visits.show)}</button>
                 </form>
                 {body}
+                {period}
             }
             .into_any()
         } else {

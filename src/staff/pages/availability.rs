@@ -158,7 +158,7 @@ impl Draft {
             self.place_en.get_untracked().trim(),
         );
         let place_given = !place.ar.is_empty() || !place.en.is_empty();
-        let availability = Availability {
+        let mut availability = Availability {
             mode: if self.mode.get_untracked() == "after_review" {
                 BookingMode::AfterReview
             } else {
@@ -173,6 +173,7 @@ impl Draft {
             video,
             place: (place_given && !video).then_some(place),
         };
+        availability.tidy_closures();
         if problems.is_empty() {
             availability.validate().map(|()| availability)
         } else {

@@ -382,7 +382,7 @@ pub fn RequestAppointment(
         </dl>
         {(open && begun).then(|| view! { <MarkButtons reference=reference.clone() errors on_done/> })}
         {movable.then(|| view! {
-            <form class="panel" on:submit=move_to novalidate>
+            <form on:submit=move_to novalidate>
                 <h3>{t.move_title}</h3>
                 <SlotPicker code=detail.service.code.clone() chosen error/>
                 <button type="submit" class="button" disabled=move || busy.get()>{t.move_button}</button>

@@ -161,7 +161,8 @@ pub(crate) async fn free_place(
 }
 
 /// Books (or rebooks) the appointment of request `request_id`, in `tx`: its place must
-/// already be taken ([`take_place`]).
+/// already be taken ([`take_place`]). A new time without needs keeps the needs noted
+/// before (a change of time, by the applicant or by staff, does not forget them).
 pub(crate) async fn store_booking(
     tx: &mut Transaction<'static, Any>,
     request_id: i64,
@@ -178,7 +179,7 @@ pub(crate) async fn store_booking(
         "insert into appointments (request_id, service_code, starts_at, ends_at, status, needs, \
          join_link, created_at, updated_at) values ($1, $2, $3, $4, 'booked', $5, $6, $7, $7) \
          on conflict (request_id) do update set starts_at = $3, ends_at = $4, status = 'booked', \
-         needs = $5, join_link = $6, updated_at = $7",
+         needs = coalesce($5, appointments.needs), join_link = $6, updated_at = $7",
     )
     .bind(request_id)
     .bind(service)

@@ -477,6 +477,15 @@ async fn staff_see_the_day_move_a_time_and_mark_who_came() {
             .await;
         assert_eq!(free_at(&app, tuesday).await, 1);
         assert_eq!(free_at(&app, later).await, 0);
+        // The move keeps what the visitor needs.
+        let day: Value = app.get_as(&agent, day_path).await.json().await.unwrap();
+        let moved = day["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["start"] == later)
+            .unwrap();
+        assert_eq!(moved["visits"][0]["needs"], "An interpreter", "{}", app.engine);
 
         // Marked only once the time has begun; only kept or no-show.
         let mark = |cookie: &str, status: &str| {

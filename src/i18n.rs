@@ -312,6 +312,9 @@ pub struct VisitTexts {
 /// The intake desk's texts: filing for a citizen, and looking one up.
 #[cfg(feature = "desk")]
 pub struct DeskTexts {
+    pub time_part: &'static str,
+    pub time_label: &'static str,
+    pub needs_optional: &'static str,
     pub file_title: &'static str,
     pub choose_service: &'static str,
     pub no_services: &'static str,

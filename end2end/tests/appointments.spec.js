@@ -178,3 +178,39 @@ test("in English: a supervisor changes when a service receives, with each mistak
   await page.reload();
   await expect(page.getByLabel("Closed days")).toHaveValue(closed);
 });
+
+test("in English at a reception desk: a video call filed for a citizen books its time on the same track", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name !== "desktop", "the reception desk works on a desktop");
+  const desk = addStaff("intake", "moi");
+  const mobile = uniqueMobile();
+  await staffSignIn(page, desk, "en");
+  await expect(page.getByRole("heading", { level: 1, name: "New request for a citizen" })).toBeVisible();
+  await page.getByLabel("Service", { exact: true }).selectOption("moi-video-call");
+  await page.getByRole("group", { name: "How did the request come in?" }).getByLabel("Reception desk").check();
+  await page.getByLabel("Subject of the call").fill("A question about a permit");
+  await expect(page.getByRole("heading", { level: 2, name: "The citizen's appointment" })).toBeVisible();
+  await page.getByLabel("Citizen's full name").fill("Huda Al-Harbi");
+  await page.getByLabel("Citizen's mobile number").fill(mobile);
+  await page.getByRole("group", { name: "Language of the citizen's messages" }).getByLabel("English").check();
+  await expectNoAxeViolations(page);
+  // No time chosen: the desk is told before anything is sent.
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await page.getByRole("link", { name: "Choose one of the times shown" }).click();
+  await expectNoAxeViolations(page);
+  const slot = page.getByRole("group").filter({ has: page.locator('input[name="appointment-start"]') }).first().getByRole("radio").first();
+  const chosen = await slot.getAttribute("value");
+  await slot.check();
+  await page.getByLabel("What the citizen needs on the day (optional)").fill("An Arabic-English interpreter");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check the request before sending" })).toBeVisible();
+  await expect(page.getByRole("definition").filter({ hasText: chosen.slice(11, 16) })).toBeVisible();
+  await expectNoAxeViolations(page);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Request filed" })).toBeVisible();
+  await expect(page.getByRole("term").filter({ hasText: "Appointment" })).toBeVisible();
+  await expectNoAxeViolations(page);
+  // The citizen's SMS gives the time and the call's link (the server's default template).
+  const sms = (await smsMatching(mobile, asInSms(chosen))).body;
+  expect(sms).toContain("https://video.nafitha.invalid/");
+});

@@ -323,6 +323,9 @@ const STAFF: StaffTexts = StaffTexts {
     },
     #[cfg(feature = "desk")]
     desk: DeskTexts {
+        time_part: "موعد المستفيد",
+        time_label: "الموعد",
+        needs_optional: "ما يحتاجه المستفيد يوم الموعد (اختياري)",
         file_title: "تقديم طلب نيابة عن مستفيد",
         choose_service: "اختر الخدمة",
         no_services: "لا توجد خدمة يمكنك تقديم طلبات لها.",

@@ -315,6 +315,9 @@ const STAFF: StaffTexts = StaffTexts {
     },
     #[cfg(feature = "desk")]
     desk: DeskTexts {
+        time_part: "The citizen's appointment",
+        time_label: "Appointment",
+        needs_optional: "What the citizen needs on the day (optional)",
         file_title: "New request for a citizen",
         choose_service: "Choose a service",
         no_services: "There is no service you can file requests for.",

@@ -3,6 +3,7 @@
 
 use gloo_net::http::Request;
 use leptos::prelude::*;
+use nafitha_domain::appointment::TimeChoice;
 use nafitha_domain::filing::{Applicant, FiledRequest, TrackedRequest};
 use nafitha_domain::intake::{AssistedFiling, Enquiry, Lookup, LookupQuery};
 use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail};
@@ -31,6 +32,8 @@ struct FilingWire<'a> {
     locale: Locale,
     applicant: &'a Applicant,
     answers: &'a Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    appointment: Option<&'a TimeChoice>,
 }
 
 /// `POST /api/v1/staff/filings` (intake): files `filing` for a citizen, once per
@@ -47,6 +50,7 @@ pub async fn create_assisted_filing(
         locale: r.locale,
         applicant: &r.applicant,
         answers: &r.answers,
+        appointment: r.appointment.as_ref(),
     })?;
     let request = Request::post("/api/v1/staff/filings").header("Idempotency-Key", idempotency_key);
     decode(fetch(request, Some(body), locale).await)

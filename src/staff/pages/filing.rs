@@ -1,7 +1,9 @@
 //! Filing for a citizen (`/staff/file`, intake): the service (those this staff member may
 //! file for), how the request came in, the service's questions (the citizens' own
-//! components), the citizen's details and the language of their messages; then a check of
-//! it all and "Send request"; then the receipt, to print or read out.
+//! components), the appointment's time for a service that books one while filing (the
+//! citizens' time picker) with what the visitor needs, the citizen's details and the
+//! language of their messages; then a check of it all and "Send request"; then the
+//! receipt, to print or read out.
 //!
 //! The browser runs the domain's check of an assisted filing before sending, and the server
 //! again. One idempotency key per filing, made when the form starts and renewed only once
@@ -10,6 +12,7 @@
 
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::appointment::{BookingMode, TimeChoice};
 use nafitha_domain::backoffice::files_for;
 use nafitha_domain::calendar::{riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, Channel, FiledRequest, NewRequest};
@@ -24,7 +27,7 @@ use super::super::{api, focus_heading, use_staff};
 use crate::api::{ApiError, Loaded};
 use crate::components::attachment_question::FilingContext;
 use crate::components::{
-    answer_rows, contact_view, draft_question, ErrorSummary, LoadError, PageHeading,
+    answer_rows, contact_view, draft_question, ErrorSummary, LoadError, PageHeading, SlotPicker,
 };
 use crate::dates::{format_day, format_moment};
 use crate::drafts::{new_key, Draft};
@@ -55,6 +58,14 @@ struct Form {
     email: RwSignal<String>,
     national_id: RwSignal<String>,
     cr_number: RwSignal<String>,
+    /// The appointment's start chosen, and what the visitor needs on the day.
+    time: RwSignal<Option<String>>,
+    needs: RwSignal<String>,
+}
+
+/// True when the service's applicants choose a time as a step of filing.
+fn books_while_filing(service: &ServiceDetail) -> bool {
+    service.booking == Some(BookingMode::WhileFiling)
 }
 
 fn fresh_draft() -> Draft {
@@ -81,12 +92,15 @@ impl Form {
             email: text(),
             national_id: text(),
             cr_number: text(),
+            time: RwSignal::new(None),
+            needs: text(),
         }
     }
 
-    /// The filing as sent, for the service `code` with the questions `form`: the answers
-    /// of questions it does not ask are left out.
-    fn filing(&self, code: &str, form: &FormDefinition) -> AssistedFiling {
+    /// The filing as sent, for the service `code` with the questions `form` (and a time,
+    /// when it `books` one while filing): the answers of questions it does not ask are
+    /// left out.
+    fn filing(&self, code: &str, form: &FormDefinition, books: bool) -> AssistedFiling {
         let answers = self.draft.with_untracked(|d| {
             d.answers
                 .iter()
@@ -109,7 +123,10 @@ impl Form {
                 answers,
                 location: None,
                 attachments: Vec::new(),
-                appointment: None,
+                appointment: books.then(|| TimeChoice {
+                    start: self.time.get_untracked().unwrap_or_default(),
+                    needs: optional(self.needs),
+                }),
             },
         }
     }
@@ -118,12 +135,14 @@ impl Form {
     /// and channel stay, as a desk often takes the same again).
     fn clear(&self) {
         self.draft.try_set(fresh_draft());
+        self.time.try_set(None);
         for field in [
             self.name,
             self.phone,
             self.email,
             self.national_id,
             self.cr_number,
+            self.needs,
         ] {
             field.try_set(String::new());
         }
@@ -144,7 +163,8 @@ fn in_page_order(mut problems: Vec<InvalidAnswer>) -> Vec<InvalidAnswer> {
     problems.sort_by_key(|p| match p.field.as_str() {
         "service_code" => 0,
         "channel" => 1,
-        f if f.starts_with("applicant.") => 3,
+        f if f.starts_with("appointment.") => 3,
+        f if f.starts_with("applicant.") => 4,
         _ => 2,
     });
     problems
@@ -160,6 +180,8 @@ struct Receipt {
     phone: String,
     /// The portal's public address (tracking links point there).
     portal_url: String,
+    /// The appointment's start, when one was booked with the filing.
+    time: Option<String>,
 }
 
 /// The reference as a screen reader should say it: digit by digit, group by group.
@@ -198,6 +220,9 @@ fn receipt_view(r: &Receipt, l: Locale) -> impl IntoView {
             <div><dt>{t.channel}</dt><dd>{r.channel.label(l)}</dd></div>
             <div><dt>{t.filed}</dt><dd>{format_moment(&r.filed.submitted_at, l)}</dd></div>
             <div><dt>{t.desk.expected_by}</dt><dd>{format_day(r.filed.due_on, l)}</dd></div>
+            {r.time.as_deref().map(|start| view! {
+                <div><dt>{t.desk.time_label}</dt><dd>{format_moment(start, l)}</dd></div>
+            })}
         </dl>
         <h2>{t.desk.tracking_title}</h2>
         <p>{t.desk.sms_to} " " <strong dir="ltr">{r.phone.clone()}</strong></p>
@@ -245,6 +270,12 @@ fn check_view(form: Form, service: &ServiceDetail, l: Locale) -> impl IntoView {
             <div><dt>{t.service}</dt><dd>{service.summary.name.get(l).to_owned()}</dd></div>
             <div><dt>{t.channel}</dt><dd>{channel}</dd></div>
             {answer_rows(&shown, &service.form, l)}
+            {form.time.get().filter(|_| books_while_filing(service)).map(|start| view! {
+                <div><dt>{t.desk.time_label}</dt><dd>{format_moment(&start, l)}</dd></div>
+            })}
+            {(!form.needs.get().trim().is_empty()).then(|| view! {
+                <div><dt>{t.desk.needs_optional}</dt><dd>{form.needs.get()}</dd></div>
+            })}
             <div><dt>{t.desk.citizen_name}</dt><dd>{form.name.get()}</dd></div>
             <div><dt>{t.desk.citizen_mobile}</dt><dd dir="ltr">{form.phone.get()}</dd></div>
             {optional(t.email, form.email)}
@@ -281,6 +312,23 @@ fn questions(
             children=move |(_, field)| draft_question(field, draft, errors)
         />
     }
+}
+
+/// The appointment's time and what the visitor needs, for a service that books one while
+/// filing (nothing otherwise).
+fn time_part(form: Form, service: &ServiceDetail, errors: RwSignal<Vec<InvalidAnswer>>) -> AnyView {
+    if !(service.active && books_while_filing(service)) {
+        return ().into_any();
+    }
+    let error = Signal::derive(move || {
+        errors.with(|e| e.iter().find(|p| p.field == "appointment.start").cloned())
+    });
+    view! {
+        <h2>{tr(|t| t.staff.desk.time_part)}</h2>
+        <SlotPicker code=service.summary.code.clone() chosen=form.time error/>
+        <TextField name="appointment.needs" label=|t| t.staff.desk.needs_optional value=form.needs errors/>
+    }
+    .into_any()
 }
 
 /// The chosen service's part of the screen: nothing before a service is chosen, then
@@ -327,6 +375,7 @@ pub fn FilingPage() -> impl IntoView {
                 d.answers.clear();
                 d.files.clear();
             });
+            form.time.set(None);
         }
         service_code.set_value(code.clone());
         code
@@ -382,12 +431,16 @@ pub fn FilingPage() -> impl IntoView {
         let chosen = detail.get_untracked().and_then(Result::ok);
         let empty = FormDefinition::default();
         let questions = chosen.as_ref().map_or(&empty, |s| &s.form);
-        let filing = form.filing(&form.service.get_untracked(), questions);
+        let books = chosen.as_ref().is_some_and(books_while_filing);
+        let filing = form.filing(&form.service.get_untracked(), questions, books);
         let mut problems = match chosen.as_ref() {
             None => vec![problem("service_code", |t| t.staff.desk.choose_service)],
             Some(s) if !s.active => vec![problem("service_code", |t| t.staff.desk.service_closed)],
             Some(_) => Vec::new(),
         };
+        if books && form.time.with_untracked(Option::is_none) {
+            problems.push(problem("appointment.start", |t| t.slots.choose_time));
+        }
         match (filing.validate(questions, today()), chosen) {
             (Ok((channel, valid)), Some(service)) if problems.is_empty() => {
                 Ok((filing, service, channel, valid.applicant.phone))
@@ -411,6 +464,7 @@ pub fn FilingPage() -> impl IntoView {
             return move_to(Step::Form, |t| t.staff.desk.file_title);
         };
         let key = form.draft.with_untracked(|d| d.idempotency_key.clone());
+        let time = filing.request.appointment.as_ref().map(|a| a.start.clone());
         let lang = locale.locale.get_untracked();
         let portal_url = staff
             .me_untracked()
@@ -426,6 +480,7 @@ pub fn FilingPage() -> impl IntoView {
                         channel,
                         phone,
                         portal_url,
+                        time,
                     }));
                     Ok(())
                 }
@@ -491,6 +546,7 @@ pub fn FilingPage() -> impl IntoView {
                     }
                 })}
                 {questions(form, detail, errors)}
+                {move || with_service(chosen(), |s| time_part(form, s, errors))}
                 <h2>{tr(|t| t.staff.desk.citizen_part)}</h2>
                 <TextField name="applicant.name" label=|t| t.staff.desk.citizen_name value=form.name errors/>
                 <TextField name="applicant.phone" label=|t| t.staff.desk.citizen_mobile hint=|t| t.staff.desk.citizen_mobile_hint value=form.phone errors kind="tel" dir="ltr"/>

@@ -485,7 +485,11 @@ async fn staff_see_the_day_move_a_time_and_mark_who_came() {
             .iter()
             .find(|s| s["start"] == later)
             .unwrap();
-        assert_eq!(moved["visits"][0]["needs"], "An interpreter", "{}", app.engine);
+        assert_eq!(
+            moved["visits"][0]["needs"], "An interpreter",
+            "{}",
+            app.engine
+        );
 
         // Marked only once the time has begun; only kept or no-show.
         let mark = |cookie: &str, status: &str| {
@@ -1040,5 +1044,68 @@ async fn supervisors_count_appointments_by_status_over_a_period() {
         // 366 days, both counted, is allowed.
         let year = figures(supervisor.clone(), "?from=2025-12-09&to=2026-12-09").await;
         assert_eq!(year.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn a_reception_desk_books_the_time_with_the_filing_on_the_same_track() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        let desk = app.staff("desk.moi", "intake", "moi", None).await;
+        let assisted = |body: Value| {
+            let request = app
+                .client
+                .post(app.url("/api/v1/staff/filings"))
+                .header("Cookie", &desk)
+                .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+                .json(&body);
+            async move { request.send().await.unwrap() }
+        };
+        let mut body = video_call("0508880077", None);
+        body["channel"] = json!("counter");
+        // Without a time, refused as the citizens' own filing is, naming the field.
+        let refused = assisted(body.clone()).await;
+        assert_eq!(refused.status(), 422, "{}", app.engine);
+        let problems: Value = refused.json().await.unwrap();
+        assert!(
+            problems["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["field"] == "appointment.start"),
+            "{problems}"
+        );
+        assert_eq!(app.count("appointments").await, 0);
+        // With one: booked in the same filing, the SMS giving the time and the link.
+        let start = "2026-12-07T10:15:00+03:00";
+        body["appointment"] = json!({ "start": start, "needs": "Wheelchair access" });
+        let filed = assisted(body).await;
+        assert_eq!(filed.status(), 201, "{}", app.engine);
+        let reference = filed.json::<Value>().await.unwrap()["reference"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let sms = app
+            .wait_for_message(&e164("0508880077"), "2026-12-07 10:15")
+            .await;
+        assert!(sms.contains(&reference), "{sms}");
+        let day: Value = app
+            .get_as(
+                &app.staff("sup.moi.day", "supervisor", "moi", None).await,
+                "/api/v1/staff/appointments?service=moi-video-call&date=2026-12-07",
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let slot = day["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["start"] == start)
+            .unwrap();
+        assert_eq!(slot["visits"][0]["reference"], reference.as_str());
+        assert_eq!(slot["visits"][0]["needs"], "Wheelchair access");
     }
 }

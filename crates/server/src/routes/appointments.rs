@@ -74,16 +74,8 @@ async fn list_slots(
     let Query(query) = query.map_err(|_| unreadable_query())?;
     let now = state.now_ms();
     let mut problems = Vec::new();
-    let from = match query.from.as_deref().map(str::trim) {
-        None | Some("") => riyadh_date(now),
-        Some(text) => Date::parse(text).unwrap_or_else(|| {
-            problems.push((
-                "from",
-                Localized::new("التاريخ بصيغة YYYY-MM-DD", "A date, YYYY-MM-DD"),
-            ));
-            riyadh_date(now)
-        }),
-    };
+    let from = query_date(query.from.as_deref(), "from", &mut problems)
+        .unwrap_or_else(|| riyadh_date(now));
     let days = match query.days.as_deref().map(str::trim) {
         None | Some("") => 7,
         Some(text) => text
@@ -91,26 +83,18 @@ async fn list_slots(
             .ok()
             .filter(|d| (1..=MAX_SLOT_DAYS).contains(d))
             .unwrap_or_else(|| {
-                problems.push((
-                    "days",
-                    Localized::new(
+                problems.push(nafitha_domain::answers::InvalidAnswer {
+                    field: "days".to_owned(),
+                    message: Localized::new(
                         format!("عدد الأيام من 1 إلى {MAX_SLOT_DAYS}"),
                         format!("days is 1 to {MAX_SLOT_DAYS}"),
                     ),
-                ));
+                });
                 7
             }),
     };
     if !problems.is_empty() {
-        return Err(ApiError::Validation(
-            problems
-                .into_iter()
-                .map(|(field, message)| nafitha_domain::answers::InvalidAnswer {
-                    field: field.to_owned(),
-                    message,
-                })
-                .collect(),
-        ));
+        return Err(ApiError::Validation(problems));
     }
     let availability = state
         .store
@@ -480,15 +464,12 @@ async fn day_view(
     query: Result<Query<DayQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<ApiJson<DayView>, ApiError> {
     let Query(query) = query.map_err(|_| unreadable_query())?;
-    let date = match query.date.as_deref().map(str::trim) {
-        None | Some("") => riyadh_date(state.now_ms()),
-        Some(text) => Date::parse(text).ok_or_else(|| {
-            ApiError::on_field(
-                "date",
-                Localized::new("التاريخ بصيغة YYYY-MM-DD", "A date, YYYY-MM-DD"),
-            )
-        })?,
-    };
+    let mut problems = Vec::new();
+    let date = query_date(query.date.as_deref(), "date", &mut problems);
+    if !problems.is_empty() {
+        return Err(ApiError::Validation(problems));
+    }
+    let date = date.unwrap_or_else(|| riyadh_date(state.now_ms()));
     let service = state
         .store
         .get_service(&query.service)
@@ -759,14 +740,16 @@ struct FiguresQuery {
     to: Option<String>,
 }
 
-/// Reads the optional date `name` of a query, naming it in `problems` when it is not one.
+/// Reads the optional date `name` of a query (`None` when absent), naming it in `problems`
+/// when it is there but not one (an empty value is not a date: the document's pattern
+/// says so too).
 fn query_date(
     text: Option<&str>,
     name: &'static str,
     problems: &mut Vec<nafitha_domain::answers::InvalidAnswer>,
 ) -> Option<Date> {
     match text.map(str::trim) {
-        None | Some("") => None,
+        None => None,
         Some(text) => {
             let date = Date::parse(text);
             if date.is_none() {

@@ -1109,3 +1109,32 @@ async fn a_reception_desk_books_the_time_with_the_filing_on_the_same_track() {
         assert_eq!(slot["visits"][0]["needs"], "Wheelchair access");
     }
 }
+
+#[tokio::test]
+async fn an_empty_date_in_a_query_is_not_a_date() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        let supervisor = app.staff("sup.moi.dates", "supervisor", "moi", None).await;
+        for (path, field) in [
+            ("/api/v1/services/moi-video-call/slots?from=", "from"),
+            (
+                "/api/v1/staff/appointments?service=moi-video-call&date=",
+                "date",
+            ),
+            ("/api/v1/staff/appointments/figures?to=", "to"),
+        ] {
+            let response = app.get_as(&supervisor, path).await;
+            assert_eq!(response.status(), 422, "{path} {}", app.engine);
+            let body: Value = response.json().await.unwrap();
+            assert_eq!(body["fields"][0]["field"], field, "{path}");
+        }
+        // Left out, each takes its default.
+        for path in [
+            "/api/v1/services/moi-video-call/slots",
+            "/api/v1/staff/appointments?service=moi-video-call",
+            "/api/v1/staff/appointments/figures",
+        ] {
+            assert_eq!(app.get_as(&supervisor, path).await.status(), 200, "{path}");
+        }
+    }
+}

@@ -65,10 +65,22 @@ pub use sign_in::SignInPage;
 
 use leptos::prelude::*;
 
-use crate::i18n::{tr, Texts};
+use nafitha_domain::answers::InvalidAnswer;
+use nafitha_domain::{Locale, Localized};
+
+use crate::i18n::{texts, tr, Texts};
 
 /// A screen's fixed heading (from the texts), for `PageHeading`.
 fn heading(text: fn(&'static Texts) -> &'static str) -> Signal<String> {
     let text = tr(text);
     Signal::derive(move || text().to_owned())
+}
+
+/// A problem with `field` found in the browser, in both languages from the app's texts
+/// (the server names its own).
+fn problem(field: &str, text: impl Fn(&'static Texts) -> String) -> InvalidAnswer {
+    InvalidAnswer {
+        field: field.to_owned(),
+        message: Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En))),
+    }
 }

@@ -13,12 +13,12 @@ use nafitha_domain::appointment::{
 };
 use nafitha_domain::backoffice::StaffRequest;
 use nafitha_domain::calendar::{riyadh_date, Date};
-use nafitha_domain::{Locale, Localized, ReferenceNumber};
+use nafitha_domain::{Locale, ReferenceNumber};
 
 use super::super::api::{self, query_string};
 use super::super::components::{desk_table, loaded, SelectField, TextField};
 use super::super::use_staff;
-use super::heading;
+use super::{heading, problem};
 use crate::components::{ErrorSummary, PageHeading, SlotPicker};
 use crate::dates::{format_day, format_moment};
 use crate::i18n::{texts, tr};
@@ -148,17 +148,20 @@ fn visits(
             );
             let taken = u16::try_from(slot.visits.len()).unwrap_or(u16::MAX);
             let free = (t.free)(slot.capacity.saturating_sub(taken));
-            let when = view! {
-                <th scope="row"><bdi dir="ltr">{time}</bdi><br/><span class="hint">{free}</span></th>
+            // Each row is headed by its slot's time (a visitor's row read alone says when).
+            let when = move || {
+                let (time, free) = (time.clone(), free.clone());
+                view! {
+                    <th scope="row"><bdi dir="ltr">{time}</bdi><br/><span class="hint">{free}</span></th>
+                }
             };
             if slot.visits.is_empty() {
                 return vec![view! {
-                    <tr>{when}<td colspan="3">{t.no_visits}</td></tr>
+                    <tr>{when()}<td colspan="3">{t.no_visits}</td></tr>
                 }
                 .into_any()];
             }
             let begun = has_begun(&slot.start);
-            let mut when = Some(when.into_any());
             slot.visits
                 .iter()
                 .map(|v| {
@@ -171,12 +174,9 @@ fn visits(
                     } else {
                         status_label(v.status, l)
                     };
-                    let when = when.take().unwrap_or_else(|| {
-                        view! { <th scope="row" class="visually-hidden">{t.time}</th> }.into_any()
-                    });
                     view! {
                         <tr>
-                            {when}
+                            {when()}
                             <td>{v.name.clone()}<br/><a href=href dir="ltr">{v.reference.grouped()}</a></td>
                             <td>{v.needs.clone().unwrap_or_default()}</td>
                             <td>{state}{marks}</td>
@@ -242,11 +242,9 @@ pub fn AppointmentsPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(day) = Date::parse(date.get_untracked().trim()) else {
-            let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
-            return errors.set(vec![InvalidAnswer {
-                field: "date".into(),
-                message: Localized::new(ar.staff.visits.date_hint, en.staff.visits.date_hint),
-            }]);
+            return errors.set(vec![problem("date", |t| {
+                t.staff.visits.date_hint.to_owned()
+            })]);
         };
         errors.set(Vec::new());
         navigate(
@@ -340,11 +338,8 @@ pub fn RequestAppointment(
             ev.prevent_default();
             let lang = locale.locale.get_untracked();
             let Some(start) = chosen.get_untracked() else {
-                let (ar, en) = (texts(Locale::Ar), texts(Locale::En));
-                return errors.set(vec![InvalidAnswer {
-                    field: "appointment.start".into(),
-                    message: Localized::new(ar.slots.choose_time, en.slots.choose_time),
-                }]);
+                let choose = problem("appointment.start", |t| t.slots.choose_time.to_owned());
+                return errors.set(vec![choose]);
             };
             let reference = reference.clone();
             let choice = TimeChoice { start, needs: None };

@@ -11,14 +11,14 @@ use nafitha_domain::appointment::{
     format_clock, parse_clock, Availability, BookingMode, Hours, WORKING_DAYS,
 };
 use nafitha_domain::calendar::Date;
-use nafitha_domain::{Locale, Localized};
+use nafitha_domain::Localized;
 
 use super::super::api;
 use super::super::components::{loaded, Checkbox, Radios, TextArea, TextField};
 use super::super::use_staff;
-use super::heading;
+use super::{heading, problem};
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{texts, tr, Texts};
+use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
 
 /// The inputs' names of each working day's hours (the domain names a day's problem
@@ -48,18 +48,6 @@ struct Draft {
     /// One date a line.
     closures: RwSignal<String>,
     busy: RwSignal<bool>,
-}
-
-/// A text of the tables in both languages (for a problem found in the browser).
-fn both_languages(text: impl Fn(&'static Texts) -> String) -> Localized {
-    Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En)))
-}
-
-fn problem(field: &str, text: impl Fn(&'static Texts) -> String) -> InvalidAnswer {
-    InvalidAnswer {
-        field: field.into(),
-        message: both_languages(text),
-    }
 }
 
 impl Draft {

@@ -18,12 +18,13 @@ use nafitha_domain::calendar::{riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, Channel, FiledRequest, NewRequest};
 use nafitha_domain::intake::AssistedFiling;
 use nafitha_domain::{
-    FieldKind, FormDefinition, Locale, Localized, ServiceDetail, ServiceKind, ServiceSummary,
+    FieldKind, FormDefinition, Locale, ServiceDetail, ServiceKind, ServiceSummary,
 };
 use serde_json::{Map, Value};
 
 use super::super::components::{Loading, Radios, SelectField, TextField};
 use super::super::{api, focus_heading, use_staff};
+use super::problem;
 use crate::api::{ApiError, Loaded};
 use crate::components::attachment_question::FilingContext;
 use crate::components::{
@@ -147,14 +148,6 @@ impl Form {
             field.try_set(String::new());
         }
         self.language.try_set(Locale::Ar.tag().to_owned());
-    }
-}
-
-/// A problem named in both languages by the app's own texts.
-fn problem(field: &str, text: fn(&Texts) -> &'static str) -> InvalidAnswer {
-    InvalidAnswer {
-        field: field.to_owned(),
-        message: Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En))),
     }
 }
 
@@ -434,12 +427,18 @@ pub fn FilingPage() -> impl IntoView {
         let books = chosen.as_ref().is_some_and(books_while_filing);
         let filing = form.filing(&form.service.get_untracked(), questions, books);
         let mut problems = match chosen.as_ref() {
-            None => vec![problem("service_code", |t| t.staff.desk.choose_service)],
-            Some(s) if !s.active => vec![problem("service_code", |t| t.staff.desk.service_closed)],
+            None => vec![problem("service_code", |t| {
+                t.staff.desk.choose_service.to_owned()
+            })],
+            Some(s) if !s.active => vec![problem("service_code", |t| {
+                t.staff.desk.service_closed.to_owned()
+            })],
             Some(_) => Vec::new(),
         };
         if books && form.time.with_untracked(Option::is_none) {
-            problems.push(problem("appointment.start", |t| t.slots.choose_time));
+            problems.push(problem("appointment.start", |t| {
+                t.slots.choose_time.to_owned()
+            }));
         }
         match (filing.validate(questions, today()), chosen) {
             (Ok((channel, valid)), Some(service)) if problems.is_empty() => {

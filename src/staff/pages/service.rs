@@ -7,14 +7,15 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::backoffice::ServiceEdit;
-use nafitha_domain::{FormDefinition, Locale, Localized, ServiceDetail};
+use nafitha_domain::{FormDefinition, Localized, ServiceDetail};
 
 use super::super::api;
 use super::super::components::{loaded, Checkbox, Notice, TextArea, TextField};
 use super::super::use_staff;
+use super::problem;
 use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
-use crate::i18n::{texts, tr, Texts};
+use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
 
 /// The editor's inputs, one signal each.
@@ -90,10 +91,7 @@ impl Draft {
                 .trim()
                 .parse::<u32>()
                 .unwrap_or_else(|_| {
-                    problems.push(InvalidAnswer {
-                        field: field.into(),
-                        message: both_languages(|t| t.staff.whole_number.to_owned()),
-                    });
+                    problems.push(problem(field, |t| t.staff.whole_number.to_owned()));
                     0
                 })
         };
@@ -101,10 +99,9 @@ impl Draft {
         let sla_working_days = number("sla_working_days", self.sla_working_days);
         let form = serde_json::from_str::<FormDefinition>(&self.form.get_untracked())
             .unwrap_or_else(|e| {
-                problems.push(InvalidAnswer {
-                    field: "form".into(),
-                    message: both_languages(|t| (t.staff.form_not_json)(e.line(), e.column())),
-                });
+                problems.push(problem("form", |t| {
+                    (t.staff.form_not_json)(e.line(), e.column())
+                }));
                 FormDefinition::default()
             });
         let documents = self
@@ -139,11 +136,6 @@ impl Draft {
             Err(problems)
         }
     }
-}
-
-/// A text of the tables in both languages (for a problem found in the browser).
-fn both_languages(text: impl Fn(&'static Texts) -> String) -> Localized {
-    Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En)))
 }
 
 /// The box a problem belongs to: one with a document line or a question of the form

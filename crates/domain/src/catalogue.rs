@@ -123,6 +123,8 @@ pub struct ServiceDetail {
     pub contact: Contact,
     /// For an appointment service: how its applicants get a time.
     pub booking: Option<crate::appointment::BookingMode>,
+    /// For a permit service: the licence its approval issues.
+    pub issues: Option<crate::licence::Issues>,
 }
 
 /// [`ServiceDetail`] as written in JSON: one flat object. A plain struct rather than
@@ -146,6 +148,8 @@ struct DetailWire {
     contact: Contact,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     booking: Option<crate::appointment::BookingMode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    issues: Option<crate::licence::Issues>,
 }
 
 /// In the OpenAPI document: its wire form, the summary's fields at the top level.
@@ -187,6 +191,7 @@ impl From<DetailWire> for ServiceDetail {
             active: w.active,
             contact: w.contact,
             booking: w.booking,
+            issues: w.issues,
         }
     }
 }
@@ -209,6 +214,7 @@ impl From<ServiceDetail> for DetailWire {
             active: d.active,
             contact: d.contact,
             booking: d.booking,
+            issues: d.issues,
         }
     }
 }
@@ -308,6 +314,7 @@ mod tests {
                 email: "care@example.sa".into(),
             },
             booking: None,
+            issues: None,
         };
         let json = serde_json::to_value(&detail).unwrap();
         assert_eq!(json["code"], "epm-road-damage");

@@ -16,6 +16,7 @@ pub mod filing;
 pub mod form;
 pub mod identity;
 pub mod intake;
+pub mod licence;
 pub mod lifecycle;
 pub mod locale;
 pub mod number;

@@ -33,8 +33,9 @@ const DAMM: [[u8; 10]; 10] = [
     [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
 ];
 
-/// The Damm interim digit of `digits` (each 0..=9); 0 means a valid check.
-fn damm(digits: impl IntoIterator<Item = u8>) -> u8 {
+/// The Damm interim digit of `digits` (each 0..=9); 0 means a valid check. Licence
+/// numbers (`crate::licence`) use the same check.
+pub(crate) fn damm(digits: impl IntoIterator<Item = u8>) -> u8 {
     digits
         .into_iter()
         .fold(0, |interim, d| DAMM[usize::from(interim)][usize::from(d)])
@@ -50,6 +51,19 @@ pub fn digit_value(c: char) -> Option<u8> {
         _ => return None,
     };
     u8::try_from(value).ok()
+}
+
+/// The ASCII digits of a number as a person may type it (Arabic-Indic or Persian
+/// digits, spaces, hyphens and dashes), or `None` when something else is in it.
+pub(crate) fn typed_digits(input: &str) -> Option<String> {
+    let mut digits = String::with_capacity(input.len());
+    for c in input.chars() {
+        if c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}') {
+            continue;
+        }
+        digits.push(char::from(b'0' + digit_value(c)?));
+    }
+    Some(digits)
 }
 
 /// A well-formed reference number (its check digit is right).
@@ -100,14 +114,7 @@ impl ReferenceNumber {
     /// Reads a reference number as a person may type it: with Arabic-Indic digits,
     /// spaces or hyphens.
     pub fn parse(input: &str) -> Result<ReferenceNumber, ReferenceError> {
-        let mut digits = String::with_capacity(REFERENCE_LEN);
-        for c in input.chars() {
-            if c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}') {
-                continue;
-            }
-            let d = digit_value(c).ok_or(ReferenceError::NotDigits)?;
-            digits.push(char::from(b'0' + d));
-        }
+        let digits = typed_digits(input).ok_or(ReferenceError::NotDigits)?;
         if digits.len() != REFERENCE_LEN {
             return Err(ReferenceError::WrongLength);
         }

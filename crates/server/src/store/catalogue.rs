@@ -121,5 +121,6 @@ fn detail_from_row(row: &AnyRow) -> Result<ServiceDetail, sqlx::Error> {
                     .map_err(|e| sqlx::Error::Decode(format!("availability: {e}").into()))
             })
             .transpose()?,
+        issues: None,
     })
 }

@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod backoffice;
 pub mod catalogue;
 pub mod intake;
+pub mod licences;
 pub mod limits;
 pub mod open311;
 pub mod outbox;

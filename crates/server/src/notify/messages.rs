@@ -5,7 +5,10 @@ use nafitha_domain::calendar::Date;
 use nafitha_domain::lifecycle::Action;
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
 
+use nafitha_domain::licence::LicenceNumber;
+
 use crate::store::actions::NotifyTarget;
+use crate::store::licences::IssuedLicence;
 use crate::store::requests::OutboxMessage;
 
 /// Who a notification goes to, and in which language.
@@ -244,14 +247,90 @@ pub fn stage_changed(
     messages
 }
 
-/// The messages for an event, as the store asks for them while taking an action.
+/// The sentence a decision's messages end with when the approval issued or renewed a
+/// licence: its number and last day.
+fn licence_line(licence: &IssuedLicence, locale: Locale) -> String {
+    let (number, until) = (licence.number.grouped(), licence.expires_on);
+    match (locale, licence.renewed) {
+        (Locale::Ar, false) => format!("صدرت الرخصة رقم {number} وهي سارية حتى {until}."),
+        (Locale::Ar, true) => format!("جُددت الرخصة رقم {number} وهي سارية حتى {until}."),
+        (Locale::En, false) => format!("Licence {number} issued, valid until {until}."),
+        (Locale::En, true) => format!("Licence {number} renewed, valid until {until}."),
+    }
+}
+
+/// The SMS that reminds a holder, `days` days before, that their licence expires.
+pub fn licence_reminder(
+    to: &Recipient<'_>,
+    licence: &IssuedLicence,
+    days: i64,
+    public_url: &str,
+) -> OutboxMessage {
+    let link = format!("{public_url}/licences/{}", licence.number);
+    let (number, until) = (licence.number.grouped(), licence.expires_on);
+    let count = nafitha_domain::calendar::day_count(days);
+    let body = match to.locale {
+        Locale::Ar => format!(
+            "نافذة: تنتهي رخصتك رقم {number} في {until} (بعد {}). جددها من: {link}",
+            count.ar
+        ),
+        Locale::En => format!(
+            "Nafitha: your licence {number} expires on {until} (in {}). Renew it at {link}",
+            count.en
+        ),
+    };
+    sms_to(to, body)
+}
+
+/// The SMS telling a holder their licence was suspended until `until`, or revoked.
+pub fn licence_changed(
+    to: &Recipient<'_>,
+    number: &LicenceNumber,
+    until: Option<Date>,
+    public_url: &str,
+) -> OutboxMessage {
+    let link = format!("{public_url}/licences/{number}");
+    let number = number.grouped();
+    let body = match (to.locale, until) {
+        (Locale::Ar, Some(until)) => {
+            format!("نافذة: أوقفت الجهة رخصتك رقم {number} حتى {until}. اطلع على السبب: {link}")
+        }
+        (Locale::En, Some(until)) => format!(
+            "Nafitha: the agency has suspended your licence {number} until {until}. See why: {link}"
+        ),
+        (Locale::Ar, None) => {
+            format!("نافذة: ألغت الجهة رخصتك رقم {number}. اطلع على السبب: {link}")
+        }
+        (Locale::En, None) => {
+            format!("Nafitha: the agency has revoked your licence {number}. See why: {link}")
+        }
+    };
+    sms_to(to, body)
+}
+
+/// The messages for an event, as the store asks for them while taking an action (and,
+/// when it issued a licence, for each of its expiry reminders).
 pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessage> {
     let to = Recipient {
         locale: target.locale,
         phone: target.phone,
         email: target.email,
     };
+    if let Some(licence) = target.licence {
+        if let Some(days) = licence.reminder {
+            return vec![licence_reminder(&to, licence, days, public_url)];
+        }
+    }
     let mut messages = stage_changed(&to, target.reference, target.action, public_url);
+    if let Some(licence) = target.licence {
+        let line = licence_line(licence, target.locale);
+        for message in &mut messages {
+            message
+                .body
+                .push(if message.channel == "sms" { ' ' } else { '\n' });
+            message.body.push_str(&line);
+        }
+    }
     if target.invite_to_book {
         messages.push(appointment_invitation(&to, target.reference, public_url));
     }

@@ -58,6 +58,9 @@ pub struct NotifyTarget<'a> {
     /// The event takes up a request whose service offers times after review: the
     /// applicant is invited to choose one (once: a request leaves `submitted` once).
     pub invite_to_book: bool,
+    /// The approval issued or extended this licence (with `reminder` set, the message
+    /// asked for is its expiry reminder, queued to be sent later).
+    pub licence: Option<&'a super::licences::IssuedLicence>,
 }
 
 /// Builds the notifications for an event.
@@ -235,6 +238,13 @@ impl Store {
         let invite_to_book = from == RequestStatus::Submitted
             && to != from
             && super::appointments::invitation_due(&mut tx, id, &service, to).await?;
+        // Approving a permit issues its licence (or extends the one it renews) here, in
+        // the approval's transaction, so the decision's message can carry its number.
+        let licence = if action.action == Action::Resolve {
+            super::licences::issue_on_approval(&mut tx, id, &actor.audit_name(), now_ms).await?
+        } else {
+            None
+        };
         let phone: String = row.try_get("applicant_phone")?;
         let email: Option<String> = row.try_get("applicant_email")?;
         let locale = Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
@@ -245,6 +255,7 @@ impl Store {
             email: email.as_deref(),
             action: action.action,
             invite_to_book,
+            licence: licence.as_ref(),
         };
         self.queue_messages(
             &mut tx,
@@ -254,6 +265,17 @@ impl Store {
             super::outbox::SmsCap::CountOnly,
         )
         .await?;
+        if let Some(licence) = &licence {
+            super::licences::schedule_reminders(&mut tx, licence, now_ms, |reminder| {
+                notifications(&NotifyTarget {
+                    licence: Some(reminder),
+                    email: None,
+                    invite_to_book: false,
+                    ..target
+                })
+            })
+            .await?;
+        }
         tx.commit().await?;
         self.stats_changed();
         Ok(ActOutcome::Done)

@@ -78,7 +78,7 @@ impl Store {
         let sql = format!(
             "select {SUMMARY_COLUMNS}, s.description_ar, s.description_en, s.documents, s.form, s.active, a.phone, a.email, \
              d.code as department_code, d.name_ar as department_name_ar, d.name_en as department_name_en, \
-             av.rules as availability from services s join agencies a on a.code = s.agency_code \
+             av.rules as availability, s.issues from services s join agencies a on a.code = s.agency_code \
              join departments d on d.code = s.department_code \
              left join availabilities av on av.service_code = s.code where {condition} \
              order by a.position, s.position, s.code"
@@ -121,6 +121,12 @@ fn detail_from_row(row: &AnyRow) -> Result<ServiceDetail, sqlx::Error> {
                     .map_err(|e| sqlx::Error::Decode(format!("availability: {e}").into()))
             })
             .transpose()?,
-        issues: None,
+        issues: row
+            .try_get::<Option<String>, _>("issues")?
+            .map(|issues| {
+                serde_json::from_str(&issues)
+                    .map_err(|e| sqlx::Error::Decode(format!("issues: {e}").into()))
+            })
+            .transpose()?,
     })
 }

@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use anyhow::{bail, Context};
 use nafitha_domain::appointment::Availability;
 use nafitha_domain::backoffice::PORTAL_AGENCY;
+use nafitha_domain::licence::Issues;
 use nafitha_domain::{FormDefinition, Locale, Localized, ServiceKind};
 use serde::Deserialize;
 
@@ -62,6 +63,9 @@ pub struct Service {
     /// When an appointment service receives (required for them, refused for others).
     #[serde(default)]
     pub availability: Option<Availability>,
+    /// What a permit service issues when one of its requests is approved.
+    #[serde(default)]
+    pub issues: Option<Issues>,
 }
 
 fn is_code(code: &str) -> bool {
@@ -169,6 +173,11 @@ impl Catalogue {
                 }
                 (None, false) => {}
             }
+            if let Some(issues) = &service.issues {
+                if let Err(problem) = issues.check(service.kind, &service.form) {
+                    bail!("service {code}: issues: {problem}");
+                }
+            }
             if let Err(problems) = service.form.check() {
                 let list: Vec<String> = problems
                     .iter()
@@ -242,6 +251,15 @@ impl Store {
             .execute(&mut *tx)
             .await?;
             added += result.rows_affected();
+            // A service seeded before licences existed learns what it issues; one that
+            // already declares it keeps its own.
+            if let Some(issues) = &s.issues {
+                sqlx::query("update services set issues = $1 where code = $2 and issues is null")
+                    .bind(serde_json::to_string(issues)?)
+                    .bind(&s.code)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if let Some(availability) = &s.availability {
                 sqlx::query(
                     "insert into availabilities (service_code, rules, updated_by, updated_at) \
@@ -291,6 +309,31 @@ mod tests {
             );
         }
         assert!(catalogue.services.iter().all(|s| !s.form.fields.is_empty()));
+        assert!(
+            catalogue
+                .services
+                .iter()
+                .any(|s| s.issues.is_some() && s.fee_halalas == 0),
+            "a free permit service issues a licence"
+        );
+    }
+
+    #[test]
+    fn a_service_that_issues_a_licence_it_cannot_print_is_refused() {
+        let mut catalogue = Catalogue::embedded().unwrap();
+        let service = catalogue
+            .services
+            .iter_mut()
+            .find(|s| s.issues.is_some())
+            .unwrap();
+        service
+            .issues
+            .as_mut()
+            .unwrap()
+            .fields
+            .push("documents".into());
+        let err = catalogue.check().unwrap_err().to_string();
+        assert!(err.contains("cannot be printed"), "{err}");
     }
 
     #[test]

@@ -9,6 +9,7 @@ mod connections;
 mod filing;
 mod helpers;
 mod intake;
+mod licences;
 mod limits;
 mod metrics;
 mod notify;

@@ -8,6 +8,7 @@ pub mod appointments;
 pub mod csv;
 pub mod health;
 pub mod intake;
+pub mod licences;
 pub mod open311;
 pub mod openapi;
 pub mod partners;
@@ -49,6 +50,7 @@ pub(crate) fn described_routes(request_timeout: Duration) -> OpenApiRouter<AppSt
         .merge(account::router())
         .merge(staff::router())
         .merge(intake::router())
+        .merge(licences::router())
         .merge(accounts::router())
         .merge(partners::router())
         .merge(stats::router())

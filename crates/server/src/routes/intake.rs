@@ -99,6 +99,7 @@ async fn create_filing(
         body_hash: body_hash(&bytes),
         limit_key: format!("staff:{username}"),
         api_key: None,
+        renews: None,
     };
     file(&state, &service, &filing.request, &valid, submission).await
 }

@@ -46,6 +46,7 @@ pub const PARTNER_KEY: &str = "partner_key";
         (name = "staff", description = "The back office: sign-in, the queue, a request"),
         (name = "intake", description = "Assisted filing and look-ups by contact-centre staff"),
         (name = "admin", description = "An agency's staff accounts and partners' keys"),
+        (name = "licences", description = "Licences issued by permits: verification, the holder's, the agency's register"),
         (name = "stats", description = "Performance figures"),
         (name = "meta", description = "This document")
     )

@@ -123,6 +123,7 @@ async fn create_request(
             body_hash: body_hash(&bytes),
             limit_key: client_key(client),
             api_key: None,
+            renews: None,
         },
     };
     file(&state, &service, &request, &valid, submission).await
@@ -167,6 +168,8 @@ pub(crate) struct Submission {
     pub limit_key: String,
     /// The partner's key it was filed with, if any.
     pub api_key: Option<i64>,
+    /// The licence (its row id) this filing asks to renew, if any.
+    pub renews: Option<i64>,
 }
 
 impl Submission {
@@ -180,6 +183,7 @@ impl Submission {
             body_hash: body_hash(body),
             limit_key: format!("key:{}", partner.id),
             api_key: Some(partner.id),
+            renews: None,
         }
     }
 }
@@ -254,6 +258,7 @@ pub(crate) async fn file(
         uploads: &uploads,
         limits: &limits,
         messages: &build_messages,
+        renews: submission.renews,
         appointment: booked.as_ref().map(|(_, booking)| FiledBooking {
             booking,
             reminder: reminder_at(booking.start, now)

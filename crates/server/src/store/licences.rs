@@ -464,6 +464,17 @@ enum Bound {
 }
 
 impl Store {
+    /// True when a filing was accepted with the idempotency key `key` (as stored).
+    pub async fn idempotency_key_used(&self, key: &str) -> Result<bool, sqlx::Error> {
+        Ok(
+            sqlx::query("select key from idempotency_keys where key = $1")
+                .bind(key)
+                .fetch_optional(self.pool())
+                .await?
+                .is_some(),
+        )
+    }
+
     /// The licence `number` in full, with the phone it was issued to.
     async fn licence_row(&self, number: &LicenceNumber) -> Result<Option<AnyRow>, sqlx::Error> {
         sqlx::query(&format!("select {LICENCE_COLUMNS} where l.number = $1"))

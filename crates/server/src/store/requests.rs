@@ -58,6 +58,8 @@ pub struct Filing<'a> {
     pub messages: &'a (dyn Fn(&ReferenceNumber) -> Vec<OutboxMessage> + Send + Sync),
     /// The time booked with the filing, and its reminder (when to send it, and what).
     pub appointment: Option<FiledBooking<'a>>,
+    /// The licence (its row id) the request asks to renew: approving it extends that one.
+    pub renews: Option<i64>,
 }
 
 /// A booking made with a filing.
@@ -221,6 +223,13 @@ impl Store {
                 };
                 return Ok(FilingOutcome::UnknownUpload(field));
             }
+        }
+        if let Some(licence) = filing.renews {
+            sqlx::query("insert into licence_renewals (request_id, licence_id) values ($1, $2)")
+                .bind(id)
+                .bind(licence)
+                .execute(&mut *tx)
+                .await?;
         }
         if let Some(filed) = &filing.appointment {
             let booking = filed.booking;

@@ -1,5 +1,7 @@
 //! Licences: issued by a permit's approval in its transaction (the decision SMS carries
-//! the number), reminded before expiry by the test clock.
+//! the number); verified by anyone with only the masked name; the holder's own (another's
+//! is not found); suspended and revoked by supervisors; the register and its CSV; reminded
+//! before expiry and expired by the test clock; renewed under the same number.
 
 use nafitha_domain::calendar::parse_datetime_ms;
 use nafitha_domain::licence::LicenceNumber;
@@ -7,7 +9,7 @@ use nafitha_server::attachments::samples::jpeg_with_exif;
 use nafitha_server::clock::Clock;
 use serde_json::{json, Value};
 
-use crate::helpers::{e164, spawn_apps_with, Options, TestApp};
+use crate::helpers::{e164, session_cookie_of, spawn_apps_with, Options, TestApp, STAFF_PASSWORD};
 
 /// Sunday 2026-12-06, 08:00 in Riyadh.
 const SUNDAY_8AM: &str = "2026-12-06T08:00:00+03:00";
@@ -44,10 +46,15 @@ async fn upload_document(app: &TestApp) -> String {
 /// Files a chemical clearance (a free permit that issues a licence for 12 months) for
 /// `phone`; returns its reference.
 async fn file_clearance(app: &TestApp, phone: &str) -> String {
+    file_clearance_by(app, phone, "Mohammed Abdullah Al-Qahtani").await
+}
+
+/// The same, for a holder named `name`.
+async fn file_clearance_by(app: &TestApp, phone: &str, name: &str) -> String {
     let document = upload_document(app).await;
     let body = json!({
         "service_code": "mim-chemical-clearance", "locale": "en",
-        "applicant": { "name": "Mohammed Abdullah Al-Qahtani", "phone": phone, "national_id": NATIONAL_ID },
+        "applicant": { "name": name, "phone": phone, "national_id": NATIONAL_ID },
         "answers": { "cr_number": "1010123456", "chemical_name": "Sodium hydroxide",
                      "cas_number": "1310-73-2", "quantity_kg": 500, "documents": [document] }
     });
@@ -126,6 +133,7 @@ async fn pending_reminders(app: &TestApp) -> i64 {
 async fn approving_a_permit_issues_its_licence_and_the_decision_sms_carries_the_number() {
     let clock = Clock::fixed(at(SUNDAY_8AM));
     for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
         // Arrange
         let phone = "0507770001";
         let reference = file_clearance(&app, phone).await;
@@ -193,6 +201,7 @@ async fn approving_a_permit_issues_its_licence_and_the_decision_sms_carries_the_
 async fn a_rejection_a_complaint_or_a_permit_with_a_fee_issues_nothing() {
     let clock = Clock::fixed(at(SUNDAY_8AM));
     for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
         // Arrange
         let staff = ministry_supervisor(&app).await;
         let rejected = file_clearance(&app, "0507770002").await;
@@ -220,5 +229,344 @@ async fn a_rejection_a_complaint_or_a_permit_with_a_fee_issues_nothing() {
         // Assert
         assert_eq!(app.count("licences").await, 0, "{}", app.engine);
         assert_eq!(pending_reminders(&app).await, 0, "{}", app.engine);
+    }
+}
+
+/// Files a clearance for `phone` and has it approved; returns the licence number.
+async fn issue(app: &TestApp, staff: &str, phone: &str, name: &str) -> String {
+    let reference = file_clearance_by(app, phone, name).await;
+    approve(app, staff, &reference).await;
+    let number = licence_of(app, &reference).await;
+    assert!(!number.is_empty(), "{}: no licence issued", app.engine);
+    number
+}
+
+/// Signs an existing staff account in again (its session lasts a working day).
+async fn sign_in_again(app: &TestApp, username: &str) -> String {
+    let response = app
+        .client
+        .post(app.url("/api/v1/staff/session"))
+        .json(&json!({ "username": username, "password": STAFF_PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", app.engine);
+    session_cookie_of(&response)
+}
+
+/// Anyone's verification of `number`.
+async fn verify(app: &TestApp, number: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/api/v1/licences/{number}")))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap()
+}
+
+/// The number with its check digit made wrong.
+fn mistyped(number: &str) -> String {
+    let mut digits = number.to_owned();
+    let last = digits.pop().unwrap();
+    digits.push(if last == '9' {
+        '0'
+    } else {
+        char::from(last as u8 + 1)
+    });
+    digits
+}
+
+#[tokio::test]
+async fn anyone_verifies_a_licence_and_sees_no_phone_no_id_and_a_masked_name() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange
+        let staff = ministry_supervisor(&app).await;
+        let number = issue(&app, &staff, "0507770011", "Mohammed Abdullah Al-Qahtani").await;
+
+        // Act
+        let response = verify(&app, &number).await;
+
+        // Assert
+        assert_eq!(response.status(), 200, "{}", app.engine);
+        let text = response.text().await.unwrap();
+        let seen: Value = serde_json::from_str(&text).unwrap();
+        let mut keys: Vec<&str> = seen
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "activity",
+                "agency",
+                "expires_on",
+                "holder",
+                "issued_on",
+                "number",
+                "status"
+            ]
+        );
+        assert_eq!(seen["status"], "valid");
+        assert_eq!(seen["holder"], "Mohammed A*** A***");
+        assert_eq!(seen["activity"]["en"], "Chemical clearance");
+        assert_eq!(seen["agency"]["code"], "mim");
+        assert_eq!(
+            (seen["issued_on"].as_str(), seen["expires_on"].as_str()),
+            (Some("2026-12-06"), Some("2027-12-05"))
+        );
+        for secret in [
+            "507770011",
+            NATIONAL_ID,
+            "1010123456",
+            "Abdullah",
+            "Qahtani",
+            "Sodium",
+        ] {
+            assert!(!text.contains(secret), "{}: {secret} in {text}", app.engine);
+        }
+
+        // Typed with Arabic-Indic digits and a space, it is the same licence.
+        let arabic: String = number
+            .chars()
+            .enumerate()
+            .flat_map(|(i, c)| {
+                let digit = char::from_u32(0x0660 + (c as u32 - '0' as u32)).unwrap();
+                if i == 5 {
+                    vec![' ', digit]
+                } else {
+                    vec![digit]
+                }
+            })
+            .collect();
+        assert_eq!(verify(&app, &arabic).await.status(), 200, "{}", app.engine);
+
+        // A mistyped digit is told as such, not as "not found"; an unknown number is 404.
+        let wrong = verify(&app, &mistyped(&number)).await;
+        assert_eq!(wrong.status(), 400, "{}", app.engine);
+        let error: Value = wrong.json().await.unwrap();
+        assert!(
+            error["message"]
+                .as_str()
+                .unwrap()
+                .contains("licence number is not right"),
+            "{error}"
+        );
+        assert!(error["localized"]["ar"]
+            .as_str()
+            .unwrap()
+            .contains("رقم الرخصة"));
+        let unknown =
+            LicenceNumber::from_body((number[..9].parse::<u64>().unwrap() + 1) % 1_000_000_000);
+        assert_eq!(verify(&app, unknown.as_str()).await.status(), 404);
+
+        // The QR code is an SVG of the verification address, for any well-formed number.
+        let qr = app.get(&format!("/api/v1/licences/{number}/qr.svg")).await;
+        assert_eq!(qr.status(), 200, "{}", app.engine);
+        assert_eq!(qr.headers()["content-type"], "image/svg+xml");
+        let svg = qr.text().await.unwrap();
+        assert!(svg.contains("<svg") && svg.contains("<path"), "{svg}");
+        let other = app
+            .get(&format!("/api/v1/licences/{unknown}/qr.svg"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert_ne!(svg, other);
+        let bad = app
+            .get(&format!("/api/v1/licences/{}/qr.svg", mistyped(&number)))
+            .await;
+        assert_eq!(bad.status(), 400);
+    }
+}
+
+#[tokio::test]
+async fn the_holder_sees_their_licences_and_another_citizens_are_not_found() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange
+        let staff = ministry_supervisor(&app).await;
+        let number = issue(&app, &staff, "0507770021", "Sara Ali").await;
+        let holder = app.sign_in("0507770021").await;
+        let stranger = app.sign_in("0507770022").await;
+
+        // Act
+        let mine: Value = app
+            .get_as(&holder, "/api/v1/account/licences")
+            .await
+            .json()
+            .await
+            .unwrap();
+        let page = app
+            .get_as(&holder, &format!("/api/v1/account/licences/{number}"))
+            .await;
+
+        // Assert
+        assert_eq!(mine.as_array().unwrap().len(), 1, "{}", app.engine);
+        assert_eq!(mine[0]["number"], number.as_str());
+        assert_eq!(mine[0]["status"], "valid");
+        assert_eq!(mine[0]["expires_on"], "2027-12-05");
+        assert_eq!(page.status(), 200, "{}", app.engine);
+        let licence: Value = page.json().await.unwrap();
+        assert_eq!(licence["holder"]["name"], "Sara Ali");
+        assert_eq!(licence["holder"]["cr_number"], "1010123456");
+        assert_eq!(licence["holder"]["national_id"], NATIONAL_ID);
+        assert_eq!(licence["service"]["code"], "mim-chemical-clearance");
+        assert_eq!(
+            licence["verify_url"],
+            format!("https://nafitha.test/verify/{number}")
+        );
+        let details: Vec<(&str, &str)> = licence["details"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["field"].as_str().unwrap(),
+                    d["value"]["en"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            details,
+            [
+                ("cr_number", "1010123456"),
+                ("chemical_name", "Sodium hydroxide"),
+                ("cas_number", "1310-73-2"),
+                ("quantity_kg", "500"),
+            ]
+        );
+        assert!(licence["conditions"]["ar"].as_str().unwrap().len() > 10);
+        assert!(licence["request"].as_str().is_some());
+
+        // Someone else's licence is exactly as not found as one that does not exist.
+        let theirs = app
+            .get_as(&stranger, &format!("/api/v1/account/licences/{number}"))
+            .await;
+        let unknown = app
+            .get_as(
+                &stranger,
+                &format!("/api/v1/account/licences/{}", mistyped(&number)),
+            )
+            .await;
+        assert_eq!(theirs.status(), 404, "{}", app.engine);
+        assert_eq!(unknown.status(), 404, "{}", app.engine);
+        assert_eq!(theirs.text().await.unwrap(), unknown.text().await.unwrap());
+        let none: Value = app
+            .get_as(&stranger, "/api/v1/account/licences")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(none, json!([]));
+        assert_eq!(app.get("/api/v1/account/licences").await.status(), 401);
+    }
+}
+
+#[tokio::test]
+async fn supervisors_suspend_and_revoke_and_verification_shows_it_at_once() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange
+        let staff = ministry_supervisor(&app).await;
+        let phone = "0507770031";
+        let number = issue(&app, &staff, phone, "Sara Ali").await;
+        let agent = app.staff("agent.mim", "agent", "mim", None).await;
+        let elsewhere = app.staff("supervisor.epm", "supervisor", "epm", None).await;
+        let suspend = format!("/api/v1/staff/licences/{number}/suspend");
+        let revoke = format!("/api/v1/staff/licences/{number}/revoke");
+        let reasoned =
+            json!({ "reason": "Storage found unsafe on inspection", "until": "2026-12-20" });
+
+        // Act and assert: refused without a reason, to an agent, to another agency.
+        let reasonless = app
+            .post_as(
+                &staff,
+                &suspend,
+                &json!({ "reason": " ", "until": "2026-12-20" }),
+            )
+            .await;
+        assert_eq!(reasonless.status(), 422, "{}", app.engine);
+        let refused: Value = reasonless.json().await.unwrap();
+        assert_eq!(refused["fields"][0]["field"], "reason");
+        assert_eq!(app.post_as(&agent, &suspend, &reasoned).await.status(), 403);
+        assert_eq!(
+            app.post_as(&elsewhere, &suspend, &reasoned).await.status(),
+            404
+        );
+        assert_eq!(app.count("licence_events").await, 1, "{}", app.engine);
+
+        // Suspended: verification says so, with its last day; the holder is told.
+        assert_eq!(app.post_as(&staff, &suspend, &reasoned).await.status(), 204);
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(
+            (seen["status"].as_str(), seen["suspended_until"].as_str()),
+            (Some("suspended"), Some("2026-12-20")),
+            "{}",
+            app.engine
+        );
+        app.wait_for_message(&e164(phone), "suspended your licence")
+            .await;
+        let holder = app.sign_in(phone).await;
+        let own: Value = app
+            .get_as(&holder, &format!("/api/v1/account/licences/{number}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            own["suspension"]["reason"],
+            "Storage found unsafe on inspection"
+        );
+
+        // After its last day the suspension no longer counts.
+        clock.set(at("2026-12-21T08:00:00+03:00"));
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(seen["status"], "valid");
+        assert!(seen.get("suspended_until").is_none());
+
+        // Revoked: final, the reminders withdrawn, the holder told, nothing more changes.
+        let staff = sign_in_again(&app, "supervisor.mim").await;
+        let reasonless = app.post_as(&staff, &revoke, &json!({ "reason": "" })).await;
+        assert_eq!(reasonless.status(), 422);
+        assert_eq!(pending_reminders(&app).await, 2, "{}", app.engine);
+        let revoked = app
+            .post_as(
+                &staff,
+                &revoke,
+                &json!({ "reason": "Licence obtained with false documents" }),
+            )
+            .await;
+        assert_eq!(revoked.status(), 204, "{}", app.engine);
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(seen["status"], "revoked");
+        app.wait_for_message(&e164(phone), "revoked your licence")
+            .await;
+        assert_eq!(pending_reminders(&app).await, 0, "{}", app.engine);
+        let again = app
+            .post_as(
+                &staff,
+                &suspend,
+                &json!({ "reason": "x", "until": "2026-12-30" }),
+            )
+            .await;
+        assert_eq!(again.status(), 409);
+        // Each change is on record with who made it.
+        assert_eq!(
+            app.scalar(
+                "select cast(count(*) as text) as v from licence_events \
+                 where kind in ('suspended', 'revoked') and actor = 'staff:supervisor.mim'"
+            )
+            .await,
+            "2",
+            "{}",
+            app.engine
+        );
     }
 }

@@ -234,6 +234,18 @@ async fn renew_licence(
             message: renewal_refused(),
         });
     }
+    let idempotency_key = format!("renew:{number}:{key}");
+    // A retry of an accepted renewal is answered by `file` as a replay, whatever is
+    // pending now; a new one waits for the open one to be decided.
+    if target.pending && !state.store.idempotency_key_used(&idempotency_key).await? {
+        return Err(ApiError::Conflict {
+            code: "renewal_pending",
+            message: Localized::new(
+                "يوجد طلب تجديد لهذه الرخصة قيد الدراسة",
+                "A renewal of this licence is already being reviewed",
+            ),
+        });
+    }
     let service = service_to_file(&state, &target.service_code).await?;
     let request = NewRequest {
         service_code: target.service_code.clone(),
@@ -253,18 +265,6 @@ async fn renew_licence(
     let valid = request
         .validate(&service.form, today)
         .map_err(ApiError::Validation)?;
-    let idempotency_key = format!("renew:{number}:{key}");
-    // A retry of an accepted renewal is answered by `file` as a replay, whatever is
-    // pending now; a new one waits for the open one to be decided.
-    if target.pending && !state.store.idempotency_key_used(&idempotency_key).await? {
-        return Err(ApiError::Conflict {
-            code: "renewal_pending",
-            message: Localized::new(
-                "يوجد طلب تجديد لهذه الرخصة قيد الدراسة",
-                "A renewal of this licence is already being reviewed",
-            ),
-        });
-    }
     let submission = Submission {
         channel: Channel::Web,
         actor: "applicant".to_owned(),

@@ -570,3 +570,284 @@ async fn supervisors_suspend_and_revoke_and_verification_shows_it_at_once() {
         );
     }
 }
+
+/// The register's licence numbers for `query`, and the cursor of the next page.
+async fn register(app: &TestApp, staff: &str, query: &str) -> (Vec<String>, Option<String>) {
+    let response = app
+        .get_as(staff, &format!("/api/v1/staff/licences{query}"))
+        .await;
+    assert_eq!(response.status(), 200, "{}: {query}", app.engine);
+    let page: Value = response.json().await.unwrap();
+    let numbers = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["number"].as_str().unwrap().to_owned())
+        .collect();
+    (numbers, page["next"].as_str().map(str::to_owned))
+}
+
+#[tokio::test]
+async fn the_register_is_searched_filtered_paged_and_exported_without_formulas() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange: three licences, the newest suspended, one holder's name a formula.
+        let staff = ministry_supervisor(&app).await;
+        let sara = issue(&app, &staff, "0507770041", "Sara Ali").await;
+        let formula = issue(&app, &staff, "0507770042", "=HYPERLINK(\"x\") Evil").await;
+        let khalid = issue(&app, &staff, "0507770043", "Khalid Omar").await;
+        let suspended = app
+            .post_as(
+                &staff,
+                &format!("/api/v1/staff/licences/{khalid}/suspend"),
+                &json!({ "reason": "Inspection", "until": "2026-12-31" }),
+            )
+            .await;
+        assert_eq!(suspended.status(), 204);
+
+        // Act and assert: newest first; by number, CR, name, status and last day.
+        let (all, next) = register(&app, &staff, "").await;
+        assert_eq!(
+            all,
+            [khalid.as_str(), formula.as_str(), sara.as_str()],
+            "{}",
+            app.engine
+        );
+        assert_eq!(next, None);
+        let (by_number, _) = register(&app, &staff, &format!("?q={}", &sara[..7])).await;
+        assert!(by_number.contains(&sara), "{}", app.engine);
+        assert_eq!(register(&app, &staff, "?q=101012").await.0.len(), 3);
+        assert_eq!(register(&app, &staff, "?q=sara").await.0, [sara.as_str()]);
+        assert_eq!(
+            register(&app, &staff, "?status=suspended").await.0,
+            [khalid.as_str()]
+        );
+        assert_eq!(
+            register(&app, &staff, "?status=valid").await.0,
+            [formula.as_str(), sara.as_str()]
+        );
+        assert!(register(&app, &staff, "?status=expired").await.0.is_empty());
+        assert!(register(&app, &staff, "?expires_before=2027-12-04")
+            .await
+            .0
+            .is_empty());
+        assert_eq!(
+            register(&app, &staff, "?expires_before=2027-12-05")
+                .await
+                .0
+                .len(),
+            3
+        );
+        let (first, next) = register(&app, &staff, "?limit=2").await;
+        assert_eq!(first, [khalid.as_str(), formula.as_str()]);
+        let (second, last) =
+            register(&app, &staff, &format!("?limit=2&after={}", next.unwrap())).await;
+        assert_eq!((second, last), (vec![sara.clone()], None));
+        let bad = app
+            .get_as(&staff, "/api/v1/staff/licences?status=open")
+            .await;
+        assert_eq!(bad.status(), 422);
+        // Another agency's staff see none of them.
+        let elsewhere = app.staff("supervisor.epm", "supervisor", "epm", None).await;
+        assert!(register(&app, &elsewhere, "").await.0.is_empty());
+        let theirs = app
+            .get_as(&elsewhere, &format!("/api/v1/staff/licences/{sara}"))
+            .await;
+        assert_eq!(theirs.status(), 404);
+        let ours = app
+            .get_as(&staff, &format!("/api/v1/staff/licences/{sara}"))
+            .await;
+        assert_eq!(ours.status(), 200);
+
+        // The CSV: a heading row, one row each, the formula kept as text.
+        let csv = app
+            .client
+            .get(app.url("/api/v1/staff/licences.csv?status=valid"))
+            .header("Cookie", &staff)
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(csv.status(), 200, "{}", app.engine);
+        assert!(csv.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv"));
+        let text = csv.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{FEFF}').lines().collect();
+        assert_eq!(
+            lines[0],
+            "Licence number,Status,Activity,Holder,CR number,Issued on,Expires on"
+        );
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(text.contains("\"'=HYPERLINK(\"\"x\"\") Evil\""), "{text}");
+        assert!(
+            text.contains(&format!(
+                "{sara},Valid,Chemical clearance,Sara Ali,1010123456,2026-12-06,2027-12-05"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_holder_is_reminded_30_and_7_days_before_the_last_day_and_then_it_expires() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange: valid through 2027-12-05.
+        let staff = ministry_supervisor(&app).await;
+        let phone = "0507770061";
+        let number = issue(&app, &staff, phone, "Sara Ali").await;
+        let reminded = |app: &TestApp, needle: &str| {
+            app.outbox_log()
+                .iter()
+                .any(|m| m["body"].as_str().unwrap_or_default().contains(needle))
+        };
+
+        // Act and assert: nothing before 09:00 Riyadh time, 30 days before the last day.
+        clock.set(at("2027-11-05T08:59:00+03:00"));
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert!(!reminded(&app, "expires on"), "{}", app.engine);
+        clock.set(at("2027-11-05T09:00:01+03:00"));
+        let first = app
+            .wait_for_message(&e164(phone), "expires on 2027-12-05 (in 30 days)")
+            .await;
+        assert!(
+            first.contains(&format!("https://nafitha.test/licences/{number}")),
+            "{first}"
+        );
+        assert!(!reminded(&app, "(in 7 days)"));
+        clock.set(at("2027-11-28T09:00:01+03:00"));
+        app.wait_for_message(&e164(phone), "expires on 2027-12-05 (in 7 days)")
+            .await;
+
+        // Valid through its last day, expired the day after.
+        clock.set(at("2027-12-05T23:59:00+03:00"));
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(seen["status"], "valid", "{}", app.engine);
+        clock.set(at("2027-12-06T00:00:00+03:00"));
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(seen["status"], "expired", "{}", app.engine);
+        let staff = sign_in_again(&app, "supervisor.mim").await;
+        assert_eq!(
+            register(&app, &staff, "?status=expired").await.0,
+            [number.as_str()]
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_renewal_is_filed_from_the_licence_and_its_approval_keeps_the_number() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange: valid through 2027-12-05; a fortnight before, after the 30-day reminder.
+        let staff = ministry_supervisor(&app).await;
+        let phone = "0507770051";
+        let number = issue(&app, &staff, phone, "Sara Ali").await;
+        clock.set(at("2027-11-20T10:00:00+03:00"));
+        app.wait_for_message(&e164(phone), "(in 30 days)").await;
+        let holder = app.sign_in(phone).await;
+        let renew = format!("/api/v1/account/licences/{number}/renew");
+        let post = |key: &str, body: Value| {
+            app.client
+                .post(app.url(&renew))
+                .header("Cookie", &holder)
+                .header("Idempotency-Key", key)
+                .json(&body)
+                .send()
+        };
+
+        // Act and assert: no key, no fresh files: refused, nothing filed.
+        let requests = app.count("requests").await;
+        let keyless = app
+            .post_as(&holder, &renew, &json!({ "locale": "en" }))
+            .await;
+        assert_eq!(keyless.status(), 400, "{}", app.engine);
+        let fileless = post("renewal-key-1", json!({ "locale": "en" }))
+            .await
+            .unwrap();
+        assert_eq!(fileless.status(), 422, "{}", app.engine);
+        let refused: Value = fileless.json().await.unwrap();
+        assert_eq!(refused["fields"][0]["field"], "documents");
+        assert_eq!(app.count("requests").await, requests);
+
+        // Filed with a fresh file and one changed answer; the rest comes from the licence.
+        let body = json!({ "locale": "en", "answers": { "documents": [upload_document(&app).await], "quantity_kg": 800 } });
+        let filed = post("renewal-key-2", body.clone()).await.unwrap();
+        assert_eq!(filed.status(), 201, "{}", app.engine);
+        let renewal: Value = filed.json().await.unwrap();
+        let renewal = renewal["reference"].as_str().unwrap().to_owned();
+        let replay = post("renewal-key-2", body).await.unwrap();
+        assert_eq!(replay.status(), 200);
+        let again = post("renewal-key-3", json!({ "locale": "en" }))
+            .await
+            .unwrap();
+        assert_eq!(again.status(), 409, "{}", app.engine);
+        let answers = app
+            .scalar(&format!(
+                "select answers as v from requests where reference = '{renewal}'"
+            ))
+            .await;
+        assert!(
+            answers.contains("Sodium hydroxide") && answers.contains("800"),
+            "{answers}"
+        );
+        let page: Value = app
+            .get_as(&holder, &format!("/api/v1/account/licences/{number}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["renewal"], renewal.as_str());
+
+        // Approved: the same number, a year more from the day after its last day.
+        let staff = sign_in_again(&app, "supervisor.mim").await;
+        approve(&app, &staff, &renewal).await;
+        assert_eq!(app.count("licences").await, 1, "{}", app.engine);
+        let grouped = LicenceNumber::parse(&number).unwrap().grouped();
+        let sms = app
+            .wait_for_message(&e164(phone), &format!("Licence {grouped} renewed"))
+            .await;
+        assert!(sms.contains("valid until 2028-12-05"), "{sms}");
+        let seen: Value = verify(&app, &number).await.json().await.unwrap();
+        assert_eq!(
+            (
+                seen["status"].as_str(),
+                seen["issued_on"].as_str(),
+                seen["expires_on"].as_str()
+            ),
+            (Some("valid"), Some("2026-12-06"), Some("2028-12-05")),
+            "{}",
+            app.engine
+        );
+        let page: Value = app
+            .get_as(&holder, &format!("/api/v1/account/licences/{number}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert!(page.get("renewal").is_none());
+        assert_eq!(page["details"][3]["value"]["en"], "800");
+        // The old 7-day reminder is withdrawn; the new period's two wait.
+        assert_eq!(pending_reminders(&app).await, 2, "{}", app.engine);
+
+        // A revoked licence is not renewed.
+        let revoked = app
+            .post_as(
+                &staff,
+                &format!("/api/v1/staff/licences/{number}/revoke"),
+                &json!({ "reason": "False documents" }),
+            )
+            .await;
+        assert_eq!(revoked.status(), 204);
+        let refused = post("renewal-key-4", json!({ "locale": "en" }))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 409, "{}", app.engine);
+        let error: Value = refused.json().await.unwrap();
+        assert_eq!(error["code"], "licence_revoked");
+    }
+}

@@ -204,21 +204,7 @@ pub(crate) async fn queue_reminder(
     send_at: i64,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, \
-         sensitive, purpose) values ($1, $2, $3, $4, $5, $6, $7, 0, $8)",
-    )
-    .bind(message.channel)
-    .bind(&message.recipient)
-    .bind(message.subject.as_deref())
-    .bind(&message.body)
-    .bind(request_id)
-    .bind(now_ms)
-    .bind(send_at)
-    .bind(REMINDER)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::outbox::queue_due(tx, request_id, message, send_at, REMINDER, now_ms).await
 }
 
 /// Withdraws the unsent reminder of request `request_id`'s appointment, if any.
@@ -226,15 +212,7 @@ pub(crate) async fn drop_reminder(
     tx: &mut Transaction<'static, Any>,
     request_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "delete from outbox where request_id = $1 and purpose = $2 and sent_at is null \
-         and locked_until is null",
-    )
-    .bind(request_id)
-    .bind(REMINDER)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::outbox::withdraw_due(tx, request_id, REMINDER).await
 }
 
 /// A request whose time its applicant books, changes or cancels.

@@ -214,15 +214,7 @@ async fn drop_reminders(
     tx: &mut Transaction<'static, Any>,
     request_id: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "delete from outbox where request_id = $1 and purpose = $2 and sent_at is null \
-         and locked_until is null",
-    )
-    .bind(request_id)
-    .bind(REMINDER)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::outbox::withdraw_due(tx, request_id, REMINDER).await
 }
 
 /// Queues `message` as a reminder of the licence first issued by `request_id`, due `at`.
@@ -233,21 +225,7 @@ async fn queue_reminder(
     at: i64,
     now_ms: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, \
-         sensitive, purpose) values ($1, $2, $3, $4, $5, $6, $7, 0, $8)",
-    )
-    .bind(message.channel)
-    .bind(&message.recipient)
-    .bind(message.subject.as_deref())
-    .bind(&message.body)
-    .bind(request_id)
-    .bind(now_ms)
-    .bind(at)
-    .bind(REMINDER)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
+    super::outbox::queue_due(tx, request_id, message, at, REMINDER, now_ms).await
 }
 
 /// Issues the licence of request `request_id` as it is approved (or extends the licence

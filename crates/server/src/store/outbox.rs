@@ -4,7 +4,7 @@
 //! one worker at a time, and a worker that dies lets the lease lapse for another. Claims
 //! and results are written a batch per transaction: one durable commit, not one a message.
 
-use sqlx::Row;
+use sqlx::{Any, Row, Transaction};
 
 use super::limits::{self, Refused};
 use super::Store;
@@ -223,4 +223,50 @@ impl Store {
         .rows_affected();
         Ok(removed)
     }
+}
+
+/// Queues `message` about request `request_id` to be sent at `send_at` rather than now (a
+/// reminder), marked with its `purpose` so that the change that makes it moot can withdraw
+/// it ([`withdraw_due`]).
+pub(crate) async fn queue_due(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    message: &super::requests::OutboxMessage,
+    send_at: i64,
+    purpose: &str,
+    now_ms: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, \
+         sensitive, purpose) values ($1, $2, $3, $4, $5, $6, $7, 0, $8)",
+    )
+    .bind(message.channel)
+    .bind(&message.recipient)
+    .bind(message.subject.as_deref())
+    .bind(&message.body)
+    .bind(request_id)
+    .bind(now_ms)
+    .bind(send_at)
+    .bind(purpose)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Withdraws the unsent messages of `purpose` about request `request_id` (none being sent
+/// right now is touched: a claimed one goes).
+pub(crate) async fn withdraw_due(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    purpose: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "delete from outbox where request_id = $1 and purpose = $2 and sent_at is null \
+         and locked_until is null",
+    )
+    .bind(request_id)
+    .bind(purpose)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }

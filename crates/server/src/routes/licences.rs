@@ -96,7 +96,8 @@ async fn verify_licence(
 
 /// The QR code of a licence's public verification page (`{public_url}/verify/{number}`),
 /// as SVG, for its certificate. Drawn for any well-formed number without looking it up,
-/// so it tells nothing about which numbers exist.
+/// so it tells nothing about which numbers exist; counted against the same per-client
+/// limit as verification, so drawing codes cannot be turned into a load.
 #[utoipa::path(
     get,
     path = "/licences/{number}/qr.svg",
@@ -105,12 +106,15 @@ async fn verify_licence(
     responses(
         (status = 200, description = "An SVG image", content_type = "image/svg+xml", body = String),
         (status = 400, description = "This is not a licence number", body = ErrorBody), (status = 408, description = "The request took too long", body = ErrorBody),
+        (status = 429, description = "Too many attempts: try again after `Retry-After` seconds", body = ErrorBody, headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 async fn licence_qr(
     State(state): State<AppState>,
+    ClientIp(client): ClientIp,
     Path(number): Path<String>,
 ) -> Result<Response, ApiError> {
+    state.check_limit(Limit::Track, client).await?;
     let number = typed_number(&number)?;
     let address = format!("{}/verify/{number}", state.public_url);
     let code = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M)

@@ -851,3 +851,18 @@ async fn a_renewal_is_filed_from_the_licence_and_its_approval_keeps_the_number()
         assert_eq!(error["code"], "licence_revoked");
     }
 }
+
+#[tokio::test]
+async fn drawing_qr_codes_is_limited_per_client_as_verification_is() {
+    let mut options = Options::default();
+    options.limits.track_per_minute = 5;
+    for app in spawn_apps_with(options).await {
+        let path = format!("/api/v1/licences/{}/qr.svg", LicenceNumber::from_body(7));
+        for _ in 0..5 {
+            assert_eq!(app.get(&path).await.status(), 200, "{}", app.engine);
+        }
+        let refused = app.get(&path).await;
+        assert_eq!(refused.status(), 429, "{}", app.engine);
+        assert!(refused.headers().contains_key("retry-after"));
+    }
+}

@@ -485,3 +485,98 @@ async fn the_holder_pays_through_the_log_adapter_by_the_same_signed_path() {
         assert_eq!(verified["status"], "valid", "{}", app.engine);
     }
 }
+
+#[tokio::test]
+async fn a_renewal_of_a_licence_with_a_fee_is_billed_and_its_payment_extends_the_same_number() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    for app in spawn_apps_with(options_at(&clock)).await {
+        clock.set(at(SUNDAY_8AM));
+        // Arrange: a licence paid for, valid through 2027-12-05, renewed a month before.
+        let phone = "0507780041";
+        let (_, number) = billed(&app, phone).await;
+        let first = callback(&number, 10_000, "gw-r1", "2026-12-06T09:00:00+03:00");
+        let receipt: Value = send(&app, &first, signed(&first))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let licence = receipt["licence"].as_str().unwrap().to_owned();
+        clock.set(at("2027-11-10T10:00:00+03:00"));
+        let holder = app.sign_in(phone).await;
+        let uploaded = app
+            .client
+            .post(app.url("/api/v1/uploads?service=epm-shop-health-licence&field=documents"))
+            .header("Content-Type", "image/jpeg")
+            .body(jpeg_with_exif())
+            .send()
+            .await
+            .unwrap();
+        let document: Value = uploaded.json().await.unwrap();
+        let renewed = app
+            .client
+            .post(app.url(&format!("/api/v1/account/licences/{licence}/renew")))
+            .header("Cookie", &holder)
+            .header("Idempotency-Key", uuid::Uuid::new_v4().to_string())
+            .json(&json!({ "locale": "en", "answers": { "documents": [document["id"]] } }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(renewed.status(), 201, "{}", app.engine);
+        let renewal: Value = renewed.json().await.unwrap();
+        let renewal = renewal["reference"].as_str().unwrap().to_owned();
+        let staff = app
+            .staff("supervisor2.epm", "supervisor", "epm", None)
+            .await;
+        for action in [
+            json!({ "action": "acknowledge" }),
+            json!({ "action": "resolve" }),
+        ] {
+            let response = app
+                .post_as(
+                    &staff,
+                    &format!("/api/v1/staff/requests/{renewal}/actions"),
+                    &action,
+                )
+                .await;
+            assert_eq!(response.status(), 204, "{}", app.engine);
+        }
+        // Approved: billed, the licence not yet extended.
+        let second = app
+            .scalar(&format!(
+                "select b.number as v from bills b join requests r on r.id = b.request_id \
+                 where r.reference = '{renewal}'"
+            ))
+            .await;
+        assert!(!second.is_empty() && second != number, "{}", app.engine);
+        let expires = format!("select expires_on as v from licences where number = '{licence}'");
+        assert_eq!(app.scalar(&expires).await, "2027-12-05", "{}", app.engine);
+
+        // Act
+        let paid = callback(&second, 10_000, "gw-r2", "2027-11-10T11:00:00+03:00");
+        let receipt: Value = send(&app, &paid, signed(&paid)).await.json().await.unwrap();
+
+        // Assert: the same number, a year on from its last day; the holder is told.
+        assert_eq!(receipt["licence"], licence.as_str(), "{}", app.engine);
+        assert_eq!(app.scalar(&expires).await, "2028-12-05", "{}", app.engine);
+        assert_eq!(app.count("licences").await, 1, "{}", app.engine);
+        let grouped = LicenceNumber::parse(&licence).unwrap().grouped();
+        app.wait_for_message(&e164(phone), &format!("Licence {grouped} renewed"))
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn callbacks_are_rate_limited_per_client_before_their_signature_is_checked() {
+    let clock = Clock::fixed(at(SUNDAY_8AM));
+    let mut options = options_at(&clock);
+    options.limits.payment_callbacks_per_minute = 2;
+    for app in spawn_apps_with(options.clone()).await {
+        clock.set(at(SUNDAY_8AM));
+        let body = callback(BillNumber::from_body(3).as_str(), 100, "gw-1", SUNDAY_8AM);
+        assert_eq!(send(&app, &body, None).await.status(), 401);
+        assert_eq!(send(&app, &body, signed(&body)).await.status(), 404);
+        let refused = send(&app, &body, signed(&body)).await;
+        assert_eq!(refused.status(), 429, "{}", app.engine);
+        assert!(refused.headers().contains_key("retry-after"));
+    }
+}

@@ -155,9 +155,6 @@ pub struct RequestDetail {
     /// The applicant's rating, once given (see `crate::rating`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<crate::rating::RatingView>,
-    /// The bill its approval issued (a permit with a fee), the latest if it had more.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill: Option<crate::bill::BillView>,
 }
 
 impl RequestDetail {

@@ -465,7 +465,6 @@ impl Store {
         let location: Option<String> = row.try_get("location")?;
         let assignee: Option<String> = row.try_get("assignee")?;
         let rating = self.rating_of(id).await?;
-        let bill = self.bill_of_request(reference, riyadh_date(now_ms)).await?;
         let appointment = self
             .appointment_state(id, &request.service.code, request.status, now_ms)
             .await?;
@@ -488,7 +487,6 @@ impl Store {
             reopen_until,
             rating,
             appointment,
-            bill,
         };
         Ok(Some((detail, assignee)))
     }

@@ -221,22 +221,6 @@ impl Store {
         rows.iter().map(|row| view_from_row(row, today)).collect()
     }
 
-    /// The latest bill of the request `reference`, as it stands on `today`.
-    pub async fn bill_of_request(
-        &self,
-        reference: &ReferenceNumber,
-        today: Date,
-    ) -> Result<Option<BillView>, sqlx::Error> {
-        sqlx::query(&format!(
-            "select {BILL_COLUMNS} where r.reference = $1 order by b.id desc limit 1"
-        ))
-        .bind(reference.as_str())
-        .fetch_optional(self.pool())
-        .await?
-        .map(|row| view_from_row(&row, today))
-        .transpose()
-    }
-
     /// The bill `number` of the holder with `phone`, on `today`; `None` when it is not
     /// theirs (or does not exist).
     pub async fn bill_of(

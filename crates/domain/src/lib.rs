@@ -9,6 +9,7 @@ pub mod account;
 pub mod answers;
 pub mod appointment;
 pub mod backoffice;
+pub mod bill;
 pub mod calendar;
 pub mod catalogue;
 pub mod error;

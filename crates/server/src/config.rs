@@ -71,6 +71,30 @@ pub struct Config {
     /// text format) is served on, on a listener of its own so it is never on the public
     /// port. Unset: metrics are not served.
     pub metrics_addr: Option<SocketAddr>,
+    /// How bills are paid (`NAFITHA_PAYMENT_ADAPTER`, `NAFITHA_PAYMENT_SECRET`).
+    pub payments: PaymentConfig,
+}
+
+/// Payment of bills.
+#[derive(Clone, Debug, Default)]
+pub struct PaymentConfig {
+    /// `NAFITHA_PAYMENT_ADAPTER`, default `log`: where holders pay. `log` (the only one
+    /// so far, for development, tests and demos) records each payment intent in
+    /// `<data dir>/payments.jsonl` and pays at once by sending itself the signed callback
+    /// a gateway would send.
+    pub adapter: PaymentAdapterKind,
+    /// `NAFITHA_PAYMENT_SECRET` (at least 32 characters), the key the gateway signs its
+    /// callbacks with (HMAC-SHA-256 of the body, `X-Nafitha-Signature`). Unset: derived
+    /// from the server's secret (enough for `log`, which signs its own). Never stored in
+    /// the database.
+    pub secret: Option<Secret>,
+}
+
+/// The payment adapters there are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PaymentAdapterKind {
+    #[default]
+    Log,
 }
 
 /// What the server allows a connection, so slow or many clients cannot exhaust it.
@@ -228,6 +252,10 @@ pub enum ConfigError {
     StatsCacheMs(String),
     #[error("NAFITHA_METRICS_ADDR must be an address like 127.0.0.1:9090 (got {0:?})")]
     MetricsAddr(String),
+    #[error("NAFITHA_PAYMENT_ADAPTER must be log, the only payment adapter so far (got {0:?})")]
+    PaymentAdapter(String),
+    #[error("NAFITHA_PAYMENT_SECRET must be at least {MIN_SECRET_BYTES} characters (e.g. `openssl rand -hex 32`)")]
+    PaymentSecretTooShort,
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -364,7 +392,18 @@ impl Config {
                     .map_err(|_| ConfigError::MetricsAddr(raw))
             })
             .transpose()?;
+        let payments = PaymentConfig {
+            adapter: match get("NAFITHA_PAYMENT_ADAPTER") {
+                None => PaymentAdapterKind::Log,
+                Some(raw) if raw.trim() == "log" => PaymentAdapterKind::Log,
+                Some(raw) => return Err(ConfigError::PaymentAdapter(raw)),
+            },
+            secret: get("NAFITHA_PAYMENT_SECRET")
+                .map(|text| Secret::from_text(&text).ok_or(ConfigError::PaymentSecretTooShort))
+                .transpose()?,
+        };
         Ok(Config {
+            payments,
             video_url_template,
             connections,
             metrics_addr,
@@ -428,6 +467,10 @@ fn limit_settings(get: &impl Fn(&str) -> Option<String>) -> Result<LimitSettings
             d.uploads_in_flight_per_client,
         )?,
         uploads_in_flight: n("NAFITHA_UPLOADS_IN_FLIGHT", d.uploads_in_flight)?,
+        payment_callbacks_per_minute: n(
+            "NAFITHA_PAYMENT_CALLBACKS_PER_MINUTE",
+            d.payment_callbacks_per_minute,
+        )?,
     })
 }
 
@@ -639,6 +682,35 @@ mod tests {
             err.to_string().contains("NAFITHA_UPLOADS_PER_CLIENT_HOUR"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn payments_use_the_log_adapter_and_a_secret_of_their_own_when_given_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().to_str().unwrap();
+        let config = config_with(&[("NAFITHA_DATA_DIR", data)]).unwrap();
+        assert_eq!(config.payments.adapter, PaymentAdapterKind::Log);
+        assert!(config.payments.secret.is_none());
+        let config = config_with(&[
+            ("NAFITHA_DATA_DIR", data),
+            ("NAFITHA_PAYMENT_SECRET", &"p".repeat(32)),
+        ])
+        .unwrap();
+        assert!(config.payments.secret.is_some());
+        assert!(matches!(
+            config_with(&[
+                ("NAFITHA_DATA_DIR", data),
+                ("NAFITHA_PAYMENT_SECRET", "short")
+            ]),
+            Err(ConfigError::PaymentSecretTooShort)
+        ));
+        assert!(matches!(
+            config_with(&[
+                ("NAFITHA_DATA_DIR", data),
+                ("NAFITHA_PAYMENT_ADAPTER", "sadad")
+            ]),
+            Err(ConfigError::PaymentAdapter(_))
+        ));
     }
 
     #[test]

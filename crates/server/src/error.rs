@@ -36,6 +36,10 @@ pub enum ApiError {
     /// 401: the request carries an API key that is malformed, unknown or revoked.
     #[error("invalid api key")]
     InvalidKey,
+    /// 401: a signed request (a payment's callback) whose signature is missing or is not
+    /// the body's.
+    #[error("bad signature")]
+    BadSignature,
     /// 403: signed in, but this is not the caller's to do (another party's action, a role
     /// that does not allow it).
     #[error("forbidden: {code}")]
@@ -135,7 +139,9 @@ impl ApiError {
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Unauthorized | ApiError::InvalidKey => StatusCode::UNAUTHORIZED,
+            ApiError::Unauthorized | ApiError::InvalidKey | ApiError::BadSignature => {
+                StatusCode::UNAUTHORIZED
+            }
             ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -174,6 +180,13 @@ impl ApiError {
                 Localized::new(
                     "مفتاح الواجهة البرمجية غير صحيح أو أُلغي",
                     "The API key is not valid, or it was revoked",
+                ),
+            ),
+            ApiError::BadSignature => (
+                "bad_signature",
+                Localized::new(
+                    "التوقيع مفقود أو لا يطابق البيانات المرسلة",
+                    "The signature is missing or does not match the body",
                 ),
             ),
             ApiError::Forbidden { code, message } | ApiError::Conflict { code, message } => {
@@ -346,6 +359,38 @@ where
         let Json(value) = Json::<T>::from_bytes(&bytes)?;
         Ok(ApiJsonBytes { value, bytes })
     }
+}
+
+/// A body read as raw bytes, untouched (for checking a signature over exactly what was
+/// sent before anything is parsed): 413 over the route's body limit, 400 when it cannot
+/// be read.
+#[derive(Debug, Clone)]
+pub struct RawBody(pub Bytes);
+
+impl<S> FromRequest<S> for RawBody
+where
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(request, state)
+            .await
+            .map(RawBody)
+            .map_err(|rejection| unreadable(rejection.status(), &rejection.body_text()))
+    }
+}
+
+/// Reads `bytes` as a JSON object of shape `T`, with the errors [`ApiJson`] gives (400).
+pub fn json_object<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if !is_object(bytes) {
+        return Err(unreadable(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+        ));
+    }
+    let Json(value) = Json::<T>::from_bytes(bytes)?;
+    Ok(value)
 }
 
 /// `application/json` or any `application/…+json`, as axum's `Json` accepts.

@@ -54,6 +54,10 @@ pub struct LimitSettings {
     /// Uploads in progress at once on one instance, from everyone
     /// (`NAFITHA_UPLOADS_IN_FLIGHT`, 32).
     pub uploads_in_flight: u32,
+    /// Payment callbacks per client per minute (`NAFITHA_PAYMENT_CALLBACKS_PER_MINUTE`,
+    /// 120: a gateway calls from few addresses; a forger guessing signatures gets no
+    /// further than the key's length allows anyway).
+    pub payment_callbacks_per_minute: u32,
 }
 
 impl Default for LimitSettings {
@@ -68,6 +72,7 @@ impl Default for LimitSettings {
             upload_mb_per_client_hour: 200,
             uploads_in_flight_per_client: 4,
             uploads_in_flight: 32,
+            payment_callbacks_per_minute: 120,
         }
     }
 }
@@ -84,6 +89,7 @@ pub enum Limit {
     UploadBytesPerClient,
     /// Uploads in progress at once (kept in each instance's memory, not counted).
     UploadsInFlight,
+    PaymentCallbacks,
 }
 
 impl Limit {
@@ -98,6 +104,7 @@ impl Limit {
             Limit::UploadsPerClient => "uploads_client",
             Limit::UploadBytesPerClient => "upload_bytes_client",
             Limit::UploadsInFlight => "uploads_in_flight",
+            Limit::PaymentCallbacks => "payment_callbacks",
         }
     }
 
@@ -111,6 +118,7 @@ impl Limit {
             Limit::UploadsPerClient,
             Limit::UploadBytesPerClient,
             Limit::UploadsInFlight,
+            Limit::PaymentCallbacks,
         ]
         .into_iter()
         .find(|l| l.name() == name)
@@ -194,6 +202,7 @@ impl Limits {
             Limit::SmsPerPhone => (s.sms_per_phone_day, DAY_MS),
             Limit::UploadsPerClient => (s.uploads_per_client_hour, HOUR_MS),
             Limit::UploadBytesPerClient => (s.upload_mb_per_client_hour, HOUR_MS),
+            Limit::PaymentCallbacks => (s.payment_callbacks_per_minute, MINUTE_MS),
             Limit::UploadsInFlight => return None,
         };
         let max = i64::from(max);

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod accounts;
 pub mod appointments;
+pub mod bills;
 pub mod csv;
 pub mod health;
 pub mod intake;
@@ -51,6 +52,7 @@ pub(crate) fn described_routes(request_timeout: Duration) -> OpenApiRouter<AppSt
         .merge(staff::router())
         .merge(intake::router())
         .merge(licences::router())
+        .merge(bills::router())
         .merge(accounts::router())
         .merge(partners::router())
         .merge(stats::router())

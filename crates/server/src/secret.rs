@@ -76,6 +76,23 @@ impl Secret {
     }
 }
 
+impl Secret {
+    /// HMAC-SHA-256 of `bytes` exactly as given (no framing: what another party signs
+    /// with a shared key, such as a payment's callback), as lowercase hex.
+    pub fn sign(&self, bytes: &[u8]) -> String {
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        mac.update(bytes);
+        hex(&mac.finalize().into_bytes())
+    }
+
+    /// A secret of its own for `purpose`, derived from this one (a keyed hash of the
+    /// purpose): knowing it tells nothing of this one.
+    pub fn derive(&self, purpose: &str) -> Secret {
+        Secret(self.keyed_hash(purpose, &[]).into_bytes())
+    }
+}
+
 /// True when `a` and `b` are equal, compared in a time that does not depend on where they
 /// differ (for comparing a keyed hash with one sent or stored).
 pub fn same(a: &str, b: &str) -> bool {

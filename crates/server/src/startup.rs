@@ -56,6 +56,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Public figures already computed (`GET /api/v1/stats`).
     pub stats_cache: std::sync::Arc<crate::routes::stats::StatsCache>,
+    /// Where bills are paid, and the key their callbacks are signed with.
+    pub payments: std::sync::Arc<dyn crate::payments::PaymentAdapter>,
 }
 
 impl AppState {
@@ -197,6 +199,11 @@ impl Application {
             stats_cache: std::sync::Arc::new(crate::routes::stats::StatsCache::new(
                 config.stats_cache_ms,
             )),
+            payments: crate::payments::from_config(
+                &config.payments,
+                &config.secret,
+                &config.data_dir,
+            ),
         };
         let router = build_router(state, &config);
         let listener = bind(config.addr).await?;

@@ -11,6 +11,7 @@ pub mod account;
 pub mod actions;
 pub mod appointments;
 pub mod backoffice;
+pub mod bills;
 pub mod catalogue;
 pub mod intake;
 pub mod licences;

@@ -5,9 +5,11 @@ use nafitha_domain::calendar::Date;
 use nafitha_domain::lifecycle::Action;
 use nafitha_domain::{Locale, Localized, ReferenceNumber};
 
+use nafitha_domain::bill::{format_amount, BillNumber};
 use nafitha_domain::licence::LicenceNumber;
 
 use crate::store::actions::NotifyTarget;
+use crate::store::bills::{IssuedBill, PaidNotice};
 use crate::store::licences::IssuedLicence;
 use crate::store::requests::OutboxMessage;
 
@@ -308,8 +310,99 @@ pub fn licence_changed(
     sms_to(to, body)
 }
 
+/// The sentence a decision's messages end with when the approval issued a bill: the
+/// amount, the bill's number, its last day and where to pay it (the request's page).
+fn bill_line(
+    bill: &IssuedBill,
+    reference: &ReferenceNumber,
+    locale: Locale,
+    public_url: &str,
+) -> String {
+    let link = format!("{public_url}/requests/{reference}");
+    let (number, due) = (bill.number.grouped(), bill.due_on);
+    let amount = format_amount(bill.amount_halalas, locale);
+    match locale {
+        Locale::Ar => format!(
+            "تصدر الرخصة بعد سداد {amount} للفاتورة رقم {number} قبل نهاية {due}. ادفع من: {link}"
+        ),
+        Locale::En => format!(
+            "Your licence is issued once you pay {amount}, bill {number}, by {due}. Pay at {link}"
+        ),
+    }
+}
+
+/// The SMS telling the holder their bill expired unpaid (sent the morning after its last
+/// day, withdrawn if it is paid).
+pub fn bill_expired(
+    to: &Recipient<'_>,
+    bill: &IssuedBill,
+    reference: &ReferenceNumber,
+    public_url: &str,
+) -> OutboxMessage {
+    let link = format!("{public_url}/requests/{reference}");
+    let (number, due) = (bill.number.grouped(), bill.due_on);
+    let body = match to.locale {
+        Locale::Ar => format!(
+            "نافذة: انتهت مهلة سداد الفاتورة رقم {number} في {due} دون سداد، فلم تصدر الرخصة. التفاصيل: {link}"
+        ),
+        Locale::En => format!(
+            "Nafitha: bill {number} expired unpaid on {due}, so no licence was issued. Details: {link}"
+        ),
+    };
+    sms_to(to, body)
+}
+
+/// The SMS confirming a bill's payment, with the licence it issued or renewed.
+pub fn bill_paid(
+    to: &Recipient<'_>,
+    bill: &BillNumber,
+    amount_halalas: i64,
+    licence: Option<&IssuedLicence>,
+    public_url: &str,
+) -> OutboxMessage {
+    let amount = format_amount(amount_halalas, to.locale);
+    let number = bill.grouped();
+    let mut body = match to.locale {
+        Locale::Ar => format!("نافذة: استلمنا {amount} للفاتورة رقم {number}."),
+        Locale::En => format!("Nafitha: we received {amount} for bill {number}."),
+    };
+    if let Some(licence) = licence {
+        body.push(' ');
+        body.push_str(&licence_line(licence, to.locale));
+        let link = format!("{public_url}/licences/{}", licence.number);
+        body.push_str(&match to.locale {
+            Locale::Ar => format!(" اطلع عليها: {link}"),
+            Locale::En => format!(" See it at {link}"),
+        });
+    }
+    sms_to(to, body)
+}
+
+/// The messages for a paid bill, as the store asks for them while settling it (and, for
+/// the licence it issued, for each of its expiry reminders).
+pub fn for_payment(notice: &PaidNotice<'_>, public_url: &str) -> Vec<OutboxMessage> {
+    let to = Recipient {
+        locale: notice.locale,
+        phone: notice.phone,
+        email: None,
+    };
+    if let Some(licence) = notice.licence {
+        if let Some(days) = licence.reminder {
+            return vec![licence_reminder(&to, licence, days, public_url)];
+        }
+    }
+    vec![bill_paid(
+        &to,
+        notice.bill,
+        notice.amount_halalas,
+        notice.licence,
+        public_url,
+    )]
+}
+
 /// The messages for an event, as the store asks for them while taking an action (and,
-/// when it issued a licence, for each of its expiry reminders).
+/// when it issued a licence, for each of its expiry reminders; when it issued a bill, for
+/// the notice of its expiry).
 pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessage> {
     let to = Recipient {
         locale: target.locale,
@@ -321,9 +414,16 @@ pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessa
             return vec![licence_reminder(&to, licence, days, public_url)];
         }
     }
+    if let Some(bill) = target.bill.filter(|b| b.expired) {
+        return vec![bill_expired(&to, bill, target.reference, public_url)];
+    }
     let mut messages = stage_changed(&to, target.reference, target.action, public_url);
-    if let Some(licence) = target.licence {
-        let line = licence_line(licence, target.locale);
+    let line = match (target.licence, target.bill) {
+        (Some(licence), _) => Some(licence_line(licence, target.locale)),
+        (None, Some(bill)) => Some(bill_line(bill, target.reference, target.locale, public_url)),
+        (None, None) => None,
+    };
+    if let Some(line) = line {
         for message in &mut messages {
             message
                 .body

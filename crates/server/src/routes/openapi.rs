@@ -47,6 +47,7 @@ pub const PARTNER_KEY: &str = "partner_key";
         (name = "intake", description = "Assisted filing and look-ups by contact-centre staff"),
         (name = "admin", description = "An agency's staff accounts and partners' keys"),
         (name = "licences", description = "Licences issued by permits: verification, the holder's, the agency's register"),
+        (name = "payments", description = "Bills of permits with a fee: the holder's, and the payment gateway's signed callback"),
         (name = "stats", description = "Performance figures"),
         (name = "meta", description = "This document")
     )

@@ -61,6 +61,10 @@ pub struct NotifyTarget<'a> {
     /// The approval issued or extended this licence (with `reminder` set, the message
     /// asked for is its expiry reminder, queued to be sent later).
     pub licence: Option<&'a super::licences::IssuedLicence>,
+    /// The approval issued this bill (a permit with a fee: the licence waits for its
+    /// payment); with `expired` set, the message asked for is the notice that it expired
+    /// unpaid, queued to be sent later.
+    pub bill: Option<&'a super::bills::IssuedBill>,
 }
 
 /// Builds the notifications for an event.
@@ -248,6 +252,24 @@ impl Store {
         let phone: String = row.try_get("applicant_phone")?;
         let email: Option<String> = row.try_get("applicant_email")?;
         let locale = Locale::from_tag(&row.try_get::<String, _>("locale")?).unwrap_or_default();
+        // A permit with a fee bills its holder instead: the licence waits for the payment.
+        let bill = if action.action == Action::Resolve && licence.is_none() {
+            super::bills::bill_on_approval(&mut tx, id, now_ms, |notice| {
+                notifications(&NotifyTarget {
+                    reference,
+                    locale,
+                    phone: &phone,
+                    email: None,
+                    action: action.action,
+                    invite_to_book: false,
+                    licence: None,
+                    bill: Some(notice),
+                })
+            })
+            .await?
+        } else {
+            None
+        };
         let target = NotifyTarget {
             reference,
             locale,
@@ -256,6 +278,7 @@ impl Store {
             action: action.action,
             invite_to_book,
             licence: licence.as_ref(),
+            bill: bill.as_ref(),
         };
         self.queue_messages(
             &mut tx,
@@ -269,6 +292,7 @@ impl Store {
             super::licences::schedule_reminders(&mut tx, licence, now_ms, |reminder| {
                 notifications(&NotifyTarget {
                     licence: Some(reminder),
+                    bill: None,
                     email: None,
                     invite_to_book: false,
                     ..target

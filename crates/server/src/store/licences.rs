@@ -230,13 +230,37 @@ async fn queue_reminder(
 
 /// Issues the licence of request `request_id` as it is approved (or extends the licence
 /// a renewal request is for), in the approval's transaction `tx`. `None` when the
-/// request's service issues nothing, charges a fee (the licence waits for the payment),
-/// or the approval already issued (a request reopened and approved again).
+/// request's service issues nothing, charges a fee (the licence waits for the payment of
+/// its bill: [`issue_on_payment`]), or the approval already issued (a request reopened
+/// and approved again).
 pub(crate) async fn issue_on_approval(
     tx: &mut Transaction<'static, Any>,
     request_id: i64,
     actor: &str,
     now_ms: i64,
+) -> Result<Option<IssuedLicence>, sqlx::Error> {
+    issue(tx, request_id, actor, now_ms, false).await
+}
+
+/// Issues (or extends) the licence of request `request_id` once its bill is paid, in the
+/// payment's transaction `tx`: the same as an approval without a fee does.
+pub(crate) async fn issue_on_payment(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    actor: &str,
+    now_ms: i64,
+) -> Result<Option<IssuedLicence>, sqlx::Error> {
+    issue(tx, request_id, actor, now_ms, true).await
+}
+
+/// Issues or extends the licence of request `request_id`; a service with a fee issues
+/// only when `fee_paid`.
+async fn issue(
+    tx: &mut Transaction<'static, Any>,
+    request_id: i64,
+    actor: &str,
+    now_ms: i64,
+    fee_paid: bool,
 ) -> Result<Option<IssuedLicence>, sqlx::Error> {
     let Some(row) = sqlx::query(
         "select s.kind, s.fee_halalas, s.issues, s.form, s.name_ar, s.name_en, r.service_code, r.agency_code, \
@@ -250,10 +274,10 @@ pub(crate) async fn issue_on_approval(
         return Ok(None);
     };
     let issues: Option<String> = row.try_get("issues")?;
-    let (Some(issues), Some(ServiceKind::Permit), 0) = (
+    let (Some(issues), Some(ServiceKind::Permit), true) = (
         issues,
         ServiceKind::from_code(&row.try_get::<String, _>("kind")?),
-        row.try_get::<i64, _>("fee_halalas")?,
+        fee_paid || row.try_get::<i64, _>("fee_halalas")? == 0,
     ) else {
         return Ok(None);
     };

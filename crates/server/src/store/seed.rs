@@ -316,6 +316,13 @@ mod tests {
                 .any(|s| s.issues.is_some() && s.fee_halalas == 0),
             "a free permit service issues a licence"
         );
+        assert!(
+            catalogue
+                .services
+                .iter()
+                .any(|s| s.issues.is_some() && s.fee_halalas > 0),
+            "a permit service with a fee issues a licence once its bill is paid"
+        );
     }
 
     #[test]

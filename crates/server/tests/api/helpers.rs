@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use nafitha_server::config::{Config, ConnectionLimits, DatabaseUrl, NotifyConfig};
+use nafitha_server::config::{Config, ConnectionLimits, DatabaseUrl, NotifyConfig, PaymentConfig};
 use nafitha_server::limits::LimitSettings;
 use nafitha_server::startup::Application;
 use tempfile::TempDir;
@@ -418,6 +418,9 @@ pub struct Options {
     pub clock: nafitha_server::clock::Clock,
     /// The production defaults unless a test tightens them.
     pub connections: ConnectionLimits,
+    /// The `log` adapter, its callbacks signed with a key derived from the server's
+    /// secret, unless a test gives the payment secret.
+    pub payments: PaymentConfig,
 }
 
 impl Default for Options {
@@ -437,6 +440,7 @@ impl Default for Options {
                 upload_mb_per_client_hour: 10_000,
                 uploads_in_flight_per_client: 64,
                 uploads_in_flight: 64,
+                payment_callbacks_per_minute: 1_000,
             },
             client_ip_header: None,
             request_timeout_ms: 30_000,
@@ -445,6 +449,7 @@ impl Default for Options {
             public_url: "https://nafitha.test".into(),
             clock: nafitha_server::clock::Clock::system(),
             connections: ConnectionLimits::default(),
+            payments: PaymentConfig::default(),
         }
     }
 }
@@ -517,6 +522,7 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         stats_cache_ms: 1000,
         connections: options.connections,
         metrics_addr: Some("127.0.0.1:0".parse().unwrap()),
+        payments: options.payments.clone(),
     };
     let engine = config.database.engine();
     let database_url = config.database.as_str().to_owned();

@@ -4,6 +4,7 @@
 mod account;
 mod appointments;
 mod backoffice;
+mod bills;
 mod catalogue;
 mod connections;
 mod filing;

@@ -20,9 +20,9 @@ for (const name of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
   writeFileSync(path, code);
 
   const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
-  // The app's files are linked from the site's root, from /staff/ for the back office, or
-  // from /staff/desk/ for the intake desk.
-  const link = new RegExp(`(href=/(?:staff/(?:desk/)?)?${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
+  // The app's files are linked from the site's root, from /staff/ for the back office,
+  // from /staff/desk/ for the intake desk, or from /records/ for the records app.
+  const link = new RegExp(`(href=/(?:staff/(?:desk/)?|records/)?${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
   if (!link.test(index)) {
     throw new Error(`index.html has no integrity attribute for ${name}`);
   }

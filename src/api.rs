@@ -22,6 +22,10 @@ use crate::state::use_locale;
 mod citizen;
 #[cfg(not(feature = "backoffice"))]
 pub use citizen::*;
+#[cfg(feature = "records")]
+mod records;
+#[cfg(feature = "records")]
+pub use records::*;
 
 /// Why a call failed, in terms the screen can act on.
 #[derive(Clone, Debug, PartialEq)]
@@ -170,12 +174,45 @@ impl<T: Clone + Send + Sync + 'static> Loaded<T> {
 /// Loads `GET path()` whenever `path()` changes (showing `None` meanwhile), and again on
 /// `refetch` (showing the previous answer meanwhile); `None` means nothing to load. An
 /// answer that arrives after a newer load started is dropped.
+///
+/// Only the decoding is per type: the effect and the request's future are [`load_text`]'s,
+/// compiled once (each caller's copy of them was about 1.5 KB of WASM).
 pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
     path: impl Fn() -> Option<String> + 'static,
 ) -> Loaded<T> {
-    let locale = use_locale();
     let value = RwSignal::new(None);
     let tick = RwSignal::new(0u32);
+    load_text(Box::new(path), tick, std::rc::Rc::new(value));
+    Loaded { value, tick }
+}
+
+/// What [`load_text`] does with the signal that holds a page's answer, whatever its type.
+trait Answer {
+    fn failed(&self) -> bool;
+    fn clear(&self);
+    fn arrived(&self, text: Result<String, ApiError>);
+}
+
+impl<T: DeserializeOwned + Send + Sync + 'static> Answer for RwSignal<Option<Result<T, ApiError>>> {
+    fn failed(&self) -> bool {
+        self.with_untracked(|v| matches!(v, Some(Err(_))))
+    }
+
+    fn clear(&self) {
+        self.set(None);
+    }
+
+    fn arrived(&self, text: Result<String, ApiError>) {
+        self.set(Some(decode(text)));
+    }
+}
+
+fn load_text(
+    path: Box<dyn Fn() -> Option<String>>,
+    tick: RwSignal<u32>,
+    answer: std::rc::Rc<dyn Answer>,
+) {
+    let locale = use_locale();
     let latest = StoredValue::new(0u32);
     let shown = StoredValue::new(None::<String>);
     Effect::new(move |_| {
@@ -184,24 +221,23 @@ pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
         // Loading something else, or again after a failure, clears what is shown; loading
         // the same again after a change keeps it until the new answer, so the page is not
         // redrawn empty.
-        let failed = value.with_untracked(|v| matches!(v, Some(Err(_))));
-        if failed || shown.get_value() != path {
-            value.set(None);
+        if answer.failed() || shown.get_value() != path {
+            answer.clear();
             shown.set_value(path.clone());
         }
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
         if let Some(path) = path {
             let lang = locale.locale.get_untracked();
+            let answer = answer.clone();
             leptos::task::spawn_local(async move {
-                let answer = fetch(Request::get(&path), None, lang).await;
+                let text = fetch(Request::get(&path), None, lang).await;
                 if latest.get_value() == this {
-                    value.set(Some(decode(answer)));
+                    answer.arrived(text);
                 }
             });
         }
     });
-    Loaded { value, tick }
 }
 
 /// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.

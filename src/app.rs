@@ -2,14 +2,12 @@
 
 use leptos::prelude::*;
 
-use crate::components::SiteHeader;
-use crate::i18n::tr;
+use crate::components::{SiteFooter, SiteHeader};
 use crate::pages::NotFoundPage;
 use crate::pages::{
     ConfirmationPage, FilingPage, HomePage, MyRequestsPage, RequestPage, ServicePage, SignInPage,
     TrackPage,
 };
-use crate::performance::PerformancePage;
 use crate::router::{provide_router, use_location};
 use crate::state::{provide_announcer, provide_locale};
 
@@ -23,18 +21,7 @@ pub fn App() -> impl IntoView {
         <main id="main" class="container" tabindex="-1">
             <Pages/>
         </main>
-        <footer class="site-footer">
-            <div class="container">
-                <p>{tr(|t| t.citizen.tagline)}</p>
-                <p>{tr(|t| t.citizen.footer_note)}</p>
-                <p>
-                    <a href="/performance">{tr(|t| t.citizen.performance_link)}</a>
-                </p>
-            </div>
-        </footer>
-        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">
-            {move || announcer.message.get()}
-        </div>
+        <SiteFooter announcer/>
     }
 }
 
@@ -55,7 +42,6 @@ fn Pages() -> impl IntoView {
                 view! { <ConfirmationPage reference=reference.to_string()/> }
             }
             ["track"] => view! { <TrackPage/> },
-            ["performance"] => view! { <PerformancePage/> },
             ["sign-in"] => view! { <SignInPage/> },
             ["requests"] => view! { <MyRequestsPage/> },
             ["requests", reference] => view! { <RequestPage reference=reference.to_string()/> },

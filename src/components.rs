@@ -41,4 +41,4 @@ pub use tracked::{request_facts, timeline_entries};
 mod site_header;
 
 #[cfg(not(feature = "backoffice"))]
-pub use site_header::SiteHeader;
+pub use site_header::{SiteFooter, SiteHeader};

@@ -36,12 +36,19 @@ fn both(date: &js_sys::Date, locale: Locale, with_time: bool) -> String {
     format!("{gregorian} ({hijri})")
 }
 
+/// Today in Riyadh, by the device's clock (for the form's date limits; the server checks
+/// again by its own).
+pub fn today() -> Date {
+    nafitha_domain::calendar::riyadh_date(js_sys::Date::now() as i64)
+}
+
 /// Noon UTC of `day`: the same day in Riyadh.
 fn noon(day: Date) -> js_sys::Date {
     js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00Z")))
 }
 
 /// A calendar date, Gregorian only (for tables of dates).
+#[cfg(not(citizens))]
 pub fn format_date(day: Date, locale: Locale) -> String {
     format(&noon(day), locale, "gregory", false)
 }

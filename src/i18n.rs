@@ -32,7 +32,9 @@ pub struct Texts {
     /// A document's download link: its number in the list, its type, its size in KB.
     pub file_link: fn(usize, &str, u64) -> String,
     pub list_separator: &'static str,
-    /// The performance figures (the public page and the supervisors' screen).
+    /// The performance figures (the public page, in the records app, and the supervisors'
+    /// screen).
+    #[cfg(not(citizens))]
     pub perf: PerfTexts,
     /// The questions of a service's form (the citizens' filing and the back office's).
     #[cfg(forms)]
@@ -50,6 +52,9 @@ pub struct Texts {
     /// The back office's texts (in its app only).
     #[cfg(feature = "backoffice")]
     pub staff: StaffTexts,
+    /// The holders' app's texts (in its app only).
+    #[cfg(feature = "records")]
+    pub licences: LicenceTexts,
 }
 
 /// The citizens' pages' texts.
@@ -128,6 +133,7 @@ pub struct CitizenTexts {
     pub nav_label: &'static str,
     pub nav_track: &'static str,
     pub nav_my_requests: &'static str,
+    pub nav_licences: &'static str,
     pub sign_in_title: &'static str,
     pub sign_in_intro: &'static str,
     pub send_code: &'static str,
@@ -168,12 +174,19 @@ pub struct CitizenTexts {
     pub rated_thanks: &'static str,
     pub rating_change_until: &'static str,
     pub performance_link: &'static str,
+    #[cfg(feature = "records")]
     pub perf_title: &'static str,
+    #[cfg(feature = "records")]
     pub perf_hint: &'static str,
+    #[cfg(feature = "records")]
     pub perf_portal: &'static str,
+    #[cfg(feature = "records")]
     pub perf_agencies: &'static str,
+    #[cfg(feature = "records")]
     pub perf_on_time_by_agency: &'static str,
+    #[cfg(feature = "records")]
     pub perf_each_agency: &'static str,
+    #[cfg(feature = "records")]
     pub perf_services_of: fn(&str) -> String,
 }
 
@@ -213,6 +226,7 @@ pub struct SlotTexts {
 }
 
 /// The performance figures' texts.
+#[cfg(not(citizens))]
 pub struct PerfTexts {
     pub period: &'static str,
     pub not_enough_ratings: &'static str,
@@ -567,6 +581,51 @@ pub fn texts(locale: Locale) -> &'static Texts {
         Locale::Ar => &ar::TEXTS,
         Locale::En => &en::TEXTS,
     }
+}
+
+/// The holders' app's texts (decision 0014).
+#[cfg(feature = "records")]
+pub struct LicenceTexts {
+    pub my_licences_title: &'static str,
+    pub no_licences: &'static str,
+    pub bills_title: &'static str,
+    pub bill_number: &'static str,
+    pub amount: &'static str,
+    pub pay_by: &'static str,
+    pub pay: &'static str,
+    pub paying: &'static str,
+    pub paid: &'static str,
+    pub licences_title: &'static str,
+    pub licence_number: &'static str,
+    pub status: &'static str,
+    pub activity: &'static str,
+    pub agency: &'static str,
+    pub holder: &'static str,
+    pub cr_number: &'static str,
+    pub national_id: &'static str,
+    pub issued_on: &'static str,
+    pub expires_on: &'static str,
+    pub conditions: &'static str,
+    pub suspended_until: &'static str,
+    pub reason: &'static str,
+    pub revoked_at: &'static str,
+    pub request: &'static str,
+    pub certificate: &'static str,
+    pub back_to_licence: &'static str,
+    pub renew: &'static str,
+    pub renewal_pending: &'static str,
+    pub renew_intro: &'static str,
+    pub renew_send: &'static str,
+    pub renewal_filed: &'static str,
+    pub follow_request: &'static str,
+    pub verify_title: &'static str,
+    pub verify_intro: &'static str,
+    pub verify_hint: &'static str,
+    pub check: &'static str,
+    pub licence_not_found: &'static str,
+    pub scan_to_verify: &'static str,
+    pub qr_alt: &'static str,
+    pub issued_by: &'static str,
 }
 
 /// A text of the current language, kept up to date when the language changes. Every call

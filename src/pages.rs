@@ -13,6 +13,8 @@ mod track;
 pub use confirmation::ConfirmationPage;
 pub use filing::{can_file_online, FilingPage};
 pub use home::HomePage;
+#[cfg(feature = "records")]
+pub use my_requests::sign_in_prompt;
 pub use my_requests::MyRequestsPage;
 pub use not_found::NotFoundPage;
 pub use request::RequestPage;

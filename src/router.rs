@@ -111,10 +111,17 @@ pub fn provide_router() -> Location {
     location
 }
 
-/// Whether this app shows `path`: the back office (`/staff`) is its own app
-/// (docs/decisions/0004), so a link to it is followed by the browser.
+/// Whether this app shows `path` (which may carry a query): the back office (`/staff`,
+/// docs/decisions/0004) and the records app (decision 0014) are apps of their own, so a
+/// link from one app to another is followed by the browser.
 pub fn is_ours(path: &str) -> bool {
-    !(path == "/staff" || path.starts_with("/staff/") || path.starts_with("/staff?"))
+    let path = path.split('?').next().unwrap_or_default();
+    let records = nafitha_domain::apps::in_records_app(path);
+    if cfg!(feature = "records") {
+        records
+    } else {
+        !(records || path == "/staff" || path.starts_with("/staff/"))
+    }
 }
 
 thread_local! {

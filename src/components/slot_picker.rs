@@ -6,7 +6,7 @@ use leptos::either::Either;
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::appointment::Slot;
-use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::calendar::Date;
 
 use crate::api;
 use crate::dates::format_day;
@@ -27,7 +27,7 @@ pub fn SlotPicker(
     error: Signal<Option<InvalidAnswer>>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let today = riyadh_date(js_sys::Date::now() as i64);
+    let today = crate::dates::today();
     let from = RwSignal::new(today);
     let slots = api::list_slots(code, from);
     let error_text = move || {

@@ -4,13 +4,17 @@
 use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
+#[cfg(feature = "records")]
+use super::LicenceTexts;
+#[cfg(not(citizens))]
+use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
 #[cfg(office)]
 use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-use super::{PerfTexts, SlotTexts, Texts};
+use super::{SlotTexts, Texts};
 
 /// Arabic counted nouns: 1 and 2 have their own forms, 3 to 10 take the plural,
 /// 11 and above the singular accusative.
@@ -43,6 +47,7 @@ pub static TEXTS: Texts = Texts {
     no: "لا",
     file_link: |n, kind, kb| format!("تنزيل المستند {n} ({kind}، {kb} ك.ب)"),
     list_separator: "، ",
+    #[cfg(not(citizens))]
     perf: PERF,
     slots: SLOTS,
     #[cfg(forms)]
@@ -53,6 +58,8 @@ pub static TEXTS: Texts = Texts {
     citizen: CITIZEN,
     #[cfg(feature = "backoffice")]
     staff: STAFF,
+    #[cfg(feature = "records")]
+    licences: LICENCES,
 };
 
 #[cfg(forms)]
@@ -86,6 +93,7 @@ const SLOTS: SlotTexts = SlotTexts {
     choose_time: "اختر موعدًا من الأوقات المعروضة",
 };
 
+#[cfg(not(citizens))]
 const PERF: PerfTexts = PerfTexts {
     period: "الفترة",
     not_enough_ratings: "لا توجد تقييمات كافية",
@@ -524,6 +532,7 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     nav_label: "القائمة الرئيسية",
     nav_track: "تابع طلبًا",
     nav_my_requests: "طلباتي",
+    nav_licences: "رخصي",
     sign_in_title: "سجّل الدخول لمتابعة طلباتك",
     sign_in_intro: "سنرسل رمزًا من 6 أرقام برسالة نصية إلى رقم الجوال الذي استخدمته عند تقديم الطلب.",
     send_code: "أرسل الرمز",
@@ -564,11 +573,62 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     rated_thanks: "شكرًا لتقييمك",
     rating_change_until: "يمكنك تغيير تقييمك حتى",
     performance_link: "أداء الجهات ورضا المستفيدين",
+    #[cfg(feature = "records")]
     perf_title: "أداء الجهات",
+    #[cfg(feature = "records")]
     perf_hint: "أرقام البوابة كلها. المستلمة: الطلبات المقدمة في الفترة، وقيد المعالجة منها ما زال مفتوحًا. المعالجة ومددها: ما عولج في الفترة، بأيام العمل (من الأحد إلى الخميس). الرضا: التقييمات المقدمة في الفترة، ولا يظهر المتوسط قبل 5 تقييمات.",
+    #[cfg(feature = "records")]
     perf_portal: "البوابة",
+    #[cfg(feature = "records")]
     perf_agencies: "الجهات",
+    #[cfg(feature = "records")]
     perf_on_time_by_agency: "المعالجة في موعدها حسب الجهة",
+    #[cfg(feature = "records")]
     perf_each_agency: "أرقام كل جهة",
+    #[cfg(feature = "records")]
     perf_services_of: |name| format!("خدمات {name}"),
+};
+
+#[cfg(feature = "records")]
+const LICENCES: LicenceTexts = LicenceTexts {
+    my_licences_title: "رخصي",
+    no_licences: "لم تصدر رخص باسم رقم جوالك بعد.",
+    bills_title: "رسوم للدفع",
+    bill_number: "رقم الفاتورة",
+    amount: "المبلغ",
+    pay_by: "آخر يوم للدفع",
+    pay: "ادفع الآن",
+    paying: "جارٍ الدفع…",
+    paid: "دُفعت الرسوم وصدرت الرخصة.",
+    licences_title: "الرخص",
+    licence_number: "رقم الرخصة",
+    status: "الحالة",
+    activity: "النشاط",
+    agency: "الجهة",
+    holder: "صاحب الرخصة",
+    cr_number: "رقم السجل التجاري",
+    national_id: "رقم الهوية",
+    issued_on: "تاريخ الإصدار",
+    expires_on: "سارية حتى",
+    conditions: "الاشتراطات",
+    suspended_until: "موقوفة حتى",
+    reason: "السبب",
+    revoked_at: "أُلغيت في",
+    request: "الطلب",
+    certificate: "الشهادة للطباعة",
+    back_to_licence: "العودة إلى الرخصة",
+    renew: "جدّد الرخصة",
+    renewal_pending: "طلب التجديد قيد المراجعة",
+    renew_intro: "تنتقل بيانات الرخصة إلى طلب التجديد كما هي، وتُرفق المستندات من جديد. عند الموافقة تُمدَّد الرخصة بالرقم نفسه.",
+    renew_send: "أرسل طلب التجديد",
+    renewal_filed: "أُرسل طلب التجديد. رقمه:",
+    follow_request: "تابع الطلب",
+    verify_title: "التحقق من رخصة",
+    verify_intro: "أدخل الرقم المكتوب على الرخصة لتعرف هل هي سارية. لا تظهر بيانات صاحبها الشخصية.",
+    verify_hint: "10 أرقام كما هي مكتوبة على الرخصة",
+    check: "تحقق",
+    licence_not_found: "لا توجد رخصة بهذا الرقم.",
+    scan_to_verify: "امسح الرمز للتحقق من الرخصة",
+    qr_alt: "رمز QR يفتح صفحة التحقق من هذه الرخصة",
+    issued_by: "صادرة من",
 };

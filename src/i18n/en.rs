@@ -4,13 +4,17 @@
 use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
+#[cfg(feature = "records")]
+use super::LicenceTexts;
+#[cfg(not(citizens))]
+use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
 #[cfg(office)]
 use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-use super::{PerfTexts, SlotTexts, Texts};
+use super::{SlotTexts, Texts};
 
 #[cfg(not(feature = "backoffice"))]
 fn counted(n: u64, zero: &str, one: &str, many: &str) -> String {
@@ -40,6 +44,7 @@ pub static TEXTS: Texts = Texts {
     no: "No",
     file_link: |n, kind, kb| format!("Download document {n} ({kind}, {kb} KB)"),
     list_separator: ", ",
+    #[cfg(not(citizens))]
     perf: PERF,
     slots: SLOTS,
     #[cfg(forms)]
@@ -50,6 +55,8 @@ pub static TEXTS: Texts = Texts {
     citizen: CITIZEN,
     #[cfg(feature = "backoffice")]
     staff: STAFF,
+    #[cfg(feature = "records")]
+    licences: LICENCES,
 };
 
 #[cfg(forms)]
@@ -84,6 +91,7 @@ const SLOTS: SlotTexts = SlotTexts {
     choose_time: "Choose one of the times shown",
 };
 
+#[cfg(not(citizens))]
 const PERF: PerfTexts = PerfTexts {
     period: "Period",
     not_enough_ratings: "Not enough ratings",
@@ -494,6 +502,7 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     nav_label: "Main menu",
     nav_track: "Track a request",
     nav_my_requests: "My requests",
+    nav_licences: "My licences",
     sign_in_title: "Sign in to see your requests",
     sign_in_intro: "We will text a 6-digit code to the mobile number you used when you filed.",
     send_code: "Send the code",
@@ -534,11 +543,62 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     rated_thanks: "Thank you for your rating",
     rating_change_until: "You can change your rating until",
     performance_link: "How agencies perform, and how satisfied people are",
+    #[cfg(feature = "records")]
     perf_title: "How agencies perform",
+    #[cfg(feature = "records")]
     perf_hint: "For the whole portal. Received: requests filed in the period; in progress: those still open. Resolved and times: requests resolved in the period, in working days (Sunday to Thursday). Satisfaction: ratings given in the period; no average is shown below 5 ratings.",
+    #[cfg(feature = "records")]
     perf_portal: "The portal",
+    #[cfg(feature = "records")]
     perf_agencies: "Agencies",
+    #[cfg(feature = "records")]
     perf_on_time_by_agency: "Resolved within the promised time, by agency",
+    #[cfg(feature = "records")]
     perf_each_agency: "Each agency's figures",
+    #[cfg(feature = "records")]
     perf_services_of: |name| format!("Services of {name}"),
+};
+
+#[cfg(feature = "records")]
+const LICENCES: LicenceTexts = LicenceTexts {
+    my_licences_title: "My licences",
+    no_licences: "No licence has been issued to your mobile number yet.",
+    bills_title: "Fees to pay",
+    bill_number: "Bill number",
+    amount: "Amount",
+    pay_by: "Pay by",
+    pay: "Pay now",
+    paying: "Paying…",
+    paid: "The fee is paid and the licence is issued.",
+    licences_title: "Licences",
+    licence_number: "Licence number",
+    status: "Status",
+    activity: "Activity",
+    agency: "Agency",
+    holder: "Holder",
+    cr_number: "Commercial registration number",
+    national_id: "National ID number",
+    issued_on: "Issued on",
+    expires_on: "Valid until",
+    conditions: "Conditions",
+    suspended_until: "Suspended until",
+    reason: "Reason",
+    revoked_at: "Revoked on",
+    request: "Request",
+    certificate: "Certificate to print",
+    back_to_licence: "Back to the licence",
+    renew: "Renew the licence",
+    renewal_pending: "A renewal is being reviewed",
+    renew_intro: "The licence's details go into the renewal as they are; the documents are attached afresh. Once approved, the licence is extended under the same number.",
+    renew_send: "Send the renewal",
+    renewal_filed: "The renewal is sent. Its reference number:",
+    follow_request: "Follow the request",
+    verify_title: "Check a licence",
+    verify_intro: "Enter the number printed on a licence to see whether it is valid. Its holder's personal details are not shown.",
+    verify_hint: "10 digits, as printed on the licence",
+    check: "Check",
+    licence_not_found: "No licence has this number.",
+    scan_to_verify: "Scan to check this licence",
+    qr_alt: "QR code that opens this licence's check page",
+    issued_by: "Issued by",
 };

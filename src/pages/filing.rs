@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::appointment::BookingMode;
-use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::filing::{Applicant, NewRequest};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
 use serde_json::Value;
@@ -22,6 +21,7 @@ use crate::components::attachment_question::FilingContext;
 use crate::components::{
     answer_text, draft_question, ErrorSummary, LoadError, PageHeading, Question, SlotPicker,
 };
+use crate::dates::today;
 use crate::drafts::{self, Draft};
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -54,10 +54,6 @@ fn books_while_filing(service: &ServiceDetail) -> bool {
 /// True when the service accepts filings.
 pub fn can_file_online(service: &ServiceDetail) -> bool {
     service.active
-}
-
-fn today() -> nafitha_domain::calendar::Date {
-    riyadh_date(js_sys::Date::now() as i64)
 }
 
 #[component]

@@ -182,6 +182,17 @@ impl BillStatus {
         }
     }
 
+    pub fn label(self, locale: Locale) -> &'static str {
+        match (self, locale) {
+            (BillStatus::Unpaid, Locale::Ar) => "غير مدفوعة",
+            (BillStatus::Unpaid, Locale::En) => "Not paid",
+            (BillStatus::Paid, Locale::Ar) => "مدفوعة",
+            (BillStatus::Paid, Locale::En) => "Paid",
+            (BillStatus::Expired, Locale::Ar) => "انتهت مهلة الدفع",
+            (BillStatus::Expired, Locale::En) => "Time to pay ran out",
+        }
+    }
+
     /// The status on `today` (Riyadh) of a bill payable through `due_on`, paid or not:
     /// paid is final; unpaid through its last day; expired the day after. Not stored, so
     /// nothing has to run at midnight for a bill to expire.

@@ -8,6 +8,7 @@
 pub mod account;
 pub mod answers;
 pub mod appointment;
+pub mod apps;
 pub mod backoffice;
 pub mod bill;
 pub mod calendar;

@@ -21,6 +21,7 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use nafitha_domain::apps::RECORDS_SCREENS;
 use nafitha_domain::backoffice::DESK_SCREENS;
 
 use crate::headers;
@@ -33,8 +34,17 @@ const REVALIDATE: &str = "no-cache";
 /// `/staff` and everything under it are its files, else its `index.html`. The intake
 /// desk is a third, built into `dist/staff/desk` (decision 0012): its screens' addresses
 /// ([`DESK_SCREENS`]) get its `index.html`, and its files are under `/staff/desk/`.
+/// The records app (licences, their verification and the performance figures, decision
+/// 0014) is a fourth, built
+/// into `dist/records`: its addresses ([`RECORDS_SCREENS`]) are its files, else its page.
 pub fn app_service(dist: &Path) -> Router {
     let mut router = Router::new().fallback_service(app(dist));
+    let records = dist.join("records");
+    if records.join("index.html").is_file() {
+        for screen in RECORDS_SCREENS {
+            router = router.nest_service(screen, app(&records));
+        }
+    }
     let staff = dist.join("staff");
     if staff.join("index.html").is_file() {
         router = router.nest_service("/staff", app(&staff));

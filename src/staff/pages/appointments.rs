@@ -12,7 +12,7 @@ use nafitha_domain::appointment::{
     parse_start, AppointmentFigures, AppointmentStatus, DayView, TimeChoice, VisitMark,
 };
 use nafitha_domain::backoffice::StaffRequest;
-use nafitha_domain::calendar::{riyadh_date, Date};
+use nafitha_domain::calendar::Date;
 use nafitha_domain::{Locale, ReferenceNumber};
 
 use super::super::api::{self, query_string};
@@ -208,7 +208,7 @@ pub fn AppointmentsPage() -> impl IntoView {
         .unwrap_or_default();
     let supervises = me.is_some_and(|m| m.role.supervises());
     let first = services.first().map(|s| s.code.clone());
-    let today = riyadh_date(js_sys::Date::now() as i64);
+    let today = crate::dates::today();
     let query = Memo::new(move |_| {
         location.query.with(|q| {
             let service = q

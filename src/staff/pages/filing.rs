@@ -14,7 +14,6 @@ use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::appointment::{BookingMode, TimeChoice};
 use nafitha_domain::backoffice::files_for;
-use nafitha_domain::calendar::{riyadh_date, Date};
 use nafitha_domain::filing::{Applicant, Channel, FiledRequest, NewRequest};
 use nafitha_domain::intake::AssistedFiling;
 use nafitha_domain::{
@@ -30,14 +29,10 @@ use crate::components::attachment_question::FilingContext;
 use crate::components::{
     answer_rows, contact_view, draft_question, ErrorSummary, LoadError, PageHeading, SlotPicker,
 };
-use crate::dates::{format_day, format_moment};
+use crate::dates::{format_day, format_moment, today};
 use crate::drafts::{new_key, Draft};
 use crate::i18n::{texts, tr, Texts};
 use crate::state::{use_announcer, use_locale};
-
-fn today() -> Date {
-    riyadh_date(js_sys::Date::now() as i64)
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Step {

@@ -379,8 +379,21 @@ fn write_fake_dist(dist: &Path) {
         "export default function init() {}\n".repeat(50),
     )
     .unwrap();
+    // The records app, built into dist/records (decision 0014).
+    let records = dist.join("records");
+    std::fs::create_dir_all(&records).unwrap();
+    std::fs::write(records.join("index.html"), RECORDS_INDEX_HTML).unwrap();
+    std::fs::write(
+        records.join("nafitha-web-1a2b3c4d5e6f7a8b.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
+
+/// The records app's page (decision 0014).
+pub const RECORDS_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الرخص</title></head><body>\
+    <script type=module>import init from '/records/nafitha-web-1a2b3c4d5e6f7a8b.js';await init();</script></body></html>";
 
 /// The intake desk's page (decision 0012).
 pub const DESK_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: المكتب</title></head><body>\

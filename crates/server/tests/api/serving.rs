@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use crate::helpers::{
-    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, STAFF_INDEX_HTML,
+    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, RECORDS_INDEX_HTML,
+    STAFF_INDEX_HTML,
 };
 
 /// SHA-256 (base64) of the inline scripts of the fake pages in helpers.rs, computed apart
@@ -128,6 +129,56 @@ async fn the_intake_desk_is_a_third_app_at_its_own_screens() {
         assert_ne!(
             desk.headers()["content-security-policy"],
             staff.headers()["content-security-policy"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn licences_their_verification_and_the_figures_are_the_records_app() {
+    for app in spawn_apps().await {
+        for path in [
+            "/licences",
+            "/licences/",
+            "/licences/1234567890",
+            "/licences/1234567890/certificate",
+            "/verify",
+            "/verify/1234567890",
+            "/performance",
+            "/performance?period=12m",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(response.text().await.unwrap(), RECORDS_INDEX_HTML, "{path}");
+        }
+        // Neighbouring addresses stay the citizens' app.
+        for path in [
+            "/licencesx",
+            "/verifying",
+            "/services/licences",
+            "/performances",
+        ] {
+            assert_eq!(
+                app.get(path).await.text().await.unwrap(),
+                INDEX_HTML,
+                "{path}"
+            );
+        }
+        let script = app.get("/records/nafitha-web-1a2b3c4d5e6f7a8b.js").await;
+        assert_eq!(script.status(), 200);
+        assert_eq!(
+            script.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(
+            app.get("/records/missing-0123456789abcdef.js")
+                .await
+                .status(),
+            404
+        );
+        // The app's page gets a policy made from its own inline script.
+        assert_ne!(
+            app.get("/verify").await.headers()["content-security-policy"],
+            app.get("/").await.headers()["content-security-policy"]
         );
     }
 }

@@ -108,8 +108,7 @@ fn licence_facts(licence: &Licence, locale: Locale) -> impl IntoView {
         }
     });
     let details = licence
-        .details
-        .iter()
+        .details_beside_holder()
         .map(|d| {
             fact_owned(
                 d.label.get(locale).to_owned(),

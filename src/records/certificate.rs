@@ -45,8 +45,7 @@ fn certificate(licence: &Licence) -> impl IntoView {
     let (ar, en) = (&texts(Locale::Ar).licences, &texts(Locale::En).licences);
     let holder = &licence.holder;
     let details = licence
-        .details
-        .iter()
+        .details_beside_holder()
         .map(|d| {
             view! {
                 <div>

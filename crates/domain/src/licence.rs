@@ -547,6 +547,15 @@ pub struct LicenceVerification {
 }
 
 impl Licence {
+    /// The printed answers that do not repeat the holder's commercial registration or ID
+    /// number (shown with the holder already).
+    pub fn details_beside_holder(&self) -> impl Iterator<Item = &Detail> {
+        let holder = [&self.holder.cr_number, &self.holder.national_id];
+        self.details
+            .iter()
+            .filter(move |d| !holder.iter().any(|n| n.as_deref() == Some(d.value.en.as_str())))
+    }
+
     /// What the public sees of this licence.
     pub fn verification(&self) -> LicenceVerification {
         LicenceVerification {
@@ -1140,5 +1149,50 @@ mod tests {
             .map(|p| p.field)
             .collect();
         assert_eq!(fields, ["status", "expires_before", "after", "limit"]);
+    }
+
+    #[test]
+    fn the_details_beside_the_holder_leave_out_the_holders_own_numbers() {
+        let detail = |field: &str, value: &str| Detail {
+            field: field.into(),
+            label: Localized::new(field, field),
+            value: Localized::new(value, value),
+        };
+        let licence = Licence {
+            number: LicenceNumber::from_body(123_456_789),
+            status: LicenceStatus::Valid,
+            service: ServiceName {
+                code: "epm-shop-health-licence".into(),
+                name: Localized::new("شهادة", "Health licence"),
+            },
+            activity: Localized::new("شهادة", "Health licence"),
+            agency: AgencyRef {
+                code: "epm".into(),
+                name: Localized::new("أمانة", "Municipality"),
+            },
+            holder: Holder {
+                name: "Faisal Al-Qahtani".into(),
+                cr_number: Some("2050012345".into()),
+                national_id: None,
+            },
+            details: vec![
+                detail("cr_number", "2050012345"),
+                detail("workers", "6"),
+                detail("other_cr", "2050099999"),
+            ],
+            conditions: Localized::new("", ""),
+            issued_on: day("2026-12-01"),
+            expires_on: day("2027-11-30"),
+            suspension: None,
+            revocation: None,
+            request: ReferenceNumber::from_body(1),
+            renewal: None,
+            verify_url: String::new(),
+        };
+        let shown: Vec<&str> = licence
+            .details_beside_holder()
+            .map(|d| d.field.as_str())
+            .collect();
+        assert_eq!(shown, ["workers", "other_cr"]);
     }
 }

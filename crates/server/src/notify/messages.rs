@@ -311,14 +311,10 @@ pub fn licence_changed(
 }
 
 /// The sentence a decision's messages end with when the approval issued a bill: the
-/// amount, the bill's number, its last day and where to pay it (the request's page).
-fn bill_line(
-    bill: &IssuedBill,
-    reference: &ReferenceNumber,
-    locale: Locale,
-    public_url: &str,
-) -> String {
-    let link = format!("{public_url}/requests/{reference}");
+/// amount, the bill's number, its last day and where to pay it ("My licences", which
+/// lists the fees to pay).
+fn bill_line(bill: &IssuedBill, locale: Locale, public_url: &str) -> String {
+    let link = format!("{public_url}/licences");
     let (number, due) = (bill.number.grouped(), bill.due_on);
     let amount = format_amount(bill.amount_halalas, locale);
     match locale {
@@ -420,7 +416,7 @@ pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessa
     let mut messages = stage_changed(&to, target.reference, target.action, public_url);
     let line = match (target.licence, target.bill) {
         (Some(licence), _) => Some(licence_line(licence, target.locale)),
-        (None, Some(bill)) => Some(bill_line(bill, target.reference, target.locale, public_url)),
+        (None, Some(bill)) => Some(bill_line(bill, target.locale, public_url)),
         (None, None) => None,
     };
     if let Some(line) = line {

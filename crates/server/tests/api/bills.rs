@@ -163,7 +163,7 @@ async fn approving_a_permit_with_a_fee_issues_a_bill_and_not_the_licence() {
             sms.contains("resolved")
                 && sms.contains("SAR 100.00")
                 && sms.contains("by 2026-12-20")
-                && sms.contains(&format!("https://nafitha.test/requests/{reference}")),
+                && sms.contains("Pay at https://nafitha.test/licences"),
             "{sms}"
         );
         // The notice of its expiry waits in the outbox.

@@ -118,9 +118,12 @@ test("the keyboard alone reaches the skip link, the language switch and a servic
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "Excavation permit" })).toBeFocused();
 
-  // Back past "All services", "My requests" and "Track a request" to the language switch.
+  // Back past "All services", "My licences", "My requests" and "Track a request" to the
+  // language switch.
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("link", { name: "All services" })).toBeFocused();
+  await page.keyboard.press("Shift+Tab");
+  await expect(page.getByRole("link", { name: "My licences" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("link", { name: "My requests" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");

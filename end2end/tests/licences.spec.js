@@ -132,6 +132,26 @@ test("in English on a desktop: apply, approve, pay, print the certificate whose 
   await expect(anyone).toHaveURL(new RegExp(`/verify/${number}$`));
   await expectNoAxeViolations(anyone);
 
+  // Renewing: the licence's answers go as they are; the documents are attached afresh.
+  await page.goto(`/licences/${number}`);
+  await page.getByRole("link", { name: "Renew the licence" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Renew the licence" })).toBeVisible();
+  await page.getByRole("button", { name: "Send the renewal" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "There is a problem" })).toBeFocused();
+  await expectNoAxeViolations(page);
+  await page.getByLabel("Required documents").setInputFiles({ name: "cr-2027.pdf", mimeType: "application/pdf", buffer: PDF });
+  await expect(page.getByRole("listitem").filter({ hasText: "cr-2027.pdf" })).toBeVisible();
+  await page.getByRole("button", { name: "Send the renewal" }).click();
+  const renewal = page.getByRole("status").filter({ hasText: "The renewal is sent" });
+  await expect(renewal).toBeVisible();
+  await expectNoAxeViolations(page);
+  const renewalReference = (await renewal.locator(".reference").textContent()).replace(/\s/g, "");
+  expect(renewalReference).toMatch(/^\d{12}$/);
+  await page.goto(`/licences/${number}`);
+  await expect(page.getByRole("link", { name: new RegExp(renewalReference.slice(0, 4)) })).toBeVisible();
+  await expect(page.getByText("A renewal is being reviewed")).toBeVisible();
+  await expect(page.getByRole("link", { name: "Renew the licence" })).toHaveCount(0);
+
   // The supervisor suspends it.
   const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
   const suspended = await staff.request.post(`/api/v1/staff/licences/${number}/suspend`, {

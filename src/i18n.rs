@@ -222,7 +222,6 @@ pub struct SlotTexts {
     pub no_times: &'static str,
     pub earlier_times: &'static str,
     pub later_times: &'static str,
-    pub choose_time: &'static str,
 }
 
 /// The performance figures' texts.

@@ -90,7 +90,6 @@ const SLOTS: SlotTexts = SlotTexts {
     no_times: "لا توجد أوقات متاحة في هذه الأيام. اعرض الأيام التالية.",
     earlier_times: "الأيام السابقة",
     later_times: "الأيام التالية",
-    choose_time: "اختر موعدًا من الأوقات المعروضة",
 };
 
 #[cfg(not(citizens))]

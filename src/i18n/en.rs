@@ -88,7 +88,6 @@ const SLOTS: SlotTexts = SlotTexts {
     no_times: "There are no free times on these days. Show the next days.",
     earlier_times: "Earlier days",
     later_times: "Later days",
-    choose_time: "Choose one of the times shown",
 };
 
 #[cfg(not(citizens))]

@@ -11,7 +11,7 @@ use leptos::either::{Either, EitherOf3, EitherOf4};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::appointment::BookingMode;
+use nafitha_domain::appointment::{time_missing, BookingMode};
 use nafitha_domain::filing::{Applicant, NewRequest};
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ServiceDetail, ServiceKind};
 use serde_json::Value;
@@ -321,16 +321,7 @@ fn TimeForm(
         if chosen.with_untracked(Option::is_some) {
             on_continue.run(());
         } else {
-            errors.set(vec![InvalidAnswer {
-                field: "appointment.start".into(),
-                message: {
-                    let (ar, en) = (
-                        crate::i18n::texts(Locale::Ar),
-                        crate::i18n::texts(Locale::En),
-                    );
-                    Localized::new(ar.slots.choose_time, en.slots.choose_time)
-                },
-            }]);
+            errors.set(vec![time_missing()]);
         }
     };
     let needs_field = {

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use nafitha_domain::account::{EventEntry, RequestDetail};
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::appointment::{AppointmentState, AppointmentStatus, TimeChoice};
+use nafitha_domain::appointment::{time_missing, AppointmentState, AppointmentStatus, TimeChoice};
 use nafitha_domain::lifecycle::{
     reply_attachment, Action, ActionRequest, RequestStatus, REPLY_UPLOAD_FIELD,
 };
@@ -274,13 +274,7 @@ fn AppointmentPanel(
             }
             let start = chosen.get_untracked();
             if !cancel && start.is_none() {
-                errors.set(vec![InvalidAnswer {
-                    field: "appointment.start".into(),
-                    message: Localized::new(
-                        texts(Locale::Ar).slots.choose_time,
-                        texts(Locale::En).slots.choose_time,
-                    ),
-                }]);
+                errors.set(vec![time_missing()]);
                 return;
             }
             busy.set(true);

@@ -175,6 +175,19 @@ pub struct ValidTime {
     pub needs: Option<String>,
 }
 
+/// The problem of a booking sent without a time (filing for a service that books while
+/// filing, or moving an appointment): the browser tells it before sending, the server
+/// again.
+pub fn time_missing() -> InvalidAnswer {
+    InvalidAnswer {
+        field: "appointment.start".into(),
+        message: Localized::new(
+            "اختر موعدًا من الأوقات المعروضة",
+            "Choose one of the times shown",
+        ),
+    }
+}
+
 impl TimeChoice {
     /// Checks the chosen time against `availability` at `now` (capacity aside), and the
     /// note; problems name `appointment.start` or `appointment.needs`.

@@ -551,9 +551,11 @@ impl Licence {
     /// number (shown with the holder already).
     pub fn details_beside_holder(&self) -> impl Iterator<Item = &Detail> {
         let holder = [&self.holder.cr_number, &self.holder.national_id];
-        self.details
-            .iter()
-            .filter(move |d| !holder.iter().any(|n| n.as_deref() == Some(d.value.en.as_str())))
+        self.details.iter().filter(move |d| {
+            !holder
+                .iter()
+                .any(|n| n.as_deref() == Some(d.value.en.as_str()))
+        })
     }
 
     /// What the public sees of this licence.

@@ -9,7 +9,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use leptos_router::NavigateOptions;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::appointment::{
-    parse_start, AppointmentFigures, AppointmentStatus, DayView, TimeChoice, VisitMark,
+    parse_start, time_missing, AppointmentFigures, AppointmentStatus, DayView, TimeChoice,
+    VisitMark,
 };
 use nafitha_domain::backoffice::StaffRequest;
 use nafitha_domain::calendar::Date;
@@ -338,8 +339,7 @@ pub fn RequestAppointment(
             ev.prevent_default();
             let lang = locale.locale.get_untracked();
             let Some(start) = chosen.get_untracked() else {
-                let choose = problem("appointment.start", |t| t.slots.choose_time.to_owned());
-                return errors.set(vec![choose]);
+                return errors.set(vec![time_missing()]);
             };
             let reference = reference.clone();
             let choice = TimeChoice { start, needs: None };

@@ -12,7 +12,7 @@
 
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::appointment::{BookingMode, TimeChoice};
+use nafitha_domain::appointment::{time_missing, BookingMode, TimeChoice};
 use nafitha_domain::backoffice::files_for;
 use nafitha_domain::filing::{Applicant, Channel, FiledRequest, NewRequest};
 use nafitha_domain::intake::AssistedFiling;
@@ -431,9 +431,7 @@ pub fn FilingPage() -> impl IntoView {
             Some(_) => Vec::new(),
         };
         if books && form.time.with_untracked(Option::is_none) {
-            problems.push(problem("appointment.start", |t| {
-                t.slots.choose_time.to_owned()
-            }));
+            problems.push(time_missing());
         }
         match (filing.validate(questions, today()), chosen) {
             (Ok((channel, valid)), Some(service)) if problems.is_empty() => {

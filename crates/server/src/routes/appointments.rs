@@ -9,7 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use nafitha_domain::account::RequestDetail;
 use nafitha_domain::appointment::{
-    format_riyadh, join_link, may_book, parse_start, reminder_at, AppointmentCounts,
+    format_riyadh, join_link, may_book, parse_start, reminder_at, time_missing, AppointmentCounts,
     AppointmentFigures, AppointmentStatus, Availability, BookingMode, DaySlot, DayView, Slot,
     TimeChoice, ValidTime, Visit, VisitMark, DEFAULT_FIGURES_DAYS, MAX_FIGURES_DAYS, MAX_SLOT_DAYS,
 };
@@ -151,10 +151,7 @@ pub(crate) async fn booking_for(
             "The agency offers times after it reviews the request: no time is chosen now",
         )),
         (Some(a), None) if a.mode == BookingMode::AfterReview => Ok(None),
-        (Some(_), None) => Err(ApiError::on_field(
-            "appointment.start",
-            Localized::new("اختر موعدًا", "Choose a time"),
-        )),
+        (Some(_), None) => Err(ApiError::Validation(vec![time_missing()])),
         (Some(a), Some(choice)) => {
             let valid = choice
                 .validate(&a, state.now_ms())

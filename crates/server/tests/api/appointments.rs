@@ -135,7 +135,7 @@ async fn a_time_is_refused_for_what_it_is_and_nothing_is_stored() {
     let clock = Clock::fixed(at(SUNDAY_8AM));
     for app in spawn_apps_with(options_at(&clock)).await {
         let cases = [
-            (None, "appointment.start", "Choose a time"),
+            (None, "appointment.start", "Choose one of the times shown"),
             (
                 Some("2026-12-06T07:00:00+03:00"),
                 "appointment.start",

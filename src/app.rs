@@ -2,27 +2,17 @@
 
 use leptos::prelude::*;
 
-use crate::components::{SiteFooter, SiteHeader};
+use crate::components::site_frame;
 use crate::pages::NotFoundPage;
 use crate::pages::{
     ConfirmationPage, FilingPage, HomePage, MyRequestsPage, RequestPage, ServicePage, SignInPage,
     TrackPage,
 };
-use crate::router::{provide_router, use_location};
-use crate::state::{provide_announcer, provide_locale};
+use crate::router::use_location;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_locale();
-    let announcer = provide_announcer();
-    provide_router();
-    view! {
-        <SiteHeader/>
-        <main id="main" class="container" tabindex="-1">
-            <Pages/>
-        </main>
-        <SiteFooter announcer/>
-    }
+    site_frame(|| view! { <Pages/> })
 }
 
 /// Chooses the page for the address by a `match` on the path's segments (see

@@ -12,6 +12,8 @@ pub mod error_summary;
 mod files;
 mod header_parts;
 mod load_error;
+#[cfg(not(feature = "backoffice"))]
+mod lookup_form;
 mod page_heading;
 #[cfg(forms)]
 mod question;
@@ -28,6 +30,8 @@ pub use error_summary::ErrorSummary;
 pub use files::file_list;
 pub use header_parts::{Brand, LanguageSwitch, SkipLink};
 pub use load_error::LoadError;
+#[cfg(not(feature = "backoffice"))]
+pub use lookup_form::lookup_form;
 pub use page_heading::PageHeading;
 #[cfg(forms)]
 pub use question::draft_question;
@@ -41,4 +45,4 @@ pub use tracked::{request_facts, timeline_entries};
 mod site_header;
 
 #[cfg(not(feature = "backoffice"))]
-pub use site_header::{SiteFooter, SiteHeader};
+pub use site_header::site_frame;

@@ -15,26 +15,16 @@ use leptos::prelude::*;
 use nafitha_domain::licence::{Licence, LicenceNumber, LicenceStatus};
 use nafitha_domain::Locale;
 
-use crate::components::{SiteFooter, SiteHeader};
+use crate::components::site_frame;
 use crate::dates::{format_day, format_moment};
 use crate::i18n::texts;
 use crate::pages::NotFoundPage;
 use crate::performance::PerformancePage;
-use crate::router::{provide_router, use_location};
-use crate::state::{provide_announcer, provide_locale};
+use crate::router::use_location;
 
 #[component]
 pub fn RecordsApp() -> impl IntoView {
-    provide_locale();
-    let announcer = provide_announcer();
-    provide_router();
-    view! {
-        <SiteHeader/>
-        <main id="main" class="container" tabindex="-1">
-            <Pages/>
-        </main>
-        <SiteFooter announcer/>
-    }
+    site_frame(|| view! { <Pages/> })
 }
 
 /// Chooses the page for the address (see `app::Pages` for the citizens' app).

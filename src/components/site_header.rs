@@ -1,12 +1,13 @@
-//! The header on every citizens' page (the citizens' app and the records app): skip link,
-//! the portal's name, the language switch, and the citizens' links; and the footer, with
-//! the region where changes are announced to screen readers.
+//! The frame of every citizens' page (the citizens' app and the records app): the header
+//! (skip link, the portal's name, the language switch, the citizens' links), the page in
+//! `<main>`, the footer, and the region where changes are announced to screen readers.
 
 use leptos::prelude::*;
 
 use crate::components::{Brand, LanguageSwitch, SkipLink};
 use crate::i18n::tr;
-use crate::state::AnnouncerContext;
+use crate::router::provide_router;
+use crate::state::{provide_announcer, provide_locale};
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -28,9 +29,18 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-#[component]
-pub fn SiteFooter(announcer: AnnouncerContext) -> impl IntoView {
+/// Provides the language, the announcer and the router, then frames what `pages` builds
+/// (called once they are provided).
+pub fn site_frame<V: IntoView + 'static>(pages: impl FnOnce() -> V) -> impl IntoView {
+    provide_locale();
+    let announcer = provide_announcer();
+    provide_router();
+    let pages = pages();
     view! {
+        <SiteHeader/>
+        <main id="main" class="container" tabindex="-1">
+            {pages}
+        </main>
         <footer class="site-footer">
             <div class="container">
                 <p>{tr(|t| t.citizen.tagline)}</p>

@@ -2,17 +2,16 @@
 //! stage, the department handling it, the dates and the public timeline. The reference is
 //! in the address, so the page can be bookmarked and shared.
 
-use crate::router::{navigate, use_location};
+use crate::router::use_location;
 use leptos::either::{Either, EitherOf3};
 use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::filing::TrackedRequest;
 use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
-use serde_json::Value;
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading, Question,
+    lookup_form, request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading,
 };
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -43,19 +42,6 @@ pub fn TrackPage() -> AnyView {
     );
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
     let found = api::track_request(reference);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match ReferenceNumber::parse(&typed.get_untracked()) {
-            Ok(r) => {
-                errors.set(Vec::new());
-                navigate(&format!("/track?ref={r}"), false);
-            }
-            Err(e) => errors.set(vec![InvalidAnswer {
-                field: "reference".into(),
-                message: e.message(),
-            }]),
-        }
-    };
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let (ar, en) = (
         crate::i18n::texts(Locale::Ar),
@@ -75,16 +61,11 @@ pub fn TrackPage() -> AnyView {
     view! {
         <PageHeading text=Signal::derive(move || locale.texts().citizen.track_title.to_owned()) error=has_errors/>
         <ErrorSummary errors=errors/>
-        <form class="track-form" novalidate on:submit=submit>
-            <Question
-                field
-                value=Signal::derive(move || Some(Value::String(typed.get())))
-                on_change=Callback::new(move |value: Value| typed.set(value.as_str().unwrap_or_default().to_owned()))
-                error=Signal::derive(move || errors.with(|e| e.first().cloned()))
-                autofill=Some(("numeric", "off"))
-            />
-            <button type="submit" class="button">{tr(|t| t.citizen.find)}</button>
-        </form>
+        {lookup_form(field, typed, errors, |typed| {
+            ReferenceNumber::parse(typed)
+                .map(|r| format!("/track?ref={r}"))
+                .map_err(|e| e.message())
+        }, |t| t.citizen.find)}
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result {

@@ -8,14 +8,12 @@ use leptos::prelude::*;
 use nafitha_domain::answers::InvalidAnswer;
 use nafitha_domain::licence::{LicenceNumber, LicenceStatus, LicenceVerification};
 use nafitha_domain::{Field, FieldKind, Locale, Localized};
-use serde_json::Value;
 
 use super::{fact, status_tag};
 use crate::api::{self, ApiError};
-use crate::components::{ErrorSummary, LoadError, PageHeading, Question};
+use crate::components::{lookup_form, ErrorSummary, LoadError, PageHeading};
 use crate::dates::format_day;
 use crate::i18n::{texts, tr};
-use crate::router::navigate;
 use crate::state::use_locale;
 
 fn verdict(licence: &LicenceVerification, locale: Locale) -> impl IntoView {
@@ -57,19 +55,6 @@ pub fn VerifyPage(number: String) -> AnyView {
     };
     let found = api::verify_licence(wanted);
     let typed = RwSignal::new(number);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        match LicenceNumber::parse(&typed.get_untracked()) {
-            Ok(n) => {
-                errors.set(Vec::new());
-                navigate(&format!("/verify/{n}"), false);
-            }
-            Err(e) => errors.set(vec![InvalidAnswer {
-                field: "licence".into(),
-                message: e.message(),
-            }]),
-        }
-    };
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let (ar, en) = (&texts(Locale::Ar).licences, &texts(Locale::En).licences);
     let field = Field {
@@ -84,16 +69,11 @@ pub fn VerifyPage(number: String) -> AnyView {
         <PageHeading text=Signal::derive(move || locale.texts().licences.verify_title.to_owned()) error=has_errors/>
         <ErrorSummary errors=errors/>
         <p>{tr(|t| t.licences.verify_intro)}</p>
-        <form class="track-form" novalidate on:submit=submit>
-            <Question
-                field
-                value=Signal::derive(move || Some(Value::String(typed.get())))
-                on_change=Callback::new(move |value: Value| typed.set(value.as_str().unwrap_or_default().to_owned()))
-                error=Signal::derive(move || errors.with(|e| e.first().cloned()))
-                autofill=Some(("numeric", "off"))
-            />
-            <button type="submit" class="button">{tr(|t| t.licences.check)}</button>
-        </form>
+        {lookup_form(field, typed, errors, |typed| {
+            LicenceNumber::parse(typed)
+                .map(|n| format!("/verify/{n}"))
+                .map_err(|e| e.message())
+        }, |t| t.licences.check)}
         {move || match found.get() {
             None if wanted.with(Option::is_some) => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
             None => ().into_any(),

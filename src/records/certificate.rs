@@ -56,7 +56,7 @@ fn certificate(licence: &Licence) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <article class="certificate" aria-label=licence.activity.en.clone()>
+        <article class="certificate" aria-label=format!("{} / {}", licence.activity.ar, licence.activity.en)>
             <p class="certificate-agency">{both(&licence.agency.name)}</p>
             <p class="certificate-title">{both(&licence.activity)}</p>
             <dl class="certificate-facts">

@@ -113,6 +113,19 @@ impl StaffContext {
         change: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
         done: impl FnOnce() + 'static,
     ) {
+        // Boxed, so the WASM carries one copy of what follows rather than one per form
+        // (docs/decisions/0002).
+        self.submit_boxed(busy, errors, field, Box::pin(change), Box::new(done));
+    }
+
+    fn submit_boxed(
+        self,
+        busy: RwSignal<bool>,
+        errors: RwSignal<Vec<InvalidAnswer>>,
+        field: &'static str,
+        change: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>,
+        done: Box<dyn FnOnce()>,
+    ) {
         if busy.get_untracked() {
             return;
         }

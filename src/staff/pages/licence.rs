@@ -225,9 +225,12 @@ pub fn LicencePage() -> impl IntoView {
     let heading = Signal::derive(move || {
         let t = &texts(locale.locale.get()).staff.licences;
         match number.get() {
-            // A no-break space keeps the two groups in order in an Arabic heading (it
-            // joins numbers for the bidirectional algorithm; a space would not).
-            Some(n) => format!("{} {}", t.licence, n.grouped().replace(' ', "\u{a0}")),
+            // The two groups joined by a no-break space, which keeps them in order in an
+            // Arabic heading (a space would let the bidirectional algorithm swap them).
+            Some(n) => {
+                let (first, last) = n.as_str().split_at(5);
+                format!("{} {first}\u{a0}{last}", t.licence)
+            }
             None => t.not_found.to_owned(),
         }
     });

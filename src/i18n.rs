@@ -54,7 +54,7 @@ pub struct Texts {
     pub staff: StaffTexts,
     /// The holders' app's texts (in its app only).
     #[cfg(feature = "records")]
-    pub licences: LicenceTexts,
+    pub licences: HolderTexts,
 }
 
 /// The citizens' pages' texts.
@@ -322,6 +322,45 @@ pub struct VisitTexts {
     pub free: fn(u16) -> String,
 }
 
+/// The back office's licence screens: the agency's register and a licence, with the
+/// supervisors' suspension and revocation.
+#[cfg(office)]
+pub struct LicenceTexts {
+    /// The register's heading and its link in the sections.
+    pub title: &'static str,
+    pub search: &'static str,
+    pub search_button: &'static str,
+    pub any_status: &'static str,
+    pub expires_before: &'static str,
+    pub caption: &'static str,
+    pub none_found: &'static str,
+    pub number: &'static str,
+    pub holder: &'static str,
+    pub activity: &'static str,
+    pub issued_on: &'static str,
+    pub expires_on: &'static str,
+    /// Before a licence's number in its heading.
+    pub licence: &'static str,
+    pub not_found: &'static str,
+    pub back: &'static str,
+    pub suspended_until: &'static str,
+    pub revoked_on: &'static str,
+    pub reason: &'static str,
+    pub issued_by: &'static str,
+    pub renewal: &'static str,
+    pub details: &'static str,
+    pub conditions: &'static str,
+    pub suspend: &'static str,
+    pub reason_hint: &'static str,
+    pub until: &'static str,
+    pub suspended: &'static str,
+    pub revoke: &'static str,
+    pub revoke_final: &'static str,
+    pub revoke_yes: &'static str,
+    pub cancel: &'static str,
+    pub revoked: &'static str,
+}
+
 /// The intake desk's texts: filing for a citizen, and looking one up.
 #[cfg(feature = "desk")]
 pub struct DeskTexts {
@@ -521,6 +560,9 @@ pub struct StaffTexts {
     /// The appointment screens' texts (in the back office only).
     #[cfg(office)]
     pub visits: VisitTexts,
+    /// The licence screens' texts (in the back office only).
+    #[cfg(office)]
+    pub licences: LicenceTexts,
     pub lookups_title: &'static str,
     pub lookups_caption: &'static str,
     pub when: &'static str,
@@ -584,7 +626,7 @@ pub fn texts(locale: Locale) -> &'static Texts {
 
 /// The holders' app's texts (decision 0014).
 #[cfg(feature = "records")]
-pub struct LicenceTexts {
+pub struct HolderTexts {
     pub my_licences_title: &'static str,
     pub no_licences: &'static str,
     pub bills_title: &'static str,

@@ -1,11 +1,12 @@
 //! The back office under `/staff` (its own app: the crate built with the `backoffice`
 //! feature, docs/decisions/0004): sign-in, the queue (filters kept in the address, counts,
 //! pages, CSV), a request with everything the applicant gave, its whole timeline and the
-//! actions the life cycle allows, open work per department, the agency's performance and
-//! the look-ups' audit for supervisors, and the agency's services and their ready answers
-//! for admins. Contact-centre and reception staff (the intake role) have screens of their
-//! own: filing a request for a citizen, with its printable receipt, and looking up a
-//! citizen's requests.
+//! actions the life cycle allows, the agency's register of licences (suspended and revoked
+//! by supervisors), open work per department, the agency's performance and the look-ups'
+//! audit for supervisors, and the agency's services and their ready answers for admins.
+//! Contact-centre and reception staff (the intake role) have screens of their own: filing
+//! a request for a citizen, with its printable receipt, and looking up a citizen's
+//! requests.
 //!
 //! One component per screen in `pages/`, shared pieces in `components/`, the endpoints in
 //! `api.rs`; `leptos_router` chooses the screen.
@@ -113,6 +114,19 @@ impl StaffContext {
         change: impl std::future::Future<Output = Result<(), ApiError>> + 'static,
         done: impl FnOnce() + 'static,
     ) {
+        // Boxed, so the WASM carries one copy of what follows rather than one per form
+        // (docs/decisions/0002).
+        self.submit_boxed(busy, errors, field, Box::pin(change), Box::new(done));
+    }
+
+    fn submit_boxed(
+        self,
+        busy: RwSignal<bool>,
+        errors: RwSignal<Vec<InvalidAnswer>>,
+        field: &'static str,
+        change: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), ApiError>>>>,
+        done: Box<dyn FnOnce()>,
+    ) {
         if busy.get_untracked() {
             return;
         }
@@ -207,8 +221,9 @@ enum Shown {
 #[cfg(not(feature = "desk"))]
 fn screens() -> impl IntoView {
     use pages::{
-        AccountsPage, AnswersPage, ApiKeysPage, AppointmentsPage, AvailabilityPage, LoadsPage,
-        LookupsPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage,
+        AccountsPage, AnswersPage, ApiKeysPage, AppointmentsPage, AvailabilityPage, LicencePage,
+        LicencesPage, LoadsPage, LookupsPage, PerformancePage, QueuePage, RequestPage, ServicePage,
+        ServicesPage,
     };
     view! {
         <Routes fallback=Elsewhere>
@@ -218,6 +233,8 @@ fn screens() -> impl IntoView {
             <Route path=path!("/appointments") view=|| desk_screen(AppointmentsPage)/>
             <Route path=path!("/appointments/:code/availability")
                 view=|| desk_screen(|| screen(Role::supervises, AvailabilityPage))/>
+            <Route path=path!("/licences") view=|| desk_screen(LicencesPage)/>
+            <Route path=path!("/licences/:number") view=|| desk_screen(LicencePage)/>
             <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
             <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
             <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>

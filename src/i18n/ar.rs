@@ -5,15 +5,15 @@ use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
 #[cfg(feature = "records")]
-use super::LicenceTexts;
+use super::HolderTexts;
 #[cfg(not(citizens))]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
-#[cfg(office)]
-use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
+#[cfg(office)]
+use super::{LicenceTexts, VisitTexts};
 use super::{SlotTexts, Texts};
 
 /// Arabic counted nouns: 1 and 2 have their own forms, 3 to 10 take the plural,
@@ -261,6 +261,40 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "طلب جديد",
     nav_lookup: "استعلام",
     nav_lookups: "سجل الاستعلامات",
+    #[cfg(office)]
+    licences: LicenceTexts {
+        title: "الرخص",
+        search: "رقم الرخصة أو رقم السجل التجاري أو اسم صاحب الرخصة",
+        search_button: "ابحث",
+        any_status: "كل الحالات",
+        expires_before: "تنتهي في هذا التاريخ أو قبله",
+        caption: "رخص الجهة، الأحدث أولًا",
+        none_found: "لا توجد رخصة مطابقة.",
+        number: "رقم الرخصة",
+        holder: "صاحب الرخصة",
+        activity: "النشاط",
+        issued_on: "تاريخ الإصدار",
+        expires_on: "تاريخ الانتهاء",
+        licence: "الرخصة",
+        not_found: "هذه الرخصة ليست في سجل جهتك.",
+        back: "كل الرخص",
+        suspended_until: "موقوفة حتى",
+        revoked_on: "أُلغيت في",
+        reason: "السبب",
+        issued_by: "صدرت بالطلب",
+        renewal: "طلب تجديد قيد الدراسة",
+        details: "ما تتضمنه الرخصة",
+        conditions: "الشروط",
+        suspend: "إيقاف الرخصة",
+        reason_hint: "يُبلَّغ صاحب الرخصة برسالة نصية، ويرى هذا السبب مع رخصته.",
+        until: "آخر يوم للإيقاف",
+        suspended: "أُوقفت الرخصة.",
+        revoke: "إلغاء الرخصة",
+        revoke_final: "الإلغاء نهائي: لا يمكن بعده استعمال الرخصة ولا إيقافها ولا تجديدها. اضغط الزر مرة أخرى لإلغائها.",
+        revoke_yes: "نعم، ألغِ الرخصة",
+        cancel: "تراجع",
+        revoked: "أُلغيت الرخصة.",
+    },
     #[cfg(office)]
     visits: VisitTexts {
         figures_title: "الأيام الثلاثون الماضية",
@@ -589,7 +623,7 @@ const CITIZEN: CitizenTexts = CitizenTexts {
 };
 
 #[cfg(feature = "records")]
-const LICENCES: LicenceTexts = LicenceTexts {
+const LICENCES: HolderTexts = HolderTexts {
     my_licences_title: "رخصي",
     no_licences: "لم تصدر رخص باسم رقم جوالك بعد.",
     bills_title: "رسوم للدفع",

@@ -5,15 +5,15 @@ use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
 #[cfg(feature = "records")]
-use super::LicenceTexts;
+use super::HolderTexts;
 #[cfg(not(citizens))]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
-#[cfg(office)]
-use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
+#[cfg(office)]
+use super::{LicenceTexts, VisitTexts};
 use super::{SlotTexts, Texts};
 
 #[cfg(not(feature = "backoffice"))]
@@ -259,6 +259,40 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "New request",
     nav_lookup: "Look up",
     nav_lookups: "Look-ups",
+    #[cfg(office)]
+    licences: LicenceTexts {
+        title: "Licences",
+        search: "Licence number, CR number or holder's name",
+        search_button: "Search",
+        any_status: "Any status",
+        expires_before: "Expires on or before",
+        caption: "The agency's licences, newest first",
+        none_found: "No licence matches.",
+        number: "Licence number",
+        holder: "Holder",
+        activity: "Activity",
+        issued_on: "Issued on",
+        expires_on: "Expires on",
+        licence: "Licence",
+        not_found: "This licence is not in your agency's register.",
+        back: "All licences",
+        suspended_until: "Suspended until",
+        revoked_on: "Revoked on",
+        reason: "Reason",
+        issued_by: "Issued by request",
+        renewal: "Renewal under way",
+        details: "What the licence shows",
+        conditions: "Conditions",
+        suspend: "Suspend the licence",
+        reason_hint: "The holder is told by SMS and sees this reason with the licence.",
+        until: "Last day of the suspension",
+        suspended: "The licence is suspended.",
+        revoke: "Revoke the licence",
+        revoke_final: "Revoking is final: the licence can never be used, suspended or renewed again. Press the button again to revoke it.",
+        revoke_yes: "Yes, revoke the licence",
+        cancel: "Cancel",
+        revoked: "The licence is revoked.",
+    },
     #[cfg(office)]
     visits: VisitTexts {
         figures_title: "The last 30 days",
@@ -559,7 +593,7 @@ const CITIZEN: CitizenTexts = CitizenTexts {
 };
 
 #[cfg(feature = "records")]
-const LICENCES: LicenceTexts = LicenceTexts {
+const LICENCES: HolderTexts = HolderTexts {
     my_licences_title: "My licences",
     no_licences: "No licence has been issued to your mobile number yet.",
     bills_title: "Fees to pay",

@@ -11,13 +11,13 @@ use super::number_in_address;
 use crate::api::{self, ApiError};
 use crate::components::{LoadError, PageHeading};
 use crate::dates::format_date;
-use crate::i18n::{texts, tr, LicenceTexts};
+use crate::i18n::{texts, tr, HolderTexts};
 use crate::pages::sign_in_prompt;
 use crate::state::use_locale;
 
 /// A row of the certificate: the term in both languages, then the value (in both
 /// languages when it has two).
-fn row(term: fn(&LicenceTexts) -> &'static str, value: impl IntoView) -> impl IntoView {
+fn row(term: fn(&HolderTexts) -> &'static str, value: impl IntoView) -> impl IntoView {
     let (ar, en) = (&texts(Locale::Ar).licences, &texts(Locale::En).licences);
     view! {
         <div>

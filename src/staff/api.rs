@@ -14,6 +14,7 @@ use nafitha_domain::backoffice::{
 };
 use nafitha_domain::calendar::Date;
 use nafitha_domain::intake::LookupAudit;
+use nafitha_domain::licence::{Licence, LicenceNumber, LicencePage, RevokeLicence, SuspendLicence};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::partner::{ApiKeyView, CreatedApiKey, NewApiKey};
 use nafitha_domain::stats::{AgencyStats, StatsQuery};
@@ -273,4 +274,35 @@ pub async fn put_availability(
 /// counts over the last 30 days (nothing for others).
 pub fn get_appointment_figures(supervises: bool) -> Loaded<Vec<AppointmentFigures>> {
     load(move || supervises.then(|| "/api/v1/staff/appointments/figures".to_owned()))
+}
+
+/// `GET /api/v1/staff/licences?{query}`: a page of the agency's register (nothing while
+/// the query, already encoded, is `None`).
+pub fn list_licences(query: Memo<Option<String>>) -> Loaded<LicencePage> {
+    load(move || query.get().map(|q| format!("/api/v1/staff/licences?{q}")))
+}
+
+/// `GET /api/v1/staff/licences/{number}`
+pub fn get_licence(number: Memo<Option<LicenceNumber>>) -> Loaded<Licence> {
+    load(move || number.get().map(|n| format!("/api/v1/staff/licences/{n}")))
+}
+
+/// `POST /api/v1/staff/licences/{number}/suspend` (supervisors)
+pub async fn suspend_licence(
+    number: &LicenceNumber,
+    body: &SuspendLicence,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/licences/{number}/suspend");
+    done(fetch(Request::post(&path), Some(to_json(body)?), locale).await)
+}
+
+/// `POST /api/v1/staff/licences/{number}/revoke` (supervisors)
+pub async fn revoke_licence(
+    number: &LicenceNumber,
+    body: &RevokeLicence,
+    locale: Locale,
+) -> Result<(), ApiError> {
+    let path = format!("/api/v1/staff/licences/{number}/revoke");
+    done(fetch(Request::post(&path), Some(to_json(body)?), locale).await)
 }

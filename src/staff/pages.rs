@@ -14,6 +14,10 @@ mod availability;
 #[cfg(feature = "desk")]
 mod filing;
 #[cfg(not(feature = "desk"))]
+mod licence;
+#[cfg(not(feature = "desk"))]
+mod licences;
+#[cfg(not(feature = "desk"))]
 mod loads;
 #[cfg(feature = "desk")]
 mod lookup;
@@ -44,6 +48,10 @@ pub use appointments::AppointmentsPage;
 pub use availability::AvailabilityPage;
 #[cfg(feature = "desk")]
 pub use filing::FilingPage;
+#[cfg(not(feature = "desk"))]
+pub use licence::LicencePage;
+#[cfg(not(feature = "desk"))]
+pub use licences::LicencesPage;
 #[cfg(not(feature = "desk"))]
 pub use loads::LoadsPage;
 #[cfg(feature = "desk")]

@@ -87,6 +87,13 @@ pub fn StaffHeader() -> impl IntoView {
         let works = works_requests(me.role, &me.agency.code);
         let supervises = me.role.supervises();
         let admin = me.role == Role::Admin;
+        // The agency's register of licences (the back office's screen, not the desk's).
+        #[cfg(office)]
+        let licences = works.then(
+            || view! { <li><A href="/staff/licences">{tr(|t| t.staff.licences.title)}</A></li> },
+        );
+        #[cfg(not(office))]
+        let licences = ();
         Some(view! {
             <nav class="desk-nav" aria-label=tr(|t| t.staff.sections)>
                 <ul>
@@ -101,6 +108,7 @@ pub fn StaffHeader() -> impl IntoView {
                     {(works && !me.appointment_services.is_empty()).then(|| view! {
                         <li><A href="/staff/appointments">{tr(|t| t.staff.nav_appointments)}</A></li>
                     })}
+                    {licences}
                     {(works && supervises).then(|| view! {
                         <li><A href="/staff/overdue">{tr(|t| t.staff.nav_loads)}</A></li>
                         <li><A href="/staff/performance">{tr(|t| t.staff.nav_performance)}</A></li>

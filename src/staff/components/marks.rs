@@ -50,19 +50,32 @@ pub fn loaded<T: Clone + Send + Sync + 'static, V: IntoView + 'static>(
             }
         })
     });
+    let retry = Callback::new(move |()| answer.refetch());
     move || {
         let l = locale.locale.get();
         answer.with(|a| match a {
-            None => view! { <Loading/> }.into_any(),
             Some(Ok(value)) => show(value, l).into_any(),
-            Some(Err(ApiError::NotFound)) => view! { <Notice text=missing/> }.into_any(),
-            Some(Err(e)) if e.needs_sign_in() => ().into_any(),
-            Some(Err(e)) => {
-                let error = e.clone();
-                view! { <LoadError error on_retry=Callback::new(move |()| answer.refetch())/> }
-                    .into_any()
-            }
+            None => not_loaded(None, missing, retry),
+            Some(Err(e)) => not_loaded(Some(e), missing, retry),
         })
+    }
+}
+
+/// What `loaded` shows until there is something to show (the same whatever is loaded, so
+/// the WASM carries it once): "loading" while `error` is `None`.
+fn not_loaded(
+    error: Option<&ApiError>,
+    missing: fn(&'static Texts) -> &'static str,
+    retry: Callback<()>,
+) -> AnyView {
+    match error {
+        None => view! { <Loading/> }.into_any(),
+        Some(ApiError::NotFound) => view! { <Notice text=missing/> }.into_any(),
+        Some(e) if e.needs_sign_in() => ().into_any(),
+        Some(e) => {
+            let error = e.clone();
+            view! { <LoadError error on_retry=retry/> }.into_any()
+        }
     }
 }
 

@@ -7,11 +7,12 @@ export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tools/node_modules/.bin:$(PATH)
 SERVER := $(or $(CARGO_TARGET_DIR),target)/release/nafitha-server
 # Budget for the app's WASM + JS, brotli-compressed as served (bytes): the citizens' app,
 # the back office (staff on office networks, decision 0008), the intake desk (decision
-# 0012) and the records app (decision 0014) apart.
+# 0012), the licensing desk (decision 0015) and the records app (decision 0014) apart.
 WASM_JS_BUDGET_BR := 250000
 STAFF_WASM_JS_BUDGET_BR := 310000
 DESK_WASM_JS_BUDGET_BR := 250000
 RECORDS_WASM_JS_BUDGET_BR := 250000
+LICENSING_WASM_JS_BUDGET_BR := 250000
 
 .PHONY: setup build build-web build-server run dev test lint test-rust test-e2e fuzz-api size-check clean
 
@@ -25,18 +26,21 @@ build-server:
 
 # Trunk builds the size-optimised WASM into dist/, the back office (the same crate
 # with the `backoffice` feature) into dist/staff/, the intake desk (`desk`, decision
-# 0012) into dist/staff/desk/ and the records app (`records`, decision 0014) into
-# dist/records/, in that order (each build empties its own directory); esbuild minifies wasm-bindgen's JS
+# 0012) into dist/staff/desk/, the licensing desk (`licensing`, decision 0015) into
+# dist/staff/licensing/ and the records app (`records`, decision 0014) into dist/records/,
+# in that order (each build empties its own directory); esbuild minifies wasm-bindgen's JS
 # (and its integrity hash is rewritten); the server then writes .br and .gz beside each
 # file so they are served precompressed.
 build-web: build-server
 	trunk build --release
 	trunk build staff.html --release --dist dist/staff --public-url /staff/
 	trunk build desk.html --release --dist dist/staff/desk --public-url /staff/desk/
+	trunk build licensing.html --release --dist dist/staff/licensing --public-url /staff/licensing/
 	trunk build records.html --release --dist dist/records --public-url /records/
 	node scripts/minify-js.mjs dist
 	node scripts/minify-js.mjs dist/staff
 	node scripts/minify-js.mjs dist/staff/desk
+	node scripts/minify-js.mjs dist/staff/licensing
 	node scripts/minify-js.mjs dist/records
 	$(SERVER) precompress dist
 
@@ -51,6 +55,7 @@ lint:
 	cargo clippy -p nafitha-web -p nafitha-domain --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p nafitha-web --features backoffice --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p nafitha-web --features desk --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p nafitha-web --features licensing --target wasm32-unknown-unknown -- -D warnings
 	cargo clippy -p nafitha-web --features records --target wasm32-unknown-unknown -- -D warnings
 
 # Unit tests and the API tests: on SQLite always, and on PostgreSQL too when
@@ -70,6 +75,7 @@ size-check:
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist $(WASM_JS_BUDGET_BR)
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff $(STAFF_WASM_JS_BUDGET_BR)
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff/desk $(DESK_WASM_JS_BUDGET_BR)
+	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/staff/licensing $(LICENSING_WASM_JS_BUDGET_BR)
 	cargo run --quiet --release -p nafitha-bench --bin size-check -- dist/records $(RECORDS_WASM_JS_BUDGET_BR)
 
 clean:

@@ -21,8 +21,9 @@ for (const name of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
 
   const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
   // The app's files are linked from the site's root, from /staff/ for the back office,
-  // from /staff/desk/ for the intake desk, or from /records/ for the records app.
-  const link = new RegExp(`(href=/(?:staff/(?:desk/)?|records/)?${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
+  // from /staff/desk/ or /staff/licensing/ for the intake and licensing desks, or from
+  // /records/ for the records app.
+  const link = new RegExp(`(href=/(?:staff/(?:desk/|licensing/)?|records/)?${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
   if (!link.test(index)) {
     throw new Error(`index.html has no integrity attribute for ${name}`);
   }

@@ -322,9 +322,9 @@ pub struct VisitTexts {
     pub free: fn(u16) -> String,
 }
 
-/// The back office's licence screens: the agency's register and a licence, with the
-/// supervisors' suspension and revocation.
-#[cfg(office)]
+/// The licensing desk's screens (decision 0015): the agency's register and a licence,
+/// with the supervisors' suspension and revocation.
+#[cfg(feature = "licensing")]
 pub struct LicenceTexts {
     /// The register's heading and its link in the sections.
     pub title: &'static str,
@@ -419,6 +419,7 @@ pub struct DeskTexts {
 /// The back office's texts.
 pub struct StaffTexts {
     pub nav_appointments: &'static str,
+    pub nav_licences: &'static str,
     pub channel: &'static str,
     pub back_office: &'static str,
     pub sections: &'static str,
@@ -560,8 +561,8 @@ pub struct StaffTexts {
     /// The appointment screens' texts (in the back office only).
     #[cfg(office)]
     pub visits: VisitTexts,
-    /// The licence screens' texts (in the back office only).
-    #[cfg(office)]
+    /// The licence screens' texts (in the licensing desk only).
+    #[cfg(feature = "licensing")]
     pub licences: LicenceTexts,
     pub lookups_title: &'static str,
     pub lookups_caption: &'static str,

@@ -1,27 +1,28 @@
-//! Nafitha's browser apps, Leptos client-side rendered, built four times from this
+//! Nafitha's browser apps, Leptos client-side rendered, built five times from this
 //! crate: the citizens' app; with the `backoffice` feature the staff's app (served under
 //! `/staff`, docs/decisions/0004); with `desk` the intake desk's (its screens under
-//! `/staff`, decision 0012); with `records` the records app (a holder's licences,
+//! `/staff`, decision 0012); with `licensing` the licensing desk's (the register of
+//! licences under `/staff/licences`, decision 0015); with `records` the records app (a holder's licences,
 //! certificates, renewals and fees, anyone's check of a licence, the performance figures,
 //! decision 0014). Code only some apps use is
 //! compiled into those alone (the `cfg`s below and in `api` and `components`; `forms`
 //! and `office` are named in build.rs), so the citizens' and the back office's builds are
-//! linted whole. The desk and the records app use a few of the modules the others share,
+//! linted whole. The desk, the licensing desk and the records app use a few of the modules the others share,
 //! so in their builds those modules may hold code they do not call: the other two builds
 //! lint every item of them.
 
 #[cfg_attr(
-    any(feature = "desk", feature = "records"),
+    any(feature = "desk", feature = "records", feature = "licensing"),
     allow(dead_code, unused_imports)
 )]
 mod api;
 #[cfg_attr(
-    any(feature = "desk", feature = "records"),
+    any(feature = "desk", feature = "records", feature = "licensing"),
     allow(dead_code, unused_imports)
 )]
 mod components;
 #[cfg_attr(
-    any(feature = "desk", feature = "records"),
+    any(feature = "desk", feature = "records", feature = "licensing"),
     allow(dead_code, unused_imports)
 )]
 mod dates;
@@ -29,12 +30,15 @@ mod dates;
 #[cfg_attr(feature = "records", allow(dead_code, unused_imports))]
 mod drafts;
 #[cfg_attr(
-    any(feature = "desk", feature = "records"),
+    any(feature = "desk", feature = "records", feature = "licensing"),
     allow(dead_code, unused_imports)
 )]
 mod i18n;
 #[cfg(not(citizens))]
-#[cfg_attr(feature = "desk", allow(dead_code, unused_imports))]
+#[cfg_attr(
+    any(feature = "desk", feature = "licensing"),
+    allow(dead_code, unused_imports)
+)]
 mod performance;
 mod state;
 #[cfg(forms)]

@@ -11,9 +11,15 @@
 //! One component per screen in `pages/`, shared pieces in `components/`, the endpoints in
 //! `api.rs`; `leptos_router` chooses the screen.
 
-#[cfg_attr(feature = "desk", allow(dead_code, unused_imports))]
+#[cfg_attr(
+    any(feature = "desk", feature = "licensing"),
+    allow(dead_code, unused_imports)
+)]
 mod api;
-#[cfg_attr(feature = "desk", allow(dead_code, unused_imports))]
+#[cfg_attr(
+    any(feature = "desk", feature = "licensing"),
+    allow(dead_code, unused_imports)
+)]
 mod components;
 mod pages;
 
@@ -21,7 +27,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::backoffice::{on_desk, Role, StaffMe};
+use nafitha_domain::apps::{staff_app, StaffApp};
+use nafitha_domain::backoffice::{Role, StaffMe};
 use nafitha_domain::Locale;
 
 use crate::api::ApiError;
@@ -190,6 +197,7 @@ fn desk_screen<V: IntoView + 'static>(page: impl FnOnce() -> V) -> AnyView {
 
 /// Another screen, for the roles `allowed` admits; anyone else is told it is not for
 /// their role.
+#[cfg(not(feature = "licensing"))]
 fn screen<V: IntoView + 'static>(allowed: fn(Role) -> bool, page: impl FnOnce() -> V) -> AnyView {
     match use_staff().me_untracked() {
         Some(me) if allowed(me.role) => page().into_any(),
@@ -217,13 +225,12 @@ enum Shown {
     Failed,
 }
 
-/// The back office's screens (all but the intake desk's).
-#[cfg(not(feature = "desk"))]
+/// The back office's screens (all but the intake desk's and the licensing desk's).
+#[cfg(office)]
 fn screens() -> impl IntoView {
     use pages::{
-        AccountsPage, AnswersPage, ApiKeysPage, AppointmentsPage, AvailabilityPage, LicencePage,
-        LicencesPage, LoadsPage, LookupsPage, PerformancePage, QueuePage, RequestPage, ServicePage,
-        ServicesPage,
+        AccountsPage, AnswersPage, ApiKeysPage, AppointmentsPage, AvailabilityPage, LoadsPage,
+        LookupsPage, PerformancePage, QueuePage, RequestPage, ServicePage, ServicesPage,
     };
     view! {
         <Routes fallback=Elsewhere>
@@ -233,8 +240,6 @@ fn screens() -> impl IntoView {
             <Route path=path!("/appointments") view=|| desk_screen(AppointmentsPage)/>
             <Route path=path!("/appointments/:code/availability")
                 view=|| desk_screen(|| screen(Role::supervises, AvailabilityPage))/>
-            <Route path=path!("/licences") view=|| desk_screen(LicencesPage)/>
-            <Route path=path!("/licences/:number") view=|| desk_screen(LicencePage)/>
             <Route path=path!("/performance") view=|| desk_screen(PerformancePage)/>
             <Route path=path!("/services") view=|| desk_screen(ServicesPage)/>
             <Route path=path!("/services/:code") view=|| desk_screen(ServicePage)/>
@@ -258,15 +263,34 @@ fn screens() -> impl IntoView {
     }
 }
 
-/// Whether this app shows the screen at `path` (the desk shows [`DESK_SCREENS`](nafitha_domain::backoffice::DESK_SCREENS), the back
-/// office every other address under `/staff`).
-fn ours(path: &str) -> bool {
-    on_desk(path) == cfg!(feature = "desk")
+/// The licensing desk's screens ([`LICENSING_SCREENS`](nafitha_domain::apps::LICENSING_SCREENS)), its own app (decision 0015).
+#[cfg(feature = "licensing")]
+fn screens() -> impl IntoView {
+    use pages::{LicencePage, LicencesPage};
+    view! {
+        <Routes fallback=Elsewhere>
+            <Route path=path!("/licences") view=|| desk_screen(LicencesPage)/>
+            <Route path=path!("/licences/:number") view=|| desk_screen(LicencePage)/>
+        </Routes>
+    }
 }
 
-/// An address this app has no screen for: the other app's screens are loaded from the
-/// server (the desk's from the back office and the other way round); anything else is not
-/// found. The address the page was loaded with is never loaded again, so a server that
+/// Whether this app shows the screen at `path` (`nafitha_domain::apps::staff_app` says
+/// which of the three staff apps does).
+fn ours(path: &str) -> bool {
+    let this = if cfg!(feature = "desk") {
+        StaffApp::Desk
+    } else if cfg!(feature = "licensing") {
+        StaffApp::Licensing
+    } else {
+        StaffApp::Office
+    };
+    staff_app(path) == this
+}
+
+/// An address this app has no screen for: another staff app's screens are loaded from
+/// the server (the desk's from the back office and the other way round, and so on);
+/// anything else is not found. The address the page was loaded with is never loaded again, so a server that
 /// does not serve the other app shows "not found" rather than reloading for ever.
 #[component]
 fn Elsewhere() -> impl IntoView {

@@ -152,12 +152,22 @@ test("in English on a desktop: apply, approve, pay, print the certificate whose 
   await expect(page.getByText("A renewal is being reviewed")).toBeVisible();
   await expect(page.getByRole("link", { name: "Renew the licence" })).toHaveCount(0);
 
-  // The supervisor suspends it.
-  const until = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
-  const suspended = await staff.request.post(`/api/v1/staff/licences/${number}/suspend`, {
-    data: { reason: "The kitchen failed its hygiene inspection", until },
-  });
-  expect(suspended.status()).toBe(204);
+  // The supervisor finds it in the agency's register (the licensing desk, its own app)
+  // and suspends it.
+  await staff.goto("/staff");
+  await staff.getByRole("link", { name: "Licences", exact: true }).click();
+  await expect(staff.getByRole("heading", { level: 1, name: "Licences" })).toBeVisible();
+  await staff.getByLabel("Licence number, CR number or holder's name").fill(number);
+  await staff.getByRole("button", { name: "Search", exact: true }).click();
+  await staff.getByRole("row").filter({ hasText: "2050012345" }).getByRole("link").click();
+  await expect(staff.getByRole("heading", { level: 1 })).toContainText(number.slice(0, 5));
+  await expectNoAxeViolations(staff);
+  const suspension = staff.getByRole("region", { name: "Suspend the licence" });
+  await suspension.getByLabel("Reason").fill("The kitchen failed its hygiene inspection");
+  await suspension.getByLabel("Last day of the suspension").fill(new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10));
+  await suspension.getByRole("button", { name: "Suspend the licence" }).click();
+  await expect(staff.getByRole("definition").filter({ hasText: "Suspended" })).toBeVisible();
+  await expectNoAxeViolations(staff);
   await smsMatching(mobile, "suspended your licence");
 
   // On a phone, in Arabic, the check says suspended, typed with Arabic-Indic digits.

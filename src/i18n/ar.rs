@@ -6,14 +6,16 @@ use super::CitizenTexts;
 use super::DeskTexts;
 #[cfg(feature = "records")]
 use super::HolderTexts;
+#[cfg(feature = "licensing")]
+use super::LicenceTexts;
 #[cfg(not(citizens))]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
+#[cfg(office)]
+use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-#[cfg(office)]
-use super::{LicenceTexts, VisitTexts};
 use super::{SlotTexts, Texts};
 
 /// Arabic counted nouns: 1 and 2 have their own forms, 3 to 10 take the plural,
@@ -126,6 +128,7 @@ const PERF: PerfTexts = PerfTexts {
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
     nav_appointments: "المواعيد",
+    nav_licences: "الرخص",
     channel: "قناة الورود",
     back_office: "المكتب الخلفي",
     sections: "أقسام المكتب الخلفي",
@@ -261,7 +264,7 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "طلب جديد",
     nav_lookup: "استعلام",
     nav_lookups: "سجل الاستعلامات",
-    #[cfg(office)]
+    #[cfg(feature = "licensing")]
     licences: LicenceTexts {
         title: "الرخص",
         search: "رقم الرخصة أو رقم السجل التجاري أو اسم صاحب الرخصة",

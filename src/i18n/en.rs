@@ -6,14 +6,16 @@ use super::CitizenTexts;
 use super::DeskTexts;
 #[cfg(feature = "records")]
 use super::HolderTexts;
+#[cfg(feature = "licensing")]
+use super::LicenceTexts;
 #[cfg(not(citizens))]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
+#[cfg(office)]
+use super::VisitTexts;
 #[cfg(forms)]
 use super::{FormTexts, TrackTexts};
-#[cfg(office)]
-use super::{LicenceTexts, VisitTexts};
 use super::{SlotTexts, Texts};
 
 #[cfg(not(feature = "backoffice"))]
@@ -124,6 +126,7 @@ const PERF: PerfTexts = PerfTexts {
 #[cfg(feature = "backoffice")]
 const STAFF: StaffTexts = StaffTexts {
     nav_appointments: "Appointments",
+    nav_licences: "Licences",
     channel: "Channel",
     back_office: "Back office",
     sections: "Back office sections",
@@ -259,7 +262,7 @@ const STAFF: StaffTexts = StaffTexts {
     nav_file: "New request",
     nav_lookup: "Look up",
     nav_lookups: "Look-ups",
-    #[cfg(office)]
+    #[cfg(feature = "licensing")]
     licences: LicenceTexts {
         title: "Licences",
         search: "Licence number, CR number or holder's name",

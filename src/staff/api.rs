@@ -14,6 +14,7 @@ use nafitha_domain::backoffice::{
 };
 use nafitha_domain::calendar::Date;
 use nafitha_domain::intake::LookupAudit;
+#[cfg(feature = "licensing")]
 use nafitha_domain::licence::{Licence, LicenceNumber, LicencePage, RevokeLicence, SuspendLicence};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::partner::{ApiKeyView, CreatedApiKey, NewApiKey};
@@ -278,16 +279,19 @@ pub fn get_appointment_figures(supervises: bool) -> Loaded<Vec<AppointmentFigure
 
 /// `GET /api/v1/staff/licences?{query}`: a page of the agency's register (nothing while
 /// the query, already encoded, is `None`).
+#[cfg(feature = "licensing")]
 pub fn list_licences(query: Memo<Option<String>>) -> Loaded<LicencePage> {
     load(move || query.get().map(|q| format!("/api/v1/staff/licences?{q}")))
 }
 
 /// `GET /api/v1/staff/licences/{number}`
+#[cfg(feature = "licensing")]
 pub fn get_licence(number: Memo<Option<LicenceNumber>>) -> Loaded<Licence> {
     load(move || number.get().map(|n| format!("/api/v1/staff/licences/{n}")))
 }
 
 /// `POST /api/v1/staff/licences/{number}/suspend` (supervisors)
+#[cfg(feature = "licensing")]
 pub async fn suspend_licence(
     number: &LicenceNumber,
     body: &SuspendLicence,
@@ -298,6 +302,7 @@ pub async fn suspend_licence(
 }
 
 /// `POST /api/v1/staff/licences/{number}/revoke` (supervisors)
+#[cfg(feature = "licensing")]
 pub async fn revoke_licence(
     number: &LicenceNumber,
     body: &RevokeLicence,

@@ -1,82 +1,80 @@
 //! One screen per file, each named `…Page`. The intake desk's two screens are built into
-//! the desk's app only, the others into the back office's only (decision 0012).
+//! the desk's app only (decision 0012), the licensing desk's two into its app only
+//! (decision 0015), the others into the back office's only.
 
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod accounts;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod answers;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod api_keys;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod appointments;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod availability;
 #[cfg(feature = "desk")]
 mod filing;
-#[cfg(not(feature = "desk"))]
+#[cfg(feature = "licensing")]
 mod licence;
-#[cfg(not(feature = "desk"))]
+#[cfg(feature = "licensing")]
 mod licences;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod loads;
 #[cfg(feature = "desk")]
 mod lookup;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod lookups;
 mod not_found;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod performance;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod queue;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod request;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod service;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 mod services;
 mod sign_in;
 
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use accounts::AccountsPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use answers::AnswersPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use api_keys::ApiKeysPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use appointments::AppointmentsPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use availability::AvailabilityPage;
 #[cfg(feature = "desk")]
 pub use filing::FilingPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(feature = "licensing")]
 pub use licence::LicencePage;
-#[cfg(not(feature = "desk"))]
+#[cfg(feature = "licensing")]
 pub use licences::LicencesPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use loads::LoadsPage;
 #[cfg(feature = "desk")]
 pub use lookup::LookupPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use lookups::LookupsPage;
 pub use not_found::{NotFoundPage, NotYoursPage};
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use performance::PerformancePage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use queue::QueuePage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use request::RequestPage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use service::ServicePage;
-#[cfg(not(feature = "desk"))]
+#[cfg(office)]
 pub use services::ServicesPage;
 pub use sign_in::SignInPage;
 
 use leptos::prelude::*;
 
-use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::{Locale, Localized};
-
-use crate::i18n::{texts, tr, Texts};
+use crate::i18n::{tr, Texts};
 
 /// A screen's fixed heading (from the texts), for `PageHeading`.
 fn heading(text: fn(&'static Texts) -> &'static str) -> Signal<String> {
@@ -86,8 +84,14 @@ fn heading(text: fn(&'static Texts) -> &'static str) -> Signal<String> {
 
 /// A problem with `field` found in the browser, in both languages from the app's texts
 /// (the server names its own).
-fn problem(field: &str, text: impl Fn(&'static Texts) -> String) -> InvalidAnswer {
-    InvalidAnswer {
+#[cfg(not(feature = "licensing"))]
+fn problem(
+    field: &str,
+    text: impl Fn(&'static Texts) -> String,
+) -> nafitha_domain::answers::InvalidAnswer {
+    use crate::i18n::texts;
+    use nafitha_domain::{Locale, Localized};
+    nafitha_domain::answers::InvalidAnswer {
         field: field.to_owned(),
         message: Localized::new(text(texts(Locale::Ar)), text(texts(Locale::En))),
     }

@@ -1,6 +1,8 @@
 //! Which browser app shows which address, where both sides need to know: the server
 //! sends that app's page, and the other apps hand the address over with a full load.
 
+use crate::backoffice::on_desk;
+
 /// The records app's addresses (decision 0014): what the portal issues and publishes. A
 /// holder's licences, their certificates, renewals and fees under `/licences`; anyone's
 /// check of a licence under `/verify`; the agencies' performance figures.
@@ -9,10 +11,44 @@ pub const RECORDS_SCREENS: [&str; 3] = ["/licences", "/verify", "/performance"];
 /// Whether `path` (an address's path, without its query) is one of [`RECORDS_SCREENS`]
 /// or under one.
 pub fn in_records_app(path: &str) -> bool {
-    RECORDS_SCREENS.iter().any(|screen| {
-        path.strip_prefix(screen)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    RECORDS_SCREENS
+        .iter()
+        .any(|screen| at_or_under(path, screen))
+}
+
+/// The licensing desk's addresses (decision 0015): the agency's register of licences and
+/// each licence, with the supervisors' suspension and revocation.
+pub const LICENSING_SCREENS: [&str; 1] = ["/staff/licences"];
+
+/// The staff's apps (decisions 0004, 0012 and 0015).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StaffApp {
+    /// The back office: the queue, requests, appointments, figures, administration.
+    Office,
+    /// The intake desk (`backoffice::DESK_SCREENS`).
+    Desk,
+    /// The licensing desk ([`LICENSING_SCREENS`]).
+    Licensing,
+}
+
+/// Which staff app shows `path` (an address's path under `/staff`, without its query).
+pub fn staff_app(path: &str) -> StaffApp {
+    if on_desk(path) {
+        StaffApp::Desk
+    } else if LICENSING_SCREENS
+        .iter()
+        .any(|screen| at_or_under(path, screen))
+    {
+        StaffApp::Licensing
+    } else {
+        StaffApp::Office
+    }
+}
+
+/// `path` is `screen` or an address under it (`/licences/1`, not `/licencesx`).
+fn at_or_under(path: &str, screen: &str) -> bool {
+    path.strip_prefix(screen)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
 }
 
 #[cfg(test)]
@@ -42,6 +78,21 @@ mod tests {
             "/staff/performance",
         ] {
             assert!(!in_records_app(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn each_staff_address_belongs_to_one_staff_app() {
+        for (path, app) in [
+            ("/staff", StaffApp::Office),
+            ("/staff/requests/123456789012", StaffApp::Office),
+            ("/staff/file", StaffApp::Desk),
+            ("/staff/lookup/", StaffApp::Desk),
+            ("/staff/licences", StaffApp::Licensing),
+            ("/staff/licences/1234567890", StaffApp::Licensing),
+            ("/staff/licencesx", StaffApp::Office),
+        ] {
+            assert_eq!(staff_app(path), app, "{path}");
         }
     }
 }

@@ -21,7 +21,7 @@ use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-use nafitha_domain::apps::RECORDS_SCREENS;
+use nafitha_domain::apps::{LICENSING_SCREENS, RECORDS_SCREENS};
 use nafitha_domain::backoffice::DESK_SCREENS;
 
 use crate::headers;
@@ -33,7 +33,9 @@ const REVALIDATE: &str = "no-cache";
 /// back office is a second app built into `dist/staff` (so citizens never download it):
 /// `/staff` and everything under it are its files, else its `index.html`. The intake
 /// desk is a third, built into `dist/staff/desk` (decision 0012): its screens' addresses
-/// ([`DESK_SCREENS`]) get its `index.html`, and its files are under `/staff/desk/`.
+/// ([`DESK_SCREENS`]) get its `index.html`, and its files are under `/staff/desk/`; the
+/// licensing desk (decision 0015) likewise, from `dist/staff/licensing`, for
+/// [`LICENSING_SCREENS`] and the addresses under them.
 /// The records app (licences, their verification and the performance figures, decision
 /// 0014) is a fourth, built
 /// into `dist/records`: its addresses ([`RECORDS_SCREENS`]) are its files, else its page.
@@ -52,6 +54,12 @@ pub fn app_service(dist: &Path) -> Router {
         if desk.join("index.html").is_file() {
             for screen in DESK_SCREENS {
                 router = router.nest_service(screen, app(&desk));
+            }
+        }
+        let licensing = staff.join("licensing");
+        if licensing.join("index.html").is_file() {
+            for screen in LICENSING_SCREENS {
+                router = router.nest_service(screen, app(&licensing));
             }
         }
     }

@@ -87,13 +87,10 @@ pub fn StaffHeader() -> impl IntoView {
         let works = works_requests(me.role, &me.agency.code);
         let supervises = me.role.supervises();
         let admin = me.role == Role::Admin;
-        // The agency's register of licences (the back office's screen, not the desk's).
-        #[cfg(office)]
+        // The agency's register of licences (the licensing desk's screen, decision 0015).
         let licences = works.then(
-            || view! { <li><A href="/staff/licences">{tr(|t| t.staff.licences.title)}</A></li> },
+            || view! { <li><A href="/staff/licences">{tr(|t| t.staff.nav_licences)}</A></li> },
         );
-        #[cfg(not(office))]
-        let licences = ();
         Some(view! {
             <nav class="desk-nav" aria-label=tr(|t| t.staff.sections)>
                 <ul>

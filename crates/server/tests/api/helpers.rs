@@ -379,6 +379,15 @@ fn write_fake_dist(dist: &Path) {
         "export default function init() {}\n".repeat(50),
     )
     .unwrap();
+    // The licensing desk, built into dist/staff/licensing (decision 0015).
+    let licensing = staff.join("licensing");
+    std::fs::create_dir_all(&licensing).unwrap();
+    std::fs::write(licensing.join("index.html"), LICENSING_INDEX_HTML).unwrap();
+    std::fs::write(
+        licensing.join("nafitha-web-2b3c4d5e6f7a8b9c.js"),
+        "export default function init() {}\n".repeat(50),
+    )
+    .unwrap();
     // The records app, built into dist/records (decision 0014).
     let records = dist.join("records");
     std::fs::create_dir_all(&records).unwrap();
@@ -390,6 +399,10 @@ fn write_fake_dist(dist: &Path) {
     .unwrap();
     nafitha_server::assets::precompress_dir(dist).unwrap();
 }
+
+/// The licensing desk's page (decision 0015).
+pub const LICENSING_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الرخص</title></head><body>\
+    <script type=module>import init from '/staff/licensing/nafitha-web-2b3c4d5e6f7a8b9c.js';await init();</script></body></html>";
 
 /// The records app's page (decision 0014).
 pub const RECORDS_INDEX_HTML: &str = "<!doctype html><html lang=\"ar\" dir=\"rtl\"><head><title>نافذة: الرخص</title></head><body>\

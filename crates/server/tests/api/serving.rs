@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use crate::helpers::{
-    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, RECORDS_INDEX_HTML,
-    STAFF_INDEX_HTML,
+    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, LICENSING_INDEX_HTML,
+    RECORDS_INDEX_HTML, STAFF_INDEX_HTML,
 };
 
 /// SHA-256 (base64) of the inline scripts of the fake pages in helpers.rs, computed apart
@@ -129,6 +129,45 @@ async fn the_intake_desk_is_a_third_app_at_its_own_screens() {
         assert_ne!(
             desk.headers()["content-security-policy"],
             staff.headers()["content-security-policy"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_register_of_licences_is_the_licensing_desk() {
+    for app in spawn_apps().await {
+        for path in [
+            "/staff/licences",
+            "/staff/licences/",
+            "/staff/licences/1234567890",
+            "/staff/licences?q=205&status=valid",
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert_eq!(
+                response.text().await.unwrap(),
+                LICENSING_INDEX_HTML,
+                "{path}"
+            );
+        }
+        for path in ["/staff/licencesx", "/staff/requests/1"] {
+            assert_eq!(
+                app.get(path).await.text().await.unwrap(),
+                STAFF_INDEX_HTML,
+                "{path}"
+            );
+        }
+        let script = app
+            .get("/staff/licensing/nafitha-web-2b3c4d5e6f7a8b9c.js")
+            .await;
+        assert_eq!(script.status(), 200);
+        assert_eq!(
+            script.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_ne!(
+            app.get("/staff/licences").await.headers()["content-security-policy"],
+            app.get("/staff").await.headers()["content-security-policy"]
         );
     }
 }

@@ -7,7 +7,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use nafitha_domain::answers::InvalidAnswer;
-use nafitha_domain::calendar::riyadh_date;
 use nafitha_domain::licence::{Licence, LicenceNumber, RevokeLicence, SuspendLicence};
 use nafitha_domain::Locale;
 
@@ -16,7 +15,7 @@ use super::super::components::{loaded, Notice, TextArea, TextField};
 use super::super::use_staff;
 use crate::api::ApiError;
 use crate::components::{ErrorSummary, PageHeading};
-use crate::dates::{format_day, format_moment};
+use crate::dates::{format_day, format_moment, today};
 use crate::i18n::{texts, tr};
 use crate::state::{use_announcer, use_locale};
 
@@ -56,8 +55,7 @@ fn facts(c: &Licence, l: Locale) -> impl IntoView {
         view! { <div><dt>{term}</dt><dd><a href=format!("/staff/requests/{r}") dir="ltr">{r.grouped()}</a></dd></div> }
     };
     let details = c
-        .details
-        .iter()
+        .details_beside_holder()
         .map(|d| term(d.label.get(l), d.value.get(l).to_owned()))
         .collect_view();
     view! {
@@ -75,7 +73,7 @@ fn facts(c: &Licence, l: Locale) -> impl IntoView {
             {request(tl.issued_by, &c.request)}
             {c.renewal.as_ref().map(|r| request(tl.renewal, r))}
         </dl>
-        {(!c.details.is_empty()).then(|| view! { <h2>{tl.details}</h2><dl class="facts">{details}</dl> })}
+        {(!details.is_empty()).then(|| view! { <h2>{tl.details}</h2><dl class="facts">{details}</dl> })}
         <h2>{tl.conditions}</h2>
         <p class="message">{c.conditions.get(l).to_owned()}</p>
     }
@@ -146,7 +144,7 @@ fn Changes(
                 reason: draft.reason.get_untracked(),
                 until: draft.until.get_untracked().trim().to_owned(),
             };
-            match body.validate(riyadh_date(js_sys::Date::now() as i64)) {
+            match body.validate(today()) {
                 Ok(_) => send(Change::Suspend(body)),
                 Err(problems) => errors.set(problems),
             }

@@ -4,8 +4,6 @@
 //! status on a given day, the holder's view of it, and the body of a payment's callback.
 //! Signing, storing and sending are the server's business, not this module's.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::answers::InvalidAnswer;
@@ -13,7 +11,7 @@ use crate::calendar::{parse_datetime_ms, riyadh_midnight_ms, Date};
 use crate::filing::ServiceName;
 use crate::licence::LicenceNumber;
 use crate::locale::{Locale, Localized};
-use crate::reference::{damm, typed_digits};
+use crate::reference::check_digit_number;
 use crate::ReferenceNumber;
 
 /// Digits in a bill number, check digit included (two more than a reference number and
@@ -67,33 +65,9 @@ impl BillNumberError {
     }
 }
 
+check_digit_number!(BillNumber, BillNumberError, 14, "A bill number");
+
 impl BillNumber {
-    /// The bill number whose random part is `body` (modulo [`BILL_BODY_LIMIT`]), with its
-    /// check digit appended.
-    pub fn from_body(body: u64) -> BillNumber {
-        let mut digits = format!("{:013}", body % BILL_BODY_LIMIT);
-        let check = damm(digits.bytes().map(|b| b - b'0'));
-        digits.push(char::from(b'0' + check));
-        BillNumber(digits)
-    }
-
-    /// Reads a bill number as a person may type it: with Arabic-Indic digits, spaces or
-    /// hyphens.
-    pub fn parse(input: &str) -> Result<BillNumber, BillNumberError> {
-        let digits = typed_digits(input).ok_or(BillNumberError::NotDigits)?;
-        if digits.len() != BILL_LEN {
-            return Err(BillNumberError::WrongLength);
-        }
-        if damm(digits.bytes().map(|b| b - b'0')) != 0 {
-            return Err(BillNumberError::CheckDigit);
-        }
-        Ok(BillNumber(digits))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// In groups for reading aloud: `1234 5678 9012 34`.
     pub fn grouped(&self) -> String {
         format!(
@@ -105,43 +79,6 @@ impl BillNumber {
         )
     }
 }
-
-impl fmt::Display for BillNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for BillNumber {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        BillNumber::parse(&value).map_err(|e| e.message().en)
-    }
-}
-
-impl From<BillNumber> for String {
-    fn from(value: BillNumber) -> Self {
-        value.0
-    }
-}
-
-/// In the OpenAPI document: a string of fourteen digits, the last a check digit.
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for BillNumber {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^[0-9]{14}$"))
-            .description(Some(
-                "A bill number: fourteen digits, the last a check digit.",
-            ))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for BillNumber {}
 
 /// The last day to pay a bill issued on `today` (Riyadh).
 pub fn due_on(today: Date) -> Date {

@@ -5,8 +5,6 @@
 //! masked), the staff's suspension and revocation, the reminders before expiry and
 //! renewal. Storing and sending are the server's business, not this module's.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -17,7 +15,7 @@ use crate::filing::ServiceName;
 use crate::form::{FieldKind, FormDefinition};
 use crate::lifecycle::MAX_MESSAGE_LENGTH;
 use crate::locale::{Locale, Localized};
-use crate::reference::{damm, typed_digits};
+use crate::reference::{check_digit_number, typed_digits};
 use crate::text::{check_text, given, Lines};
 use crate::ReferenceNumber;
 
@@ -79,75 +77,14 @@ impl LicenceNumberError {
     }
 }
 
+check_digit_number!(LicenceNumber, LicenceNumberError, 10, "A licence number");
+
 impl LicenceNumber {
-    /// The licence number whose random part is `body` (modulo [`LICENCE_BODY_LIMIT`]),
-    /// with its check digit appended.
-    pub fn from_body(body: u64) -> LicenceNumber {
-        let mut digits = format!("{:09}", body % LICENCE_BODY_LIMIT);
-        let check = damm(digits.bytes().map(|b| b - b'0'));
-        digits.push(char::from(b'0' + check));
-        LicenceNumber(digits)
-    }
-
-    /// Reads a licence number as a person may type it: with Arabic-Indic digits, spaces
-    /// or hyphens.
-    pub fn parse(input: &str) -> Result<LicenceNumber, LicenceNumberError> {
-        let digits = typed_digits(input).ok_or(LicenceNumberError::NotDigits)?;
-        if digits.len() != LICENCE_LEN {
-            return Err(LicenceNumberError::WrongLength);
-        }
-        if damm(digits.bytes().map(|b| b - b'0')) != 0 {
-            return Err(LicenceNumberError::CheckDigit);
-        }
-        Ok(LicenceNumber(digits))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// In two groups of five for reading aloud: `12345 67890`.
     pub fn grouped(&self) -> String {
         format!("{} {}", &self.0[..5], &self.0[5..])
     }
 }
-
-impl fmt::Display for LicenceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for LicenceNumber {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        LicenceNumber::parse(&value).map_err(|e| e.message().en)
-    }
-}
-
-impl From<LicenceNumber> for String {
-    fn from(value: LicenceNumber) -> Self {
-        value.0
-    }
-}
-
-/// In the OpenAPI document: a string of ten digits, the last a check digit.
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for LicenceNumber {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^[0-9]{10}$"))
-            .description(Some(
-                "A licence number: ten digits, the last a check digit.",
-            ))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for LicenceNumber {}
 
 /// How long a licence is valid: `{ "days": 14 }` or `{ "months": 12 }`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,8 +8,6 @@
 //! another. Input is forgiving: Arabic-Indic and Persian digits, spaces and hyphens are
 //! accepted.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 
 use crate::locale::Localized;
@@ -66,6 +64,108 @@ pub(crate) fn typed_digits(input: &str) -> Option<String> {
     Some(digits)
 }
 
+/// Why typed digits are not a number of a kind ([`read_checked`]).
+pub(crate) enum Misread {
+    NotDigits,
+    WrongLength,
+    CheckDigit,
+}
+
+/// Reads `input` as a person may type it (see [`typed_digits`]) as `len` digits whose
+/// last is their Damm check digit.
+pub(crate) fn read_checked(input: &str, len: usize) -> Result<String, Misread> {
+    let digits = typed_digits(input).ok_or(Misread::NotDigits)?;
+    if digits.len() != len {
+        return Err(Misread::WrongLength);
+    }
+    if damm(digits.bytes().map(|b| b - b'0')) != 0 {
+        return Err(Misread::CheckDigit);
+    }
+    Ok(digits)
+}
+
+/// `body` (modulo 10 to the power `len - 1`) as `len - 1` digits, then its check digit.
+pub(crate) fn with_check_digit(body: u64, len: usize) -> String {
+    let random = u32::try_from(len - 1).map_or(u64::MAX, |n| 10u64.pow(n));
+    let mut digits = format!("{:0width$}", body % random, width = len - 1);
+    let check = damm(digits.bytes().map(|b| b - b'0'));
+    digits.push(char::from(b'0' + check));
+    digits
+}
+
+/// What every number with a check digit shares (reference, licence and bill numbers):
+/// made from a random body, read as a person types it, its digits shown and sent as a
+/// string, and its OpenAPI schema. `$error` is the kind's own error, with its messages.
+macro_rules! check_digit_number {
+    ($name:ident, $error:ident, $len:literal, $what:literal) => {
+        impl $name {
+            /// The number whose random part is `body` (modulo 10 to the power of one
+            /// digit fewer than the number has), with its check digit appended.
+            pub fn from_body(body: u64) -> $name {
+                $name($crate::reference::with_check_digit(body, $len))
+            }
+
+            /// Reads the number as a person may type it: with Arabic-Indic digits,
+            /// spaces or hyphens.
+            pub fn parse(input: &str) -> Result<$name, $error> {
+                use $crate::reference::Misread;
+                match $crate::reference::read_checked(input, $len) {
+                    Ok(digits) => Ok($name(digits)),
+                    Err(Misread::NotDigits) => Err($error::NotDigits),
+                    Err(Misread::WrongLength) => Err($error::WrongLength),
+                    Err(Misread::CheckDigit) => Err($error::CheckDigit),
+                }
+            }
+
+            /// The digits, as stored and sent.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                $name::parse(&value).map_err(|e| e.message().en)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        /// In the OpenAPI document: a string of digits, the last a check digit.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                use utoipa::openapi::schema::{ObjectBuilder, Type};
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(concat!("^[0-9]{", $len, "}$")))
+                    .description(Some(concat!(
+                        $what,
+                        ": ",
+                        $len,
+                        " digits, the last a check digit."
+                    )))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use check_digit_number;
+
 /// A well-formed reference number (its check digit is right).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -101,34 +201,9 @@ impl ReferenceError {
     }
 }
 
+check_digit_number!(ReferenceNumber, ReferenceError, 12, "A reference number");
+
 impl ReferenceNumber {
-    /// Builds the reference number whose random part is `body` (taken modulo
-    /// [`BODY_LIMIT`]), appending its check digit.
-    pub fn from_body(body: u64) -> ReferenceNumber {
-        let mut digits = format!("{:011}", body % BODY_LIMIT);
-        let check = damm(digits.bytes().map(|b| b - b'0'));
-        digits.push(char::from(b'0' + check));
-        ReferenceNumber(digits)
-    }
-
-    /// Reads a reference number as a person may type it: with Arabic-Indic digits,
-    /// spaces or hyphens.
-    pub fn parse(input: &str) -> Result<ReferenceNumber, ReferenceError> {
-        let digits = typed_digits(input).ok_or(ReferenceError::NotDigits)?;
-        if digits.len() != REFERENCE_LEN {
-            return Err(ReferenceError::WrongLength);
-        }
-        if damm(digits.bytes().map(|b| b - b'0')) != 0 {
-            return Err(ReferenceError::CheckDigit);
-        }
-        Ok(ReferenceNumber(digits))
-    }
-
-    /// The twelve digits, as stored and sent.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// In groups of four for reading aloud: `1234 5678 9012`.
     pub fn grouped(&self) -> String {
         let mut out = String::with_capacity(REFERENCE_LEN + 2);
@@ -141,43 +216,6 @@ impl ReferenceNumber {
         out
     }
 }
-
-impl fmt::Display for ReferenceNumber {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl TryFrom<String> for ReferenceNumber {
-    type Error = String;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        ReferenceNumber::parse(&value).map_err(|e| e.message().en)
-    }
-}
-
-impl From<ReferenceNumber> for String {
-    fn from(value: ReferenceNumber) -> Self {
-        value.0
-    }
-}
-
-/// In the OpenAPI document: a string (a reference number: twelve digits, the last a check digit).
-#[cfg(feature = "openapi")]
-impl utoipa::PartialSchema for ReferenceNumber {
-    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        use utoipa::openapi::schema::{ObjectBuilder, Type};
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .pattern(Some("^[0-9]{12}$"))
-            .description(Some(
-                "A reference number: twelve digits, the last a check digit.",
-            ))
-            .into()
-    }
-}
-
-#[cfg(feature = "openapi")]
-impl utoipa::ToSchema for ReferenceNumber {}
 
 #[cfg(test)]
 mod tests {

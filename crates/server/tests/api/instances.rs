@@ -482,6 +482,7 @@ async fn the_figures_on_b_show_a_filing_on_a_within_the_cache_time(pair: &Pair) 
         seen = pair.received_on(&pair.b).await;
     }
     let waited = filed_at.elapsed();
+    eprintln!("two instances: B showed A's filing after {waited:?}");
 
     assert_eq!(seen, before + 1, "B counts the filing made on A");
     // The cache time, and what it takes B to compute the figures afresh.

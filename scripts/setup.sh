@@ -2,8 +2,8 @@
 # Installs what building and testing Nafitha needs, and only what is missing:
 # the wasm32 target, Trunk, the wasm-bindgen CLI at exactly Cargo.lock's version,
 # wasm-opt (npm binaryen), the end-to-end test packages, the API fuzzer (schemathesis and
-# openapi-spec-validator, in tools/venv) and, as root, Debian's Chromium, fonts,
-# PostgreSQL and Python's venv. Safe to run again: a second run only checks.
+# openapi-spec-validator) and the tests' S3 stand-in (moto_server), in tools/venv, and, as
+# root, Debian's Chromium, fonts, PostgreSQL and Python's venv. Safe to run again: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
@@ -71,10 +71,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# The API fuzzer, at the versions tools/requirements.txt pins (Python 3.11 or later).
+# The API fuzzer and the tests' S3 stand-in, at the versions tools/requirements.txt pins
+# (Python 3.11 or later).
 if [ ! -x tools/venv/bin/schemathesis ] || [ ! -x tools/venv/bin/openapi-spec-validator ] \
-  || [ tools/requirements.txt -nt tools/venv/.installed ]; then
-  say "installing the API fuzzer (schemathesis, openapi-spec-validator) into tools/venv"
+  || [ ! -x tools/venv/bin/moto_server ] || [ tools/requirements.txt -nt tools/venv/.installed ]; then
+  say "installing the API fuzzer (schemathesis, openapi-spec-validator) and the S3 stand-in (moto) into tools/venv"
   [ -x tools/venv/bin/pip ] || python3 -m venv tools/venv
   tools/venv/bin/pip install --quiet --disable-pip-version-check -r tools/requirements.txt
   touch tools/venv/.installed

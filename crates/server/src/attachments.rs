@@ -8,10 +8,11 @@
 //! pixels is refused before anything would decode it.
 
 use std::io::{Read, Write};
-use std::sync::Arc;
 
 use nafitha_domain::form::{MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX};
-use object_store::ObjectStore;
+
+mod objects;
+pub use objects::{Download, Objects};
 
 /// What a file is, judged by its first bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -295,19 +296,6 @@ fn strip_png(input: &mut impl Read, output: &mut impl Write) -> Result<(), Unusa
     }
 }
 
-/// Where attachment files live: a local directory by default, any `object_store`
-/// backend (S3-compatible storage) at scale.
-pub type Objects = Arc<dyn ObjectStore>;
-
-/// The local-directory store under `<data dir>/uploads`.
-pub fn local_objects(data_dir: &std::path::Path) -> anyhow::Result<Objects> {
-    let dir = data_dir.join("uploads");
-    std::fs::create_dir_all(&dir)?;
-    Ok(Arc::new(
-        object_store::local::LocalFileSystem::new_with_prefix(dir)?,
-    ))
-}
-
 /// The directory uploads are received into and cleaned in before they are stored,
 /// `<data dir>/incoming`, emptied of what an earlier run left half-way.
 pub fn incoming_dir(data_dir: &std::path::Path) -> std::io::Result<std::path::PathBuf> {
@@ -345,45 +333,13 @@ impl Drop for WorkFiles {
     }
 }
 
-/// Size of the parts a file is stored in: what one upload holds in memory at a time.
-const STORE_PART_BYTES: usize = 1024 * 1024;
-
-/// Copies the file at `path` into `objects` at `id`, a part at a time (bounded memory).
-pub async fn store_file(objects: &Objects, id: &str, path: &std::path::Path) -> anyhow::Result<()> {
-    use tokio::io::AsyncReadExt;
-    let location = object_store::path::Path::from(id);
-    let upload = objects.put_multipart(&location).await?;
-    let mut writer = object_store::WriteMultipart::new_with_chunk_size(upload, STORE_PART_BYTES);
-    let mut file = tokio::fs::File::open(path).await?;
-    let mut buffer = vec![0u8; 64 * 1024];
-    let copied: anyhow::Result<()> = async {
-        loop {
-            let n = file.read(&mut buffer).await?;
-            if n == 0 {
-                return Ok(());
-            }
-            writer.wait_for_capacity(1).await?;
-            writer.write(&buffer[..n]);
-        }
-    }
-    .await;
-    match copied {
-        Ok(()) => {
-            writer.finish().await?;
-            Ok(())
-        }
-        Err(error) => {
-            let _ = writer.abort().await;
-            Err(error)
-        }
-    }
-}
-
 /// How long an upload may wait for its request before it is deleted.
 pub const UNATTACHED_TTL_MS: i64 = 24 * 3_600_000;
 
 /// Deletes uploads that were never attached to a filed request within a day: the row
-/// first (only if still unattached), then the file. Returns how many were removed.
+/// first (only if still unattached), then the file, in whichever store holds them (so
+/// with a shared bucket, any instance's clean-up removes any instance's uploads).
+/// Returns how many were removed.
 pub async fn remove_expired(
     store: &crate::store::Store,
     objects: &Objects,
@@ -395,11 +351,8 @@ pub async fn remove_expired(
         .await?
     {
         if store.delete_unattached_upload(&id).await? {
-            match objects
-                .delete(&object_store::path::Path::from(id.as_str()))
-                .await
-            {
-                Ok(()) | Err(object_store::Error::NotFound { .. }) => removed += 1,
+            match objects.delete(&id).await {
+                Ok(()) => removed += 1,
                 Err(error) => tracing::warn!(%id, %error, "cannot delete an expired upload's file"),
             }
         }

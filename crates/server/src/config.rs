@@ -9,6 +9,9 @@ use std::time::Duration;
 use crate::limits::LimitSettings;
 use crate::secret::{Secret, MIN_SECRET_BYTES};
 
+mod objects;
+pub use objects::{ObjectStoreConfig, S3Config, S3Credentials};
+
 /// What the server needs to start.
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -73,6 +76,9 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
     /// How bills are paid (`NAFITHA_PAYMENT_ADAPTER`, `NAFITHA_PAYMENT_SECRET`).
     pub payments: PaymentConfig,
+    /// `NAFITHA_OBJECT_STORE` (and `NAFITHA_S3_…`): where attachment files are kept, by
+    /// default `<data dir>/uploads`.
+    pub objects: ObjectStoreConfig,
 }
 
 /// Payment of bills.
@@ -256,6 +262,8 @@ pub enum ConfigError {
     PaymentAdapter(String),
     #[error("NAFITHA_PAYMENT_SECRET must be at least {MIN_SECRET_BYTES} characters (e.g. `openssl rand -hex 32`)")]
     PaymentSecretTooShort,
+    #[error("{0}")]
+    ObjectStore(String),
     #[error("the data directory {path} is not writable")]
     DataDir {
         path: String,
@@ -326,6 +334,7 @@ impl Config {
             None => DEFAULT_VIDEO_URL_TEMPLATE.to_owned(),
         };
         let notify = notify_config(&get)?;
+        let objects = objects::read(&get, &data_dir)?;
         let limits = limit_settings(&get)?;
         let client_ip_header =
             get("NAFITHA_CLIENT_IP_HEADER").map(|h| h.trim().to_ascii_lowercase());
@@ -403,6 +412,7 @@ impl Config {
                 .transpose()?,
         };
         Ok(Config {
+            objects,
             payments,
             video_url_template,
             connections,

@@ -29,10 +29,14 @@ fn main() -> ExitCode {
 }
 
 /// The error and its causes on one line, skipping a cause whose text its parent already
-/// ends with (some libraries repeat their source in their own message).
+/// ends with (some libraries repeat their source in their own message); line breaks
+/// inside a cause (a storage service's XML answer) become spaces.
 fn one_line(error: &anyhow::Error) -> String {
     let mut line = String::new();
-    for cause in error.chain().map(ToString::to_string) {
+    for cause in error
+        .chain()
+        .map(|c| c.to_string().replace(['\r', '\n'], " "))
+    {
         if !line.ends_with(&cause) {
             if !line.is_empty() {
                 line.push_str(": ");

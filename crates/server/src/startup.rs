@@ -179,8 +179,9 @@ impl Application {
             services_added = added,
             "database ready"
         );
-        let objects = attachments::local_objects(&config.data_dir)
-            .context("cannot open the uploads directory")?;
+        let objects = attachments::Objects::open(&config.objects)?;
+        objects.check().await?;
+        tracing::info!(at = objects.describe(), "attachment store ready");
         let incoming = attachments::incoming_dir(&config.data_dir)
             .context("cannot prepare the incoming uploads directory")?;
         let state = AppState {

@@ -463,21 +463,26 @@ pub async fn serve_attachment(
         "png" => ("image/png", "png"),
         _ => ("application/pdf", "pdf"),
     };
-    let bytes = state
+    // Streamed from the store as it arrives: a download holds no whole file in memory.
+    let file = state
         .objects
-        .get(&object_store::path::Path::from(id))
+        .get(id)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?
-        .bytes()
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+        .ok_or_else(|| {
+            ApiError::Internal(anyhow::anyhow!(
+                "the file of attachment {id} is missing from {}",
+                state.objects.describe()
+            ))
+        })?;
     Response::builder()
         .header(header::CONTENT_TYPE, content_type)
+        .header(header::CONTENT_LENGTH, file.size)
         .header(
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"{id}.{extension}\""),
         )
         .header(header::CACHE_CONTROL, "private, no-store")
-        .body(Body::from(bytes))
+        .body(Body::from_stream(file.stream))
         .map_err(|e| ApiError::Internal(e.into()))
 }

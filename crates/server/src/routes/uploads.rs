@@ -20,7 +20,7 @@ use serde::Serialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::attachments::{sniff, store_file, strip_metadata_to, FileKind, Unusable, WorkFiles};
+use crate::attachments::{sniff, strip_metadata_to, FileKind, Unusable, WorkFiles};
 use crate::auth::{hash_token, ClientIp, SessionCookie};
 use crate::error::{ApiError, ApiJson};
 use crate::limits::{client_key, too_many, Limit};
@@ -420,7 +420,9 @@ async fn keep(
         Ok(size) => size,
         Err(unusable) => return Ok(Err(unusable)),
     };
-    store_file(&state.objects, &kept.id, &files.cleaned)
+    state
+        .objects
+        .put_file(&kept.id, &files.cleaned)
         .await
         .map_err(ApiError::Internal)?;
     let record = NewUpload {
@@ -432,10 +434,7 @@ async fn keep(
         created_at: state.now_ms(),
     };
     if let Err(error) = state.store.insert_upload(&record).await {
-        let _ = state
-            .objects
-            .delete(&object_store::path::Path::from(kept.id.as_str()))
-            .await;
+        let _ = state.objects.delete(&kept.id).await;
         return Err(error.into());
     }
     Ok(Ok(Uploaded {

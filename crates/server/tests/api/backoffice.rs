@@ -1025,7 +1025,7 @@ async fn demo_staff_exist_only_when_asked_for_and_sign_in_with_the_printed_passw
 
 #[tokio::test]
 async fn staff_in_scope_download_the_applicants_documents_and_no_one_else_does() {
-    for app in crate::helpers::spawn_apps().await {
+    for app in crate::helpers::spawn_apps_and_stores().await {
         let roads = app
             .staff("agent.roads", "agent", "epm", Some("epm-roads"))
             .await;
@@ -1072,7 +1072,7 @@ async fn staff_in_scope_download_the_applicants_documents_and_no_one_else_does()
         assert_eq!(answer["attachments"][0]["id"], photo.as_str());
         let path = format!("/api/v1/staff/requests/{reference}/attachments/{photo}");
         let file = app.get_as(&roads, &path).await;
-        assert_eq!(file.status(), 200, "{}", app.engine);
+        assert_eq!(file.status(), 200, "{}", app.label());
         assert_eq!(file.headers()["content-type"], "image/png");
         assert!(file.headers()["content-disposition"]
             .to_str()

@@ -2,7 +2,11 @@
 
 use std::path::Path;
 
-use nafitha_server::config::{Config, ConnectionLimits, DatabaseUrl, NotifyConfig, PaymentConfig};
+use nafitha_server::attachments::Objects;
+use nafitha_server::config::{
+    Config, ConnectionLimits, DatabaseUrl, NotifyConfig, ObjectStoreConfig, PaymentConfig,
+    S3Config, S3Credentials,
+};
 use nafitha_server::limits::LimitSettings;
 use nafitha_server::startup::Application;
 use tempfile::TempDir;
@@ -13,6 +17,12 @@ pub struct TestApp {
     /// `http://` and the metrics listener's address.
     pub metrics_address: String,
     pub engine: &'static str,
+    /// Where its attachment files are: `local` (its data directory) or `s3` (a bucket of
+    /// its own on the S3 stand-in).
+    pub storage: &'static str,
+    /// Its attachment store, to look at what was (not) stored.
+    pub objects: Objects,
+    objects_config: ObjectStoreConfig,
     pub client: reqwest::Client,
     /// The data directory and built app; removed when the test ends.
     pub dir: TempDir,
@@ -28,6 +38,22 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// The engine and the storage, for assertion messages.
+    pub fn label(&self) -> String {
+        format!("{} with {} files", self.engine, self.storage)
+    }
+
+    /// The bytes stored for upload `id`, if any.
+    pub async fn stored(&self, id: &str) -> Option<Vec<u8>> {
+        use futures_util::StreamExt;
+        let mut download = self.objects.get(id).await.unwrap()?;
+        let mut bytes = Vec::new();
+        while let Some(chunk) = download.stream.next().await {
+            bytes.extend_from_slice(&chunk.unwrap());
+        }
+        Some(bytes)
+    }
+
     /// Asks the server to stop, as SIGTERM does.
     pub fn stop(&self) {
         self.shutdown.notify_one();
@@ -337,7 +363,7 @@ pub async fn spawn_apps() -> Vec<TestApp> {
 
 /// Creates an empty database with a unique name on the PostgreSQL server at `url` and
 /// returns its URL, so tests never see each other's data.
-async fn fresh_postgres_database(url: &str) -> String {
+pub async fn fresh_postgres_database(url: &str) -> String {
     use sqlx::Connection;
     let name = format!("nafitha_test_{}", uuid::Uuid::new_v4().simple());
     let mut admin = sqlx::PgConnection::connect(url)
@@ -489,7 +515,61 @@ pub async fn spawn_apps_with(options: Options) -> Vec<TestApp> {
     apps
 }
 
-fn postgres_server() -> Option<String> {
+/// One application per engine under test, each spawned with `options` and its files in
+/// its data directory, and, when an S3 stand-in is configured (`NAFITHA_TEST_S3_ENDPOINT`,
+/// set by scripts/with-s3.sh), one more on SQLite with its files in a bucket of its own.
+pub async fn spawn_apps_with_stores(options: Options) -> Vec<TestApp> {
+    let mut apps = spawn_apps_with(options.clone()).await;
+    if let Some(endpoint) = s3_endpoint() {
+        let bucket = fresh_bucket(&endpoint).await;
+        apps.push(spawn_on(None, &options, Some(bucket)).await);
+    }
+    apps
+}
+
+/// [`spawn_apps_with_stores`] with the default options.
+pub async fn spawn_apps_and_stores() -> Vec<TestApp> {
+    spawn_apps_with_stores(Options::default()).await
+}
+
+/// The S3 stand-in's address, when one runs.
+pub fn s3_endpoint() -> Option<String> {
+    std::env::var("NAFITHA_TEST_S3_ENDPOINT")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .map(|url| url.trim().trim_end_matches('/').to_owned())
+}
+
+/// Makes an empty bucket with a unique name on the S3 stand-in at `endpoint` (which takes
+/// any credentials), so tests never see each other's files, and returns its settings.
+pub async fn fresh_bucket(endpoint: &str) -> ObjectStoreConfig {
+    let bucket = format!("nafitha-test-{}", uuid::Uuid::new_v4().simple());
+    let created = reqwest::Client::new()
+        .put(format!("{endpoint}/{bucket}"))
+        .send()
+        .await
+        .expect("the S3 stand-in answers");
+    assert!(
+        created.status().is_success(),
+        "cannot create a bucket: {}",
+        created.status()
+    );
+    ObjectStoreConfig::S3(S3Config {
+        bucket,
+        prefix: None,
+        endpoint: Some(endpoint.to_owned()),
+        region: "us-east-1".into(),
+        path_style: true,
+        credentials: Some(S3Credentials {
+            access_key_id: "test".into(),
+            secret_access_key: "test".into(),
+            session_token: None,
+        }),
+    })
+}
+
+/// The PostgreSQL server tests make their databases on, when one is configured.
+pub fn postgres_server() -> Option<String> {
     std::env::var("NAFITHA_TEST_POSTGRES_URL")
         .ok()
         .filter(|url| !url.trim().is_empty())
@@ -497,24 +577,30 @@ fn postgres_server() -> Option<String> {
 
 async fn spawn_app(postgres_url: Option<String>, options: &Options) -> TestApp {
     let database = postgres_url.map(DatabaseUrl::Postgres);
-    spawn_on(database, options).await
+    spawn_on(database, options, None).await
 }
 
 impl TestApp {
-    /// A second instance of the application on this one's database (as several
-    /// instances share one PostgreSQL), with its own data directory.
+    /// A second instance of the application on this one's database and attachment store
+    /// (as several instances share one PostgreSQL and one bucket), with its own data
+    /// directory.
     pub async fn twin(&self, options: &Options) -> TestApp {
         let database = if self.engine == "postgres" {
             DatabaseUrl::Postgres(self.database_url.clone())
         } else {
             DatabaseUrl::Sqlite(self.database_url.clone())
         };
-        spawn_on(Some(database), options).await
+        spawn_on(Some(database), options, Some(self.objects_config.clone())).await
     }
 }
 
-/// Spawns the application on `database`, or on a fresh SQLite file when `None`.
-async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
+/// Spawns the application on `database`, or on a fresh SQLite file when `None`, with its
+/// files in `objects`, or in its data directory when `None`.
+async fn spawn_on(
+    database: Option<DatabaseUrl>,
+    options: &Options,
+    objects: Option<ObjectStoreConfig>,
+) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let dist = dir.path().join("dist");
     write_fake_dist(&dist);
@@ -526,7 +612,13 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         ))
     });
     std::fs::create_dir_all(&data).unwrap();
+    let objects = objects.unwrap_or_else(|| ObjectStoreConfig::in_data_dir(&data));
+    let storage = match objects {
+        ObjectStoreConfig::Local(_) => "local",
+        ObjectStoreConfig::S3(_) => "s3",
+    };
     let config = Config {
+        objects: objects.clone(),
         addr: "127.0.0.1:0".parse().unwrap(),
         data_dir: data,
         database,
@@ -571,6 +663,9 @@ async fn spawn_on(database: Option<DatabaseUrl>, options: &Options) -> TestApp {
         address,
         metrics_address,
         engine,
+        storage,
+        objects: Objects::open(&objects).expect("the test's store opens"),
+        objects_config: objects,
         client: reqwest::Client::new(),
         dir,
         database_url,

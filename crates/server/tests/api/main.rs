@@ -9,6 +9,7 @@ mod catalogue;
 mod connections;
 mod filing;
 mod helpers;
+mod instances;
 mod intake;
 mod licences;
 mod limits;

@@ -1,9 +1,13 @@
-//! `POST /api/v1/uploads` and attachments in filings.
+//! `POST /api/v1/uploads` and attachments in filings. The tests that store and read
+//! files run with the files in a local directory and, when an S3 stand-in runs
+//! (scripts/with-s3.sh), in a bucket too.
 
 use nafitha_server::attachments::samples::{jpeg_with_exif, png_with_text};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_apps, spawn_apps_with, Options, TestApp};
+use crate::helpers::{
+    spawn_apps, spawn_apps_and_stores, spawn_apps_with, spawn_apps_with_stores, Options, TestApp,
+};
 
 async fn upload(
     app: &TestApp,
@@ -71,20 +75,21 @@ async fn error_message(response: reqwest::Response) -> String {
 
 #[tokio::test]
 async fn a_photo_is_stored_without_its_metadata_and_attached_to_the_filing() {
-    for app in spawn_apps().await {
+    for app in spawn_apps_and_stores().await {
         let response = upload_photo(&app).await;
-        assert_eq!(response.status(), 201, "{}", app.engine);
+        assert_eq!(response.status(), 201, "{}", app.label());
         let uploaded: Value = response.json().await.unwrap();
         let id = uploaded["id"].as_str().unwrap().to_owned();
         assert_eq!(uploaded["kind"], "jpeg");
 
-        let stored = std::fs::read(app.dir.path().join("data/uploads").join(&id)).unwrap();
+        let stored = app.stored(&id).await.expect("the file is stored");
         let text = String::from_utf8_lossy(&stored);
         assert!(
             !text.contains("GPS") && !text.contains("Exif"),
             "{}: metadata left in {text}",
-            app.engine
+            app.label()
         );
+        assert!(stored.starts_with(&[0xFF, 0xD8]) && stored.ends_with(&[0xFF, 0xD9]));
 
         let png = upload(
             &app,
@@ -272,7 +277,7 @@ async fn an_upload_cannot_be_used_by_another_question_service_or_request() {
 
 #[tokio::test]
 async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept() {
-    for app in spawn_apps().await {
+    for app in spawn_apps_and_stores().await {
         let mut ids = Vec::new();
         for _ in 0..2 {
             ids.push(upload_road_photo(&app).await);
@@ -293,24 +298,24 @@ async fn uploads_never_attached_are_removed_after_a_day_and_attached_ones_kept()
             .await;
 
         let store = app.store().await;
-        let objects =
-            nafitha_server::attachments::local_objects(&app.dir.path().join("data")).unwrap();
         let removed = nafitha_server::attachments::remove_expired(
             &store,
-            &objects,
+            &app.objects,
             nafitha_server::clock::Clock::system().now_ms(),
         )
         .await
         .unwrap();
-        assert_eq!(removed, 1, "{}", app.engine);
-        assert_eq!(app.count("uploads").await, 1, "{}", app.engine);
+        assert_eq!(removed, 1, "{}", app.label());
+        assert_eq!(app.count("uploads").await, 1, "{}", app.label());
         assert!(
-            app.dir.path().join("data/uploads").join(&ids[0]).exists(),
-            "the attached file stays"
+            app.stored(&ids[0]).await.is_some(),
+            "{}: the attached file stays",
+            app.label()
         );
         assert!(
-            !app.dir.path().join("data/uploads").join(&ids[1]).exists(),
-            "the orphan file goes"
+            app.stored(&ids[1]).await.is_none(),
+            "{}: the orphan file goes",
+            app.label()
         );
     }
 }
@@ -323,10 +328,10 @@ async fn the_clean_up_removes_unattached_uploads_by_the_apps_clock() {
         clock,
         ..Options::default()
     };
-    for app in spawn_apps_with(at(clock.clone())).await {
+    for app in spawn_apps_with_stores(at(clock.clone())).await {
         // Arrange: an upload made a year ahead of the system's time, never attached.
         clock.set(start);
-        upload_road_photo(&app).await;
+        let id = upload_road_photo(&app).await;
         assert_eq!(app.count("uploads").await, 1, "{}", app.engine);
 
         // Act: instances whose clocks read an hour, then a day and a minute, later clean
@@ -348,8 +353,13 @@ async fn the_clean_up_removes_unattached_uploads_by_the_apps_clock() {
         }
 
         // Assert
-        assert_eq!(kept, 1, "{}: an hour old is not expired", app.engine);
-        assert_eq!(app.count("uploads").await, 0, "{}", app.engine);
+        assert_eq!(kept, 1, "{}: an hour old is not expired", app.label());
+        assert_eq!(app.count("uploads").await, 0, "{}", app.label());
+        assert!(
+            app.stored(&id).await.is_none(),
+            "{}: its file goes too",
+            app.label()
+        );
         hour_later.stop();
     }
 }
@@ -393,7 +403,7 @@ fn quick_timeouts() -> Options {
 
 #[tokio::test]
 async fn a_slow_upload_succeeds_as_long_as_it_keeps_arriving() {
-    for app in spawn_apps_with(quick_timeouts()).await {
+    for app in spawn_apps_with_stores(quick_timeouts()).await {
         // Five pieces 250 ms apart: four times the time any other call may take.
         let photo = jpeg_with_exif();
         let pieces: Vec<_> = photo
@@ -401,8 +411,10 @@ async fn a_slow_upload_succeeds_as_long_as_it_keeps_arriving() {
             .map(|c| (std::time::Duration::from_millis(250), c.to_vec()))
             .collect();
         let (status, body) = slow_upload(&app, photo.len(), pieces).await;
-        assert_eq!(status, 201, "{}: {body}", app.engine);
+        assert_eq!(status, 201, "{}: {body}", app.label());
         assert_eq!(app.count("uploads").await, 1);
+        let id = body["id"].as_str().unwrap();
+        assert!(app.stored(id).await.is_some(), "{}", app.label());
     }
 }
 
@@ -529,5 +541,72 @@ async fn an_image_declaring_a_huge_picture_is_refused_before_decoding() {
         assert_eq!(response.status(), 422, "{}", app.engine);
         assert!(error_message(response).await.contains("megapixels"));
         assert_eq!(app.count("uploads").await, 0);
+    }
+}
+
+#[tokio::test]
+async fn a_document_larger_than_a_stored_part_is_kept_whole_and_downloaded_as_it_was() {
+    for app in spawn_apps_and_stores().await {
+        // Arrange: a request awaiting the applicant, and a 9 MiB PDF (several parts on
+        // a directory and on S3, whose parts are 1 and 5 MiB).
+        let phone = "0502929290";
+        let reference = app.file_for(phone).await;
+        app.agency_acts(
+            &reference,
+            json!({ "action": "request_info", "message": "The survey, please" }),
+        )
+        .await;
+        let mut pdf = b"%PDF-1.7\n".to_vec();
+        pdf.extend((0..9 * 1024 * 1024).map(|i: u32| (i % 251) as u8));
+        let response = upload(
+            &app,
+            "epm-road-damage",
+            "reply",
+            "application/pdf",
+            pdf.clone(),
+        )
+        .await;
+        assert_eq!(response.status(), 201, "{}", app.label());
+        let uploaded: Value = response.json().await.unwrap();
+        let id = uploaded["id"].as_str().unwrap().to_owned();
+        assert_eq!(uploaded["size"], pdf.len());
+        let cookie = app.sign_in(phone).await;
+        let answered = app
+            .post_as(
+                &cookie,
+                &format!("/api/v1/requests/{reference}/actions"),
+                &json!({ "action": "answer", "message": "Here", "attachments": [id] }),
+            )
+            .await;
+        assert_eq!(answered.status(), 200, "{}", app.label());
+
+        // Act
+        let file = app
+            .get_as(
+                &cookie,
+                &format!("/api/v1/requests/{reference}/attachments/{id}"),
+            )
+            .await;
+
+        // Assert: the headers of a download, and every byte.
+        assert_eq!(file.status(), 200, "{}", app.label());
+        let headers = file.headers().clone();
+        assert_eq!(headers["content-type"], "application/pdf");
+        assert_eq!(
+            headers["content-disposition"],
+            format!("attachment; filename=\"{id}.pdf\"").as_str()
+        );
+        assert_eq!(headers["content-length"], pdf.len().to_string().as_str());
+        assert!(
+            headers["cache-control"]
+                .to_str()
+                .unwrap()
+                .contains("no-store"),
+            "{headers:?}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff");
+        let body = file.bytes().await.unwrap();
+        assert!(body == pdf, "{}: the same bytes", app.label());
+        assert!(app.stored(&id).await.unwrap() == pdf, "{}", app.label());
     }
 }

@@ -65,20 +65,7 @@ impl BillNumberError {
     }
 }
 
-check_digit_number!(BillNumber, BillNumberError, 14, "A bill number");
-
-impl BillNumber {
-    /// In groups for reading aloud: `1234 5678 9012 34`.
-    pub fn grouped(&self) -> String {
-        format!(
-            "{} {} {} {}",
-            &self.0[..4],
-            &self.0[4..8],
-            &self.0[8..12],
-            &self.0[12..]
-        )
-    }
-}
+check_digit_number!(BillNumber, BillNumberError, 14, 4, "A bill number");
 
 /// The last day to pay a bill issued on `today` (Riyadh).
 pub fn due_on(today: Date) -> Date {

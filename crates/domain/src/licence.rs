@@ -77,14 +77,7 @@ impl LicenceNumberError {
     }
 }
 
-check_digit_number!(LicenceNumber, LicenceNumberError, 10, "A licence number");
-
-impl LicenceNumber {
-    /// In two groups of five for reading aloud: `12345 67890`.
-    pub fn grouped(&self) -> String {
-        format!("{} {}", &self.0[..5], &self.0[5..])
-    }
-}
+check_digit_number!(LicenceNumber, LicenceNumberError, 10, 5, "A licence number");
 
 /// How long a licence is valid: `{ "days": 14 }` or `{ "months": 12 }`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

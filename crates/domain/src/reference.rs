@@ -93,11 +93,27 @@ pub(crate) fn with_check_digit(body: u64, len: usize) -> String {
     digits
 }
 
+/// `digits` in groups of `size` from the left, for reading aloud (`1234 5678 9012`),
+/// joined by no-break spaces: inside Arabic text the bidirectional algorithm keeps numbers
+/// joined by a no-break space as one run, in their order, where plain spaces would show
+/// the groups right to left (`9012 5678 1234`) on a page or in an SMS. Typed back, a
+/// no-break space is read as a space.
+pub(crate) fn in_groups(digits: &str, size: usize) -> String {
+    let mut out = String::with_capacity(digits.len() * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && i % size == 0 {
+            out.push('\u{a0}');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// What every number with a check digit shares (reference, licence and bill numbers):
-/// made from a random body, read as a person types it, its digits shown and sent as a
-/// string, and its OpenAPI schema. `$error` is the kind's own error, with its messages.
+/// made from a random body, read as a person types it, shown in groups, sent as a string,
+/// and its OpenAPI schema. `$error` is the kind's own error, with its messages.
 macro_rules! check_digit_number {
-    ($name:ident, $error:ident, $len:literal, $what:literal) => {
+    ($name:ident, $error:ident, $len:literal, $group:literal, $what:literal) => {
         impl $name {
             /// The number whose random part is `body` (modulo 10 to the power of one
             /// digit fewer than the number has), with its check digit appended.
@@ -120,6 +136,12 @@ macro_rules! check_digit_number {
             /// The digits, as stored and sent.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+
+            /// In groups for reading aloud, joined by no-break spaces
+            /// ([`in_groups`](crate::reference::in_groups)).
+            pub fn grouped(&self) -> String {
+                $crate::reference::in_groups(&self.0, $group)
             }
         }
 
@@ -201,21 +223,7 @@ impl ReferenceError {
     }
 }
 
-check_digit_number!(ReferenceNumber, ReferenceError, 12, "A reference number");
-
-impl ReferenceNumber {
-    /// In groups of four for reading aloud: `1234 5678 9012`.
-    pub fn grouped(&self) -> String {
-        let mut out = String::with_capacity(REFERENCE_LEN + 2);
-        for (i, c) in self.0.chars().enumerate() {
-            if i > 0 && i % 4 == 0 {
-                out.push(' ');
-            }
-            out.push(c);
-        }
-        out
-    }
-}
+check_digit_number!(ReferenceNumber, ReferenceError, 12, 4, "A reference number");
 
 #[cfg(test)]
 mod tests {
@@ -330,7 +338,7 @@ mod tests {
         let reference = ReferenceNumber::from_body(1);
         assert_eq!(
             reference.grouped(),
-            format!("0000 0000 001{}", &reference.as_str()[11..])
+            format!("0000\u{a0}0000\u{a0}001{}", &reference.as_str()[11..])
         );
     }
 

@@ -175,7 +175,7 @@ struct Receipt {
 /// The reference as a screen reader should say it: digit by digit, group by group.
 fn spelled(grouped: &str, l: Locale) -> String {
     grouped
-        .split(' ')
+        .split(char::is_whitespace)
         .map(|group| {
             group
                 .chars()

@@ -223,12 +223,8 @@ pub fn LicencePage() -> impl IntoView {
     let heading = Signal::derive(move || {
         let t = &texts(locale.locale.get()).staff.licences;
         match number.get() {
-            // The two groups joined by a no-break space, which keeps them in order in an
-            // Arabic heading (a space would let the bidirectional algorithm swap them).
-            Some(n) => {
-                let (first, last) = n.as_str().split_at(5);
-                format!("{} {first}\u{a0}{last}", t.licence)
-            }
+            // Grouped with no-break spaces, which keep the groups in order in Arabic.
+            Some(n) => format!("{} {}", t.licence, n.grouped()),
             None => t.not_found.to_owned(),
         }
     });

@@ -78,6 +78,7 @@ test("in English on a desktop: apply, approve, pay, print the certificate whose 
 
   // Paid through the test adapter: the licence is issued and listed.
   await fees.getByRole("button", { name: "Pay now" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "My licences" })).toBeFocused();
   const issued = page.getByRole("link", { name: "Health licence for a shop" });
   await expect(issued).toBeVisible();
   await expect(page.getByRole("region", { name: "Fees to pay" })).toHaveCount(0);

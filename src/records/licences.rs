@@ -106,6 +106,12 @@ pub fn MyLicencesPage() -> AnyView {
                     announcer.announce(texts(lang).licences.paid.to_owned());
                     bills.refetch();
                     licences.refetch();
+                    // The button is gone with the fee: focus goes back to the page's top
+                    // rather than to nowhere.
+                    if let Ok(Some(h1)) = document().query_selector("main h1") {
+                        let _ = wasm_bindgen::JsCast::unchecked_ref::<web_sys::HtmlElement>(&h1)
+                            .focus();
+                    }
                 }
                 Err(error) => failed.set(Some((number, error))),
             }

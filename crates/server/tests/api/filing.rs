@@ -65,8 +65,9 @@ async fn filing_returns_a_checked_reference_due_date_and_sends_an_sms_and_email(
         let email: Value = serde_json::from_str(&lines[1]).unwrap();
         assert_eq!(sms["channel"], "sms");
         assert_eq!(sms["to"], "+966501234567");
+        // In groups of four joined by no-break spaces (they keep their order in Arabic).
         let grouped = format!(
-            "{} {} {}",
+            "{}\u{a0}{}\u{a0}{}",
             &reference[..4],
             &reference[4..8],
             &reference[8..]

@@ -117,7 +117,7 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   await page.getByLabel("سبب الاستعلام").fill("اتصلت المستفيدة تسأل عن سير البلاغ");
   await page.getByRole("button", { name: "استعلام", exact: true }).click();
   await expect(page.getByRole("heading", { level: 2, name: "نتائج الاستعلام" })).toBeFocused();
-  const found = page.getByRole("region", { name: new RegExp(grouped) });
+  const found = page.getByRole("region", { name: new RegExp(grouped.replace(/\s/g, "\\s")) });
   await expect(found).toContainText("تم الاستلام");
   await expect(found.getByRole("list").filter({ hasText: "ورد عبر الهاتف" })).toBeVisible();
   await expect(found).not.toContainText("فاطمة");

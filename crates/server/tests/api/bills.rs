@@ -75,27 +75,32 @@ async fn file_shop_licence(app: &TestApp, phone: &str) -> String {
 async fn billed(app: &TestApp, phone: &str) -> (String, String) {
     let reference = file_shop_licence(app, phone).await;
     let staff = app.staff("supervisor.epm", "supervisor", "epm", None).await;
+    let number = approve(app, &staff, &reference).await;
+    assert!(!number.is_empty(), "{}: no bill issued", app.engine);
+    (reference, number)
+}
+
+/// `staff` takes up and approves `reference`; the number of the bill the approval issued
+/// (empty when none).
+async fn approve(app: &TestApp, staff: &str, reference: &str) -> String {
     for action in [
         json!({ "action": "acknowledge" }),
         json!({ "action": "resolve" }),
     ] {
         let response = app
             .post_as(
-                &staff,
+                staff,
                 &format!("/api/v1/staff/requests/{reference}/actions"),
                 &action,
             )
             .await;
         assert_eq!(response.status(), 204, "{}", app.engine);
     }
-    let number = app
-        .scalar(&format!(
-            "select b.number as v from bills b join requests r on r.id = b.request_id \
-             where r.reference = '{reference}'"
-        ))
-        .await;
-    assert!(!number.is_empty(), "{}: no bill issued", app.engine);
-    (reference, number)
+    app.scalar(&format!(
+        "select b.number as v from bills b join requests r on r.id = b.request_id \
+         where r.reference = '{reference}'"
+    ))
+    .await
 }
 
 /// A callback body as a gateway sends it.
@@ -520,26 +525,8 @@ async fn a_renewal_of_a_licence_with_a_fee_is_billed_and_its_payment_extends_the
         let staff = app
             .staff("supervisor2.epm", "supervisor", "epm", None)
             .await;
-        for action in [
-            json!({ "action": "acknowledge" }),
-            json!({ "action": "resolve" }),
-        ] {
-            let response = app
-                .post_as(
-                    &staff,
-                    &format!("/api/v1/staff/requests/{renewal}/actions"),
-                    &action,
-                )
-                .await;
-            assert_eq!(response.status(), 204, "{}", app.engine);
-        }
         // Approved: billed, the licence not yet extended.
-        let second = app
-            .scalar(&format!(
-                "select b.number as v from bills b join requests r on r.id = b.request_id \
-                 where r.reference = '{renewal}'"
-            ))
-            .await;
+        let second = approve(&app, &staff, &renewal).await;
         assert!(!second.is_empty() && second != number, "{}", app.engine);
         let expires = format!("select expires_on as v from licences where number = '{licence}'");
         assert_eq!(app.scalar(&expires).await, "2027-12-05", "{}", app.engine);

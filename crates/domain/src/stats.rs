@@ -141,6 +141,18 @@ pub fn trend_start(today: Date) -> Date {
     week_start(today).add_days(-7 * (TREND_WEEKS as i64 - 1))
 }
 
+/// Resolutions kept per row of the time-to-resolve histogram: a row counts the requests
+/// resolved in `from_days`, `from_days + 1` … `from_days + 31` working days, one column
+/// each, so that a scope's month is one row (or a few, when some took longer) rather than
+/// one row per number of days. The counts stay exact.
+pub const DAYS_PER_ROW: u32 = 32;
+
+/// Where a number of working days is counted: the row starting at `from_days` and the
+/// column within it.
+pub fn days_row(days: u32) -> (u32, usize) {
+    (days - days % DAYS_PER_ROW, (days % DAYS_PER_ROW) as usize)
+}
+
 /// The value at `percent` (1..=100) of a histogram of `(value, count)` pairs sorted by value,
 /// by nearest rank; `None` when the histogram is empty.
 pub fn percentile(histogram: &[(u32, u64)], percent: u64) -> Option<u32> {
@@ -559,6 +571,19 @@ mod tests {
         let ten: Vec<(u32, u64)> = (1..=10).map(|v| (v, 1)).collect();
         assert_eq!(percentile(&ten, 50), Some(5));
         assert_eq!(percentile(&ten, 90), Some(9));
+    }
+
+    #[test]
+    fn days_are_kept_32_to_a_row() {
+        assert_eq!(days_row(0), (0, 0));
+        assert_eq!(days_row(31), (0, 31));
+        assert_eq!(days_row(32), (32, 0));
+        assert_eq!(days_row(70), (64, 6));
+        for days in 0..200 {
+            let (from, column) = days_row(days);
+            assert_eq!(from + column as u32, days);
+            assert!(column < DAYS_PER_ROW as usize && from % DAYS_PER_ROW == 0);
+        }
     }
 
     #[test]

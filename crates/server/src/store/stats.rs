@@ -9,9 +9,9 @@ use nafitha_domain::filing::Channel;
 use nafitha_domain::lifecycle::RequestStatus;
 use nafitha_domain::rating::Resolution;
 use nafitha_domain::stats::{
-    month_start, trend_start, week_start, AgencyFigures, AgencyStats, Buckets, Counts, Figures,
-    Period, RatingComment, ScopeFigures, Stats, StatsFilter, Tally, WeekFigures, MAX_COMMENTS,
-    TREND_WEEKS,
+    days_row, month_start, trend_start, week_start, AgencyFigures, AgencyStats, Buckets, Counts,
+    Figures, Period, RatingComment, ScopeFigures, Stats, StatsFilter, Tally, WeekFigures,
+    DAYS_PER_ROW, MAX_COMMENTS, TREND_WEEKS,
 };
 use nafitha_domain::Localized;
 use sqlx::any::AnyRow;
@@ -33,7 +33,7 @@ pub(crate) struct Place<'a> {
 }
 
 /// The key of a kept row: grain, bucket, agency, department, service, and the last column
-/// of the key (the slot, the days or the score).
+/// of the key (the slot, the first number of days of a histogram row, or the score).
 type Key = (&'static str, String, String, String, String, i64);
 
 /// The bucket of the all-time grain.
@@ -74,8 +74,17 @@ pub(crate) struct Changes {
     // a period reads them (the tables are clustered by key on SQLite, and on PostgreSQL
     // they start out so and keep close with free space on each page for updates).
     counts: BTreeMap<Key, Counts>,
-    days: BTreeMap<Key, i64>,
+    days: BTreeMap<Key, DaysRow>,
     ratings: BTreeMap<Key, i64>,
+}
+
+/// One row of the time-to-resolve histogram: resolutions in `from_days + i` working days
+/// (see `DAYS_PER_ROW`).
+type DaysRow = [i64; DAYS_PER_ROW as usize];
+
+/// The columns of a time-to-resolve histogram row, `d0` … `d31`.
+fn days_columns() -> impl Iterator<Item = String> {
+    (0..DAYS_PER_ROW).map(|i| format!("d{i}"))
 }
 
 fn plus(total: &mut Counts, c: Counts) {
@@ -142,9 +151,9 @@ impl Changes {
             ..Counts::default()
         };
         self.count(day, request.place, request.id, c);
-        let days = i64::from(request.filed_on.working_days_until(day));
-        for key in keys(day, request.place, days, false) {
-            *self.days.entry(key).or_default() += n;
+        let (from_days, column) = days_row(request.filed_on.working_days_until(day));
+        for key in keys(day, request.place, i64::from(from_days), false) {
+            self.days.entry(key).or_insert([0; DAYS_PER_ROW as usize])[column] += n;
         }
     }
 
@@ -247,31 +256,56 @@ impl Changes {
             }
             q.execute(&mut **tx).await?;
         }
-        for (table, column, rows) in [
-            ("stats_resolve_days", "days", self.days),
-            ("stats_ratings", "score", self.ratings),
-        ] {
-            let sql = format!(
-                "insert into {table} (grain, bucket, agency_code, department_code, service_code, {column}, n) \
-                 values ($1, $2, $3, $4, $5, $6, $7) \
-                 on conflict (grain, bucket, agency_code, department_code, service_code, {column}) \
-                 do update set n = {table}.n + excluded.n"
-            );
-            for ((grain, bucket, agency, department, service, value), n) in rows {
-                if n == 0 {
-                    continue;
-                }
-                sqlx::query(&sql)
-                    .bind(grain)
-                    .bind(bucket)
-                    .bind(agency)
-                    .bind(department)
-                    .bind(service)
-                    .bind(value)
-                    .bind(n)
-                    .execute(&mut **tx)
-                    .await?;
+        let days: Vec<String> = days_columns().collect();
+        let sql = format!(
+            "insert into stats_resolve_days (grain, bucket, agency_code, department_code, service_code, \
+             from_days, {}) values ($1, $2, $3, $4, $5, $6, {}) \
+             on conflict (grain, bucket, agency_code, department_code, service_code, from_days) \
+             do update set {}",
+            days.join(", "),
+            (7..7 + days.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            days.iter()
+                .map(|d| format!("{d} = stats_resolve_days.{d} + excluded.{d}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for ((grain, bucket, agency, department, service, from_days), row) in self.days {
+            if row.iter().all(|n| *n == 0) {
+                continue;
             }
+            let mut q = sqlx::query(&sql)
+                .bind(grain)
+                .bind(bucket)
+                .bind(agency)
+                .bind(department)
+                .bind(service)
+                .bind(from_days);
+            for n in row {
+                q = q.bind(n);
+            }
+            q.execute(&mut **tx).await?;
+        }
+        let sql = "insert into stats_ratings (grain, bucket, agency_code, department_code, service_code, score, n) \
+             values ($1, $2, $3, $4, $5, $6, $7) \
+             on conflict (grain, bucket, agency_code, department_code, service_code, score) \
+             do update set n = stats_ratings.n + excluded.n";
+        for ((grain, bucket, agency, department, service, score), n) in self.ratings {
+            if n == 0 {
+                continue;
+            }
+            sqlx::query(sql)
+                .bind(grain)
+                .bind(bucket)
+                .bind(agency)
+                .bind(department)
+                .bind(service)
+                .bind(score)
+                .bind(n)
+                .execute(&mut **tx)
+                .await?;
         }
         Ok(())
     }
@@ -286,12 +320,15 @@ fn code_of(row: &AnyRow, column: &str) -> Result<String, sqlx::Error> {
     row.try_get(column)
 }
 
-/// The rows of a kept table in a period's buckets (days in `[$1, $2)`, then months from
-/// `$3`, or the all-time row when `$4` is `'a'`), `extra` narrowing them (`$5`, `$6`…).
-fn period_rows(table: &str, extra: &str) -> String {
+/// The condition selecting the rows of a kept table in a period's buckets (days in
+/// `[$1, $2)`, then months from `$3`, or the all-time row when `$4` is `'a'`), `extra`
+/// narrowing them (`$5`, `$6`…). One scan with two key ranges rather than a `union all` of
+/// two: PostgreSQL runs the branches of a long `union all` in parallel workers (a Parallel
+/// Append, which the tables' `parallel_workers = 0` does not prevent), starting two
+/// processes per query; on a busy server that costs more than the few thousand rows read.
+fn period_rows(extra: &str) -> String {
     format!(
-        "select * from {table} where grain = 'd' and bucket >= $1 and bucket < $2{extra} \
-         union all select * from {table} where grain = $4 and bucket >= $3{extra}"
+        "((grain = 'd' and bucket >= $1 and bucket < $2) or (grain = $4 and bucket >= $3)){extra}"
     )
 }
 
@@ -372,9 +409,10 @@ impl Store {
             .map(|c| sum(&c))
             .collect();
         let sql = format!(
-            "select agency_code, service_code, {} from ({}) s group by agency_code, service_code",
+            "select agency_code, service_code, {} from stats_requests where {} \
+             group by agency_code, service_code",
             columns.join(", "),
-            period_rows("stats_requests", &extra)
+            period_rows(&extra)
         );
         let counts = bound(&sql, b, narrow).fetch_all(self.pool()).await?;
         for row in &counts {
@@ -391,23 +429,32 @@ impl Store {
                 channels,
             });
         }
-        for (table, value) in [("stats_resolve_days", "days"), ("stats_ratings", "score")] {
-            let sql = format!(
-                "select agency_code, service_code, {value}, {} from ({}) s \
-                 group by agency_code, service_code, {value}",
-                sum("n"),
-                period_rows(table, &extra)
-            );
-            let rows = bound(&sql, b, narrow).fetch_all(self.pool()).await?;
-            for row in &rows {
-                let v: i64 = row.try_get(value)?;
-                let n: i64 = row.try_get("n")?;
-                let tally = tallies.entry(key(row)?).or_default();
-                match value {
-                    "days" => tally.resolved_in(u32::try_from(v).unwrap_or(u32::MAX), n),
-                    _ => tally.rated(u8::try_from(v).unwrap_or(0), n),
-                }
+        let days: Vec<String> = days_columns().collect();
+        let sql = format!(
+            "select agency_code, service_code, from_days, {} from stats_resolve_days where {} \
+             group by agency_code, service_code, from_days",
+            days.iter().map(|d| sum(d)).collect::<Vec<_>>().join(", "),
+            period_rows(&extra)
+        );
+        for row in &bound(&sql, b, narrow).fetch_all(self.pool()).await? {
+            let from_days = u32::try_from(row.try_get::<i64, _>("from_days")?).unwrap_or(u32::MAX);
+            let tally = tallies.entry(key(row)?).or_default();
+            for (i, column) in (0..).zip(&days) {
+                tally.resolved_in(from_days.saturating_add(i), row.try_get(column.as_str())?);
             }
+        }
+        let sql = format!(
+            "select agency_code, service_code, score, {} from stats_ratings where {} \
+             group by agency_code, service_code, score",
+            sum("n"),
+            period_rows(&extra)
+        );
+        for row in &bound(&sql, b, narrow).fetch_all(self.pool()).await? {
+            let score: i64 = row.try_get("score")?;
+            tallies
+                .entry(key(row)?)
+                .or_default()
+                .rated(u8::try_from(score).unwrap_or(0), row.try_get("n")?);
         }
         Ok(tallies)
     }
@@ -813,7 +860,13 @@ impl Store {
                     Channel::ALL.map(via_column).join(", ")
                 ),
             ),
-            ("stats_resolve_days", "days, n".to_owned()),
+            (
+                "stats_resolve_days",
+                format!(
+                    "from_days, {}",
+                    days_columns().collect::<Vec<_>>().join(", ")
+                ),
+            ),
             ("stats_ratings", "score, n".to_owned()),
         ] {
             let sql = format!(

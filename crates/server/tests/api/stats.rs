@@ -5,6 +5,7 @@
 //! comments and its CSV; and the kept counts equal to a rebuild from the data.
 
 use nafitha_domain::calendar::Date;
+use nafitha_domain::stats::Period;
 use nafitha_server::clock::Clock;
 use serde_json::{json, Value};
 
@@ -495,5 +496,116 @@ async fn figures_are_exact_on_a_known_data_set() {
         assert!(kept.len() > 10, "{kept:?}");
         store.rebuild_stats().await.unwrap();
         assert_eq!(store.kept_stats().await.unwrap(), kept, "{}", app.engine);
+    }
+}
+
+/// The version that keeps the time-to-resolve histogram 32 days to a row
+/// (`20261201000017_stats_resolve_rows.sql`).
+const DAYS_ROWS_MIGRATION: i64 = 20261201000017;
+
+#[tokio::test]
+async fn time_to_resolve_is_exact_across_rows_of_days_and_after_the_upgrade() {
+    let filed_on = Date::parse("2026-01-04").unwrap(); // a Sunday
+    let clock = Clock::fixed(at("2026-01-04", 9));
+    let options = Options {
+        clock: clock.clone(),
+        ..Options::default()
+    };
+    for app in spawn_apps_with(options.clone()).await {
+        clock.set(at("2026-01-04", 9));
+        let staff = app
+            .staff("supervisor.days", "supervisor", "epm", None)
+            .await;
+        app.execute("update sessions set expires_at = 4102444800000")
+            .await;
+        // Five requests filed the same day, resolved after 3, 31, 32, 33 and 70 working
+        // days: the first row of the histogram counts 0 to 31 days, the next 32 to 63, the
+        // third 64 to 95.
+        let days = [3, 31, 32, 33, 70];
+        let mut refs = Vec::new();
+        for i in 0..days.len() {
+            refs.push(app.file_for(&format!("050888000{i}")).await);
+        }
+        for (reference, n) in refs.iter().zip(days) {
+            clock.set(at(&filed_on.add_working_days(n).to_string(), 10));
+            staff_acts(
+                &app,
+                &staff,
+                reference,
+                json!({ "action": "resolve", "message": "Done" }),
+            )
+            .await;
+        }
+        let today = filed_on.add_working_days(70);
+        // All five: the median is the 3rd (32 days), the 90th percentile the 5th (70).
+        for period in ["12m", "all"] {
+            let figures = &stats(&app, &format!("?period={period}")).await["portal"];
+            assert_eq!(figures["resolved"], 5, "{}: {period}", app.engine);
+            assert_eq!(
+                (&figures["median_days"], &figures["p90_days"]),
+                (&json!(32), &json!(70)),
+                "{}: {period}",
+                app.engine
+            );
+        }
+        // The last 30 days hold the last one only.
+        let month = &stats(&app, "?period=30d").await["portal"];
+        assert_eq!(
+            (
+                &month["resolved"],
+                &month["median_days"],
+                &month["p90_days"]
+            ),
+            (&json!(1), &json!(70), &json!(70)),
+            "{}",
+            app.engine
+        );
+
+        // Kept as things happened equals a rebuild.
+        let now_ms = at(&today.to_string(), 12);
+        let store = app.store().await;
+        let kept = store.kept_stats().await.unwrap();
+        assert!(
+            kept.iter()
+                .any(|row| row
+                    .starts_with("stats_resolve_days a all epm epm-roads epm-road-damage 64 ")),
+            "{kept:?}"
+        );
+        store.rebuild_stats().await.unwrap();
+        assert_eq!(store.kept_stats().await.unwrap(), kept, "{}", app.engine);
+        let mut figures = Vec::new();
+        for period in Period::ALL {
+            figures.push(store.stats(period, now_ms).await.unwrap());
+        }
+
+        // A database from before the migration, with the histogram one row per number of
+        // days: starting on it migrates the table and rebuilds every kept count from the
+        // data, to the same rows and figures.
+        app.execute("drop table stats_resolve_days").await;
+        app.execute(
+            "create table stats_resolve_days (grain text not null, bucket text not null, \
+             agency_code text not null, department_code text not null, service_code text not null, \
+             days bigint not null, n bigint not null, constraint stats_resolve_days_pk \
+             primary key (grain, bucket, agency_code, department_code, service_code, days))",
+        )
+        .await;
+        app.execute(
+            "insert into stats_resolve_days values ('a', 'all', 'epm', 'epm-roads', 'epm-road-damage', 3, 1)",
+        )
+        .await;
+        app.execute(&format!(
+            "delete from _sqlx_migrations where version = {DAYS_ROWS_MIGRATION}"
+        ))
+        .await;
+        let upgraded = app.store().await;
+        assert_eq!(upgraded.kept_stats().await.unwrap(), kept, "{}", app.engine);
+        for (period, before) in Period::ALL.into_iter().zip(&figures) {
+            assert_eq!(
+                &upgraded.stats(period, now_ms).await.unwrap(),
+                before,
+                "{}: {period:?}",
+                app.engine
+            );
+        }
     }
 }

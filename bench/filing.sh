@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The filing load (bench/load/filing.lua) against one server build on a fresh SQLite
-# database: every request a new filing, wrk -t2 -c16 for 20 s. Extra environment for the
+# database: every request a new filing, wrk -t2 -c16 (CONNECTIONS=n for another) for 20 s. Extra environment for the
 # server comes from the command line, so the abuse limits can be set for the run:
 #   bench/filing.sh                                        # this checkout, default limits
 #   bench/filing.sh NAFITHA_FILINGS_PER_CLIENT_HOUR=0 …    # a limit turned off
@@ -20,5 +20,5 @@ for _ in $(seq 100); do
   curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
   sleep 0.1
 done
-wrk -t2 -c16 -d"${DURATION:-20s}" --latency -s bench/load/filing.lua "http://127.0.0.1:$port" \
+wrk -t2 -c${CONNECTIONS:-16} -d"${DURATION:-20s}" --latency -s bench/load/filing.lua "http://127.0.0.1:$port" \
   | grep -E "Requests/sec|^ +(50|90|99)%|filings:"

@@ -13,6 +13,7 @@ pub mod appointments;
 pub mod backoffice;
 pub mod bills;
 pub mod catalogue;
+pub(crate) mod group;
 pub mod intake;
 pub mod licences;
 pub mod limits;
@@ -71,6 +72,8 @@ pub struct Store {
     /// in SQLite's busy handler (up to 100 ms a try), which ruins tail latency. Writers
     /// queue here instead, in order. PostgreSQL has none: it locks by row.
     write_queue: Option<Arc<Mutex<()>>>,
+    /// SQLite only: the task that commits concurrent writes together (`group`).
+    group: Option<group::Group>,
     /// Bumped after every committed change to the performance figures, so that answers
     /// computed from them can be kept until the next change (`routes::stats`).
     stats_generation: Arc<std::sync::atomic::AtomicU64>,
@@ -103,6 +106,9 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(CONNECT_TIMEOUT)
+            // A connection to a file does not go stale: on SQLite, checking it before each
+            // use was a wasted round trip to its thread (one per group commit, too).
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {
@@ -123,6 +129,9 @@ impl Store {
             .await
             .context("cannot migrate the database")?;
         let write_queue = (engine == Engine::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let group = write_queue
+            .as_ref()
+            .map(|turn| group::Group::start(pool.clone(), turn.clone()));
         let counter_pool = match engine {
             Engine::Sqlite => Some(
                 AnyPoolOptions::new()
@@ -147,6 +156,7 @@ impl Store {
             counter_pool,
             engine,
             write_queue,
+            group,
             stats_generation: Arc::default(),
             limits: None,
         };
@@ -208,6 +218,31 @@ impl Store {
         match self.engine {
             Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             _ => self.pool.begin().await,
+        }
+    }
+
+    /// Runs `work` in a write transaction and answers once its writes are committed (or
+    /// undone, as the work decided). On SQLite the work joins the next group commit
+    /// (`group`); on PostgreSQL it has a transaction of its own.
+    pub(crate) async fn write_grouped<T: Send + 'static>(
+        &self,
+        work: group::Work<T>,
+    ) -> Result<T, sqlx::Error> {
+        if let Some(group) = &self.group {
+            return group.write(work).await;
+        }
+        let (tx, result) = work(self.begin_write().await?).await;
+        match result? {
+            group::Step::Keep(value, later) => {
+                let mut tx = tx;
+                later.write(&mut tx).await?;
+                tx.commit().await?;
+                Ok(value)
+            }
+            group::Step::Undo(value) => {
+                tx.rollback().await?;
+                Ok(value)
+            }
         }
     }
 

@@ -23,12 +23,17 @@ use crate::notify::messages;
 use crate::routes::appointments::{booking_for, slot_full, venue};
 use crate::startup::AppState;
 use crate::store::partners::PartnerKey;
-use crate::store::requests::{FiledBooking, Filing, FilingOutcome, MessageFor};
+use crate::store::requests::{FiledBooking, Filing, FilingOutcome};
 use nafitha_domain::appointment::reminder_at;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(create_request))
 }
+
+/// How many fresh reference numbers a filing tries when the one drawn is taken (at 12
+/// digits and a few million requests a clash is about one in ten thousand; two in a row,
+/// never).
+const REFERENCE_ATTEMPTS: usize = 5;
 
 /// Longest idempotency key accepted.
 const MAX_KEY_LENGTH: usize = 128;
@@ -206,7 +211,7 @@ pub(crate) async fn file(
         email: valid.applicant.email.as_deref(),
     };
     let booked = booking_for(state, service, request.appointment.as_ref()).await?;
-    let build_messages = |reference: &ReferenceNumber| {
+    let messages_for = |reference: &ReferenceNumber| {
         let mut sent = messages::filed(
             &to,
             reference,
@@ -225,13 +230,17 @@ pub(crate) async fn file(
         }
         sent
     };
-    let recipient = &to;
-    let build_reminder = booked.as_ref().map(|(availability, booking)| {
-        move |reference: &ReferenceNumber| {
-            let venue = venue(state, availability, reference);
-            messages::appointment_reminder(recipient, reference, booking.start, &venue)
-        }
-    });
+    let appointment_for = |reference: &ReferenceNumber| {
+        booked.as_ref().map(|(availability, booking)| FiledBooking {
+            booking: booking.clone(),
+            reminder: reminder_at(booking.start, now).map(|at| {
+                let venue = venue(state, availability, reference);
+                let reminder =
+                    messages::appointment_reminder(&to, reference, booking.start, &venue);
+                (at, reminder)
+            }),
+        })
+    };
     // Charged in the filing's transaction, after a replay has been recognised.
     let limits: Vec<_> = [
         state
@@ -244,35 +253,37 @@ pub(crate) async fn file(
     .into_iter()
     .flatten()
     .collect();
-    let filing = Filing {
-        service,
-        request: valid,
-        locale: request.locale,
-        channel: submission.channel,
-        actor: &submission.actor,
-        api_key: submission.api_key,
-        idempotency_key: &submission.idempotency_key,
-        body_hash: &submission.body_hash,
-        now_ms: now,
-        due_on,
-        uploads: &uploads,
-        limits: &limits,
-        messages: &build_messages,
-        renews: submission.renews,
-        appointment: booked.as_ref().map(|(_, booking)| FiledBooking {
-            booking,
-            reminder: reminder_at(booking.start, now)
-                .zip(build_reminder.as_ref())
-                .map(|(at, build)| (at, build as &MessageFor<'_>)),
-        }),
-    };
-    match state
-        .store
-        .file_request(&filing, || ReferenceNumber::from_body(rand::random()))
-        .await?
-    {
+    let mut outcome = FilingOutcome::ReferenceTaken;
+    for _ in 0..REFERENCE_ATTEMPTS {
+        let reference = ReferenceNumber::from_body(rand::random());
+        let filing = Filing {
+            service_code: service.summary.code.clone(),
+            agency_code: service.summary.agency.code.clone(),
+            department_code: service.department.code.clone(),
+            request: valid.clone(),
+            locale: request.locale,
+            channel: submission.channel,
+            actor: submission.actor.clone(),
+            api_key: submission.api_key,
+            idempotency_key: submission.idempotency_key.clone(),
+            body_hash: submission.body_hash.clone(),
+            messages: messages_for(&reference),
+            appointment: appointment_for(&reference),
+            reference,
+            now_ms: now,
+            due_on,
+            uploads: uploads.clone(),
+            limits: limits.clone(),
+            renews: submission.renews,
+        };
+        outcome = state.store.file_request(filing).await?;
+        if outcome != FilingOutcome::ReferenceTaken {
+            break;
+        }
+    }
+    match outcome {
         FilingOutcome::Created(filed) => {
-            crate::metrics::filing_created(filing.channel);
+            crate::metrics::filing_created(submission.channel);
             Ok((StatusCode::CREATED, ApiJson(filed)))
         }
         FilingOutcome::Replayed(filed) => Ok((StatusCode::OK, ApiJson(filed))),
@@ -292,6 +303,9 @@ pub(crate) async fn file(
                 "a slot was full without a booking"
             ))),
         },
+        FilingOutcome::ReferenceTaken => Err(ApiError::Internal(anyhow::anyhow!(
+            "no free reference number after {REFERENCE_ATTEMPTS} tries"
+        ))),
         FilingOutcome::KeyReused => Err(ApiError::Unprocessable {
             code: "idempotency_key_reused",
             message: Localized::new(

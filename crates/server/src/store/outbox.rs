@@ -65,87 +65,151 @@ impl Store {
         now_ms: i64,
         cap: SmsCap,
     ) -> Result<Option<Refused>, sqlx::Error> {
-        for message in messages {
-            if message.channel == "sms" {
-                let charge = self
-                    .limits()
-                    .and_then(|l| l.charge(Limit::SmsPerPhone, &message.recipient, 1));
-                if let Some(charge) = charge {
-                    match cap {
-                        SmsCap::Enforce => {
-                            if let Some(refused) = limits::charge(tx, &charge, now_ms).await? {
-                                return Ok(Some(refused));
-                            }
+        if let Some(refused) = self.charge_messages(tx, messages, now_ms, cap).await? {
+            return Ok(Some(refused));
+        }
+        let rows: Vec<Outgoing<'_>> = messages
+            .iter()
+            .map(|message| Outgoing {
+                message,
+                request_id,
+                now_ms,
+            })
+            .collect();
+        insert_outgoing(tx, &rows).await?;
+        Ok(None)
+    }
+
+    /// Counts each SMS of `messages` against its number's daily cap (see
+    /// [`Store::queue_messages`]), without queueing them.
+    pub(crate) async fn charge_messages(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        messages: &[super::requests::OutboxMessage],
+        now_ms: i64,
+        cap: SmsCap,
+    ) -> Result<Option<Refused>, sqlx::Error> {
+        for message in messages.iter().filter(|m| m.channel == "sms") {
+            let charge = self
+                .limits()
+                .and_then(|l| l.charge(Limit::SmsPerPhone, &message.recipient, 1));
+            if let Some(charge) = charge {
+                match cap {
+                    SmsCap::Enforce => {
+                        if let Some(refused) = limits::charge(tx, &charge, now_ms).await? {
+                            return Ok(Some(refused));
                         }
-                        SmsCap::CountOnly => limits::add(tx, &charge, now_ms).await?,
                     }
+                    SmsCap::CountOnly => limits::add(tx, &charge, now_ms).await?,
                 }
             }
-            sqlx::query(
-                "insert into outbox (channel, recipient, subject, body, request_id, created_at, next_attempt_at, sensitive) \
-                 values ($1, $2, $3, $4, $5, $6, $6, $7)",
-            )
-            .bind(message.channel)
-            .bind(&message.recipient)
-            .bind(message.subject.as_deref())
-            .bind(&message.body)
-            .bind(request_id)
-            .bind(now_ms)
-            .bind(i64::from(message.sensitive))
-            .execute(&mut **tx)
-            .await?;
         }
         Ok(None)
     }
 }
 
+/// A message to queue: what, about which request, and when (created and first due).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Outgoing<'a> {
+    pub message: &'a super::requests::OutboxMessage,
+    pub request_id: Option<i64>,
+    pub now_ms: i64,
+}
+
+/// How many messages one statement queues at most (seven values each).
+const OUTGOING_PER_STATEMENT: usize = 500;
+
+/// Queues `rows`, one statement for up to [`OUTGOING_PER_STATEMENT`] of them (a filing
+/// queues two or three; a group commit all of its filings' at once).
+pub(crate) async fn insert_outgoing(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    rows: &[Outgoing<'_>],
+) -> Result<(), sqlx::Error> {
+    for rows in rows.chunks(OUTGOING_PER_STATEMENT) {
+        let values: Vec<String> = (0..rows.len())
+            .map(|i| {
+                let own: Vec<String> = (i * 7 + 1..=i * 7 + 7).map(|k| format!("${k}")).collect();
+                // The last value, the time, is both when it was created and first due.
+                format!("({}, ${})", own.join(", "), i * 7 + 7)
+            })
+            .collect();
+        let sql = format!(
+            "insert into outbox (channel, recipient, subject, body, request_id, sensitive, created_at, next_attempt_at) \
+             values {}",
+            values.join(", ")
+        );
+        let mut insert = sqlx::query(&sql);
+        for row in rows {
+            insert = insert
+                .bind(row.message.channel)
+                .bind(&row.message.recipient)
+                .bind(row.message.subject.as_deref())
+                .bind(&row.message.body)
+                .bind(row.request_id)
+                .bind(i64::from(row.message.sensitive))
+                .bind(row.now_ms);
+        }
+        insert.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// How many sent messages one statement records at most.
+const SENT_PER_STATEMENT: usize = 500;
+
 impl Store {
-    /// Claims up to `limit` messages that are due, each leased until `lease_until_ms`.
+    /// Claims up to `limit` messages that are due, each leased until `lease_until_ms`: one
+    /// statement, so the write turn it takes is short (the notifier's turns come between
+    /// the filings' group commits).
     pub async fn claim_outbox(
         &self,
         now_ms: i64,
         lease_until_ms: i64,
         limit: i64,
     ) -> Result<Vec<PendingMessage>, sqlx::Error> {
+        // A read first: an idle notifier never takes a write turn.
         let due = sqlx::query(
             "select id from outbox where sent_at is null and next_attempt_at <= $1 \
-             and (locked_until is null or locked_until < $1) order by id limit $2",
+             and (locked_until is null or locked_until < $1) limit 1",
         )
         .bind(now_ms)
-        .bind(limit)
-        .fetch_all(self.pool())
+        .fetch_optional(self.pool())
         .await?;
-        if due.is_empty() {
+        if due.is_none() {
             return Ok(Vec::new());
         }
         let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
-        let mut claimed = Vec::with_capacity(due.len());
-        for row in due {
-            let id: i64 = row.try_get("id")?;
-            // Wins only if no other worker claimed it since the select above.
-            let won = sqlx::query(
-                "update outbox set locked_until = $2, attempts = attempts + 1 \
-                 where id = $1 and sent_at is null and (locked_until is null or locked_until < $3) \
-                 returning id, channel, recipient, subject, body, attempts",
-            )
-            .bind(id)
-            .bind(lease_until_ms)
-            .bind(now_ms)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = won {
-                claimed.push(PendingMessage {
+        // The outer conditions are checked again on each row as it is updated: on
+        // PostgreSQL, a row another worker claimed meanwhile is skipped, not claimed twice.
+        let rows = sqlx::query(
+            "update outbox set locked_until = $2, attempts = attempts + 1 \
+             where id in (select id from outbox where sent_at is null and next_attempt_at <= $1 \
+             and (locked_until is null or locked_until < $1) order by id limit $3) \
+             and sent_at is null and (locked_until is null or locked_until < $1) \
+             returning id, channel, recipient, subject, body, attempts",
+        )
+        .bind(now_ms)
+        .bind(lease_until_ms)
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let mut claimed = rows
+            .iter()
+            .map(|row| {
+                Ok(PendingMessage {
                     id: row.try_get("id")?,
                     channel: row.try_get("channel")?,
                     recipient: row.try_get("recipient")?,
                     subject: row.try_get("subject")?,
                     body: row.try_get("body")?,
                     attempts: row.try_get("attempts")?,
-                });
-            }
-        }
-        tx.commit().await?;
+                })
+            })
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        // `returning` promises no order; the oldest go first.
+        claimed.sort_by_key(|message| message.id);
         Ok(claimed)
     }
 
@@ -166,22 +230,37 @@ impl Store {
         if deliveries.is_empty() {
             return Ok(());
         }
+        let sent: Vec<(i64, i64)> = deliveries
+            .iter()
+            .filter_map(|delivery| match delivery {
+                Delivery::Sent { id, at_ms } => Some((*id, *at_ms)),
+                _ => None,
+            })
+            .collect();
         let _turn = self.write_turn().await;
         let mut tx = self.begin_write().await?;
+        for sent in sent.chunks(SENT_PER_STATEMENT) {
+            // One statement for the batch's sent messages (each with its own time), so
+            // the notifier's write turn stays short. A secret (a sign-in code) is no
+            // longer needed once it has left.
+            let values: Vec<String> = (0..sent.len())
+                .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
+                .collect();
+            let sql = format!(
+                "update outbox set sent_at = v.column2, locked_until = null, last_error = null, \
+                 body = case when sensitive = 1 then $1 else body end \
+                 from (values {}) as v where outbox.id = v.column1",
+                values.join(", ")
+            );
+            let mut update = sqlx::query(&sql).bind(REDACTED);
+            for (id, at_ms) in sent {
+                update = update.bind(*id).bind(*at_ms);
+            }
+            update.execute(&mut *tx).await?;
+        }
         for delivery in deliveries {
             match delivery {
-                Delivery::Sent { id, at_ms } => {
-                    // A secret (a sign-in code) is no longer needed once it has left.
-                    sqlx::query(
-                        "update outbox set sent_at = $2, locked_until = null, last_error = null, \
-                         body = case when sensitive = 1 then $3 else body end where id = $1",
-                    )
-                        .bind(id)
-                        .bind(at_ms)
-                        .bind(REDACTED)
-                        .execute(&mut *tx)
-                        .await?
-                }
+                Delivery::Sent { .. } => continue,
                 Delivery::Released { id } => {
                     sqlx::query("update outbox set locked_until = null, attempts = attempts - 1 where id = $1")
                         .bind(id)

@@ -7,17 +7,14 @@ use nafitha_domain::filing::{
     Channel, FiledRequest, ServiceName, TimelineEntry, TrackedRequest, ValidRequest,
 };
 use nafitha_domain::lifecycle::RequestStatus;
-use nafitha_domain::{
-    AgencyRef, Contact, DepartmentRef, Locale, Localized, ReferenceNumber, ServiceDetail,
-};
+use nafitha_domain::{AgencyRef, Contact, DepartmentRef, Locale, Localized, ReferenceNumber};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::Store;
+use futures_util::FutureExt;
 
-/// How many fresh reference numbers to try when one is already taken (at 12 digits and
-/// a few million requests a clash is about one in ten thousand; two in a row, never).
-const REFERENCE_ATTEMPTS: usize = 5;
+use super::group::{Later, Step, Tx};
+use super::Store;
 
 /// A message to send once the transaction commits.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,42 +27,45 @@ pub struct OutboxMessage {
     pub sensitive: bool,
 }
 
-/// Builds a message for the reference a request ends up with.
-pub type MessageFor<'a> = dyn Fn(&ReferenceNumber) -> OutboxMessage + Send + Sync + 'a;
-
-/// Everything needed to store one filing.
-pub struct Filing<'a> {
-    pub service: &'a ServiceDetail,
-    pub request: &'a ValidRequest,
+/// Everything needed to store one filing, owned: on SQLite the group commit's task
+/// writes it (`store::group`).
+pub struct Filing {
+    pub service_code: String,
+    pub agency_code: String,
+    pub department_code: String,
+    pub request: ValidRequest,
     pub locale: Locale,
     pub channel: Channel,
     /// Who filed, as the audit trail writes it: `applicant`, `staff:<username>` (who took
     /// it for the applicant) or `partner:<key id>`. Never shown to the public.
-    pub actor: &'a str,
+    pub actor: String,
     /// The partner's key it was filed with (a partner follows its own filings).
     pub api_key: Option<i64>,
-    pub idempotency_key: &'a str,
-    pub body_hash: &'a str,
+    pub idempotency_key: String,
+    pub body_hash: String,
+    /// The reference to give it; when another request has it, nothing is stored and the
+    /// caller tries again with a fresh one (`FilingOutcome::ReferenceTaken`).
+    pub reference: ReferenceNumber,
     pub now_ms: i64,
     pub due_on: Date,
     /// The uploads this request brings: (the question it answers, or "" for the top-level
     /// list; the upload id).
-    pub uploads: &'a [(String, String)],
+    pub uploads: Vec<(String, String)>,
     /// The limits this filing is charged against (per client, per phone), in its
     /// transaction; a replay is never charged.
-    pub limits: &'a [super::limits::Charge],
-    /// Builds the messages for the reference the request ends up with.
-    pub messages: &'a (dyn Fn(&ReferenceNumber) -> Vec<OutboxMessage> + Send + Sync),
+    pub limits: Vec<super::limits::Charge>,
+    /// The messages to send once it is stored (they name `reference`).
+    pub messages: Vec<OutboxMessage>,
     /// The time booked with the filing, and its reminder (when to send it, and what).
-    pub appointment: Option<FiledBooking<'a>>,
+    pub appointment: Option<FiledBooking>,
     /// The licence (its row id) the request asks to renew: approving it extends that one.
     pub renews: Option<i64>,
 }
 
 /// A booking made with a filing.
-pub struct FiledBooking<'a> {
-    pub booking: &'a super::appointments::Booking,
-    pub reminder: Option<(i64, &'a MessageFor<'a>)>,
+pub struct FiledBooking {
+    pub booking: super::appointments::Booking,
+    pub reminder: Option<(i64, OutboxMessage)>,
 }
 
 /// What became of a filing.
@@ -84,6 +84,9 @@ pub enum FilingOutcome {
     UnknownUpload(String),
     /// The time chosen has no place left: nothing was stored.
     SlotFull,
+    /// Another request has the reference chosen: nothing was stored (at 12 digits and a
+    /// few million requests, about one filing in ten thousand; two in a row, never).
+    ReferenceTaken,
 }
 
 fn decode_err(what: &str) -> sqlx::Error {
@@ -128,127 +131,153 @@ pub(crate) fn localized(row: &AnyRow, ar: &str, en: &str) -> Result<Localized, s
     ))
 }
 
+/// What an earlier filing with the same key became, read in `tx` (on SQLite, that filing
+/// may be in the same group, not yet committed).
+async fn replay(tx: &mut Tx, key: &str, body_hash: &str) -> Result<FilingOutcome, sqlx::Error> {
+    let row = sqlx::query(
+        "select k.body_hash, r.reference, r.status, r.service_code, r.submitted_at, r.due_on \
+         from idempotency_keys k join requests r on r.reference = k.reference where k.key = $1",
+    )
+    .bind(key)
+    .fetch_one(&mut **tx)
+    .await?;
+    if row.try_get::<String, _>("body_hash")? != body_hash {
+        return Ok(FilingOutcome::KeyReused);
+    }
+    Ok(FilingOutcome::Replayed(filed_from_row(&row)?))
+}
+
 impl Store {
     /// Stores a filing, or recognises a replay of an earlier one by its idempotency key.
-    pub async fn file_request(
+    /// Answers once the filing is committed: on SQLite, with the filings waiting beside it
+    /// (`store::group`).
+    pub async fn file_request(&self, filing: Filing) -> Result<FilingOutcome, sqlx::Error> {
+        let store = self.clone();
+        let outcome = self
+            .write_grouped(Box::new(move |mut tx| {
+                async move {
+                    let result = store.write_filing(&mut tx, &filing).await;
+                    (tx, result)
+                }
+                .boxed()
+            }))
+            .await?;
+        if matches!(outcome, FilingOutcome::Created(_)) {
+            self.stats_changed();
+        }
+        Ok(outcome)
+    }
+
+    /// The filing's writes, in `tx`: kept when the request was created, undone otherwise.
+    async fn write_filing(
         &self,
-        filing: &Filing<'_>,
-        mut next_reference: impl FnMut() -> ReferenceNumber,
-    ) -> Result<FilingOutcome, sqlx::Error> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.begin_write().await?;
-        // The key goes in first: a concurrent twin waits here, then finds the key taken.
+        tx: &mut Tx,
+        filing: &Filing,
+    ) -> Result<Step<FilingOutcome>, sqlx::Error> {
+        // The key goes in first, with the reference it is to name (undone with the rest
+        // if the filing is): on PostgreSQL a concurrent twin waits here, then finds the
+        // key taken; on SQLite twins are written one after the other anyway.
         let claimed = sqlx::query(
-            "insert into idempotency_keys (key, body_hash, reference, created_at) values ($1, $2, null, $3) \
+            "insert into idempotency_keys (key, body_hash, reference, created_at) values ($1, $2, $3, $4) \
              on conflict (key) do nothing",
         )
-        .bind(filing.idempotency_key)
-        .bind(filing.body_hash)
+        .bind(&filing.idempotency_key)
+        .bind(&filing.body_hash)
+        .bind(filing.reference.as_str())
         .bind(filing.now_ms)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?
         .rows_affected();
         if claimed == 0 {
-            tx.rollback().await?;
-            return self.replay(filing.idempotency_key, filing.body_hash).await;
+            let replayed = replay(tx, &filing.idempotency_key, &filing.body_hash).await?;
+            return Ok(Step::Undo(replayed));
         }
-        for charge in filing.limits {
-            if let Some(refused) = super::limits::charge(&mut tx, charge, filing.now_ms).await? {
-                tx.rollback().await?;
-                return Ok(FilingOutcome::Limited(refused));
+        for charge in &filing.limits {
+            if let Some(refused) = super::limits::charge(tx, charge, filing.now_ms).await? {
+                return Ok(Step::Undo(FilingOutcome::Limited(refused)));
             }
         }
 
-        let (applicant, service) = (&filing.request.applicant, &filing.service.summary);
+        let applicant = &filing.request.applicant;
         let answers = serde_json::Value::Object(filing.request.answers.clone()).to_string();
         let location = filing.request.location.as_ref().map(ToString::to_string);
-        let mut inserted = None;
-        for _ in 0..REFERENCE_ATTEMPTS {
-            let reference = next_reference();
-            let row = sqlx::query(
-                "insert into requests (reference, service_code, agency_code, department_code, status, locale, \
-                 channel, applicant_name, applicant_phone, applicant_email, applicant_national_id, \
-                 applicant_cr_number, answers, location, submitted_at, due_on, updated_at, api_key_id) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $17) \
-                 on conflict (reference) do nothing returning id",
-            )
-            .bind(reference.as_str())
-            .bind(&service.code)
-            .bind(&service.agency.code)
-            .bind(&filing.service.department.code)
-            .bind(RequestStatus::Submitted.code())
-            .bind(filing.locale.tag())
-            .bind(filing.channel.code())
-            .bind(&applicant.name)
-            .bind(&applicant.phone)
-            .bind(applicant.email.as_deref())
-            .bind(applicant.national_id.as_deref())
-            .bind(applicant.cr_number.as_deref())
-            .bind(&answers)
-            .bind(location.as_deref())
-            .bind(filing.now_ms)
-            .bind(filing.due_on.to_string())
-            .bind(filing.api_key)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if let Some(row) = row {
-                inserted = Some((reference, row.try_get::<i64, _>("id")?));
-                break;
-            }
-        }
-        let Some((reference, id)) = inserted else {
-            return Err(sqlx::Error::Protocol(
-                "no free reference number after several tries".into(),
-            ));
+        let reference = &filing.reference;
+        let row = sqlx::query(
+            "insert into requests (reference, service_code, agency_code, department_code, status, locale, \
+             channel, applicant_name, applicant_phone, applicant_email, applicant_national_id, \
+             applicant_cr_number, answers, location, submitted_at, due_on, updated_at, api_key_id) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15, $17) \
+             on conflict (reference) do nothing returning id",
+        )
+        .bind(reference.as_str())
+        .bind(&filing.service_code)
+        .bind(&filing.agency_code)
+        .bind(&filing.department_code)
+        .bind(RequestStatus::Submitted.code())
+        .bind(filing.locale.tag())
+        .bind(filing.channel.code())
+        .bind(&applicant.name)
+        .bind(&applicant.phone)
+        .bind(applicant.email.as_deref())
+        .bind(applicant.national_id.as_deref())
+        .bind(applicant.cr_number.as_deref())
+        .bind(&answers)
+        .bind(location.as_deref())
+        .bind(filing.now_ms)
+        .bind(filing.due_on.to_string())
+        .bind(filing.api_key)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(row) = row else {
+            return Ok(Step::Undo(FilingOutcome::ReferenceTaken));
         };
+        let id: i64 = row.try_get("id")?;
 
-        for (field, upload) in filing.uploads {
+        for (field, upload) in &filing.uploads {
             let linked = sqlx::query(
                 "update uploads set request_id = $1 where id = $2 and service_code = $3 \
                  and ($4 = '' or field_id = $4) and request_id is null",
             )
             .bind(id)
             .bind(upload)
-            .bind(&service.code)
+            .bind(&filing.service_code)
             .bind(field)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?
             .rows_affected();
             if linked != 1 {
-                tx.rollback().await?;
                 let field = if field.is_empty() {
                     "attachments".to_owned()
                 } else {
                     field.clone()
                 };
-                return Ok(FilingOutcome::UnknownUpload(field));
+                return Ok(Step::Undo(FilingOutcome::UnknownUpload(field)));
             }
         }
         if let Some(licence) = filing.renews {
             sqlx::query("insert into licence_renewals (request_id, licence_id) values ($1, $2)")
                 .bind(id)
                 .bind(licence)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         if let Some(filed) = &filing.appointment {
-            let booking = filed.booking;
+            let booking = &filed.booking;
             if !super::appointments::take_place(
-                &mut tx,
-                &service.code,
+                tx,
+                &filing.service_code,
                 booking.start,
                 booking.capacity,
             )
             .await?
             {
-                tx.rollback().await?;
-                return Ok(FilingOutcome::SlotFull);
+                return Ok(Step::Undo(FilingOutcome::SlotFull));
             }
             super::appointments::store_booking(
-                &mut tx,
+                tx,
                 id,
-                &reference,
-                &service.code,
+                reference,
+                &filing.service_code,
                 booking,
                 filing.now_ms,
             )
@@ -260,11 +289,11 @@ impl Store {
         )
         .bind(id)
         .bind(RequestStatus::Submitted.code())
-        .bind(&filing.service.department.code)
-        .bind(filing.actor)
+        .bind(&filing.department_code)
+        .bind(&filing.actor)
         .bind(filing.channel.code())
         .bind(filing.now_ms)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         let counted = super::stats::Counted {
             id,
@@ -272,65 +301,46 @@ impl Store {
             due_on: filing.due_on,
             channel: filing.channel,
             place: super::stats::Place {
-                agency: &service.agency.code,
-                department: &filing.service.department.code,
-                service: &service.code,
+                agency: &filing.agency_code,
+                department: &filing.department_code,
+                service: &filing.service_code,
             },
         };
         let mut changes = super::stats::Changes::new(self.engine());
         changes.filed(&counted);
-        changes.apply(&mut tx).await?;
-        sqlx::query("update idempotency_keys set reference = $1 where key = $2")
-            .bind(reference.as_str())
-            .bind(filing.idempotency_key)
-            .execute(&mut *tx)
-            .await?;
         if let Some(refused) = self
-            .queue_messages(
-                &mut tx,
-                &(filing.messages)(&reference),
-                Some(id),
+            .charge_messages(
+                tx,
+                &filing.messages,
                 filing.now_ms,
                 super::outbox::SmsCap::Enforce,
             )
             .await?
         {
-            tx.rollback().await?;
-            return Ok(FilingOutcome::Limited(refused));
+            return Ok(Step::Undo(FilingOutcome::Limited(refused)));
         }
-        if let Some((send_at, reminder)) = filing.appointment.as_ref().and_then(|a| a.reminder) {
-            super::appointments::queue_reminder(
-                &mut tx,
-                id,
-                &reminder(&reference),
-                send_at,
-                filing.now_ms,
-            )
-            .await?;
+        if let Some((send_at, reminder)) = filing
+            .appointment
+            .as_ref()
+            .and_then(|a| a.reminder.as_ref())
+        {
+            super::appointments::queue_reminder(tx, id, reminder, *send_at, filing.now_ms).await?;
         }
-        tx.commit().await?;
-        self.stats_changed();
-        Ok(FilingOutcome::Created(FiledRequest {
-            reference,
+        // The counts and the messages are written at the end of the transaction, with
+        // those of the filings committed beside this one (`group::Later`).
+        let later = Later::default().stats(changes).messages(
+            filing.messages.clone(),
+            Some(id),
+            filing.now_ms,
+        );
+        let created = FilingOutcome::Created(FiledRequest {
+            reference: reference.clone(),
             status: RequestStatus::Submitted,
-            service_code: service.code.clone(),
+            service_code: filing.service_code.clone(),
             submitted_at: format_rfc3339(filing.now_ms),
             due_on: filing.due_on,
-        }))
-    }
-
-    async fn replay(&self, key: &str, body_hash: &str) -> Result<FilingOutcome, sqlx::Error> {
-        let row = sqlx::query(
-            "select k.body_hash, r.reference, r.status, r.service_code, r.submitted_at, r.due_on \
-             from idempotency_keys k join requests r on r.reference = k.reference where k.key = $1",
-        )
-        .bind(key)
-        .fetch_one(self.pool())
-        .await?;
-        if row.try_get::<String, _>("body_hash")? != body_hash {
-            return Ok(FilingOutcome::KeyReused);
-        }
-        Ok(FilingOutcome::Replayed(filed_from_row(&row)?))
+        });
+        Ok(Step::Keep(created, later))
     }
 
     /// The public view of a request, by reference; `today` decides "overdue".

@@ -121,6 +121,22 @@ impl Changes {
         }
     }
 
+    /// Adds `other`'s changes to these (both for the same engine).
+    pub fn merge(&mut self, other: Changes) {
+        for (key, c) in other.counts {
+            plus(self.counts.entry(key).or_default(), c);
+        }
+        for (key, row) in other.days {
+            let sum = self.days.entry(key).or_insert([0; DAYS_PER_ROW as usize]);
+            for (sum, n) in sum.iter_mut().zip(row) {
+                *sum += n;
+            }
+        }
+        for (key, n) in other.ratings {
+            *self.ratings.entry(key).or_default() += n;
+        }
+    }
+
     fn count(&mut self, day: Date, place: Place<'_>, request_id: i64, c: Counts) {
         for key in keys(day, place, request_id.rem_euclid(self.slots), true) {
             plus(self.counts.entry(key).or_default(), c);
@@ -215,100 +231,109 @@ impl Changes {
         }
     }
 
-    /// Writes the changes (adding to what is kept).
+    /// Writes the changes (adding to what is kept): one statement per table for up to
+    /// [`ROWS_PER_STATEMENT`] rows. A filing changes four request rows; written one by
+    /// one they were four round trips to SQLite's thread inside the group commit, which
+    /// every filing of the group waits behind.
     pub async fn apply(self, tx: &mut Transaction<'_, Any>) -> Result<(), sqlx::Error> {
         let via: Vec<String> = Channel::ALL.iter().map(|c| via_column(*c)).collect();
-        let sql = format!(
-            "insert into stats_requests (grain, bucket, agency_code, department_code, service_code, slot, \
-             received, in_progress, resolved, rejected, resolved_within_sla, {}) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, {}) \
-             on conflict (grain, bucket, agency_code, department_code, service_code, slot) do update set \
-             received = stats_requests.received + excluded.received, \
-             in_progress = stats_requests.in_progress + excluded.in_progress, \
-             resolved = stats_requests.resolved + excluded.resolved, \
-             rejected = stats_requests.rejected + excluded.rejected, \
-             resolved_within_sla = stats_requests.resolved_within_sla + excluded.resolved_within_sla, {}",
-            via.join(", "),
-            (12..12 + via.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            via.iter()
-                .map(|v| format!("{v} = stats_requests.{v} + excluded.{v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        for ((grain, bucket, agency, department, service, slot), c) in self.counts {
-            let mut q = sqlx::query(&sql)
-                .bind(grain)
-                .bind(bucket)
-                .bind(agency)
-                .bind(department)
-                .bind(service)
-                .bind(slot)
-                .bind(c.received)
-                .bind(c.in_progress)
-                .bind(c.resolved)
-                .bind(c.rejected)
-                .bind(c.resolved_within_sla);
-            for n in c.channels {
-                q = q.bind(n);
+        let mut added: Vec<String> = [
+            "received",
+            "in_progress",
+            "resolved",
+            "rejected",
+            "resolved_within_sla",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        added.extend(via);
+        let counts: Vec<_> = self.counts.into_iter().collect();
+        for rows in counts.chunks(ROWS_PER_STATEMENT) {
+            let sql = upsert_sql("stats_requests", "slot", &added, rows.len());
+            let mut q = sqlx::query(&sql);
+            for (key, c) in rows {
+                q = bind_key(q, key)
+                    .bind(c.received)
+                    .bind(c.in_progress)
+                    .bind(c.resolved)
+                    .bind(c.rejected)
+                    .bind(c.resolved_within_sla);
+                for n in c.channels {
+                    q = q.bind(n);
+                }
             }
             q.execute(&mut **tx).await?;
         }
         let days: Vec<String> = days_columns().collect();
-        let sql = format!(
-            "insert into stats_resolve_days (grain, bucket, agency_code, department_code, service_code, \
-             from_days, {}) values ($1, $2, $3, $4, $5, $6, {}) \
-             on conflict (grain, bucket, agency_code, department_code, service_code, from_days) \
-             do update set {}",
-            days.join(", "),
-            (7..7 + days.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            days.iter()
-                .map(|d| format!("{d} = stats_resolve_days.{d} + excluded.{d}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-        for ((grain, bucket, agency, department, service, from_days), row) in self.days {
-            if row.iter().all(|n| *n == 0) {
-                continue;
-            }
-            let mut q = sqlx::query(&sql)
-                .bind(grain)
-                .bind(bucket)
-                .bind(agency)
-                .bind(department)
-                .bind(service)
-                .bind(from_days);
-            for n in row {
-                q = q.bind(n);
+        let resolved: Vec<_> = self
+            .days
+            .into_iter()
+            .filter(|(_, row)| row.iter().any(|n| *n != 0))
+            .collect();
+        for rows in resolved.chunks(ROWS_PER_STATEMENT) {
+            let sql = upsert_sql("stats_resolve_days", "from_days", &days, rows.len());
+            let mut q = sqlx::query(&sql);
+            for (key, row) in rows {
+                q = bind_key(q, key);
+                for n in row {
+                    q = q.bind(*n);
+                }
             }
             q.execute(&mut **tx).await?;
         }
-        let sql = "insert into stats_ratings (grain, bucket, agency_code, department_code, service_code, score, n) \
-             values ($1, $2, $3, $4, $5, $6, $7) \
-             on conflict (grain, bucket, agency_code, department_code, service_code, score) \
-             do update set n = stats_ratings.n + excluded.n";
-        for ((grain, bucket, agency, department, service, score), n) in self.ratings {
-            if n == 0 {
-                continue;
+        let ratings: Vec<_> = self.ratings.into_iter().filter(|(_, n)| *n != 0).collect();
+        for rows in ratings.chunks(ROWS_PER_STATEMENT) {
+            let sql = upsert_sql("stats_ratings", "score", &["n".to_owned()], rows.len());
+            let mut q = sqlx::query(&sql);
+            for (key, n) in rows {
+                q = bind_key(q, key).bind(*n);
             }
-            sqlx::query(sql)
-                .bind(grain)
-                .bind(bucket)
-                .bind(agency)
-                .bind(department)
-                .bind(service)
-                .bind(score)
-                .bind(n)
-                .execute(&mut **tx)
-                .await?;
+            q.execute(&mut **tx).await?;
         }
         Ok(())
     }
+}
+
+/// How many kept rows one statement writes at most (17 to 38 values a row: well inside
+/// both engines' limits on bound values).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// `insert into {table}` of `rows` rows, each its key (grain, bucket, agency, department,
+/// service, then `last`) and the `added` columns, adding to the rows already kept.
+fn upsert_sql(table: &str, last: &str, added: &[String], rows: usize) -> String {
+    let key = format!("grain, bucket, agency_code, department_code, service_code, {last}");
+    let width = 6 + added.len();
+    let values: Vec<String> = (0..rows)
+        .map(|row| {
+            let row: Vec<String> = (1..=width)
+                .map(|i| format!("${}", row * width + i))
+                .collect();
+            format!("({})", row.join(", "))
+        })
+        .collect();
+    let updates: Vec<String> = added
+        .iter()
+        .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
+        .collect();
+    format!(
+        "insert into {table} ({key}, {}) values {} on conflict ({key}) do update set {}",
+        added.join(", "),
+        values.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// Binds a kept row's key, in [`upsert_sql`]'s order.
+fn bind_key<'q>(
+    q: sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>>,
+    (grain, bucket, agency, department, service, last): &'q Key,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(*grain)
+        .bind(bucket.as_str())
+        .bind(agency.as_str())
+        .bind(department.as_str())
+        .bind(service.as_str())
+        .bind(*last)
 }
 
 /// The `stats_requests` column counting the requests received through `channel`.

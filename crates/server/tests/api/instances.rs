@@ -7,8 +7,8 @@
 //! passes.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,6 +24,7 @@ use crate::helpers::{
     code_in, e164, fresh_bucket, fresh_postgres_database, postgres_server, s3_endpoint,
     session_cookie_of, STAFF_PASSWORD, TEST_SECRET,
 };
+use crate::process::Instance;
 
 /// How long either instance may reuse public figures (`NAFITHA_STATS_CACHE_MS`).
 const STATS_CACHE_MS: u64 = 1000;
@@ -130,72 +131,6 @@ impl Shared {
     }
 }
 
-/// One server process; killed when dropped.
-struct Instance {
-    name: &'static str,
-    child: Child,
-    base: String,
-    dir: PathBuf,
-}
-
-impl Instance {
-    /// Starts the binary on a free port and waits until it says where it listens.
-    fn start(name: &'static str, shared: &Shared, root: &Path) -> Instance {
-        let dir = root.join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        let child = shared
-            .command(&dir)
-            .env("NAFITHA_ADDR", "127.0.0.1:0")
-            .stdin(Stdio::null())
-            .stdout(std::fs::File::create(dir.join("stdout")).unwrap())
-            .stderr(std::fs::File::create(dir.join("stderr")).unwrap())
-            .spawn()
-            .expect("the server binary starts");
-        let mut instance = Instance {
-            name,
-            child,
-            base: String::new(),
-            dir,
-        };
-        instance.base = instance.wait_for_address();
-        instance
-    }
-
-    fn wait_for_address(&mut self) -> String {
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while Instant::now() < deadline {
-            let out = std::fs::read_to_string(self.dir.join("stdout")).unwrap_or_default();
-            if let Some(line) = out
-                .lines()
-                .find(|l| l.starts_with("Nafitha is running at "))
-            {
-                return line["Nafitha is running at ".len()..].trim().to_owned();
-            }
-            if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("instance {} stopped ({status}): {}", self.name, self.logs());
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("instance {} did not start: {}", self.name, self.logs());
-    }
-
-    fn logs(&self) -> String {
-        let read = |file: &str| std::fs::read_to_string(self.dir.join(file)).unwrap_or_default();
-        format!("\nstdout:\n{}\nstderr:\n{}", read("stdout"), read("stderr"))
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-}
-
-impl Drop for Instance {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// What a test needs to reach the instances: a client without a cookie jar (each call
 /// carries the cookie it means to).
 struct Pair {
@@ -270,8 +205,10 @@ async fn two_server_processes_on_one_database_and_one_bucket_act_as_one_portal()
     let root = tempfile::tempdir().unwrap();
     add_supervisor(&shared, root.path());
     let (a, b) = std::thread::scope(|scope| {
-        let a = scope.spawn(|| Instance::start("a", &shared, root.path()));
-        let b = scope.spawn(|| Instance::start("b", &shared, root.path()));
+        let a = scope
+            .spawn(|| Instance::start("a", shared.command(&root.path().join("a")), root.path()));
+        let b = scope
+            .spawn(|| Instance::start("b", shared.command(&root.path().join("b")), root.path()));
         (a.join().unwrap(), b.join().unwrap())
     });
     let pair = Pair {

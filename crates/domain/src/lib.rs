@@ -28,6 +28,7 @@ pub mod rating;
 pub mod reference;
 pub mod stats;
 pub mod text;
+pub mod url;
 
 pub use catalogue::{
     format_fee, AgencyRef, Contact, DepartmentRef, ServiceDetail, ServiceKind, ServiceSummary,

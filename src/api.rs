@@ -4,6 +4,9 @@
 //! languages, so an error shown stays right when the user switches language. The
 //! citizens' endpoints are in `api/citizen.rs`, the back office's in `staff/api.rs`.
 //!
+//! A citizens' or records page's first answers may already be in the page
+//! ([`preload::Preloaded`], decision 0018): `load` then shows them at once and fetches nothing.
+//!
 //! Size matters here (docs/decisions/0002): every call goes through one non-generic
 //! `fetch` and is decoded afterwards, so the WASM carries one copy of the HTTP future;
 //! pages load through `load` (a signal and an effect) rather than `LocalResource`, whose
@@ -22,9 +25,13 @@ use crate::state::use_locale;
 mod citizen;
 #[cfg(not(feature = "backoffice"))]
 pub use citizen::*;
-#[cfg(feature = "records")]
+#[cfg(not(feature = "backoffice"))]
+mod preload;
+#[cfg(server)]
+pub use preload::{Preload, Preloaded};
+#[cfg(records_app)]
 mod records;
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 pub use records::*;
 
 /// Why a call failed, in terms the screen can act on.
@@ -106,10 +113,15 @@ pub(crate) async fn fetch(
     .map_err(|_| ApiError::Unreadable)?;
     let response = request.send().await.map_err(|_| ApiError::Network)?;
     let text = response.text().await.map_err(|_| ApiError::Network)?;
-    if response.ok() {
+    answer_of(response.status(), text)
+}
+
+/// What an answer with `status` and body `text` means to a page: the text of a success, or
+/// why not. Fetched or already in the page ([`preload::Preloaded`]), every answer is read by this.
+fn answer_of(status: u16, text: String) -> Result<String, ApiError> {
+    if (200..300).contains(&status) {
         return Ok(text);
     }
-    let status = response.status();
     if status == 404 {
         return Err(ApiError::NotFound);
     }
@@ -216,9 +228,16 @@ fn load_text(
     let locale = use_locale();
     let latest = StoredValue::new(0u32);
     let shown = StoredValue::new(None::<String>);
+    #[cfg(not(feature = "backoffice"))]
+    let mut preloaded = preload::seed(&*path, &*answer, shown);
     Effect::new(move |_| {
         tick.track();
         let path = path();
+        // The first run finds the answer already in the page: nothing to fetch.
+        #[cfg(not(feature = "backoffice"))]
+        if std::mem::take(&mut preloaded) && shown.get_value() == path {
+            return;
+        }
         // Loading something else, or again after a failure, clears what is shown; loading
         // the same again after a change keeps it until the new answer, so the page is not
         // redrawn empty.

@@ -9,10 +9,12 @@ use crate::pages::{
     TrackPage,
 };
 use crate::router::use_location;
+use crate::Boot;
 
+/// The app, started at `boot` (see [`Boot`]).
 #[component]
-pub fn App() -> impl IntoView {
-    site_frame(|| view! { <Pages/> })
+pub fn App(boot: Boot) -> impl IntoView {
+    site_frame(boot, || view! { <Pages/> })
 }
 
 /// Chooses the page for the address by a `match` on the path's segments (see

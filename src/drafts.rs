@@ -39,17 +39,31 @@ pub struct UploadedFile {
     pub size: u64,
 }
 
-#[cfg(not(feature = "backoffice"))]
+/// The device's storage; none when the server renders a page (decision 0018).
+#[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+#[cfg(not(target_family = "wasm"))]
+fn storage() -> Option<web_sys::Storage> {
+    None
+}
+
 /// A fresh random key (a UUID from the browser's cryptographic generator).
+#[cfg(target_family = "wasm")]
 pub fn new_key() -> String {
     web_sys::window()
         .and_then(|w| w.crypto().ok())
         .map(|c| c.random_uuid())
         .unwrap_or_else(|| format!("k{}", js_sys::Date::now() as u64))
+}
+
+/// On the server no key: a page rendered there sends nothing, and the browser's start
+/// builds the form anew with the device's draft and key.
+#[cfg(not(target_family = "wasm"))]
+pub fn new_key() -> String {
+    String::new()
 }
 
 #[cfg(not(feature = "backoffice"))]

@@ -34,7 +34,7 @@ pub struct Texts {
     pub list_separator: &'static str,
     /// The performance figures (the public page, in the records app, and the supervisors'
     /// screen).
-    #[cfg(not(citizens))]
+    #[cfg(figures)]
     pub perf: PerfTexts,
     /// The questions of a service's form (the citizens' filing and the back office's).
     #[cfg(forms)]
@@ -53,7 +53,7 @@ pub struct Texts {
     #[cfg(feature = "backoffice")]
     pub staff: StaffTexts,
     /// The holders' app's texts (in its app only).
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub licences: HolderTexts,
 }
 
@@ -174,19 +174,19 @@ pub struct CitizenTexts {
     pub rated_thanks: &'static str,
     pub rating_change_until: &'static str,
     pub performance_link: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_title: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_hint: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_portal: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_agencies: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_on_time_by_agency: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_each_agency: &'static str,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     pub perf_services_of: fn(&str) -> String,
 }
 
@@ -225,7 +225,7 @@ pub struct SlotTexts {
 }
 
 /// The performance figures' texts.
-#[cfg(not(citizens))]
+#[cfg(figures)]
 pub struct PerfTexts {
     pub period: &'static str,
     pub not_enough_ratings: &'static str,
@@ -626,7 +626,7 @@ pub fn texts(locale: Locale) -> &'static Texts {
 }
 
 /// The holders' app's texts (decision 0014).
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 pub struct HolderTexts {
     pub my_licences_title: &'static str,
     pub no_licences: &'static str,

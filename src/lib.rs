@@ -5,11 +5,21 @@
 //! licences under `/staff/licences`, decision 0015); with `records` the records app (a holder's licences,
 //! certificates, renewals and fees, anyone's check of a licence, the performance figures,
 //! decision 0014). Code only some apps use is
-//! compiled into those alone (the `cfg`s below and in `api` and `components`; `forms`
-//! and `office` are named in build.rs), so the citizens' and the back office's builds are
+//! compiled into those alone (the `cfg`s below and in `api` and `components`; `forms`,
+//! `office`, `citizens`, `records_app`, `figures` and `server` are named in build.rs), so the citizens' and the back office's builds are
 //! linted whole. The desk, the licensing desk and the records app use a few of the modules the others share,
 //! so in their builds those modules may hold code they do not call: the other two builds
 //! lint every item of them.
+//!
+//! The same components render on the host (`cfg(server)`, Leptos' `ssr`): `ssr::render`
+//! turns a public page of the citizens' or the records app into HTML for the server
+//! (decision 0018). Code that touches the browser (web-sys, js-sys) must therefore run
+//! only in effects, event handlers or `cfg(target_family = "wasm")` code, never while a
+//! view is built.
+
+// On the host the views are not type-erased (`erase_components` is the WASM's flag,
+// .cargo/config.toml), and the server renderer's types nest deeper than rustc's default.
+#![cfg_attr(not(target_family = "wasm"), recursion_limit = "256")]
 
 #[cfg_attr(
     any(feature = "desk", feature = "records", feature = "licensing"),
@@ -34,12 +44,14 @@ mod drafts;
     allow(dead_code, unused_imports)
 )]
 mod i18n;
-#[cfg(not(citizens))]
+#[cfg(figures)]
 #[cfg_attr(
     any(feature = "desk", feature = "licensing"),
     allow(dead_code, unused_imports)
 )]
 mod performance;
+#[cfg(server)]
+pub mod ssr;
 mod state;
 #[cfg(forms)]
 #[cfg_attr(feature = "records", allow(dead_code, unused_imports))]
@@ -50,7 +62,7 @@ mod app;
 #[cfg(not(feature = "backoffice"))]
 #[cfg_attr(feature = "records", allow(dead_code, unused_imports))]
 mod pages;
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 mod records;
 #[cfg(not(feature = "backoffice"))]
 mod router;
@@ -58,15 +70,19 @@ mod router;
 #[cfg(feature = "backoffice")]
 mod staff;
 
-#[cfg(target_family = "wasm")]
-#[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+#[cfg(not(feature = "backoffice"))]
+pub use state::Boot;
 
-fn main() {
+/// Starts the app this build is (see the crate's documentation) in the page's `<body>`,
+/// at the browser's address, in the language the device remembers.
+#[cfg(target_family = "wasm")]
+pub fn start() {
+    #[cfg(not(feature = "backoffice"))]
+    let boot = Boot::from_browser();
     #[cfg(citizens)]
-    leptos::mount::mount_to_body(app::App);
-    #[cfg(feature = "records")]
-    leptos::mount::mount_to_body(records::RecordsApp);
+    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot/> });
+    #[cfg(records_app)]
+    leptos::mount::mount_to_body(move || leptos::view! { <records::RecordsApp boot/> });
     #[cfg(feature = "backoffice")]
     leptos::mount::mount_to_body(staff::StaffApp);
 }

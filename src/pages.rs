@@ -13,7 +13,7 @@ mod track;
 pub use confirmation::ConfirmationPage;
 pub use filing::{can_file_online, FilingPage};
 pub use home::HomePage;
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 pub use my_requests::sign_in_prompt;
 pub use my_requests::MyRequestsPage;
 pub use not_found::NotFoundPage;

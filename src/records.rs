@@ -21,10 +21,12 @@ use crate::i18n::texts;
 use crate::pages::NotFoundPage;
 use crate::performance::PerformancePage;
 use crate::router::use_location;
+use crate::Boot;
 
+/// The app, started at `boot` (see [`Boot`]).
 #[component]
-pub fn RecordsApp() -> impl IntoView {
-    site_frame(|| view! { <Pages/> })
+pub fn RecordsApp(boot: Boot) -> impl IntoView {
+    site_frame(boot, || view! { <Pages/> })
 }
 
 /// Chooses the page for the address (see `app::Pages` for the citizens' app).

@@ -5,9 +5,15 @@
 //! the measured cost): it has one flat set of pages chosen by a `match` on the path
 //! (`app::Pages`), so of a router it needs only history, link clicks and the query string.
 //! The back office, with its own budget, uses leptos_router.
+//!
+//! The address starts from the app's [`crate::Boot`] ([`provide_location`], the same on
+//! the server and in the browser); only in the browser does [`follow_browser`] then keep
+//! it in step with history and clicks.
 
 use leptos::prelude::*;
+#[cfg(target_family = "wasm")]
 use wasm_bindgen::closure::Closure;
+#[cfg(target_family = "wasm")]
 use wasm_bindgen::JsCast;
 
 /// Where the app is: `path` as `/services/x`, `search` as `?q=y` (or empty).
@@ -32,9 +38,7 @@ pub fn query_value(search: &str, key: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
         .find(|(k, _)| *k == key)
         .map(|(_, v)| {
-            js_sys::decode_uri_component(&v.replace('+', " "))
-                .map(String::from)
-                .unwrap_or_default()
+            nafitha_domain::url::decode_component(&v.replace('+', " ")).unwrap_or_default()
         })
 }
 
@@ -46,15 +50,19 @@ fn read_address(location: &Location) {
     location.search.set(address.search().unwrap_or_default());
 }
 
-/// Starts following the address: provides [`Location`], takes over clicks on same-site
-/// links, and follows the back and forward buttons.
-pub fn provide_router() -> Location {
-    let location = Location {
-        path: RwSignal::new(String::new()),
-        search: RwSignal::new(String::new()),
-    };
-    read_address(&location);
-    provide_context(location);
+/// Provides [`Location`] at `path` and `search` (the app's start).
+pub fn provide_location(path: String, search: String) {
+    provide_context(Location {
+        path: RwSignal::new(path),
+        search: RwSignal::new(search),
+    });
+}
+
+/// Starts following the browser's address (the provided [`Location`]): takes over clicks
+/// on same-site links, and follows the back and forward buttons.
+#[cfg(target_family = "wasm")]
+pub fn follow_browser() {
+    let location = use_location();
     CURRENT.with(|c| c.set(Some(location)));
 
     let on_pop = Closure::<dyn Fn()>::new(move || read_address(&location));
@@ -108,7 +116,6 @@ pub fn provide_router() -> Location {
     });
     let _ = window().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     on_click.forget();
-    location
 }
 
 /// Whether this app shows `path` (which may carry a query): the back office (`/staff`,

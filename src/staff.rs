@@ -33,7 +33,7 @@ use nafitha_domain::Locale;
 
 use crate::api::ApiError;
 use crate::components::LoadError;
-use crate::state::{provide_announcer, provide_locale};
+use crate::state::{provide_announcer, provide_locale, remembered_locale};
 use components::{Loading, StaffHeader};
 use pages::{NotFoundPage, NotYoursPage, SignInPage};
 
@@ -320,7 +320,7 @@ pub fn StaffApp() -> impl IntoView {
     LOADED_WITH.with(|first| {
         let _ = first.set(window().location().pathname().unwrap_or_default());
     });
-    let locale = provide_locale();
+    let locale = provide_locale(remembered_locale());
     let announcer = provide_announcer();
     let staff = StaffContext(RwSignal::new(Desk::Checking));
     provide_context(staff);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
+use nafitha_domain::url::encode_component;
 use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
 
 use super::{decode, fetch, load, to_json, ApiError, Loaded};
@@ -18,12 +19,7 @@ pub fn list_services() -> Loaded<Vec<ServiceSummary>> {
 pub fn get_service(code: Memo<String>) -> Loaded<ServiceDetail> {
     load(move || {
         let code = code.get();
-        (!code.is_empty()).then(|| {
-            format!(
-                "/api/v1/services/{}",
-                String::from(js_sys::encode_uri_component(&code))
-            )
-        })
+        (!code.is_empty()).then(|| format!("/api/v1/services/{}", encode_component(&code)))
     })
 }
 

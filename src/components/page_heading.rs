@@ -32,6 +32,8 @@ pub fn PageHeading(
     });
 
     Effect::new(move |_| document().set_title(&title.get()));
+    #[cfg(server)]
+    crate::ssr::set_title(title.get_untracked());
 
     // Focus once, as soon as the heading is in the page (not on the very first page load:
     // the browser's own start is where users expect to be).

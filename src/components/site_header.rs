@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use crate::components::{Brand, LanguageSwitch, SkipLink};
 use crate::i18n::tr;
-use crate::router::provide_router;
+use crate::router::provide_location;
 use crate::state::{provide_announcer, provide_locale};
+use crate::Boot;
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
@@ -29,12 +30,15 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// Provides the language, the announcer and the router, then frames what `pages` builds
-/// (called once they are provided).
-pub fn site_frame<V: IntoView + 'static>(pages: impl FnOnce() -> V) -> impl IntoView {
-    provide_locale();
+/// Provides the language, the announcer and the address (from `boot`; in the browser the
+/// router then follows it), then frames what `pages` builds (called once they are
+/// provided).
+pub fn site_frame<V: IntoView + 'static>(boot: Boot, pages: impl FnOnce() -> V) -> impl IntoView {
+    provide_locale(boot.locale);
     let announcer = provide_announcer();
-    provide_router();
+    provide_location(boot.path, boot.search);
+    #[cfg(target_family = "wasm")]
+    crate::router::follow_browser();
     let pages = pages();
     view! {
         <SiteHeader/>

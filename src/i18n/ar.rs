@@ -4,11 +4,11 @@
 use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 use super::HolderTexts;
 #[cfg(feature = "licensing")]
 use super::LicenceTexts;
-#[cfg(not(citizens))]
+#[cfg(figures)]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
@@ -49,7 +49,7 @@ pub static TEXTS: Texts = Texts {
     no: "لا",
     file_link: |n, kind, kb| format!("تنزيل المستند {n} ({kind}، {kb} ك.ب)"),
     list_separator: "، ",
-    #[cfg(not(citizens))]
+    #[cfg(figures)]
     perf: PERF,
     slots: SLOTS,
     #[cfg(forms)]
@@ -60,7 +60,7 @@ pub static TEXTS: Texts = Texts {
     citizen: CITIZEN,
     #[cfg(feature = "backoffice")]
     staff: STAFF,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     licences: LICENCES,
 };
 
@@ -94,7 +94,7 @@ const SLOTS: SlotTexts = SlotTexts {
     later_times: "الأيام التالية",
 };
 
-#[cfg(not(citizens))]
+#[cfg(figures)]
 const PERF: PerfTexts = PerfTexts {
     period: "الفترة",
     not_enough_ratings: "لا توجد تقييمات كافية",
@@ -609,23 +609,23 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     rated_thanks: "شكرًا لتقييمك",
     rating_change_until: "يمكنك تغيير تقييمك حتى",
     performance_link: "أداء الجهات ورضا المستفيدين",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_title: "أداء الجهات",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_hint: "أرقام البوابة كلها. المستلمة: الطلبات المقدمة في الفترة، وقيد المعالجة منها ما زال مفتوحًا. المعالجة ومددها: ما عولج في الفترة، بأيام العمل (من الأحد إلى الخميس). الرضا: التقييمات المقدمة في الفترة، ولا يظهر المتوسط قبل 5 تقييمات.",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_portal: "البوابة",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_agencies: "الجهات",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_on_time_by_agency: "المعالجة في موعدها حسب الجهة",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_each_agency: "أرقام كل جهة",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_services_of: |name| format!("خدمات {name}"),
 };
 
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 const LICENCES: HolderTexts = HolderTexts {
     my_licences_title: "رخصي",
     no_licences: "لم تصدر رخص باسم رقم جوالك بعد.",

@@ -4,11 +4,11 @@
 use super::CitizenTexts;
 #[cfg(feature = "desk")]
 use super::DeskTexts;
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 use super::HolderTexts;
 #[cfg(feature = "licensing")]
 use super::LicenceTexts;
-#[cfg(not(citizens))]
+#[cfg(figures)]
 use super::PerfTexts;
 #[cfg(feature = "backoffice")]
 use super::StaffTexts;
@@ -46,7 +46,7 @@ pub static TEXTS: Texts = Texts {
     no: "No",
     file_link: |n, kind, kb| format!("Download document {n} ({kind}, {kb} KB)"),
     list_separator: ", ",
-    #[cfg(not(citizens))]
+    #[cfg(figures)]
     perf: PERF,
     slots: SLOTS,
     #[cfg(forms)]
@@ -57,7 +57,7 @@ pub static TEXTS: Texts = Texts {
     citizen: CITIZEN,
     #[cfg(feature = "backoffice")]
     staff: STAFF,
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     licences: LICENCES,
 };
 
@@ -92,7 +92,7 @@ const SLOTS: SlotTexts = SlotTexts {
     later_times: "Later days",
 };
 
-#[cfg(not(citizens))]
+#[cfg(figures)]
 const PERF: PerfTexts = PerfTexts {
     period: "Period",
     not_enough_ratings: "Not enough ratings",
@@ -579,23 +579,23 @@ const CITIZEN: CitizenTexts = CitizenTexts {
     rated_thanks: "Thank you for your rating",
     rating_change_until: "You can change your rating until",
     performance_link: "How agencies perform, and how satisfied people are",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_title: "How agencies perform",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_hint: "For the whole portal. Received: requests filed in the period; in progress: those still open. Resolved and times: requests resolved in the period, in working days (Sunday to Thursday). Satisfaction: ratings given in the period; no average is shown below 5 ratings.",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_portal: "The portal",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_agencies: "Agencies",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_on_time_by_agency: "Resolved within the promised time, by agency",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_each_agency: "Each agency's figures",
-    #[cfg(feature = "records")]
+    #[cfg(records_app)]
     perf_services_of: |name| format!("Services of {name}"),
 };
 
-#[cfg(feature = "records")]
+#[cfg(records_app)]
 const LICENCES: HolderTexts = HolderTexts {
     my_licences_title: "My licences",
     no_licences: "No licence has been issued to your mobile number yet.",

@@ -195,7 +195,9 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
         }
     };
     // The on-device queue: a pending draft is sent when the connection comes back, and
-    // retried every 10 s meanwhile (some browsers miss the `online` event).
+    // retried every 10 s meanwhile (some browsers miss the `online` event). In the
+    // browser only: the server renders without the device's drafts (decision 0018).
+    #[cfg(target_family = "wasm")]
     {
         let send = send.clone();
         let retry = move || {

@@ -9,6 +9,8 @@ use crate::state::use_locale;
 #[component]
 pub fn NotFoundPage() -> AnyView {
     let locale = use_locale();
+    #[cfg(server)]
+    crate::ssr::not_found();
     let heading = Signal::derive(move || locale.texts().not_found_title.to_owned());
     view! {
         <PageHeading text=heading/>

@@ -86,10 +86,13 @@ pub fn ServicePage(
             None => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             Some(result) => Either::Right(match result {
                     Ok(detail) => EitherOf3::A(move || details_view(&detail, locale.locale.get())),
-                    Err(ApiError::NotFound) => EitherOf3::B(view! {
+                    Err(ApiError::NotFound) => EitherOf3::B({
+                        #[cfg(server)]
+                        crate::ssr::not_found();
+                        view! {
                         <p>{tr(|t| t.not_found_body)}</p>
                         <p><a href="/">{tr(|t| t.citizen.go_home)}</a></p>
-                    }),
+                    }}),
                     Err(error) => EitherOf3::C(view! {
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
                     }),

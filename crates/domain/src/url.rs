@@ -91,8 +91,18 @@ mod tests {
 
     #[test]
     fn decoding_undoes_encoding_for_any_text() {
-        for text in ["", "licence", "a b/c?d=e&f", "رخصة بناء", "100% ✓", "😀+'()"] {
-            assert_eq!(decode_component(&encode_component(text)).as_deref(), Some(text));
+        for text in [
+            "",
+            "licence",
+            "a b/c?d=e&f",
+            "رخصة بناء",
+            "100% ✓",
+            "😀+'()",
+        ] {
+            assert_eq!(
+                decode_component(&encode_component(text)).as_deref(),
+                Some(text)
+            );
         }
     }
 

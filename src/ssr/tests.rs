@@ -603,3 +603,60 @@ fn the_filing_form_builds_on_the_host_with_its_service() {
     assert_eq!(heading(&page), "About your request");
     assert!(page.body.contains("Type of work"));
 }
+
+#[test]
+fn texts_from_the_api_are_escaped_in_the_html() {
+    // Arrange: an agency's admin may write any text into a service (decision 0006).
+    let seed = seed();
+    let mut service = summary(&seed, &seed["services"][0]);
+    service.name = Localized::new(
+        "<script>alert(1)</script>",
+        "\"><img src=x onerror=alert(1)>",
+    );
+    let answer = ok(
+        "/api/v1/services",
+        serde_json::to_string(&vec![service]).unwrap(),
+    );
+
+    // Act
+    let en = page("/", Locale::En, vec![answer.clone()]);
+    let ar = page("/", Locale::Ar, vec![answer]);
+
+    // Assert: shown as text, never as markup.
+    assert!(!ar.body.contains("<script>"), "{}", ar.body);
+    assert!(ar.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!en.body.contains("<img src=x"), "{}", en.body);
+    assert_eq!(
+        service_links(&en),
+        ["\"><img src=x onerror=alert(1)>"
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")]
+    );
+}
+
+#[test]
+fn odd_addresses_render_without_panicking() {
+    let long = format!("/services/{}", "x".repeat(10_000));
+    for address in [
+        "",
+        "//",
+        "/services/%00",
+        "/services/%",
+        "/services/a/b/c/d",
+        "/?q=%F0%9F",
+        "/?q=%E0%A4%A",
+        "/?q",
+        "/?=&&q=&q=x",
+        "/track?ref=%D9%A1%D9%A2",
+        "/track?ref=١٢٣٤٥٦٧٨٩٠١٢",
+        "/confirmation/%FF",
+        "/performance?period=../../etc",
+        "/verify/%20",
+        long.as_str(),
+    ] {
+        for locale in Locale::ALL {
+            let page = page(address, locale, Vec::new());
+            assert!(page.body.contains("<main"), "{address:?}");
+        }
+    }
+}

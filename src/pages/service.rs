@@ -90,9 +90,10 @@ pub fn ServicePage(
                         #[cfg(server)]
                         crate::ssr::not_found();
                         view! {
-                        <p>{tr(|t| t.not_found_body)}</p>
-                        <p><a href="/">{tr(|t| t.citizen.go_home)}</a></p>
-                    }}),
+                            <p>{tr(|t| t.not_found_body)}</p>
+                            <p><a href="/">{tr(|t| t.citizen.go_home)}</a></p>
+                        }
+                    }),
                     Err(error) => EitherOf3::C(view! {
                         <LoadError error on_retry=Callback::new(move |()| service.refetch())/>
                     }),

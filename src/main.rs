@@ -1,6 +1,9 @@
-//! The binary Trunk builds into each app's WASM (`data-bin="nafitha-web"`): the allocator
-//! and the start. The apps are the library (`lib.rs`); on the host this binary does
-//! nothing, the server renders pages through the library instead.
+//! The binary Trunk builds into each app's WASM (`data-bin="nafitha-web"`): the apps'
+//! module tree (`modules.rs`, shared with the library; see `lib.rs`), the allocator and
+//! the start. On the host it does nothing: the server renders pages through the library.
+
+#[cfg(target_family = "wasm")]
+include!("modules.rs");
 
 #[cfg(target_family = "wasm")]
 #[global_allocator]
@@ -8,7 +11,7 @@ static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_all
 
 #[cfg(target_family = "wasm")]
 fn main() {
-    nafitha_web::start();
+    start();
 }
 
 #[cfg(not(target_family = "wasm"))]

@@ -51,8 +51,6 @@ fn venue_text(venue: &Venue, locale: Locale) -> String {
     }
 }
 
-/// The SMS that confirms a booked (or changed) appointment.
-
 /// The address of `path` on the portal, in the language the message is written in: the
 /// page opens in it whatever the phone's browser prefers (`?lang=`, read by the server and
 /// the apps).
@@ -61,6 +59,7 @@ fn link(public_url: &str, path: &str, locale: Locale) -> String {
     format!("{public_url}{path}{join}lang={}", locale.tag())
 }
 
+/// The SMS that confirms a booked (or changed) appointment.
 pub fn appointment_booked(
     to: &Recipient<'_>,
     reference: &ReferenceNumber,

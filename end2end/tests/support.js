@@ -108,7 +108,7 @@ async function codeSentTo(mobile) {
  * page shows it (grouped 4-4-4), once the page says it was received.
  */
 async function confirmedReference(page, heading) {
-  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
   const reference = new URL(page.url()).pathname.split("/").pop();
   expect(reference).toMatch(/^\d{12}$/);
   const grouped = reference.replace(/(\d{4})(\d{4})(\d{4})/, "$1 $2 $3");

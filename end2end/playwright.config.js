@@ -22,6 +22,9 @@ module.exports = defineConfig({
   reporter: [["list"]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // Most users' browsers prefer Arabic; a first visit follows the browser's language
+    // (catalogue.spec.js tries English and French ones).
+    locale: "ar",
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",

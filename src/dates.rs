@@ -58,6 +58,12 @@ pub fn format_day(day: Date, locale: Locale) -> String {
     both(&noon(day), locale, false)
 }
 
+/// A moment given in milliseconds since the epoch (as the device's clock keeps it).
+#[cfg(not(feature = "backoffice"))]
+pub fn format_epoch_ms(ms: u64, locale: Locale) -> String {
+    both(&js_sys::Date::new(&JsValue::from_f64(ms as f64)), locale, true)
+}
+
 /// A moment given as RFC 3339, with its time.
 pub fn format_moment(rfc3339: &str, locale: Locale) -> String {
     both(

@@ -50,6 +50,8 @@ mod app;
 #[cfg(not(feature = "backoffice"))]
 #[cfg_attr(feature = "records", allow(dead_code, unused_imports))]
 mod pages;
+#[cfg(all(forms, not(feature = "backoffice")))]
+mod queue;
 #[cfg(feature = "records")]
 mod records;
 #[cfg(not(feature = "backoffice"))]

@@ -1,15 +1,33 @@
-// The service worker (public/sw.js, issue 16): after one visit the app opens without a
-// connection, says it is offline where it needs data, and an address never visited shows
-// the offline page in both languages. The API is never answered from the worker's cache.
-const { test, expect, expectNoAxeViolations, openIn, expectNoHorizontalScroll } = require("./support");
+// Offline (issue 16). The service worker (public/sw.js): after one visit the app opens
+// without a connection, says it is offline where it needs data, and an address never
+// visited shows the offline page in both languages; the API is never answered from the
+// worker's cache. The app: a tracked request reads offline as this device last received
+// it, and a request sent offline goes out from whichever page is open when the
+// connection returns, once.
+const {
+  test,
+  expect,
+  expectNoAxeViolations,
+  openIn,
+  expectNoHorizontalScroll,
+  uniqueMobile,
+  smsTo,
+  codeSentTo,
+  SIGN_IN_CODE,
+} = require("./support");
+
+/** Opens `path` and waits until the service worker controls the page. */
+async function underServiceWorker(page, locale, path) {
+  await openIn(page, locale, path);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
 
 test("after one visit the app opens offline, and an unvisited address shows the offline page", async ({ page, context }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
-  await openIn(page, "en", "/");
-  await expect(page.getByRole("heading", { level: 1, name: "Government services" })).toBeVisible();
   // Installed, in control of this page, and keeping the page and its files.
-  await page.evaluate(() => navigator.serviceWorker.ready);
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+  await underServiceWorker(page, "en", "/");
+  await expect(page.getByRole("heading", { level: 1, name: "Government services" })).toBeVisible();
   await page.goto("/services/epm-road-damage");
   await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
   const kept = await page.evaluate(async () => (await (await caches.open("nafitha-pages-v1")).keys()).map((r) => new URL(r.url).pathname));
@@ -42,4 +60,89 @@ test("after one visit the app opens offline, and an unvisited address shows the 
   await context.setOffline(false);
   await page.goto("/track");
   await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
+});
+
+test("in Arabic: a tracked request reloaded offline shows what this device last received, and when", async ({ page, context, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
+  const filed = await request.post("/api/v1/requests", {
+    headers: { "Idempotency-Key": `e2e-kept-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: {
+      service_code: "mof-general-inquiry",
+      locale: "ar",
+      applicant: { name: "هند العتيبي", phone: uniqueMobile() },
+      answers: { subject: "استفسار", details: "سؤال عن الرسوم" },
+    },
+  });
+  expect(filed.status()).toBe(201);
+  const reference = (await filed.json()).reference;
+  const grouped = new RegExp(`^${reference.slice(0, 4)}\\s${reference.slice(4, 8)}\\s${reference.slice(8)}$`);
+
+  await underServiceWorker(page, "ar", "/");
+  await page.goto(`/track?ref=${reference}`);
+  await expect(page.getByText(grouped)).toBeVisible();
+  await expect(page.getByText("أنت غير متصل بالإنترنت. هذه آخر حالة")).toHaveCount(0);
+
+  await context.setOffline(true);
+  await page.reload();
+  // The page and the app from the device, the answer as it last arrived, said to be so.
+  await expect(page.getByRole("heading", { level: 1, name: "تابع طلبًا" })).toBeVisible();
+  await expect(page.getByText(grouped)).toBeVisible();
+  await expect(page.getByRole("heading", { level: 2, name: "سجل الطلب" })).toBeVisible();
+  const notice = page.getByRole("status").filter({ hasText: "أنت غير متصل بالإنترنت. هذه آخر حالة وصلت إلى هذا الجهاز، في" });
+  await expect(notice).toBeVisible();
+  // When it arrived, with the year: today's date as the device shows it.
+  await expect(notice).toContainText(String(new Date().getFullYear()));
+  await expectNoAxeViolations(page);
+  await expectNoHorizontalScroll(page);
+  // Still offline, trying again keeps what was kept.
+  await notice.getByRole("button", { name: "حاول مرة أخرى" }).click();
+  await expect(page.getByText(grouped)).toBeVisible();
+
+  // Back online: the fresh answer, and nothing said about the device.
+  await context.setOffline(false);
+  await notice.getByRole("button", { name: "حاول مرة أخرى" }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(page.getByText(grouped)).toBeVisible();
+});
+
+test("in English: a request sent offline goes out from another page when the connection returns, once", async ({ page, context }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
+  const mobile = uniqueMobile();
+  await openIn(page, "en", "/services/mof-general-inquiry/apply");
+  await page.getByLabel("Subject").fill("Queued filing");
+  await page.getByLabel("Your question").fill("Sent from a tunnel.");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Full name").fill("Sami Haddad");
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
+
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  // Another page of the app; the request waits on the device.
+  await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Track a request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
+
+  await context.setOffline(false);
+  const sent = page.getByRole("main").getByText("Your request that was waiting on this device has been sent. Its reference number:");
+  await expect(sent).toBeVisible();
+  await expectNoAxeViolations(page);
+  const link = page.getByRole("link", { name: /^\d{4}\s\d{4}\s\d{4}$/ });
+  const grouped = (await link.innerText()).trim();
+  await link.click();
+  await expect(page.getByRole("heading", { level: 1, name: "Request received" })).toBeVisible();
+  await expect(page.getByText(grouped).first()).toBeVisible();
+  // The news was for the page it arrived on.
+  await expect(sent).toHaveCount(0);
+
+  // Filed once: one message for this number (a sign-in code asked for after it is sent
+  // after it, as the filing test explains), and the draft is gone from the device.
+  expect((await page.request.post("/api/v1/auth/otp", { data: { phone: mobile } })).status()).toBe(202);
+  await codeSentTo(mobile);
+  const filed = smsTo(mobile).filter((m) => !SIGN_IN_CODE.test(m.body));
+  expect(filed).toHaveLength(1);
+  expect(filed[0].body.replace(/\s/g, "")).toContain(grouped.replace(/\s/g, ""));
+  await page.goto("/services/mof-general-inquiry/apply");
+  await expect(page.getByLabel("Subject")).toHaveValue("");
 });

@@ -29,16 +29,19 @@ pub fn SiteHeader() -> impl IntoView {
     }
 }
 
-/// Provides the language, the announcer and the router, then frames what `pages` builds
-/// (called once they are provided).
+/// Provides the language, the announcer and the router, starts the on-device queue of
+/// filings (its news above the page), then frames what `pages` builds (called once they
+/// are provided).
 pub fn site_frame<V: IntoView + 'static>(pages: impl FnOnce() -> V) -> impl IntoView {
     provide_locale();
     let announcer = provide_announcer();
     provide_router();
+    let queued = crate::queue::run_queue();
     let pages = pages();
     view! {
         <SiteHeader/>
         <main id="main" class="container" tabindex="-1">
+            {queued}
             {pages}
         </main>
         <footer class="site-footer">

@@ -7,7 +7,7 @@ use nafitha_domain::ReferenceNumber;
 
 use crate::api;
 use crate::components::request_facts;
-use crate::components::{contact_view, LoadError, PageHeading};
+use crate::components::{contact_view, kept_notice, LoadError, PageHeading};
 use crate::dates::format_day;
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -19,7 +19,7 @@ pub fn ConfirmationPage(
 ) -> AnyView {
     let locale = use_locale();
     let reference = Memo::new(move |_| ReferenceNumber::parse(&reference).ok());
-    let found = api::track_request(reference);
+    let (found, since) = api::track_request(reference);
     let grouped = move || reference.get().map(|r| r.grouped()).unwrap_or_default();
     let track_href = move || {
         reference
@@ -46,6 +46,7 @@ pub fn ConfirmationPage(
                         let l = locale.locale.get();
                         let t = locale.texts();
                         view! {
+                            {kept_notice(since, Callback::new(move |()| found.refetch()))}
                             <h2>{t.citizen.what_next_title}</h2>
                             <p>{t.citizen.what_next_body} " " <strong>{format_day(request.due_on, l)}</strong></p>
                             {request_facts(&request, l)}

@@ -140,7 +140,6 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                 return;
             }
             sending.set(true);
-            draft.update(|d| d.pending = true);
             let body = service.with_value(|s| NewRequest {
                 service_code: s.summary.code.clone(),
                 locale: locale.locale.get_untracked(),
@@ -155,10 +154,19 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                 attachments: Vec::new(),
                 appointment: books.then(|| draft.get_untracked().appointment),
             });
+            let Ok(json) = api::to_json(&body) else {
+                sending.set(false);
+                return;
+            };
+            // Into the queue first: if the answer never comes, any page sends it again.
+            draft.update(|d| {
+                d.pending = true;
+                d.sending = Some(json.clone());
+            });
             let key = draft.get_untracked().idempotency_key;
             let (code, go) = (code.clone(), go.clone());
             spawn_local(async move {
-                let result = api::create_request(&body, &key, body.locale).await;
+                let result = api::create_request(json, &key, body.locale).await;
                 sending.set(false);
                 match result {
                     Ok(filed) => {
@@ -168,7 +176,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     }
                     Err(ApiError::Network) => offline.set(true),
                     Err(e @ ApiError::Server { status: 422, .. }) if e.has_fields() => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         let problems = e.problems("send");
                         let to = if problems.iter().any(|p| p.field.starts_with("applicant.")) {
                             Step::Details
@@ -182,12 +190,12 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     }
                     // The time was taken meanwhile: choose another, told which are next.
                     Err(e @ ApiError::Server { status: 409, .. }) if books => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         go(Step::Time);
                         errors.set(e.problems("appointment.start"));
                     }
                     Err(other) => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         errors.set(other.problems("send"));
                     }
                 }

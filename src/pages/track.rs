@@ -11,7 +11,7 @@ use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    lookup_form, request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading,
+    kept_notice, lookup_form, request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading,
 };
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -41,7 +41,7 @@ pub fn TrackPage() -> AnyView {
             .unwrap_or_default(),
     );
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
-    let found = api::track_request(reference);
+    let (found, since) = api::track_request(reference);
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let (ar, en) = (
         crate::i18n::texts(Locale::Ar),
@@ -72,7 +72,10 @@ pub fn TrackPage() -> AnyView {
                     None => EitherOf3::A(()),
                     Some(Ok(request)) => EitherOf3::B(move || {
                         let l = locale.locale.get();
-                        view! { <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section> }
+                        view! {
+                            {kept_notice(since, Callback::new(move |()| found.refetch()))}
+                            <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section>
+                        }
                     }),
                     Some(Err(ApiError::NotFound)) => EitherOf3::C(Either::Left(view! {
                         <p class="notice" role="alert">{tr(|t| t.citizen.request_not_found)}</p>

@@ -11,9 +11,8 @@ const {
   openIn,
   expectNoHorizontalScroll,
   uniqueMobile,
-  smsTo,
-  codeSentTo,
-  SIGN_IN_CODE,
+  filingMessagesTo,
+  sendInquiryOffline,
 } = require("./support");
 
 /** Opens `path` and waits until the service worker controls the page. */
@@ -108,18 +107,7 @@ test("in Arabic: a tracked request reloaded offline shows what this device last 
 test("in English: a request sent offline goes out from another page when the connection returns, once", async ({ page, context }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
   const mobile = uniqueMobile();
-  await openIn(page, "en", "/services/mof-general-inquiry/apply");
-  await page.getByLabel("Subject").fill("Queued filing");
-  await page.getByLabel("Your question").fill("Sent from a tunnel.");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Full name").fill("Sami Haddad");
-  await page.getByLabel("Mobile number").fill(mobile);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
-
-  await context.setOffline(true);
-  await page.getByRole("button", { name: "Send request" }).click();
-  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  await sendInquiryOffline(page, context, { subject: "Queued filing", question: "Sent from a tunnel.", name: "Sami Haddad", mobile });
   // Another page of the app; the request waits on the device.
   await page.getByRole("navigation", { name: "Main menu" }).getByRole("link", { name: "Track a request" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
@@ -136,11 +124,8 @@ test("in English: a request sent offline goes out from another page when the con
   // The news was for the page it arrived on.
   await expect(sent).toHaveCount(0);
 
-  // Filed once: one message for this number (a sign-in code asked for after it is sent
-  // after it, as the filing test explains), and the draft is gone from the device.
-  expect((await page.request.post("/api/v1/auth/otp", { data: { phone: mobile } })).status()).toBe(202);
-  await codeSentTo(mobile);
-  const filed = smsTo(mobile).filter((m) => !SIGN_IN_CODE.test(m.body));
+  // Filed once: one message for this number, and the draft is gone from the device.
+  const filed = await filingMessagesTo(page, mobile);
   expect(filed).toHaveLength(1);
   expect(filed[0].body.replace(/\s/g, "")).toContain(grouped.replace(/\s/g, ""));
   await page.goto("/services/mof-general-inquiry/apply");

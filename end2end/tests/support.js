@@ -104,6 +104,35 @@ async function codeSentTo(mobile) {
 }
 
 /**
+ * Every message about a filing texted to `mobile` so far, all of them: messages go out in
+ * the order they were made, so once a sign-in code asked for now has been sent, a second
+ * filing's message, made before it, would have been sent too.
+ */
+async function filingMessagesTo(page, mobile) {
+  expect((await page.request.post("/api/v1/auth/otp", { data: { phone: mobile } })).status()).toBe(202);
+  await codeSentTo(mobile);
+  return smsTo(mobile).filter((m) => !SIGN_IN_CODE.test(m.body));
+}
+
+/**
+ * Fills the general inquiry in English as `name` with `mobile`, goes offline and sends it:
+ * the page says the request waits on the device.
+ */
+async function sendInquiryOffline(page, context, { subject, question, name, mobile }) {
+  await openIn(page, "en", "/services/mof-general-inquiry/apply");
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("Your question").fill(question);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+}
+
+/**
  * On the confirmation page: the reference, as its address has it (12 digits), and as the
  * page shows it (grouped 4-4-4), once the page says it was received.
  */
@@ -168,6 +197,8 @@ module.exports = {
   smsMatching,
   codeSentTo,
   SIGN_IN_CODE,
+  filingMessagesTo,
+  sendInquiryOffline,
   confirmedReference,
   addStaff,
   STAFF_PASSWORD,

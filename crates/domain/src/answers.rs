@@ -73,8 +73,8 @@ fn missing(field: &Field) -> Localized {
             Localized::new(format!("أرفق {ar}"), format!("Attach {en}"))
         }
         FieldKind::Location => Localized::new(
-            format!("حدد {ar} أو اكتب العنوان"),
-            format!("Give the {en}: mark it on the map or type the address"),
+            format!("حدد {ar}: استخدم موقعك الحالي أو اكتب العنوان"),
+            format!("Give the {en}: use your current location or type the address"),
         ),
         _ => Localized::new(format!("أدخل {ar}"), format!("Enter {en}")),
     }
@@ -675,6 +675,20 @@ mod tests {
         ] {
             assert_eq!(rejects(FieldKind::Location, bad.clone()).len(), 1, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_missing_location_names_what_the_page_offers_and_no_map() {
+        let err = form(vec![field("where", FieldKind::Location)])
+            .validate_answers(&answers(json!({})), today())
+            .unwrap_err();
+        // The filing page offers "use my current location" and a typed address.
+        assert_eq!(
+            err[0].message.en,
+            "Give the shop name: use your current location or type the address"
+        );
+        assert!(err[0].message.ar.contains("موقعك الحالي"));
+        assert!(!err[0].message.ar.contains("الخريطة") && !err[0].message.en.contains("map"));
     }
 
     #[test]

@@ -240,7 +240,14 @@ pub mod kept {
         };
         let mut entries = all(&storage);
         entries.retain(|(kept, ..)| kept != path);
-        entries.insert(0, (path.to_owned(), js_sys::Date::now() as u64, answer.to_owned()));
+        entries.insert(
+            0,
+            (
+                path.to_owned(),
+                js_sys::Date::now() as u64,
+                answer.to_owned(),
+            ),
+        );
         entries.truncate(MAX);
         if let Ok(json) = serde_json::to_string(&entries) {
             let _ = storage.set_item(KEY, &json);

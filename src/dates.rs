@@ -61,7 +61,11 @@ pub fn format_day(day: Date, locale: Locale) -> String {
 /// A moment given in milliseconds since the epoch (as the device's clock keeps it).
 #[cfg(not(feature = "backoffice"))]
 pub fn format_epoch_ms(ms: u64, locale: Locale) -> String {
-    both(&js_sys::Date::new(&JsValue::from_f64(ms as f64)), locale, true)
+    both(
+        &js_sys::Date::new(&JsValue::from_f64(ms as f64)),
+        locale,
+        true,
+    )
 }
 
 /// A moment given as RFC 3339, with its time.

@@ -105,7 +105,10 @@ pub fn provide_locale() -> LocaleContext {
     #[cfg(feature = "backoffice")]
     let (asked, initial) = (
         None::<String>,
-        remembered.as_deref().and_then(Locale::from_tag).unwrap_or_default(),
+        remembered
+            .as_deref()
+            .and_then(Locale::from_tag)
+            .unwrap_or_default(),
     );
     let context = LocaleContext {
         locale: RwSignal::new(initial),

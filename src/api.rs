@@ -302,6 +302,10 @@ fn load_text(
         if answer.failed() || shown.get_value() != path {
             answer.clear();
             shown.set_value(path.clone());
+            #[cfg(not(feature = "backoffice"))]
+            if let Some(since) = since.filter(|s| s.get_untracked().is_some()) {
+                since.set(None);
+            }
         }
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
@@ -314,25 +318,46 @@ fn load_text(
                     return;
                 }
                 #[cfg(not(feature = "backoffice"))]
-                let text = match (since, text) {
-                    (Some(since), Ok(text)) => {
-                        kept::put(&path, &text);
-                        since.set(None);
-                        Ok(text)
-                    }
-                    (Some(since), Err(ApiError::Network)) => match kept::get(&path) {
-                        Some((at, text)) => {
-                            since.set(Some(at));
-                            Ok(text)
-                        }
-                        None => Err(ApiError::Network),
-                    },
-                    (_, text) => text,
-                };
+                if let Some(since) = since {
+                    arrived_or_kept(&*answer, since, &path, text);
+                    return;
+                }
                 answer.arrived(text);
             });
         }
     });
+}
+
+/// Shows a fresh answer, and keeps it once it has been read. When none came through (no
+/// network, or an answer that is not the API's, as a captive portal's), shows the one
+/// kept, if any, and says since when. `since` changes only when its value does, so a
+/// notice built from it is not rebuilt (nor its button's focus lost) by a retry.
+#[cfg(not(feature = "backoffice"))]
+fn arrived_or_kept(
+    answer: &dyn Answer,
+    since: RwSignal<Option<u64>>,
+    path: &str,
+    text: Result<String, ApiError>,
+) {
+    let unreachable = matches!(text, Err(ApiError::Network | ApiError::Unreadable));
+    let fresh = text.as_ref().ok().cloned();
+    answer.arrived(text);
+    let at = if !answer.failed() {
+        if let Some(fresh) = fresh {
+            kept::put(path, &fresh);
+        }
+        None
+    } else if unreachable || fresh.is_some() {
+        kept::get(path).map(|(at, kept)| {
+            answer.arrived(Ok(kept));
+            at
+        })
+    } else {
+        None
+    };
+    if since.get_untracked() != at {
+        since.set(at);
+    }
 }
 
 /// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.

@@ -45,34 +45,47 @@ pub fn run_queue() -> impl IntoView {
     let announcer = use_announcer();
     let outcomes = RwSignal::new(Vec::<Outcome>::new());
     let busy = StoredValue::new(false);
-    let run = move || {
-        if busy.get_value() {
-            return;
-        }
+    // The next draft to send: one waiting whose filing page is not open (that page sends
+    // its own), read afresh each time, since the reader moves on and other tabs file too.
+    let next = move |tried: &[String]| -> Option<(String, Draft)> {
         let open = location.path.get_untracked();
-        let waiting: Vec<(String, Draft)> = drafts::waiting()
-            .into_iter()
-            .filter(|(service, _)| open != format!("/services/{service}/apply"))
-            .collect();
-        if waiting.is_empty() {
+        drafts::waiting().into_iter().find(|(service, _)| {
+            open != format!("/services/{service}/apply") && !tried.contains(service)
+        })
+    };
+    let run = move || {
+        if busy.get_value() || next(&[]).is_none() {
             return;
         }
         busy.set_value(true);
         spawn_local(async move {
-            for (service, draft) in waiting {
+            let mut tried = Vec::new();
+            while let Some((service, draft)) = next(&tried) {
+                tried.push(service.clone());
                 let Some(body) = draft.sending.clone() else {
                     continue;
                 };
                 let lang = locale.locale.get_untracked();
-                let outcome = match api::create_request(body, &draft.idempotency_key, lang).await {
+                let key = draft.idempotency_key.clone();
+                let answer = api::create_request(body, &key, lang).await;
+                // Meanwhile the draft may have been filed or changed elsewhere: what is
+                // stored is touched only while it is still this one.
+                let still = drafts::waiting()
+                    .into_iter()
+                    .any(|(s, d)| s == service && d.idempotency_key == key);
+                let outcome = match answer {
                     Ok(filed) => {
-                        drafts::clear(&service);
+                        if still {
+                            drafts::clear(&service);
+                        }
                         Outcome::Filed(filed.reference)
                     }
                     Err(error) if refused(&error) => {
-                        let mut draft = draft;
-                        draft.unqueue();
-                        drafts::save(&service, &draft);
+                        if still {
+                            let mut draft = draft;
+                            draft.unqueue();
+                            drafts::save(&service, &draft);
+                        }
                         Outcome::Refused(service)
                     }
                     // Still no way through: the rest wait too.
@@ -99,12 +112,13 @@ pub fn run_queue() -> impl IntoView {
         }
     });
     run();
-    // Said until the reader moves on to another page.
-    Effect::new(move |seen: Option<()>| {
-        location.path.track();
-        if seen.is_some() {
+    // Said until the reader moves on to another page (not another step of the same).
+    Effect::new(move |before: Option<String>| {
+        let path = location.path.get();
+        if before.is_some_and(|before| before != path) {
             outcomes.set(Vec::new());
         }
+        path
     });
 
     move || {

@@ -89,13 +89,19 @@ test("in Arabic: a tracked request reloaded offline shows what this device last 
   await expect(page.getByRole("heading", { level: 2, name: "سجل الطلب" })).toBeVisible();
   const notice = page.getByRole("status").filter({ hasText: "أنت غير متصل بالإنترنت. هذه آخر حالة وصلت إلى هذا الجهاز، في" });
   await expect(notice).toBeVisible();
-  // When it arrived, with the year: today's date as the device shows it.
-  await expect(notice).toContainText(String(new Date().getFullYear()));
+  // When it arrived: this year, in Riyadh, as the page gives its times.
+  const year = await page.evaluate(() => new Intl.DateTimeFormat("en", { timeZone: "Asia/Riyadh", year: "numeric" }).format(new Date()));
+  await expect(notice).toContainText(year);
   await expectNoAxeViolations(page);
   await expectNoHorizontalScroll(page);
-  // Still offline, trying again keeps what was kept.
+  // Still offline, trying again asks the network, and keeps what was kept, and the
+  // button keeps the focus.
+  const tried = page.waitForEvent("requestfailed", (r) => r.url().includes(`/api/v1/track/${reference}`));
   await notice.getByRole("button", { name: "حاول مرة أخرى" }).click();
+  await tried;
+  await expect(notice).toBeVisible();
   await expect(page.getByText(grouped)).toBeVisible();
+  await expect(notice.getByRole("button", { name: "حاول مرة أخرى" })).toBeFocused();
 
   // Back online: the fresh answer, and nothing said about the device.
   await context.setOffline(false);

@@ -116,7 +116,7 @@ async function filingMessagesTo(page, mobile) {
 
 /**
  * Fills the general inquiry in English as `name` with `mobile`, goes offline and sends it:
- * the page says the request waits on the device.
+ * the page says the request waits on the device, and offers no more changes to it.
  */
 async function sendInquiryOffline(page, context, { subject, question, name, mobile }) {
   await openIn(page, "en", "/services/mof-general-inquiry/apply");
@@ -130,6 +130,7 @@ async function sendInquiryOffline(page, context, { subject, question, name, mobi
   await context.setOffline(true);
   await page.getByRole("button", { name: "Send request" }).click();
   await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Change/ })).toHaveCount(0);
 }
 
 /**

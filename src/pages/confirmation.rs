@@ -39,6 +39,7 @@ pub fn ConfirmationPage(
             <p class="panel-reference" dir="ltr">{grouped}</p>
         </div>
         <p>{tr(|t| t.citizen.sms_sent)}</p>
+        {kept_notice(since, Callback::new(move |()| found.refetch()))}
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {
@@ -46,7 +47,6 @@ pub fn ConfirmationPage(
                         let l = locale.locale.get();
                         let t = locale.texts();
                         view! {
-                            {kept_notice(since, Callback::new(move |()| found.refetch()))}
                             <h2>{t.citizen.what_next_title}</h2>
                             <p>{t.citizen.what_next_body} " " <strong>{format_day(request.due_on, l)}</strong></p>
                             {request_facts(&request, l)}

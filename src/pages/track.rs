@@ -66,16 +66,15 @@ pub fn TrackPage() -> AnyView {
                 .map(|r| format!("/track?ref={r}"))
                 .map_err(|e| e.message())
         }, |t| t.citizen.find)}
+        // Outside the answer, so that trying again keeps the notice and its button's focus.
+        {kept_notice(since, Callback::new(move |()| found.refetch()))}
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result {
                     None => EitherOf3::A(()),
                     Some(Ok(request)) => EitherOf3::B(move || {
                         let l = locale.locale.get();
-                        view! {
-                            {kept_notice(since, Callback::new(move |()| found.refetch()))}
-                            <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section>
-                        }
+                        view! { <section class="result" aria-live="polite">{request_facts(&request, l)}{timeline_view(&request, l)}</section> }
                     }),
                     Some(Err(ApiError::NotFound)) => EitherOf3::C(Either::Left(view! {
                         <p class="notice" role="alert">{tr(|t| t.citizen.request_not_found)}</p>

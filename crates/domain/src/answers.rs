@@ -73,8 +73,8 @@ fn missing(field: &Field) -> Localized {
             Localized::new(format!("أرفق {ar}"), format!("Attach {en}"))
         }
         FieldKind::Location => Localized::new(
-            format!("حدد {ar}: استخدم موقعك الحالي أو اكتب العنوان"),
-            format!("Give the {en}: use your current location or type the address"),
+            format!("حدد {ar}: اكتب العنوان أو حدد الموقع"),
+            format!("Give the {en}: type the address or give its position"),
         ),
         _ => Localized::new(format!("أدخل {ar}"), format!("Enter {en}")),
     }
@@ -678,16 +678,17 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_location_names_what_the_page_offers_and_no_map() {
+    fn a_missing_location_names_what_the_forms_offer_and_no_map() {
         let err = form(vec![field("where", FieldKind::Location)])
             .validate_answers(&answers(json!({})), today())
             .unwrap_err();
-        // The filing page offers "use my current location" and a typed address.
+        // The citizens' page offers a typed address and "use my current location", the
+        // desk and the partners' API an address or a position: none has a map.
         assert_eq!(
             err[0].message.en,
-            "Give the shop name: use your current location or type the address"
+            "Give the shop name: type the address or give its position"
         );
-        assert!(err[0].message.ar.contains("موقعك الحالي"));
+        assert!(err[0].message.ar.contains("اكتب العنوان"));
         assert!(!err[0].message.ar.contains("الخريطة") && !err[0].message.en.contains("map"));
     }
 

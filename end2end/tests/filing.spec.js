@@ -10,6 +10,7 @@ const {
   expectNoHorizontalScroll,
   uniqueMobile,
   smsTo,
+  fileInquiry,
   filingMessagesTo,
   sendInquiryOffline,
   confirmedReference,
@@ -142,17 +143,7 @@ test("an applicant files a telecom complaint in English and tracks it by its ref
 });
 
 test("tracking accepts Arabic-Indic digits and spaces, and catches a mistyped digit", async ({ page, request }) => {
-  const filed = await request.post("/api/v1/requests", {
-    headers: { "Idempotency-Key": `e2e-track-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-    data: {
-      service_code: "mof-general-inquiry",
-      locale: "ar",
-      applicant: { name: "خالد الزهراني", phone: uniqueMobile() },
-      answers: { subject: "استفسار", details: "سؤال عن أمر دفع" },
-    },
-  });
-  expect(filed.status()).toBe(201);
-  const reference = (await filed.json()).reference;
+  const reference = await fileInquiry(request, "خالد الزهراني", "سؤال عن أمر دفع");
   const arabicIndic = reference.replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[d]);
   const spaced = `${arabicIndic.slice(0, 4)} ${arabicIndic.slice(4, 8)} ${arabicIndic.slice(8)}`;
 

@@ -11,6 +11,7 @@ const {
   openIn,
   expectNoHorizontalScroll,
   uniqueMobile,
+  fileInquiry,
   filingMessagesTo,
   sendInquiryOffline,
 } = require("./support");
@@ -63,17 +64,7 @@ test("after one visit the app opens offline, and an unvisited address shows the 
 
 test("in Arabic: a tracked request reloaded offline shows what this device last received, and when", async ({ page, context, request }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
-  const filed = await request.post("/api/v1/requests", {
-    headers: { "Idempotency-Key": `e2e-kept-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-    data: {
-      service_code: "mof-general-inquiry",
-      locale: "ar",
-      applicant: { name: "هند العتيبي", phone: uniqueMobile() },
-      answers: { subject: "استفسار", details: "سؤال عن الرسوم" },
-    },
-  });
-  expect(filed.status()).toBe(201);
-  const reference = (await filed.json()).reference;
+  const reference = await fileInquiry(request, "هند العتيبي", "سؤال عن الرسوم");
   const grouped = new RegExp(`^${reference.slice(0, 4)}\\s${reference.slice(4, 8)}\\s${reference.slice(8)}$`);
 
   await underServiceWorker(page, "ar", "/");

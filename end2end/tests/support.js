@@ -104,6 +104,24 @@ async function codeSentTo(mobile) {
 }
 
 /**
+ * Files a general inquiry in Arabic through the API as `name` (a new number) asking
+ * `details`, and returns its reference (12 digits).
+ */
+async function fileInquiry(request, name, details) {
+  const filed = await request.post("/api/v1/requests", {
+    headers: { "Idempotency-Key": `e2e-inquiry-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: {
+      service_code: "mof-general-inquiry",
+      locale: "ar",
+      applicant: { name, phone: uniqueMobile() },
+      answers: { subject: "استفسار", details },
+    },
+  });
+  expect(filed.status()).toBe(201);
+  return (await filed.json()).reference;
+}
+
+/**
  * Every message about a filing texted to `mobile` so far, all of them: messages go out in
  * the order they were made, so once a sign-in code asked for now has been sent, a second
  * filing's message, made before it, would have been sent too.
@@ -198,6 +216,7 @@ module.exports = {
   smsMatching,
   codeSentTo,
   SIGN_IN_CODE,
+  fileInquiry,
   filingMessagesTo,
   sendInquiryOffline,
   confirmedReference,

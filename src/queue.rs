@@ -70,9 +70,8 @@ pub fn run_queue() -> impl IntoView {
                 let answer = api::create_request(body, &key, lang).await;
                 // Meanwhile the draft may have been filed or changed elsewhere: what is
                 // stored is touched only while it is still this one.
-                let still = drafts::waiting()
-                    .into_iter()
-                    .any(|(s, d)| s == service && d.idempotency_key == key);
+                let stored = drafts::load(&service);
+                let still = stored.pending && stored.idempotency_key == key;
                 let outcome = match answer {
                     Ok(filed) => {
                         if still {

@@ -42,9 +42,8 @@ fn query_pairs() -> Vec<String> {
 /// The `lang` in the address's query (`?lang=en` in a link from an SMS, say).
 #[cfg(not(feature = "backoffice"))]
 fn asked_in_address() -> Option<String> {
-    query_pairs()
-        .into_iter()
-        .find_map(|pair| pair.strip_prefix("lang=").map(str::to_owned))
+    let search = window().location().search().ok()?;
+    crate::router::query_value(&search, "lang")
 }
 
 /// Drops `lang` from the address (in place, no new history entry): once the user switches

@@ -13,7 +13,8 @@ const dist = process.argv[2] ?? "dist";
 const indexPath = join(dist, "index.html");
 let index = readFileSync(indexPath, "utf8");
 
-for (const name of readdirSync(dist).filter((f) => f.endsWith(".js"))) {
+// Only the files Trunk named with their content hash (not public/sw.js, copied as it is).
+for (const name of readdirSync(dist).filter((f) => /-[0-9a-f]{16,}\.js$/.test(f))) {
   const path = join(dist, name);
   const source = readFileSync(path, "utf8");
   const { code } = esbuild.transformSync(source, { minify: true, format: "esm", target: "es2020" });

@@ -195,8 +195,84 @@ pub fn load<T: DeserializeOwned + Clone + Send + Sync + 'static>(
 ) -> Loaded<T> {
     let value = RwSignal::new(None);
     let tick = RwSignal::new(0u32);
-    load_text(Box::new(path), tick, std::rc::Rc::new(value));
+    load_text(
+        Box::new(path),
+        tick,
+        std::rc::Rc::new(value),
+        #[cfg(not(feature = "backoffice"))]
+        None,
+    );
     Loaded { value, tick }
+}
+
+/// As [`load`], and each answer is also kept on the device ([`kept`]): offline, the last
+/// one kept is shown, and the second signal says when it arrived (ms since the epoch;
+/// `None` while the answer shown is fresh).
+#[cfg(not(feature = "backoffice"))]
+pub fn load_kept<T: DeserializeOwned + Clone + Send + Sync + 'static>(
+    path: impl Fn() -> Option<String> + 'static,
+) -> (Loaded<T>, ReadSignal<Option<u64>>) {
+    let value = RwSignal::new(None);
+    let tick = RwSignal::new(0u32);
+    let since = RwSignal::new(None);
+    load_text(Box::new(path), tick, std::rc::Rc::new(value), Some(since));
+    (Loaded { value, tick }, since.read_only())
+}
+
+/// The last answers of a few addresses (the requests tracked on this device), each with
+/// when it arrived, so that a page opened offline still shows what it last knew. Only
+/// public answers are kept (anyone holding the reference sees them), at most [`MAX`], the
+/// oldest dropped first; storage that is full or unavailable just keeps nothing.
+#[cfg(not(feature = "backoffice"))]
+pub mod kept {
+    const KEY: &str = "nafitha.kept";
+    /// How many answers are kept.
+    pub const MAX: usize = 10;
+
+    /// Address, when (ms since the epoch), answer.
+    type Entry = (String, u64, String);
+
+    fn storage() -> Option<web_sys::Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    fn all(storage: &web_sys::Storage) -> Vec<Entry> {
+        storage
+            .get_item(KEY)
+            .ok()
+            .flatten()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keeps `answer` as the latest for `path`.
+    pub fn put(path: &str, answer: &str) {
+        let Some(storage) = storage() else {
+            return;
+        };
+        let mut entries = all(&storage);
+        entries.retain(|(kept, ..)| kept != path);
+        entries.insert(
+            0,
+            (
+                path.to_owned(),
+                js_sys::Date::now() as u64,
+                answer.to_owned(),
+            ),
+        );
+        entries.truncate(MAX);
+        if let Ok(json) = serde_json::to_string(&entries) {
+            let _ = storage.set_item(KEY, &json);
+        }
+    }
+
+    /// The answer kept for `path`, and when it arrived.
+    pub fn get(path: &str) -> Option<(u64, String)> {
+        all(&storage()?)
+            .into_iter()
+            .find(|(kept, ..)| kept == path)
+            .map(|(_, at, answer)| (at, answer))
+    }
 }
 
 /// What [`load_text`] does with the signal that holds a page's answer, whatever its type.
@@ -224,6 +300,7 @@ fn load_text(
     path: Box<dyn Fn() -> Option<String>>,
     tick: RwSignal<u32>,
     answer: std::rc::Rc<dyn Answer>,
+    #[cfg(not(feature = "backoffice"))] since: Option<RwSignal<Option<u64>>>,
 ) {
     let locale = use_locale();
     let latest = StoredValue::new(0u32);
@@ -244,6 +321,10 @@ fn load_text(
         if answer.failed() || shown.get_value() != path {
             answer.clear();
             shown.set_value(path.clone());
+            #[cfg(not(feature = "backoffice"))]
+            if let Some(since) = since.filter(|s| s.get_untracked().is_some()) {
+                since.set(None);
+            }
         }
         let this = latest.get_value().wrapping_add(1);
         latest.set_value(this);
@@ -252,12 +333,50 @@ fn load_text(
             let answer = answer.clone();
             leptos::task::spawn_local(async move {
                 let text = fetch(Request::get(&path), None, lang).await;
-                if latest.get_value() == this {
-                    answer.arrived(text);
+                if latest.get_value() != this {
+                    return;
                 }
+                #[cfg(not(feature = "backoffice"))]
+                if let Some(since) = since {
+                    arrived_or_kept(&*answer, since, &path, text);
+                    return;
+                }
+                answer.arrived(text);
             });
         }
     });
+}
+
+/// Shows a fresh answer, and keeps it once it has been read. When none came through (no
+/// network, or an answer that is not the API's, as a captive portal's), shows the one
+/// kept, if any, and says since when. `since` changes only when its value does, so a
+/// notice built from it is not rebuilt (nor its button's focus lost) by a retry.
+#[cfg(not(feature = "backoffice"))]
+fn arrived_or_kept(
+    answer: &dyn Answer,
+    since: RwSignal<Option<u64>>,
+    path: &str,
+    text: Result<String, ApiError>,
+) {
+    let unreachable = matches!(text, Err(ApiError::Network | ApiError::Unreadable));
+    let fresh = text.as_ref().ok().cloned();
+    answer.arrived(text);
+    let at = if !answer.failed() {
+        if let Some(fresh) = fresh {
+            kept::put(path, &fresh);
+        }
+        None
+    } else if unreachable || fresh.is_some() {
+        kept::get(path).map(|(at, kept)| {
+            answer.arrived(Ok(kept));
+            at
+        })
+    } else {
+        None
+    };
+    if since.get_untracked() != at {
+        since.set(at);
+    }
 }
 
 /// `GET /api/v1/services/{code}/slots?from=…&days=7`, loaded again when `from` changes.

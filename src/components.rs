@@ -38,6 +38,8 @@ pub use question::draft_question;
 #[cfg(not(feature = "backoffice"))]
 pub use question::Question;
 pub use slot_picker::SlotPicker;
+#[cfg(not(feature = "backoffice"))]
+pub use tracked::kept_notice;
 #[cfg(forms)]
 pub use tracked::{request_facts, timeline_entries};
 

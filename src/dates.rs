@@ -73,6 +73,16 @@ pub fn format_day(day: Date, locale: Locale) -> String {
     both(&noon(day), locale, false)
 }
 
+/// A moment given in milliseconds since the epoch (as the device's clock keeps it).
+#[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
+pub fn format_epoch_ms(ms: u64, locale: Locale) -> String {
+    both(
+        &js_sys::Date::new(&JsValue::from_f64(ms as f64)),
+        locale,
+        true,
+    )
+}
+
 /// A moment given as RFC 3339, with its time.
 #[cfg(target_family = "wasm")]
 pub fn format_moment(rfc3339: &str, locale: Locale) -> String {
@@ -106,4 +116,10 @@ pub fn format_moment(rfc3339: &str, _locale: Locale) -> String {
         Some(ms) => nafitha_domain::calendar::riyadh_date(ms).to_string(),
         None => rfc3339.to_owned(),
     }
+}
+
+/// On the server: the day in Riyadh as `YYYY-MM-DD`.
+#[cfg(all(not(target_family = "wasm"), not(feature = "backoffice")))]
+pub fn format_epoch_ms(ms: u64, _locale: Locale) -> String {
+    nafitha_domain::calendar::riyadh_date(i64::try_from(ms).unwrap_or(i64::MAX)).to_string()
 }

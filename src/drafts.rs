@@ -24,12 +24,25 @@ pub struct Draft {
     /// the draft is in the offline queue.
     #[serde(default)]
     pub pending: bool,
+    /// The request exactly as it was sent (JSON), while it waits in the queue: any page
+    /// of the app can send it again (crate::queue) without the service's form.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sending: Option<String>,
     /// Names and sizes of the files uploaded for this draft, by upload id, for display.
     #[serde(default)]
     pub files: std::collections::BTreeMap<String, UploadedFile>,
     /// The appointment time chosen, for a service that books one while filing.
     #[serde(default)]
     pub appointment: nafitha_domain::appointment::TimeChoice,
+}
+
+#[cfg(not(feature = "backoffice"))]
+impl Draft {
+    /// Takes the draft out of the queue (the server refused it: the applicant corrects it).
+    pub fn unqueue(&mut self) {
+        self.pending = false;
+        self.sending = None;
+    }
 }
 
 /// A file uploaded for a draft, as the applicant knows it.
@@ -86,6 +99,29 @@ pub fn save(service: &str, draft: &Draft) {
     if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(draft)) {
         let _ = storage.set_item(&format!("{PREFIX}{service}"), &json);
     }
+}
+
+#[cfg(not(feature = "backoffice"))]
+/// The drafts waiting in the queue, each with the service it files for, oldest key first.
+pub fn waiting() -> Vec<(String, Draft)> {
+    let Some(storage) = storage() else {
+        return Vec::new();
+    };
+    let mut keys: Vec<String> = (0..storage.length().unwrap_or(0))
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|key| key.strip_prefix(PREFIX).map(str::to_owned))
+        .collect();
+    keys.sort();
+    keys.into_iter()
+        .filter_map(|service| {
+            let json = storage
+                .get_item(&format!("{PREFIX}{service}"))
+                .ok()
+                .flatten()?;
+            let draft: Draft = serde_json::from_str(&json).ok()?;
+            (draft.pending && draft.sending.is_some()).then_some((service, draft))
+        })
+        .collect()
 }
 
 #[cfg(not(feature = "backoffice"))]

@@ -119,6 +119,14 @@ pub struct CitizenTexts {
     pub appointment_missed: &'static str,
     pub choose_time_now: &'static str,
     pub offline_queued: &'static str,
+    /// A queued request went out from another page; its reference follows, as a link.
+    pub queue_sent: &'static str,
+    /// A queued request was refused; a link to its check step follows.
+    pub queue_refused: &'static str,
+    pub queue_check: &'static str,
+    /// A tracked request shown from the device while offline; the time it was fetched
+    /// follows.
+    pub tracked_kept: &'static str,
     pub confirmation_title: &'static str,
     pub your_reference: &'static str,
     pub sms_sent: &'static str,

@@ -43,6 +43,8 @@ mod app;
 #[cfg(not(feature = "backoffice"))]
 #[cfg_attr(feature = "records", allow(dead_code, unused_imports))]
 mod pages;
+#[cfg(all(forms, not(feature = "backoffice")))]
+mod queue;
 #[cfg(records_app)]
 mod records;
 #[cfg(not(feature = "backoffice"))]

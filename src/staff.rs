@@ -320,7 +320,7 @@ pub fn StaffApp() -> impl IntoView {
     LOADED_WITH.with(|first| {
         let _ = first.set(window().location().pathname().unwrap_or_default());
     });
-    let locale = provide_locale(remembered_locale());
+    let locale = provide_locale(remembered_locale(), false);
     let announcer = provide_announcer();
     let staff = StaffContext(RwSignal::new(Desk::Checking));
     provide_context(staff);

@@ -9,11 +9,13 @@ use nafitha_domain::Locale;
 
 use crate::i18n::{texts, Texts};
 
+/// Where the staff's apps remember their language on the device.
+#[cfg(feature = "backoffice")]
 const LOCALE_KEY: &str = "nafitha.locale";
 
 /// Where a citizens' app starts and in which language: in the browser its address and the
-/// language the device remembers ([`Boot::from_browser`]); on the server the request's
-/// (`ssr::render`). The app reads nothing else from its surroundings while it builds its
+/// language `Locale::choose` gives ([`Boot::from_browser`]); on the server the request's,
+/// by the same rule (`ssr::render`). The app reads nothing else from its surroundings while it builds its
 /// first view, so both render the same page.
 #[cfg(not(feature = "backoffice"))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -24,22 +26,32 @@ pub struct Boot {
     pub search: String,
     /// The language to show.
     pub locale: Locale,
+    /// The address asked for that language (`?lang=`, a link from an SMS say): the app
+    /// remembers it.
+    pub asked: bool,
 }
 
 #[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
 impl Boot {
-    /// The browser's address and the remembered language (Arabic when none is).
+    /// The browser's address, and the language its `?lang=`, the remembered one or the
+    /// browser's languages give (`Locale::choose`, as the server does).
     pub fn from_browser() -> Boot {
         let address = window().location();
+        let search = address.search().unwrap_or_default();
+        let asked = crate::router::query_value(&search, "lang");
+        let cookies = cookies();
+        let remembered =
+            nafitha_domain::locale::cookie_value(&cookies, nafitha_domain::locale::LANGUAGE_COOKIE);
         Boot {
             path: address.pathname().unwrap_or_else(|_| "/".into()),
-            search: address.search().unwrap_or_default(),
-            locale: remembered_locale(),
+            locale: Locale::choose(asked.as_deref(), remembered, &browser_languages()),
+            asked: asked.as_deref().and_then(Locale::from_tag).is_some(),
+            search,
         }
     }
 }
 
-/// The language the user chose: Arabic by default, remembered on the device.
+/// The language the page is shown in.
 #[derive(Clone, Copy)]
 pub struct LocaleContext {
     pub locale: RwSignal<Locale>,
@@ -52,12 +64,101 @@ impl LocaleContext {
     }
 }
 
+#[cfg(feature = "backoffice")]
 fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The language the device remembers, if any; Arabic otherwise.
-#[cfg(not(server))]
+/// The pairs of the address's query, as written.
+#[cfg(not(feature = "backoffice"))]
+fn query_pairs() -> Vec<String> {
+    let search = window().location().search().unwrap_or_default();
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Drops `lang` from the address (in place, no new history entry): once the user switches
+/// language, a reload keeps their choice rather than the link's.
+#[cfg(not(feature = "backoffice"))]
+pub fn forget_asked_language() {
+    let pairs = query_pairs();
+    if !pairs.iter().any(|pair| pair.starts_with("lang=")) {
+        return;
+    }
+    let kept: Vec<String> = pairs
+        .into_iter()
+        .filter(|pair| !pair.starts_with("lang="))
+        .collect();
+    let location = window().location();
+    let query = if kept.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", kept.join("&"))
+    };
+    let url = format!(
+        "{}{query}{}",
+        location.pathname().unwrap_or_default(),
+        location.hash().unwrap_or_default()
+    );
+    if let Ok(history) = window().history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// The browser's languages, most preferred first, as an `Accept-Language` value.
+#[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
+fn browser_languages() -> String {
+    let languages = window().navigator().languages();
+    languages
+        .iter()
+        .filter_map(|l| l.as_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// The page's cookies, as `document.cookie` gives them.
+#[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
+fn cookies() -> String {
+    js_sys::Reflect::get(&document(), &wasm_bindgen::JsValue::from_str("cookie"))
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Remembers `locale` for the next visit: the citizens' apps in a cookie the server reads
+/// too (so the pages it renders come in that language), the staff's apps on the device.
+fn remember(locale: Locale) {
+    #[cfg(not(feature = "backoffice"))]
+    {
+        let secure = if window().location().protocol().as_deref() == Ok("https:") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let cookie = format!(
+            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+            nafitha_domain::locale::LANGUAGE_COOKIE,
+            locale.tag()
+        );
+        let _ = js_sys::Reflect::set(
+            &document(),
+            &wasm_bindgen::JsValue::from_str("cookie"),
+            &wasm_bindgen::JsValue::from_str(&cookie),
+        );
+    }
+    #[cfg(feature = "backoffice")]
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(LOCALE_KEY, locale.tag());
+    }
+}
+
+/// The language a staff's app opens in: the one its device remembers, Arabic otherwise
+/// (the desk's budget has no room for the citizens' rule).
+#[cfg(feature = "backoffice")]
 pub fn remembered_locale() -> Locale {
     local_storage()
         .and_then(|s| s.get_item(LOCALE_KEY).ok().flatten())
@@ -65,22 +166,29 @@ pub fn remembered_locale() -> Locale {
         .unwrap_or_default()
 }
 
-/// Starts in `initial` and keeps `<html lang dir>` and the device's memory in step with
-/// every change (in the browser: effects do not run on the server).
-pub fn provide_locale(initial: Locale) -> LocaleContext {
+/// Starts in `initial`, applies it to `<html lang dir>` before anything is drawn, and keeps
+/// both in step with every change (in the browser: effects do not run on the server). A
+/// language is remembered when the user switches, or at once when `remember_now` (a link
+/// asked for it); the browser's preference is not, so it is followed again next time.
+pub fn provide_locale(initial: Locale, remember_now: bool) -> LocaleContext {
     let context = LocaleContext {
         locale: RwSignal::new(initial),
     };
-    Effect::new(move |_| {
+    Effect::new(move |before: Option<()>| {
         let locale = context.locale.get();
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", locale.tag());
             let _ = html.set_attribute("dir", locale.dir());
         }
-        if let Some(storage) = local_storage() {
-            let _ = storage.set_item(LOCALE_KEY, locale.tag());
+        if before.is_some() || remember_now {
+            remember(locale);
         }
     });
+    #[cfg(target_family = "wasm")]
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("lang", initial.tag());
+        let _ = html.set_attribute("dir", initial.dir());
+    }
     provide_context(context);
     context
 }

@@ -31,6 +31,8 @@ const asInSms = (start) => `${start.slice(0, 10)} ${start.slice(11, 16)}`;
 
 test("in Arabic on a phone: choose a video call's time while filing, get the SMS with the link, change the time from the request page; the supervisor's day view shows it", async ({ page, newContext }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "the issue's journey is on a phone");
+  // Three contexts and two apps: about 20 s on a quiet machine, past a minute on a busy one.
+  test.slow();
   const mobile = uniqueMobile();
   await openIn(page, "ar", "/services/moi-video-call/apply");
   await expect(page.getByRole("heading", { level: 1, name: "تفاصيل الطلب" })).toBeVisible();

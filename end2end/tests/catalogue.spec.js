@@ -15,6 +15,38 @@ test("the catalogue opens in Arabic, right to left, grouped by agency", async ({
   await expectNoAxeViolations(page);
 });
 
+test.describe("with a browser that prefers English", () => {
+  test.use({ locale: "en-GB" });
+
+  test("a first visit opens in English; a link's ?lang= wins and is remembered; switching drops it from the address", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("lang", "en");
+    await expect(page.getByRole("heading", { level: 1, name: "Government services" })).toBeVisible();
+    await page.goto("/track?lang=ar");
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.getByRole("heading", { level: 1, name: "تابع طلبًا" })).toBeVisible();
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();
+
+    await page.goto("/track?ref=123&lang=ar");
+    await page.getByRole("button", { name: /English/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
+    await expect(page).toHaveURL(/\/track\?ref=123$/);
+    await page.reload();
+    await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
+  });
+});
+
+test.describe("with a browser that prefers French", () => {
+  test.use({ locale: "fr-FR" });
+
+  test("a first visit opens in Arabic", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("lang", "ar");
+    await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();
+  });
+});
+
 test("switching to English changes the page and is remembered after a reload", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();

@@ -10,8 +10,9 @@ const {
   expectNoHorizontalScroll,
   uniqueMobile,
   smsTo,
-  codeSentTo,
-  SIGN_IN_CODE,
+  fileInquiry,
+  filingMessagesTo,
+  sendInquiryOffline,
   confirmedReference,
   DATA,
 } = require("./support");
@@ -142,17 +143,7 @@ test("an applicant files a telecom complaint in English and tracks it by its ref
 });
 
 test("tracking accepts Arabic-Indic digits and spaces, and catches a mistyped digit", async ({ page, request }) => {
-  const filed = await request.post("/api/v1/requests", {
-    headers: { "Idempotency-Key": `e2e-track-${Date.now()}-${Math.random().toString(36).slice(2)}` },
-    data: {
-      service_code: "mof-general-inquiry",
-      locale: "ar",
-      applicant: { name: "خالد الزهراني", phone: uniqueMobile() },
-      answers: { subject: "استفسار", details: "سؤال عن أمر دفع" },
-    },
-  });
-  expect(filed.status()).toBe(201);
-  const reference = (await filed.json()).reference;
+  const reference = await fileInquiry(request, "خالد الزهراني", "سؤال عن أمر دفع");
   const arabicIndic = reference.replace(/\d/g, (d) => "٠١٢٣٤٥٦٧٨٩"[d]);
   const spaced = `${arabicIndic.slice(0, 4)} ${arabicIndic.slice(4, 8)} ${arabicIndic.slice(8)}`;
 
@@ -189,29 +180,14 @@ test("what a citizen typed survives a reload", async ({ page }) => {
 
 test("a request sent while offline waits on the device and is filed exactly once", async ({ page, context }) => {
   const mobile = uniqueMobile();
-  await openIn(page, "en", "/services/mof-general-inquiry/apply");
-  await page.getByLabel("Subject").fill("Offline filing");
-  await page.getByLabel("Your question").fill("Sent from a train.");
-  await page.getByRole("button", { name: "Continue" }).click();
-  await page.getByLabel("Full name").fill("Layla Nasser");
-  await page.getByLabel("Mobile number").fill(mobile);
-  await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
-
-  await context.setOffline(true);
-  await page.getByRole("button", { name: "Send request" }).click();
-  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  await sendInquiryOffline(page, context, { subject: "Offline filing", question: "Sent from a train.", name: "Layla Nasser", mobile });
   await expectNoAxeViolations(page);
   // A second tap while offline must not create a second request later.
   await page.getByRole("button", { name: "Send request" }).click();
 
   await context.setOffline(false);
   const { grouped: reference } = await confirmedReference(page, "Request received");
-  // Messages go out in the order they were made: once a sign-in code asked for now has
-  // been sent, a second filing's message, made before it, would have been sent too.
-  expect((await page.request.post("/api/v1/auth/otp", { data: { phone: mobile } })).status()).toBe(202);
-  await codeSentTo(mobile);
-  const filed = smsTo(mobile).filter((m) => !SIGN_IN_CODE.test(m.body));
+  const filed = await filingMessagesTo(page, mobile);
   expect(filed).toHaveLength(1);
   expect(filed[0].body.replace(/\s/g, " ")).toContain(reference);
 });

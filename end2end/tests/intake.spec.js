@@ -68,7 +68,7 @@ test("in Arabic: the contact centre files a report by phone, the citizen finds i
   await page.getByRole("button", { name: "إرسال الطلب" }).dblclick();
 
   // The receipt: the reference in groups of four, the due date, how to follow it.
-  await expect(page.getByRole("heading", { level: 1, name: "تم تسجيل الطلب" })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { level: 1, name: "تم تسجيل الطلب" })).toBeVisible();
   const grouped = (await page.getByText(/^\d{4}\s\d{4}\s\d{4}$/).first().innerText()).trim();
   const reference = grouped.replace(/\s/g, "");
   await expect(page.getByRole("button", { name: "طباعة الإيصال" })).toBeVisible();

@@ -104,11 +104,59 @@ async function codeSentTo(mobile) {
 }
 
 /**
+ * Files a general inquiry in Arabic through the API as `name` (a new number) asking
+ * `details`, and returns its reference (12 digits).
+ */
+async function fileInquiry(request, name, details) {
+  const filed = await request.post("/api/v1/requests", {
+    headers: { "Idempotency-Key": `e2e-inquiry-${Date.now()}-${Math.random().toString(36).slice(2)}` },
+    data: {
+      service_code: "mof-general-inquiry",
+      locale: "ar",
+      applicant: { name, phone: uniqueMobile() },
+      answers: { subject: "استفسار", details },
+    },
+  });
+  expect(filed.status()).toBe(201);
+  return (await filed.json()).reference;
+}
+
+/**
+ * Every message about a filing texted to `mobile` so far, all of them: messages go out in
+ * the order they were made, so once a sign-in code asked for now has been sent, a second
+ * filing's message, made before it, would have been sent too.
+ */
+async function filingMessagesTo(page, mobile) {
+  expect((await page.request.post("/api/v1/auth/otp", { data: { phone: mobile } })).status()).toBe(202);
+  await codeSentTo(mobile);
+  return smsTo(mobile).filter((m) => !SIGN_IN_CODE.test(m.body));
+}
+
+/**
+ * Fills the general inquiry in English as `name` with `mobile`, goes offline and sends it:
+ * the page says the request waits on the device, and offers no more changes to it.
+ */
+async function sendInquiryOffline(page, context, { subject, question, name, mobile }) {
+  await openIn(page, "en", "/services/mof-general-inquiry/apply");
+  await page.getByLabel("Subject").fill(subject);
+  await page.getByLabel("Your question").fill(question);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByLabel("Full name").fill(name);
+  await page.getByLabel("Mobile number").fill(mobile);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your answers before sending" })).toBeVisible();
+  await context.setOffline(true);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByText("You are offline. Your request is saved on this device")).toBeVisible();
+  await expect(page.getByRole("link", { name: /^Change/ })).toHaveCount(0);
+}
+
+/**
  * On the confirmation page: the reference, as its address has it (12 digits), and as the
  * page shows it (grouped 4-4-4), once the page says it was received.
  */
 async function confirmedReference(page, heading) {
-  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
   const reference = new URL(page.url()).pathname.split("/").pop();
   expect(reference).toMatch(/^\d{12}$/);
   const grouped = reference.replace(/(\d{4})(\d{4})(\d{4})/, "$1 $2 $3");
@@ -142,8 +190,12 @@ async function expectNoAxeViolations(page) {
 /** Opens `path` with the language already chosen, as a returning user would have it. */
 async function openIn(page, locale, path) {
   // Any page of the origin gives access to its storage; robots.txt is the lightest.
+  // The citizens' apps remember it in a cookie the server reads; the staff's on the device.
   await page.goto("/robots.txt");
-  await page.evaluate((tag) => localStorage.setItem("nafitha.locale", tag), locale);
+  await page.evaluate((tag) => {
+    localStorage.setItem("nafitha.locale", tag);
+    document.cookie = `nafitha_lang=${tag}; Path=/; SameSite=Lax`;
+  }, locale);
   await page.goto(path);
   await expect(page.locator("html")).toHaveAttribute("lang", locale);
 }
@@ -168,6 +220,9 @@ module.exports = {
   smsMatching,
   codeSentTo,
   SIGN_IN_CODE,
+  fileInquiry,
+  filingMessagesTo,
+  sendInquiryOffline,
   confirmedReference,
   addStaff,
   STAFF_PASSWORD,

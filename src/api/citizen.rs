@@ -3,7 +3,7 @@
 use gloo_net::http::Request;
 use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
-use nafitha_domain::filing::{FiledRequest, NewRequest, TrackedRequest};
+use nafitha_domain::filing::{FiledRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
 use nafitha_domain::url::encode_component;
 use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
@@ -44,8 +44,12 @@ pub async fn cancel_time(
 }
 
 /// `GET /api/v1/track/{reference}`; nothing while there is no (well-formed) reference.
-pub fn track_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<TrackedRequest> {
-    load(move || reference.get().map(|r| format!("/api/v1/track/{r}")))
+/// Answers are kept on the device (offline, the second signal says since when).
+#[cfg(not(feature = "backoffice"))]
+pub fn track_request(
+    reference: Memo<Option<ReferenceNumber>>,
+) -> (Loaded<TrackedRequest>, ReadSignal<Option<u64>>) {
+    super::load_kept(move || reference.get().map(|r| format!("/api/v1/track/{r}")))
 }
 
 /// `GET /api/v1/me/requests`
@@ -58,15 +62,16 @@ pub fn get_request(reference: Memo<Option<ReferenceNumber>>) -> Loaded<RequestDe
     load(move || reference.get().map(|r| format!("/api/v1/requests/{r}")))
 }
 
-/// `POST /api/v1/requests`, with the draft's idempotency key: sending the same draft
-/// again (after a lost answer, or from the offline queue) returns the same reference.
+/// `POST /api/v1/requests` with `body` (a `NewRequest` as JSON, as the draft keeps it)
+/// and the draft's idempotency key: sending the same draft again (after a lost answer,
+/// or from the offline queue) returns the same reference.
 pub async fn create_request(
-    body: &NewRequest,
+    body: String,
     idempotency_key: &str,
     locale: Locale,
 ) -> Result<FiledRequest, ApiError> {
     let request = Request::post("/api/v1/requests").header("Idempotency-Key", idempotency_key);
-    decode(fetch(request, Some(to_json(body)?), locale).await)
+    decode(fetch(request, Some(body), locale).await)
 }
 
 /// `POST /api/v1/auth/otp`: texts a sign-in code to `phone`.

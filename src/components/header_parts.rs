@@ -11,6 +11,8 @@ use crate::state::use_locale;
 pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
     let switch = move |_| {
+        #[cfg(not(feature = "backoffice"))]
+        crate::state::forget_asked_language();
         locale.locale.update(|l| {
             *l = match l {
                 Locale::Ar => Locale::En,

@@ -31,18 +31,20 @@ pub fn SiteHeader() -> impl IntoView {
 }
 
 /// Provides the language, the announcer and the address (from `boot`; in the browser the
-/// router then follows it), then frames what `pages` builds (called once they are
-/// provided).
+/// router then follows it), starts the on-device queue of filings (its news above the
+/// page), then frames what `pages` builds (called once they are provided).
 pub fn site_frame<V: IntoView + 'static>(boot: Boot, pages: impl FnOnce() -> V) -> impl IntoView {
-    provide_locale(boot.locale);
+    provide_locale(boot.locale, boot.asked);
     let announcer = provide_announcer();
     provide_location(boot.path, boot.search);
     #[cfg(target_family = "wasm")]
     crate::router::follow_browser();
+    let queued = crate::queue::run_queue();
     let pages = pages();
     view! {
         <SiteHeader/>
         <main id="main" class="container" tabindex="-1">
+            {queued}
             {pages}
         </main>
         <footer class="site-footer">

@@ -1,6 +1,7 @@
 //! Where a request stands, as anyone holding its reference sees it: its facts (stage,
 //! service, agency, department, dates, overdue) and its public history. The citizens'
 //! tracking, confirmation and request pages and the back office's look-up show it alike.
+//! Offline, the citizens' pages show the answer this device kept, and say since when.
 
 use leptos::prelude::*;
 use nafitha_domain::filing::{TimelineEntry, TrackedRequest};
@@ -43,4 +44,26 @@ pub fn timeline_entries(timeline: &[TimelineEntry], locale: Locale) -> impl Into
             }
         })
         .collect_view()
+}
+
+/// Above a tracked request shown from the device while offline (`since`: when it arrived,
+/// [`crate::api::load_kept`]): what it is and from when, and a way to try again. Nothing
+/// while the request shown is fresh.
+#[cfg(not(feature = "backoffice"))]
+pub fn kept_notice(since: ReadSignal<Option<u64>>, on_retry: Callback<()>) -> impl IntoView {
+    let locale = crate::state::use_locale();
+    move || {
+        since.get().map(|at| {
+            let l = locale.locale.get();
+            let t = texts(l);
+            view! {
+                <div class="notice notice-warning" role="status">
+                    <p>{t.citizen.tracked_kept} " " {crate::dates::format_epoch_ms(at, l)} "."</p>
+                    <button type="button" class="button button-secondary" on:click=move |_| on_retry.run(())>
+                        {t.try_again}
+                    </button>
+                </div>
+            }
+        })
+    }
 }

@@ -7,7 +7,7 @@ use nafitha_domain::ReferenceNumber;
 
 use crate::api;
 use crate::components::request_facts;
-use crate::components::{contact_view, LoadError, PageHeading};
+use crate::components::{contact_view, kept_notice, LoadError, PageHeading};
 use crate::dates::format_day;
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -19,7 +19,7 @@ pub fn ConfirmationPage(
 ) -> AnyView {
     let locale = use_locale();
     let reference = Memo::new(move |_| ReferenceNumber::parse(&reference).ok());
-    let found = api::track_request(reference);
+    let (found, since) = api::track_request(reference);
     let grouped = move || reference.get().map(|r| r.grouped()).unwrap_or_default();
     let track_href = move || {
         reference
@@ -39,6 +39,7 @@ pub fn ConfirmationPage(
             <p class="panel-reference" dir="ltr">{grouped}</p>
         </div>
         <p>{tr(|t| t.citizen.sms_sent)}</p>
+        {kept_notice(since, Callback::new(move |()| found.refetch()))}
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result.unwrap_or(Err(api::ApiError::NotFound)) {

@@ -92,14 +92,17 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
     let locale = use_locale();
     let location = use_location();
     let books = books_while_filing(&service);
+    let code = service.summary.code.clone();
+    let draft = RwSignal::new(drafts::load(&code));
+    // A request sent and waiting in the queue goes as it was sent: its page stays on the
+    // check step, without "Change" links, until the server has it.
     let step = Memo::new(move |_| match location.query("step").as_deref() {
+        _ if draft.with(|d| d.pending) => Step::Check,
         Some("time") if books => Step::Time,
         Some("details") => Step::Details,
         Some("check") => Step::Check,
         _ => Step::Questions,
     });
-    let code = service.summary.code.clone();
-    let draft = RwSignal::new(drafts::load(&code));
     let restored = {
         let d = draft.get_untracked();
         !d.answers.is_empty() || !d.applicant.name.is_empty()
@@ -140,25 +143,43 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                 return;
             }
             sending.set(true);
-            draft.update(|d| d.pending = true);
-            let body = service.with_value(|s| NewRequest {
-                service_code: s.summary.code.clone(),
-                locale: locale.locale.get_untracked(),
-                applicant: draft.get_untracked().applicant,
-                answers: draft
-                    .get_untracked()
-                    .answers
-                    .into_iter()
-                    .filter(|(k, _)| s.form.field(k).is_some())
-                    .collect(),
-                location: None,
-                attachments: Vec::new(),
-                appointment: books.then(|| draft.get_untracked().appointment),
-            });
+            // A request already in the queue goes again exactly as it first went (the
+            // server knows its key with that body); a new one is built from the draft and
+            // put in the queue before it goes, so any page can send it if no answer comes.
+            let queued = draft.with_untracked(|d| d.sending.clone().filter(|_| d.pending));
+            let json = match queued {
+                Some(json) => json,
+                None => {
+                    let body = service.with_value(|s| NewRequest {
+                        service_code: s.summary.code.clone(),
+                        locale: locale.locale.get_untracked(),
+                        applicant: draft.get_untracked().applicant,
+                        answers: draft
+                            .get_untracked()
+                            .answers
+                            .into_iter()
+                            .filter(|(k, _)| s.form.field(k).is_some())
+                            .collect(),
+                        location: None,
+                        attachments: Vec::new(),
+                        appointment: books.then(|| draft.get_untracked().appointment),
+                    });
+                    let Ok(json) = api::to_json(&body) else {
+                        sending.set(false);
+                        return;
+                    };
+                    draft.update(|d| {
+                        d.pending = true;
+                        d.sending = Some(json.clone());
+                    });
+                    json
+                }
+            };
             let key = draft.get_untracked().idempotency_key;
+            let lang = locale.locale.get_untracked();
             let (code, go) = (code.clone(), go.clone());
             spawn_local(async move {
-                let result = api::create_request(&body, &key, body.locale).await;
+                let result = api::create_request(json, &key, lang).await;
                 sending.set(false);
                 match result {
                     Ok(filed) => {
@@ -168,7 +189,7 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     }
                     Err(ApiError::Network) => offline.set(true),
                     Err(e @ ApiError::Server { status: 422, .. }) if e.has_fields() => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         let problems = e.problems("send");
                         let to = if problems.iter().any(|p| p.field.starts_with("applicant.")) {
                             Step::Details
@@ -182,12 +203,12 @@ fn FilingSteps(service: ServiceDetail) -> impl IntoView {
                     }
                     // The time was taken meanwhile: choose another, told which are next.
                     Err(e @ ApiError::Server { status: 409, .. }) if books => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         go(Step::Time);
                         errors.set(e.problems("appointment.start"));
                     }
                     Err(other) => {
-                        draft.update(|d| d.pending = false);
+                        draft.update(Draft::unqueue);
                         errors.set(other.problems("send"));
                     }
                 }
@@ -507,6 +528,7 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
         let l = locale.locale.get();
         let t = locale.texts();
         let d = draft.get();
+        let pending = d.pending;
         let questions_href = format!("/services/{code}/apply?step=questions");
         let details_href = format!("/services/{code}/apply?step=details");
         let mut rows: Vec<(String, String, String)> = service.with_value(|s| {
@@ -561,7 +583,8 @@ fn CheckAnswers(service: StoredValue<ServiceDetail>, draft: RwSignal<Draft>) -> 
                     <div class="summary-row">
                         <dt>{label}</dt>
                         <dd>{value}</dd>
-                        <dd class="summary-action">
+                        // Nothing to change once sent: a queued request goes as it was.
+                        <dd class="summary-action" hidden=pending>
                             // A plain link: the router's <A> would mark it aria-current
                             // (same path, other step), which is not true.
                             <a href=href>{t.citizen.change}<span class="visually-hidden">" " {hidden}</span></a>

@@ -11,7 +11,7 @@ use nafitha_domain::{Field, FieldKind, Locale, Localized, ReferenceNumber};
 
 use crate::api::{self, ApiError};
 use crate::components::{
-    lookup_form, request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading,
+    kept_notice, lookup_form, request_facts, timeline_entries, ErrorSummary, LoadError, PageHeading,
 };
 use crate::i18n::tr;
 use crate::state::use_locale;
@@ -41,7 +41,7 @@ pub fn TrackPage() -> AnyView {
             .unwrap_or_default(),
     );
     let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
-    let found = api::track_request(reference);
+    let (found, since) = api::track_request(reference);
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let (ar, en) = (
         crate::i18n::texts(Locale::Ar),
@@ -66,6 +66,8 @@ pub fn TrackPage() -> AnyView {
                 .map(|r| format!("/track?ref={r}"))
                 .map_err(|e| e.message())
         }, |t| t.citizen.find)}
+        // Outside the answer, so that trying again keeps the notice and its button's focus.
+        {kept_notice(since, Callback::new(move |()| found.refetch()))}
         {move || match found.get() {
             None if reference.with(Option::is_some) => Either::Left(view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }),
             result => Either::Right(match result {

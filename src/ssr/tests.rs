@@ -189,6 +189,7 @@ fn page(address: &str, locale: Locale, answers: Vec<Preload>) -> Rendered {
             path: path.to_owned(),
             search: search.to_owned(),
             locale,
+            asked: false,
         },
         answers,
     )

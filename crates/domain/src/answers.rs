@@ -73,8 +73,8 @@ fn missing(field: &Field) -> Localized {
             Localized::new(format!("أرفق {ar}"), format!("Attach {en}"))
         }
         FieldKind::Location => Localized::new(
-            format!("حدد {ar} أو اكتب العنوان"),
-            format!("Give the {en}: mark it on the map or type the address"),
+            format!("حدد {ar}: اكتب العنوان أو حدد الموقع"),
+            format!("Give the {en}: type the address or give its position"),
         ),
         _ => Localized::new(format!("أدخل {ar}"), format!("Enter {en}")),
     }
@@ -675,6 +675,21 @@ mod tests {
         ] {
             assert_eq!(rejects(FieldKind::Location, bad.clone()).len(), 1, "{bad}");
         }
+    }
+
+    #[test]
+    fn a_missing_location_names_what_the_forms_offer_and_no_map() {
+        let err = form(vec![field("where", FieldKind::Location)])
+            .validate_answers(&answers(json!({})), today())
+            .unwrap_err();
+        // The citizens' page offers a typed address and "use my current location", the
+        // desk and the partners' API an address or a position: none has a map.
+        assert_eq!(
+            err[0].message.en,
+            "Give the shop name: type the address or give its position"
+        );
+        assert!(err[0].message.ar.contains("اكتب العنوان"));
+        assert!(!err[0].message.ar.contains("الخريطة") && !err[0].message.en.contains("map"));
     }
 
     #[test]

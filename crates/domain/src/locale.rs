@@ -75,6 +75,31 @@ impl Locale {
         }
         best.map(|(l, _)| l).unwrap_or_default()
     }
+
+    /// The language a page opens in: the one its link asks for (`?lang=`), else the one
+    /// this user chose before (remembered on the device), else what the browser prefers
+    /// (an `Accept-Language` value, or the browser's list of languages joined by commas),
+    /// which is Arabic unless English comes first. The apps run it as they start; the
+    /// server will run it for the pages it renders.
+    pub fn choose(asked: Option<&str>, remembered: Option<&str>, preferred: &str) -> Locale {
+        asked
+            .and_then(Locale::from_tag)
+            .or_else(|| remembered.and_then(Locale::from_tag))
+            .unwrap_or_else(|| Locale::from_accept_language(preferred))
+    }
+}
+
+/// The cookie that remembers the language a citizen chose (`ar` or `en`): the citizens'
+/// apps write it, and the server reads it to render a page in that language.
+pub const LANGUAGE_COOKIE: &str = "nafitha_lang";
+
+/// The value of the cookie `name` in a `Cookie` header (or the browser's
+/// `document.cookie`, which has the same form), if it is there.
+pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key.trim() == name).then(|| value.trim())
+    })
 }
 
 /// Parses an HTTP quality value (`0`..`1`, up to three decimals) into thousandths.
@@ -144,6 +169,20 @@ mod tests {
     }
 
     #[test]
+    fn a_cookie_is_found_by_its_exact_name() {
+        let header = "other_lang=ar; nafitha_lang=en;theme=dark";
+        assert_eq!(cookie_value(header, LANGUAGE_COOKIE), Some("en"));
+        assert_eq!(cookie_value(header, "theme"), Some("dark"));
+        assert_eq!(cookie_value(header, "lang"), None);
+        assert_eq!(cookie_value("", LANGUAGE_COOKIE), None);
+        assert_eq!(cookie_value("nafitha_lang", LANGUAGE_COOKIE), None);
+        assert_eq!(
+            Locale::choose(None, cookie_value(header, LANGUAGE_COOKIE), "ar"),
+            Locale::En
+        );
+    }
+
+    #[test]
     fn accept_language_picks_the_highest_weighted_supported_locale() {
         assert_eq!(
             Locale::from_accept_language("en-US,en;q=0.9,ar;q=0.8"),
@@ -157,6 +196,20 @@ mod tests {
             Locale::from_accept_language("ar;q=0.2, en;q=0.25"),
             Locale::En
         );
+    }
+
+    #[test]
+    fn a_link_wins_then_the_remembered_choice_then_the_browser() {
+        assert_eq!(Locale::choose(Some("en"), Some("ar"), "ar"), Locale::En);
+        assert_eq!(Locale::choose(Some("ar"), Some("en"), "en"), Locale::Ar);
+        assert_eq!(Locale::choose(None, Some("en"), "ar-SA"), Locale::En);
+        assert_eq!(Locale::choose(None, Some("ar"), "en-GB,en"), Locale::Ar);
+        assert_eq!(Locale::choose(None, None, "en-GB,en"), Locale::En);
+        assert_eq!(Locale::choose(None, None, "fr-FR,fr"), Locale::Ar);
+        assert_eq!(Locale::choose(None, None, ""), Locale::Ar);
+        // What is not a language of the portal is passed over, not obeyed.
+        assert_eq!(Locale::choose(Some("fr"), Some("xx"), "en"), Locale::En);
+        assert_eq!(Locale::choose(Some(""), None, "ar"), Locale::Ar);
     }
 
     #[test]

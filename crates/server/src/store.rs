@@ -277,9 +277,36 @@ impl Store {
     }
 }
 
+/// The placeholders of a multi-row `values` list: `rows` rows of `width` values each,
+/// numbered from `$first` (`($1, $2), ($3, $4)` for 2 × 2 from 1). One statement for many
+/// rows is one round trip to the database instead of one a row.
+pub(crate) fn value_rows(rows: usize, width: usize, first: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let values: Vec<String> = (0..width)
+                .map(|i| format!("${}", first + row * width + i))
+                .collect();
+            format!("({})", values.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Reads a non-negative bigint column into a narrower unsigned type, failing loudly
 /// rather than wrapping when the stored value does not fit.
 pub(crate) fn narrow<T: TryFrom<i64>>(value: i64, column: &str) -> Result<T, sqlx::Error> {
     T::try_from(value)
         .map_err(|_| sqlx::Error::Decode(format!("{column} out of range: {value}").into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::value_rows;
+
+    #[test]
+    fn value_rows_number_every_placeholder_once_in_order() {
+        assert_eq!(value_rows(2, 2, 1), "($1, $2), ($3, $4)");
+        assert_eq!(value_rows(1, 3, 2), "($2, $3, $4)");
+        assert_eq!(value_rows(0, 3, 1), "");
+    }
 }

@@ -51,6 +51,14 @@ fn venue_text(venue: &Venue, locale: Locale) -> String {
     }
 }
 
+/// The address of `path` on the portal, in the language the message is written in: the
+/// page opens in it whatever the phone's browser prefers (`?lang=`, read by the server and
+/// the apps).
+fn link(public_url: &str, path: &str, locale: Locale) -> String {
+    let join = if path.contains('?') { '&' } else { '?' };
+    format!("{public_url}{path}{join}lang={}", locale.tag())
+}
+
 /// The SMS that confirms a booked (or changed) appointment.
 pub fn appointment_booked(
     to: &Recipient<'_>,
@@ -94,7 +102,7 @@ pub fn appointment_invitation(
     reference: &ReferenceNumber,
     public_url: &str,
 ) -> OutboxMessage {
-    let link = format!("{public_url}/requests/{reference}");
+    let link = link(public_url, &format!("/requests/{reference}"), to.locale);
     let reference = reference.grouped();
     let body = match to.locale {
         Locale::Ar => format!("نافذة: قُبل طلبك رقم {reference}، اختر موعدك من: {link}"),
@@ -114,7 +122,7 @@ pub fn filed(
     public_url: &str,
 ) -> Vec<OutboxMessage> {
     let locale = to.locale;
-    let link = format!("{public_url}/track?ref={reference}");
+    let link = link(public_url, &format!("/track?ref={reference}"), to.locale);
     let reference = reference.grouped();
     let service = service.get(locale);
     let sms = match locale {
@@ -222,7 +230,7 @@ pub fn stage_changed(
     let Some((what, next)) = stage_text(action, to.locale) else {
         return Vec::new();
     };
-    let link = format!("{public_url}/requests/{reference}");
+    let link = link(public_url, &format!("/requests/{reference}"), to.locale);
     let reference = reference.grouped();
     let sms = match to.locale {
         Locale::Ar => format!("نافذة: طلبك رقم {reference}: {what}. {next}: {link}"),
@@ -268,7 +276,11 @@ pub fn licence_reminder(
     days: i64,
     public_url: &str,
 ) -> OutboxMessage {
-    let link = format!("{public_url}/licences/{}", licence.number);
+    let link = link(
+        public_url,
+        &format!("/licences/{}", licence.number),
+        to.locale,
+    );
     let (number, until) = (licence.number.grouped(), licence.expires_on);
     let count = nafitha_domain::calendar::day_count(days);
     let body = match to.locale {
@@ -291,7 +303,7 @@ pub fn licence_changed(
     until: Option<Date>,
     public_url: &str,
 ) -> OutboxMessage {
-    let link = format!("{public_url}/licences/{number}");
+    let link = link(public_url, &format!("/licences/{number}"), to.locale);
     let number = number.grouped();
     let body = match (to.locale, until) {
         (Locale::Ar, Some(until)) => {
@@ -314,7 +326,7 @@ pub fn licence_changed(
 /// amount, the bill's number, its last day and where to pay it ("My licences", which
 /// lists the fees to pay).
 fn bill_line(bill: &IssuedBill, locale: Locale, public_url: &str) -> String {
-    let link = format!("{public_url}/licences");
+    let link = link(public_url, "/licences", locale);
     let (number, due) = (bill.number.grouped(), bill.due_on);
     let amount = format_amount(bill.amount_halalas, locale);
     match locale {
@@ -335,7 +347,7 @@ pub fn bill_expired(
     reference: &ReferenceNumber,
     public_url: &str,
 ) -> OutboxMessage {
-    let link = format!("{public_url}/requests/{reference}");
+    let link = link(public_url, &format!("/requests/{reference}"), to.locale);
     let (number, due) = (bill.number.grouped(), bill.due_on);
     let body = match to.locale {
         Locale::Ar => format!(
@@ -365,7 +377,11 @@ pub fn bill_paid(
     if let Some(licence) = licence {
         body.push(' ');
         body.push_str(&licence_line(licence, to.locale));
-        let link = format!("{public_url}/licences/{}", licence.number);
+        let link = link(
+            public_url,
+            &format!("/licences/{}", licence.number),
+            to.locale,
+        );
         body.push_str(&match to.locale {
             Locale::Ar => format!(" اطلع عليها: {link}"),
             Locale::En => format!(" See it at {link}"),
@@ -436,6 +452,19 @@ pub fn for_event(target: &NotifyTarget<'_>, public_url: &str) -> Vec<OutboxMessa
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_carry_the_language_the_message_is_written_in() {
+        let base = "https://nafitha.example";
+        assert_eq!(
+            link(base, "/requests/123456789012", Locale::Ar),
+            "https://nafitha.example/requests/123456789012?lang=ar"
+        );
+        assert_eq!(
+            link(base, "/track?ref=123456789012", Locale::En),
+            "https://nafitha.example/track?ref=123456789012&lang=en"
+        );
+    }
 
     #[test]
     fn every_public_agency_action_and_a_reopening_notify_the_applicant() {

@@ -116,7 +116,7 @@ pub(crate) struct Outgoing<'a> {
     pub now_ms: i64,
 }
 
-/// How many messages one statement queues at most (seven values each).
+/// How many messages one statement queues at most (eight values each).
 const OUTGOING_PER_STATEMENT: usize = 500;
 
 /// Queues `rows`, one statement for up to [`OUTGOING_PER_STATEMENT`] of them (a filing
@@ -126,17 +126,10 @@ pub(crate) async fn insert_outgoing(
     rows: &[Outgoing<'_>],
 ) -> Result<(), sqlx::Error> {
     for rows in rows.chunks(OUTGOING_PER_STATEMENT) {
-        let values: Vec<String> = (0..rows.len())
-            .map(|i| {
-                let own: Vec<String> = (i * 7 + 1..=i * 7 + 7).map(|k| format!("${k}")).collect();
-                // The last value, the time, is both when it was created and first due.
-                format!("({}, ${})", own.join(", "), i * 7 + 7)
-            })
-            .collect();
         let sql = format!(
             "insert into outbox (channel, recipient, subject, body, request_id, sensitive, created_at, next_attempt_at) \
              values {}",
-            values.join(", ")
+            super::value_rows(rows.len(), 8, 1)
         );
         let mut insert = sqlx::query(&sql);
         for row in rows {
@@ -147,6 +140,8 @@ pub(crate) async fn insert_outgoing(
                 .bind(&row.message.body)
                 .bind(row.request_id)
                 .bind(i64::from(row.message.sensitive))
+                // Created now, and first due now.
+                .bind(row.now_ms)
                 .bind(row.now_ms);
         }
         insert.execute(&mut **tx).await?;
@@ -243,14 +238,11 @@ impl Store {
             // One statement for the batch's sent messages (each with its own time), so
             // the notifier's write turn stays short. A secret (a sign-in code) is no
             // longer needed once it has left.
-            let values: Vec<String> = (0..sent.len())
-                .map(|i| format!("(${}, ${})", 2 * i + 2, 2 * i + 3))
-                .collect();
             let sql = format!(
                 "update outbox set sent_at = v.column2, locked_until = null, last_error = null, \
                  body = case when sensitive = 1 then $1 else body end \
                  from (values {}) as v where outbox.id = v.column1",
-                values.join(", ")
+                super::value_rows(sent.len(), 2, 2)
             );
             let mut update = sqlx::query(&sql).bind(REDACTED);
             for (id, at_ms) in sent {

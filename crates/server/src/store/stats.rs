@@ -302,15 +302,6 @@ const ROWS_PER_STATEMENT: usize = 100;
 /// service, then `last`) and the `added` columns, adding to the rows already kept.
 fn upsert_sql(table: &str, last: &str, added: &[String], rows: usize) -> String {
     let key = format!("grain, bucket, agency_code, department_code, service_code, {last}");
-    let width = 6 + added.len();
-    let values: Vec<String> = (0..rows)
-        .map(|row| {
-            let row: Vec<String> = (1..=width)
-                .map(|i| format!("${}", row * width + i))
-                .collect();
-            format!("({})", row.join(", "))
-        })
-        .collect();
     let updates: Vec<String> = added
         .iter()
         .map(|c| format!("{c} = {table}.{c} + excluded.{c}"))
@@ -318,7 +309,7 @@ fn upsert_sql(table: &str, last: &str, added: &[String], rows: usize) -> String 
     format!(
         "insert into {table} ({key}, {}) values {} on conflict ({key}) do update set {}",
         added.join(", "),
-        values.join(", "),
+        super::value_rows(rows, 6 + added.len(), 1),
         updates.join(", ")
     )
 }

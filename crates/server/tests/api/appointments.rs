@@ -902,7 +902,7 @@ async fn an_applicant_is_invited_once_to_choose_a_time_when_the_agency_takes_the
         assert_eq!(
             sms,
             format!(
-                "Nafitha: your request {} was accepted: choose a time for your appointment at https://nafitha.test/requests/{english}",
+                "Nafitha: your request {} was accepted: choose a time for your appointment at https://nafitha.test/requests/{english}?lang=en",
                 nafitha_domain::ReferenceNumber::parse(&english).unwrap().grouped()
             )
         );

@@ -1,5 +1,8 @@
-//! Civil dates and working days, without a date crate (the browser formats dates for
-//! people with `Intl`; this module only does arithmetic both sides must agree on).
+//! Civil dates and working days, and dates written for people, without a date crate.
+//!
+//! Dates are written as the browser's `Intl.DateTimeFormat` wrote them (`dateStyle:
+//! "long"`, in Saudi time), the Gregorian date first and the Umm al-Qura Hijri date beside
+//! it, so that the server and the WASM write the same text.
 //!
 //! The working week is Sunday to Thursday. Deadlines are counted in working days from the
 //! day a request is filed: a request filed on Thursday with a 1-day SLA is due Sunday.
@@ -8,7 +11,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::locale::Localized;
+use crate::locale::{Locale, Localized};
+
+pub use crate::hijri::hijri_ymd;
 
 /// A day in milliseconds.
 pub const DAY_MS: i64 = 24 * 3_600_000;
@@ -160,6 +165,127 @@ pub fn riyadh_midnight_ms(day: Date) -> i64 {
     day.days_since_epoch() * DAY_MS - RIYADH_OFFSET_MS
 }
 
+/// The Gregorian months in Arabic, as `Intl` writes them (`ar-SA`).
+const MONTHS_AR: [&str; 12] = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+];
+
+/// The Gregorian months in English.
+const MONTHS_EN: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Writes `n` in ASCII digits, at least `width` of them.
+fn push_number(out: &mut String, n: i64, width: usize) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n.unsigned_abs();
+    while rest > 0 || digits.len() - at < width.max(1) {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.extend(digits[at..].iter().map(|&b| char::from(b)));
+}
+
+/// `15 January 2026`, `15 يناير 2026`: day, month and year of either calendar.
+fn push_ymd(out: &mut String, (year, month, day): (i64, u32, u32), months: &[&str; 12]) {
+    push_number(out, i64::from(day), 1);
+    out.push(' ');
+    out.push_str(months[month as usize - 1]);
+    out.push(' ');
+    push_number(out, year, 1);
+}
+
+/// ` (26 Rajab 1447 AH)`, ` (26 رجب 1447 هـ)`: the Hijri date of `day` after the Gregorian
+/// one, or nothing outside the Umm al-Qura table.
+fn push_hijri(out: &mut String, day: Date, locale: Locale) {
+    if let Some(hijri) = hijri_ymd(day) {
+        out.push_str(" (");
+        let months = match locale {
+            Locale::Ar => &crate::hijri::MONTHS_AR,
+            Locale::En => &crate::hijri::MONTHS_EN,
+        };
+        push_ymd(out, hijri, months);
+        out.push_str(locale.pick(" هـ)", " AH)"));
+    }
+}
+
+/// A Gregorian date without its Hijri one, for tables of dates: `15 January 2026`,
+/// `15 يناير 2026`.
+pub fn format_date(day: Date, locale: Locale) -> String {
+    let mut out = String::new();
+    let months = match locale {
+        Locale::Ar => &MONTHS_AR,
+        Locale::En => &MONTHS_EN,
+    };
+    push_ymd(&mut out, day.ymd(), months);
+    out
+}
+
+/// A calendar date, such as a due date, with its Hijri date: `15 January 2026 (26 Rajab
+/// 1447 AH)`, `15 يناير 2026 (26 رجب 1447 هـ)`. Outside the Umm al-Qura table (before
+/// 1924 or after 2077), the Gregorian date alone.
+pub fn format_day(day: Date, locale: Locale) -> String {
+    let mut out = format_date(day, locale);
+    push_hijri(&mut out, day, locale);
+    out
+}
+
+/// A moment (Unix time in milliseconds) in Saudi time, with the time to the minute and
+/// the Hijri date of that day: `15 January 2026 at 14:30 (26 Rajab 1447 AH)`,
+/// `15 يناير 2026 في 2:30 م (26 رجب 1447 هـ)`. Saudi time is taken as UTC+3 throughout,
+/// whereas `Intl` keeps Riyadh's local mean time (UTC+3:06:52) before 14 March 1947.
+pub fn format_moment(unix_millis: i64, locale: Locale) -> String {
+    let local = unix_millis.saturating_add(RIYADH_OFFSET_MS);
+    let day = Date::from_unix_millis(local);
+    let minutes = local.rem_euclid(DAY_MS) / 60_000;
+    let (hour, minute) = (minutes / 60, minutes % 60);
+    let mut out = format_date(day, locale);
+    match locale {
+        Locale::Ar => {
+            out.push_str(" في ");
+            push_number(&mut out, (hour + 11) % 12 + 1, 1);
+        }
+        Locale::En => {
+            out.push_str(" at ");
+            push_number(&mut out, hour, 2);
+        }
+    }
+    out.push(':');
+    push_number(&mut out, minute, 2);
+    if locale == Locale::Ar {
+        out.push_str(if hour < 12 { " ص" } else { " م" });
+    }
+    push_hijri(&mut out, day, locale);
+    out
+}
+
 /// "`days` days" in both languages, for messages that state a window (`7 أيام`, `14 يومًا`;
 /// `7 days`): Arabic counts take the dual, the plural after 3 to 10 and the accusative
 /// singular after 11 to 99.
@@ -287,6 +413,90 @@ mod tests {
 
     fn d(text: &str) -> Date {
         Date::parse(text).unwrap()
+    }
+
+    // BEGIN intl-cases: do not edit; written by tools/intl-cases.mjs from the Intl of
+    // Node v20.20.2 (ICU 78.2, CLDR 48.0).
+    /// `format_day`: (day, Arabic, English).
+    #[rustfmt::skip]
+    const DAYS: [(&str, &str, &str); 18] = [
+        ("2026-01-15", "15 يناير 2026 (26 رجب 1447 هـ)", "15 January 2026 (26 Rajab 1447 AH)"),
+        ("2025-12-31", "31 ديسمبر 2025 (11 رجب 1447 هـ)", "31 December 2025 (11 Rajab 1447 AH)"),
+        ("2026-01-01", "1 يناير 2026 (12 رجب 1447 هـ)", "1 January 2026 (12 Rajab 1447 AH)"),
+        ("2024-02-29", "29 فبراير 2024 (19 شعبان 1445 هـ)", "29 February 2024 (19 Shaʻban 1445 AH)"),
+        ("2000-02-29", "29 فبراير 2000 (23 ذو القعدة 1420 هـ)", "29 February 2000 (23 Dhuʻl-Qiʻdah 1420 AH)"),
+        ("2025-06-25", "25 يونيو 2025 (29 ذو الحجة 1446 هـ)", "25 June 2025 (29 Dhuʻl-Hijjah 1446 AH)"),
+        ("2025-06-26", "26 يونيو 2025 (1 محرم 1447 هـ)", "26 June 2025 (1 Muharram 1447 AH)"),
+        ("2026-02-17", "17 فبراير 2026 (29 شعبان 1447 هـ)", "17 February 2026 (29 Shaʻban 1447 AH)"),
+        ("2026-02-18", "18 فبراير 2026 (1 رمضان 1447 هـ)", "18 February 2026 (1 Ramadan 1447 AH)"),
+        ("2026-03-20", "20 مارس 2026 (1 شوال 1447 هـ)", "20 March 2026 (1 Shawwal 1447 AH)"),
+        ("2025-11-21", "21 نوفمبر 2025 (30 جمادى الأولى 1447 هـ)", "21 November 2025 (30 Jumada I 1447 AH)"),
+        ("1969-12-31", "31 ديسمبر 1969 (21 شوال 1389 هـ)", "31 December 1969 (21 Shawwal 1389 AH)"),
+        ("1970-01-01", "1 يناير 1970 (22 شوال 1389 هـ)", "1 January 1970 (22 Shawwal 1389 AH)"),
+        ("1924-08-01", "1 أغسطس 1924", "1 August 1924"),
+        ("1924-08-02", "2 أغسطس 1924 (1 محرم 1343 هـ)", "2 August 1924 (1 Muharram 1343 AH)"),
+        ("2077-11-16", "16 نوفمبر 2077 (30 ذو الحجة 1500 هـ)", "16 November 2077 (30 Dhuʻl-Hijjah 1500 AH)"),
+        ("2077-11-17", "17 نوفمبر 2077", "17 November 2077"),
+        ("1900-01-01", "1 يناير 1900", "1 January 1900"),
+    ];
+    /// `format_moment`: (Unix milliseconds, Arabic, English), with the time in Riyadh.
+    #[rustfmt::skip]
+    const MOMENTS: [(i64, &str, &str); 20] = [
+        (1_768_476_600_000, "15 يناير 2026 في 2:30 م (26 رجب 1447 هـ)", "15 January 2026 at 14:30 (26 Rajab 1447 AH)"), // 2026-01-15T14:30
+        (1_768_424_400_000, "15 يناير 2026 في 12:00 ص (26 رجب 1447 هـ)", "15 January 2026 at 00:00 (26 Rajab 1447 AH)"), // 2026-01-15T00:00
+        (1_768_424_700_000, "15 يناير 2026 في 12:05 ص (26 رجب 1447 هـ)", "15 January 2026 at 00:05 (26 Rajab 1447 AH)"), // 2026-01-15T00:05
+        (1_768_467_540_000, "15 يناير 2026 في 11:59 ص (26 رجب 1447 هـ)", "15 January 2026 at 11:59 (26 Rajab 1447 AH)"), // 2026-01-15T11:59
+        (1_768_467_600_000, "15 يناير 2026 في 12:00 م (26 رجب 1447 هـ)", "15 January 2026 at 12:00 (26 Rajab 1447 AH)"), // 2026-01-15T12:00
+        (1_768_471_140_000, "15 يناير 2026 في 12:59 م (26 رجب 1447 هـ)", "15 January 2026 at 12:59 (26 Rajab 1447 AH)"), // 2026-01-15T12:59
+        (1_768_471_200_000, "15 يناير 2026 في 1:00 م (26 رجب 1447 هـ)", "15 January 2026 at 13:00 (26 Rajab 1447 AH)"), // 2026-01-15T13:00
+        (1_768_510_740_000, "15 يناير 2026 في 11:59 م (26 رجب 1447 هـ)", "15 January 2026 at 23:59 (26 Rajab 1447 AH)"), // 2026-01-15T23:59
+        (1_768_457_279_999, "15 يناير 2026 في 9:07 ص (26 رجب 1447 هـ)", "15 January 2026 at 09:07 (26 Rajab 1447 AH)"), // 2026-01-15T09:07:59.999
+        (1_767_214_740_000, "31 ديسمبر 2025 في 11:59 م (11 رجب 1447 هـ)", "31 December 2025 at 23:59 (11 Rajab 1447 AH)"), // 2025-12-31T23:59
+        (1_767_214_800_000, "1 يناير 2026 في 12:00 ص (12 رجب 1447 هـ)", "1 January 2026 at 00:00 (12 Rajab 1447 AH)"), // 2026-01-01T00:00
+        (1_750_885_140_000, "25 يونيو 2025 في 11:59 م (29 ذو الحجة 1446 هـ)", "25 June 2025 at 23:59 (29 Dhuʻl-Hijjah 1446 AH)"), // 2025-06-25T23:59
+        (1_750_885_200_000, "26 يونيو 2025 في 12:00 ص (1 محرم 1447 هـ)", "26 June 2025 at 00:00 (1 Muharram 1447 AH)"), // 2025-06-26T00:00
+        (1_771_361_940_000, "17 فبراير 2026 في 11:59 م (29 شعبان 1447 هـ)", "17 February 2026 at 23:59 (29 Shaʻban 1447 AH)"), // 2026-02-17T23:59
+        (1_771_362_000_000, "18 فبراير 2026 في 12:00 ص (1 رمضان 1447 هـ)", "18 February 2026 at 00:00 (1 Ramadan 1447 AH)"), // 2026-02-18T00:00
+        (1_709_221_500_000, "29 فبراير 2024 في 6:45 م (19 شعبان 1445 هـ)", "29 February 2024 at 18:45 (19 Shaʻban 1445 AH)"), // 2024-02-29T18:45
+        (-60_000, "1 يناير 1970 في 2:59 ص (22 شوال 1389 هـ)", "1 January 1970 at 02:59 (22 Shawwal 1389 AH)"), // 1970-01-01T02:59
+        (-618_087_600_000, "1 يونيو 1950 في 8:00 ص (15 شعبان 1369 هـ)", "1 June 1950 at 08:00 (15 Shaʻban 1369 AH)"), // 1950-06-01T08:00
+        (3_404_321_940_000, "16 نوفمبر 2077 في 11:59 م (30 ذو الحجة 1500 هـ)", "16 November 2077 at 23:59 (30 Dhuʻl-Hijjah 1500 AH)"), // 2077-11-16T23:59
+        (3_404_322_000_000, "17 نوفمبر 2077 في 12:00 ص", "17 November 2077 at 00:00"), // 2077-11-17T00:00
+    ];
+    /// `format_date`: (day, Arabic, English).
+    #[rustfmt::skip]
+    const DATES: [(&str, &str, &str); 6] = [
+        ("2026-01-15", "15 يناير 2026", "15 January 2026"),
+        ("2024-02-29", "29 فبراير 2024", "29 February 2024"),
+        ("1900-01-01", "1 يناير 1900", "1 January 1900"),
+        ("2099-12-31", "31 ديسمبر 2099", "31 December 2099"),
+        ("0001-01-01", "1 يناير 1", "1 January 1"),
+        ("9999-12-31", "31 ديسمبر 9999", "31 December 9999"),
+    ];
+    // END intl-cases
+
+    #[test]
+    fn days_read_as_intl_wrote_them_with_their_hijri_date() {
+        for (day, ar, en) in DAYS {
+            assert_eq!(format_day(d(day), Locale::Ar), ar, "{day}");
+            assert_eq!(format_day(d(day), Locale::En), en, "{day}");
+        }
+    }
+
+    #[test]
+    fn moments_read_as_intl_wrote_them_in_riyadh_time() {
+        for (ms, ar, en) in MOMENTS {
+            assert_eq!(format_moment(ms, Locale::Ar), ar, "{ms}");
+            assert_eq!(format_moment(ms, Locale::En), en, "{ms}");
+        }
+    }
+
+    #[test]
+    fn dates_read_as_intl_wrote_them_without_the_hijri_date() {
+        for (day, ar, en) in DATES {
+            assert_eq!(format_date(d(day), Locale::Ar), ar, "{day}");
+            assert_eq!(format_date(d(day), Locale::En), en, "{day}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod catalogue;
 pub mod error;
 pub mod filing;
 pub mod form;
+mod hijri;
 pub mod identity;
 pub mod intake;
 pub mod licence;

@@ -27,7 +27,7 @@ mod citizen;
 pub use citizen::*;
 #[cfg(not(feature = "backoffice"))]
 mod preload;
-#[cfg(server)]
+#[cfg(not(feature = "backoffice"))]
 pub use preload::{Preload, Preloaded};
 #[cfg(records_app)]
 mod records;

@@ -49,6 +49,8 @@ mod queue;
 mod records;
 #[cfg(not(feature = "backoffice"))]
 mod router;
+#[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
+mod takeover;
 
 #[cfg(feature = "backoffice")]
 mod staff;
@@ -62,10 +64,25 @@ pub use state::Boot;
 pub fn start() {
     #[cfg(not(feature = "backoffice"))]
     let boot = Boot::from_browser();
+    // A page the server rendered is replaced by the app's same view, in this one task.
+    #[cfg(not(feature = "backoffice"))]
+    let (preloaded, kept) = takeover::take_page().unzip();
+    #[cfg(not(feature = "backoffice"))]
+    let preloaded = preloaded.unwrap_or_default();
     #[cfg(citizens)]
-    leptos::mount::mount_to_body(move || leptos::view! { <app::App boot/> });
+    leptos::mount::mount_to_body(move || {
+        leptos::prelude::provide_context(preloaded);
+        leptos::view! { <app::App boot/> }
+    });
     #[cfg(records_app)]
-    leptos::mount::mount_to_body(move || leptos::view! { <records::RecordsApp boot/> });
+    leptos::mount::mount_to_body(move || {
+        leptos::prelude::provide_context(preloaded);
+        leptos::view! { <records::RecordsApp boot/> }
+    });
+    #[cfg(not(feature = "backoffice"))]
+    if let Some(kept) = kept {
+        takeover::give_back(kept);
+    }
     #[cfg(feature = "backoffice")]
     leptos::mount::mount_to_body(staff::StaffApp);
 }

@@ -17,7 +17,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use leptos::prelude::*;
 
-use crate::api::{Preload, Preloaded};
+pub use crate::api::Preload;
+use crate::api::Preloaded;
 use crate::Boot;
 
 /// A page rendered on the server.

@@ -1,6 +1,6 @@
 //! API answers a page already holds (decision 0018), keyed by the path `load` would ask
 //! for: on the server the answers it fetched for the page being rendered; in the browser
-//! (issue 16, phase 4) the ones the server wrote into that page. A `load` whose path is
+//! the ones the server wrote into that page (`takeover`). A `load` whose path is
 //! there takes the answer (so a later load of that path fetches as usual) and shows it
 //! from its first render; on the server a path that is not there is noted as wanted.
 //!
@@ -36,8 +36,6 @@ struct Held {
 
 impl Preloaded {
     /// Holds `answers`.
-    // In the browser, the start provides the answers written into the page (phase 4).
-    #[cfg_attr(not(server), allow(dead_code))]
     pub fn new(answers: Vec<Preload>) -> Preloaded {
         Preloaded(Arc::new(Mutex::new(Held {
             answers,
@@ -66,8 +64,8 @@ impl Preloaded {
 }
 
 /// Shows the held answer for `path()` (read once, untracked) in `answer`, and marks it as
-/// `shown`; true when it did. Without a [`Preloaded`] context (the browser until phase 4)
-/// nothing happens.
+/// `shown`; true when it did. Without a [`Preloaded`] context (a page the server did not
+/// render) nothing happens.
 pub(super) fn seed(
     path: &dyn Fn() -> Option<String>,
     answer: &dyn Answer,

@@ -13,13 +13,15 @@ use crate::i18n::{tr, Texts};
 use crate::router::navigate;
 
 /// `read` turns what was typed into the address to open, or the problem to show on
-/// `field`; `errors` holds that problem (the page's error summary shows it too).
+/// `field`; `errors` holds that problem (the page's error summary shows it too). Without
+/// JavaScript the form is sent to `action` as a GET, the field named by its id.
 pub fn lookup_form(
     field: Field,
     typed: RwSignal<String>,
     errors: RwSignal<Vec<InvalidAnswer>>,
     read: impl Fn(&str) -> Result<String, Localized> + 'static,
     button: fn(&'static Texts) -> &'static str,
+    action: &'static str,
 ) -> impl IntoView {
     let id = field.id.clone();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -36,7 +38,7 @@ pub fn lookup_form(
         }
     };
     view! {
-        <form class="track-form" novalidate on:submit=submit>
+        <form class="track-form" novalidate action=action method="get" on:submit=submit>
             <Question
                 field
                 value=Signal::derive(move || Some(Value::String(typed.get())))

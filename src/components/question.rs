@@ -218,8 +218,10 @@ pub fn Question(
             };
             Single(
                 view! {
+                    // `name` and the first `value` as attributes too: a search or a lookup
+                    // (`lookup_form`) is a plain GET form without JavaScript.
                     <input id=id.clone() class="input" type=input_type inputmode=input_mode autocomplete=autocomplete dir=dir
-                        name=id.clone() aria-describedby=described_by aria-invalid=invalid
+                        name=field.id.clone() value=as_text(&value.get_untracked()) aria-describedby=described_by aria-invalid=invalid
                         prop:value=move || as_text(&value.get()) on:input=text_change/>
                 }
                 .into_any(),

@@ -123,7 +123,7 @@ pub fn HomePage() -> AnyView {
     view! {
         <PageHeading text=heading/>
         <p class="lead">{tr(|t| t.citizen.home_intro)}</p>
-        <form class="search" role="search" on:submit=|ev| ev.prevent_default()>
+        <form class="search" role="search" action="/" method="get" on:submit=|ev| ev.prevent_default()>
             <Question
                 field=search_field()
                 value=Signal::derive(move || Some(Value::String(query.get())))

@@ -40,7 +40,19 @@ pub fn TrackPage() -> AnyView {
             .with_untracked(|s| crate::router::query_value(s, "ref"))
             .unwrap_or_default(),
     );
-    let errors = RwSignal::new(Vec::<InvalidAnswer>::new());
+    // A reference in the address that does not read (typed without JavaScript, or a
+    // mistyped link) is shown as the form would show it.
+    let errors = RwSignal::new(
+        typed
+            .with_untracked(|t| (!t.is_empty()).then(|| ReferenceNumber::parse(t)))
+            .and_then(Result::err)
+            .map(|e| InvalidAnswer {
+                field: "ref".into(),
+                message: e.message(),
+            })
+            .into_iter()
+            .collect::<Vec<_>>(),
+    );
     let (found, since) = api::track_request(reference);
     let has_errors = Signal::derive(move || !errors.read().is_empty());
     let (ar, en) = (
@@ -48,7 +60,7 @@ pub fn TrackPage() -> AnyView {
         crate::i18n::texts(Locale::En),
     );
     let field = Field {
-        id: "reference".into(),
+        id: "ref".into(),
         label: Localized::new(ar.track.reference_label, en.track.reference_label),
         hint: Some(Localized::new(
             ar.citizen.reference_hint,
@@ -65,7 +77,7 @@ pub fn TrackPage() -> AnyView {
             ReferenceNumber::parse(typed)
                 .map(|r| format!("/track?ref={r}"))
                 .map_err(|e| e.message())
-        }, |t| t.citizen.find)}
+        }, |t| t.citizen.find, "/track")}
         // Outside the answer, so that trying again keeps the notice and its button's focus.
         {kept_notice(since, Callback::new(move |()| found.refetch()))}
         {move || match found.get() {

@@ -73,7 +73,7 @@ pub fn VerifyPage(number: String) -> AnyView {
             LicenceNumber::parse(typed)
                 .map(|n| format!("/verify/{n}"))
                 .map_err(|e| e.message())
-        }, |t| t.licences.check)}
+        }, |t| t.licences.check, "/verify")}
         {move || match found.get() {
             None if wanted.with(Option::is_some) => view! { <p class="loading" role="status">{tr(|t| t.loading)}</p> }.into_any(),
             None => ().into_any(),

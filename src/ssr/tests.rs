@@ -434,8 +434,8 @@ fn the_performance_page_shows_the_figures_in_english() {
     assert!(cells.contains(&"75%".to_owned()), "{cells:?}");
     assert!(texts_of(&page.body, "th").contains(&"Construction permit".to_owned()));
     assert_eq!(texts_of(&page.body, "svg").len(), 3, "three charts");
-    // Until phase 2, dates rendered on the server are ISO (never a panic).
-    assert!(texts_of(&page.body, "th").contains(&"2026-09-06".to_owned()));
+    // Dates as the browser's `Intl` writes them (the domain's calendars).
+    assert!(texts_of(&page.body, "th").contains(&"6 September 2026".to_owned()));
 }
 
 #[test]
@@ -524,7 +524,7 @@ fn tracked(reference: &ReferenceNumber) -> TrackedRequest {
 }
 
 #[test]
-fn pages_with_dates_render_without_the_browser_and_show_iso_dates_until_phase_2() {
+fn pages_with_dates_render_them_in_riyadh_with_the_hijri_date() {
     // Arrange: a tracked request (dates on the tracking and confirmation pages).
     let reference = ReferenceNumber::from_body(12_345_678_901);
     let answer = || {
@@ -546,8 +546,11 @@ fn pages_with_dates_render_without_the_browser_and_show_iso_dates_until_phase_2(
         assert!(page.wanted.is_empty(), "{address}: {:?}", page.wanted);
         let body = plain(&page.body);
         assert!(body.contains("Road damage report"), "{address}");
-        assert!(body.contains("2026-12-01"), "{address}: submitted");
-        assert!(body.contains("2026-12-08"), "{address}: due");
+        assert!(
+            body.contains("1 December 2026 at 00:30 (21 Jumada II 1448 AH)"),
+            "{address}: submitted: {body}"
+        );
+        assert!(body.contains("8 December 2026"), "{address}: due");
     }
 }
 

@@ -45,6 +45,21 @@ pub fn staff_app(path: &str) -> StaffApp {
     }
 }
 
+/// Whether the public page at `path` is sent by the server already rendered (decision
+/// 0018): every address of the citizens' and records apps but those that need the app
+/// itself, a session or a form that files (signing in, filing, one's requests and
+/// licences, the check of a licence). Those get the app's page to run, with a notice for
+/// a browser without JavaScript.
+pub fn rendered_by_server(path: &str) -> bool {
+    let app_only = ["/sign-in", "/requests", "/licences", "/verify"]
+        .iter()
+        .any(|screen| at_or_under(path, screen));
+    let filing = path
+        .strip_prefix("/services/")
+        .is_some_and(|rest| rest.trim_end_matches('/').ends_with("/apply"));
+    !(app_only || filing || path.starts_with("/staff"))
+}
+
 /// `path` is `screen` or an address under it (`/licences/1`, not `/licencesx`).
 fn at_or_under(path: &str, screen: &str) -> bool {
     path.strip_prefix(screen)
@@ -54,6 +69,33 @@ fn at_or_under(path: &str, screen: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_pages_are_rendered_by_the_server_and_session_pages_are_not() {
+        for path in [
+            "/",
+            "/services/building-permit",
+            "/track",
+            "/confirmation/NAF-2026-000123-4",
+            "/performance",
+            "/no-such-page",
+            "/services/apply",
+        ] {
+            assert!(rendered_by_server(path), "{path}");
+        }
+        for path in [
+            "/sign-in",
+            "/requests",
+            "/requests/NAF-2026-000123-4",
+            "/services/building-permit/apply",
+            "/services/building-permit/apply/",
+            "/licences/1",
+            "/verify",
+            "/staff",
+        ] {
+            assert!(!rendered_by_server(path), "{path}");
+        }
+    }
 
     #[test]
     fn the_records_app_has_licences_verification_and_figures_only() {

@@ -18,6 +18,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use tower::ServiceExt;
+use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -25,6 +26,7 @@ use nafitha_domain::apps::{LICENSING_SCREENS, RECORDS_SCREENS};
 use nafitha_domain::backoffice::DESK_SCREENS;
 
 use crate::headers;
+use crate::pages::{Pages, Template};
 
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
@@ -39,27 +41,27 @@ const REVALIDATE: &str = "no-cache";
 /// The records app (licences, their verification and the performance figures, decision
 /// 0014) is a fourth, built
 /// into `dist/records`: its addresses ([`RECORDS_SCREENS`]) are its files, else its page.
-pub fn app_service(dist: &Path) -> Router {
-    let mut router = Router::new().fallback_service(app(dist));
+pub fn app_service(dist: &Path, pages: Option<&Pages>) -> Router {
+    let mut router = Router::new().fallback_service(app(dist, pages));
     let records = dist.join("records");
     if records.join("index.html").is_file() {
         for screen in RECORDS_SCREENS {
-            router = router.nest_service(screen, app(&records));
+            router = router.nest_service(screen, app(&records, pages));
         }
     }
     let staff = dist.join("staff");
     if staff.join("index.html").is_file() {
-        router = router.nest_service("/staff", app(&staff));
+        router = router.nest_service("/staff", app(&staff, None));
         let desk = staff.join("desk");
         if desk.join("index.html").is_file() {
             for screen in DESK_SCREENS {
-                router = router.nest_service(screen, app(&desk));
+                router = router.nest_service(screen, app(&desk, None));
             }
         }
         let licensing = staff.join("licensing");
         if licensing.join("index.html").is_file() {
             for screen in LICENSING_SCREENS {
-                router = router.nest_service(screen, app(&licensing));
+                router = router.nest_service(screen, app(&licensing, None));
             }
         }
     }
@@ -67,38 +69,56 @@ pub fn app_service(dist: &Path) -> Router {
 }
 
 /// One app: the files of `dir` and its SPA fallback, under the policy made from its own
-/// `index.html` (each app's page holds its own inline scripts).
-fn app(dir: &Path) -> Router {
+/// `index.html` (each app's page holds its own inline scripts). With `pages` (the
+/// citizens' and records apps) its pages are rendered by the server ([`pages`]).
+fn app(dir: &Path, pages: Option<&Pages>) -> Router {
     Router::new()
-        .fallback_service(spa(dir))
+        .fallback_service(spa(dir, pages))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             headers::app_policy(&dir.join("index.html")),
         ))
 }
 
-/// The files of `dir`, else its `index.html` for any path that is not a file.
+/// The files of `dir`, else its page for any path that is not a file: rendered by
+/// `pages` when given (compressed on the fly), else its `index.html` as built.
 fn spa(
     dir: &Path,
+    pages: Option<&Pages>,
 ) -> ServeDir<tower::util::BoxCloneSyncService<Request, Response, std::convert::Infallible>> {
     let index = ServeFile::new(dir.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
-    let spa_fallback = tower::service_fn(move |request: Request| {
+    let rendering = pages.and_then(|pages| {
+        let template = Template::read(&dir.join("index.html"))?;
+        Some(std::sync::Arc::new((pages.clone(), template)))
+    });
+    let rendered = rendering.is_some();
+    let page = tower::service_fn(move |request: Request| {
         let index = index.clone();
+        let rendering = rendering.clone();
         async move {
             if looks_like_a_file(request.uri().path()) {
                 return Ok((StatusCode::NOT_FOUND, "not found").into_response());
+            }
+            if let Some(rendering) = rendering {
+                let (pages, template) = &*rendering;
+                return Ok(pages.serve(template, request).await);
             }
             let response = index.oneshot(request).await?;
             Ok::<_, std::convert::Infallible>(response.map(Body::new))
         }
     });
+    let page = tower::ServiceBuilder::new()
+        .map_response(|response: Response<_>| response.map(Body::new))
+        .layer(CompressionLayer::new())
+        .service(page);
     ServeDir::new(dir)
         .precompressed_br()
         .precompressed_gzip()
-        .append_index_html_on_directories(true)
-        .fallback(tower::util::BoxCloneSyncService::new(spa_fallback))
+        // A rendered app's `/` is a page like any other, not its `index.html`.
+        .append_index_html_on_directories(!rendered)
+        .fallback(tower::util::BoxCloneSyncService::new(page))
 }
 
 /// True when the last path segment has an extension: a request for a file, not a route.

@@ -16,6 +16,7 @@ pub mod ics;
 pub mod limits;
 pub mod metrics;
 pub mod notify;
+pub mod pages;
 pub mod payments;
 pub mod routes;
 pub mod secret;

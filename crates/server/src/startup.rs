@@ -18,6 +18,7 @@ use tower_http::trace::TraceLayer;
 use crate::config::{Config, ConnectionLimits};
 use crate::error::localize_errors;
 use crate::metrics::Metrics;
+use crate::pages::Pages;
 use crate::store::seed::Catalogue;
 use crate::store::Store;
 use crate::{assets, attachments, connections, headers, metrics, notify, routes};
@@ -338,12 +339,17 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));
+    // The public pages ask the API for what they show as the app would (`pages`).
+    let pages = Pages::new(
+        api.clone().with_state(state.clone()),
+        config.served_over_https(),
+    );
     let router = Router::new()
         .nest("/api/v1", api)
         .nest("/open311/v2", open311)
         .route("/healthz", get(routes::health::healthz))
         .with_state(state)
-        .fallback_service(assets::app_service(&config.dist_dir).layer(
+        .fallback_service(assets::app_service(&config.dist_dir, Some(&pages)).layer(
             TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, request_timeout),
         ));
     headers::add_security_headers(router, config.served_over_https())

@@ -1,0 +1,374 @@
+//! The citizens' and records apps' pages as the server sends them (decision 0018).
+//!
+//! A public page (`apps::rendered_by_server`: the catalogue, a service, tracking, a
+//! confirmation, the figures, "not found") comes already rendered by the very components
+//! the app runs (`nafitha_web::ssr::render`), so it reads at once and without JavaScript.
+//! The API answers it was rendered from are fetched here through the API's own router
+//! (same handlers, limits and caches as the app's own calls, with none of the caller's
+//! credentials), and travel in the page, so the app takes over without fetching them
+//! again. Every other page of these apps is the app's page, to run.
+//!
+//! Either way the page comes in the language `Locale::choose` gives for the request (its
+//! `?lang=`, the `nafitha_lang` cookie, then `Accept-Language`), set on `<html>` before
+//! anything is drawn; a `?lang=` is remembered in the cookie.
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tower::ServiceExt;
+
+use nafitha_domain::apps::rendered_by_server;
+use nafitha_domain::locale::{cookie_value, LANGUAGE_COOKIE};
+use nafitha_domain::Locale;
+use nafitha_web::ssr::{render, Preload, Rendered};
+use nafitha_web::Boot;
+
+/// The API's answers one page may wait for: a page loads one or two, and a hostile
+/// address cannot make the server fetch more.
+const MOST_ANSWERS: usize = 4;
+
+/// Headers of the caller's a page's API calls carry: what the limits count by (the
+/// client's address, through trusted proxies) and the language errors are written in.
+/// Never its cookies or credentials: a rendered page is anyone's.
+const PASSED_ON: [header::HeaderName; 1] = [header::ACCEPT_LANGUAGE];
+const FORWARDED: [&str; 2] = ["x-forwarded-for", "x-real-ip"];
+
+/// The page of one app (Trunk's `index.html`), cut where the server fills it in.
+#[derive(Clone, Debug)]
+pub struct Template {
+    /// From `<!doctype html>` to before `<html`.
+    before_html: String,
+    /// From after the `<html …>` start tag to before `<title>`.
+    head: String,
+    /// From after `</title>` to the end of `<body>` (its start tag included).
+    after_title: String,
+    /// What the page's `<body>` holds (its notice for a browser without JavaScript).
+    body: String,
+    /// From `</body>` to the end.
+    end: String,
+}
+
+impl Template {
+    /// Cuts `html`; `None` when it lacks an `<html>`, a `<title>` or a `<body>`.
+    pub fn parse(html: &str) -> Option<Template> {
+        let html_at = html.find("<html")?;
+        let head_at = html_at + html[html_at..].find('>')? + 1;
+        let title_at = html.find("<title>")?;
+        let title_end = title_at + html[title_at..].find("</title>")? + "</title>".len();
+        let body_at = title_end + html[title_end..].find("<body>")? + "<body>".len();
+        let body_end = body_at + html[body_at..].rfind("</body>")?;
+        Some(Template {
+            before_html: html[..html_at].to_owned(),
+            head: html[head_at..title_at].to_owned(),
+            after_title: html[title_end..body_at].to_owned(),
+            body: html[body_at..body_end].to_owned(),
+            end: html[body_end..].to_owned(),
+        })
+    }
+
+    /// Reads and cuts the page at `path`.
+    pub fn read(path: &Path) -> Option<Template> {
+        let html = std::fs::read_to_string(path).ok()?;
+        let template = Template::parse(&html);
+        if template.is_none() {
+            tracing::warn!(page = %path.display(), "the app's page has no <html>, <title> or <body>");
+        }
+        template
+    }
+
+    /// The page in `locale`, titled `title`, with `body` (the template's own when `None`).
+    fn fill(&self, locale: Locale, title: &str, body: Option<&str>) -> String {
+        let mut page = String::with_capacity(
+            self.before_html.len()
+                + self.head.len()
+                + self.after_title.len()
+                + self.end.len()
+                + body.map_or(self.body.len(), str::len)
+                + 128,
+        );
+        page.push_str(&self.before_html);
+        page.push_str(&format!(
+            "<html dir={} lang={}>",
+            locale.dir(),
+            locale.tag()
+        ));
+        page.push_str(&self.head);
+        page.push_str("<title>");
+        page.push_str(&escape_text(title));
+        page.push_str("</title>");
+        page.push_str(&self.after_title);
+        page.push_str(body.unwrap_or(&self.body));
+        page.push_str(&self.end);
+        page
+    }
+}
+
+/// The server's side of the public pages: the two apps' pages and the API to ask.
+#[derive(Clone)]
+pub struct Pages {
+    api: Router,
+    secure_cookie: bool,
+}
+
+impl Pages {
+    /// `api` answers the paths under `/api/v1` (with that prefix removed), as the nested
+    /// API router does.
+    pub fn new(api: Router, secure_cookie: bool) -> Pages {
+        Pages { api, secure_cookie }
+    }
+
+    /// Answers a GET or HEAD of a page of the app whose page is `template`.
+    pub async fn serve(&self, template: &Template, request: Request) -> Response {
+        if !matches!(*request.method(), Method::GET | Method::HEAD) {
+            return StatusCode::METHOD_NOT_ALLOWED.into_response();
+        }
+        // Only the head: a body is never read, and it could not be held across the awaits.
+        let (request, _) = request.into_parts();
+        let path = request.uri.path().to_owned();
+        let search = request
+            .uri
+            .query()
+            .map(|query| format!("?{query}"))
+            .unwrap_or_default();
+        let headers = &request.headers;
+        let asked = query_lang(request.uri.query().unwrap_or_default());
+        let cookies = header_text(headers, header::COOKIE);
+        let locale = Locale::choose(
+            asked.map(Locale::tag),
+            cookie_value(&cookies, LANGUAGE_COOKIE),
+            &header_text(headers, header::ACCEPT_LANGUAGE),
+        );
+        let title = locale.pick("نافذة", "Nafitha");
+        let (status, html) = if rendered_by_server(&path) {
+            let boot = Boot {
+                path,
+                search,
+                locale,
+                asked: asked.is_some(),
+            };
+            let (rendered, answers) = self.render_with_answers(boot, &request).await;
+            let title = if rendered.title.is_empty() {
+                title.to_owned()
+            } else {
+                format!("{} – {title}", rendered.title)
+            };
+            let body = format!("{}{}", rendered.body, islands(&answers));
+            (
+                StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK),
+                template.fill(locale, &title, Some(&body)),
+            )
+        } else {
+            (StatusCode::OK, template.fill(locale, title, None))
+        };
+        let mut response = (status, html).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        // One address, a page per language and per signed-in state of the cookie.
+        headers.insert(
+            header::VARY,
+            HeaderValue::from_static("cookie, accept-language"),
+        );
+        if let Some(locale) = asked {
+            let secure = if self.secure_cookie { "; Secure" } else { "" };
+            let cookie = format!(
+                "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+                locale.tag()
+            );
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                headers.insert(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+
+    /// Renders `boot`'s page, fetching the answers it asks for, then rendering again with
+    /// them, until it asks for nothing new (at most [`MOST_ANSWERS`] answers).
+    async fn render_with_answers(
+        &self,
+        boot: Boot,
+        request: &axum::http::request::Parts,
+    ) -> (Rendered, Vec<Preload>) {
+        let mut answers: Vec<Preload> = Vec::new();
+        loop {
+            let rendered = render(boot.clone(), answers.clone());
+            let new: Vec<String> = rendered
+                .wanted
+                .iter()
+                .filter(|path| !answers.iter().any(|a| &a.path == *path))
+                .cloned()
+                .collect();
+            if new.is_empty() || answers.len() >= MOST_ANSWERS {
+                return (rendered, answers);
+            }
+            for path in new.into_iter().take(MOST_ANSWERS - answers.len()) {
+                answers.push(self.ask(path, request, boot.locale).await);
+            }
+        }
+    }
+
+    /// The API's answer to a GET of `path` (as `/api/v1/…`), asked as the page's caller
+    /// but without its credentials.
+    async fn ask(
+        &self,
+        path: String,
+        caller: &axum::http::request::Parts,
+        locale: Locale,
+    ) -> Preload {
+        let inner = path.strip_prefix("/api/v1").unwrap_or(&path);
+        let mut request = Request::builder()
+            .method(Method::GET)
+            .uri(inner)
+            .body(Body::empty())
+            .unwrap_or_default();
+        for name in PASSED_ON {
+            if let Some(value) = caller.headers.get(&name) {
+                request.headers_mut().insert(name, value.clone());
+            }
+        }
+        if !request.headers().contains_key(header::ACCEPT_LANGUAGE) {
+            request.headers_mut().insert(
+                header::ACCEPT_LANGUAGE,
+                HeaderValue::from_static(locale.tag()),
+            );
+        }
+        for name in FORWARDED {
+            for value in caller.headers.get_all(name) {
+                request.headers_mut().append(name, value.clone());
+            }
+        }
+        if let Some(peer) = caller.extensions.get::<ConnectInfo<SocketAddr>>() {
+            request.extensions_mut().insert(*peer);
+        }
+        let (status, body) = match self.api.clone().oneshot(request).await {
+            Ok(response) => {
+                let status = response.status().as_u16();
+                match axum::body::to_bytes(response.into_body(), 4 * 1024 * 1024).await {
+                    Ok(bytes) => (status, String::from_utf8_lossy(&bytes).into_owned()),
+                    Err(_) => (502, String::new()),
+                }
+            }
+            Err(never) => match never {},
+        };
+        Preload { path, status, body }
+    }
+}
+
+/// The `lang` of a query, when it names one of the portal's languages.
+fn query_lang(query: &str) -> Option<Locale> {
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(key, _)| key == "lang")
+        .and_then(|(_, value)| Locale::from_tag(&value))
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> String {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The answers as the app reads them back: one `<script type=application/json>` each,
+/// never run (the page's policy allows no such script), its path and status as
+/// attributes and the body as it came, with every `<` written `\u003c` so that no text
+/// can close the element (in JSON `<` only occurs inside strings, where that is the
+/// same character).
+fn islands(answers: &[Preload]) -> String {
+    let mut html = String::new();
+    for answer in answers {
+        html.push_str("<script type=application/json data-preload=\"");
+        html.push_str(&escape_attribute(&answer.path));
+        html.push_str("\" data-status=");
+        html.push_str(&answer.status.to_string());
+        html.push('>');
+        html.push_str(&answer.body.replace('<', "\\u003c"));
+        html.push_str("</script>");
+    }
+    html
+}
+
+fn escape_text(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;")
+}
+
+fn escape_attribute(text: &str) -> String {
+    escape_text(text).replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIFIED: &str = "<!doctype html><html dir=rtl lang=ar><meta charset=utf-8>\
+        <title>نافذة</title><link href=/main.css rel=stylesheet></head><body><noscript>\
+        <p>JS</p></noscript></body></html>";
+
+    #[test]
+    fn the_page_is_filled_in_its_language_with_its_title_and_body() {
+        let template = Template::parse(MINIFIED).unwrap();
+        assert_eq!(
+            template.fill(Locale::En, "Track – Nafitha", Some("<main>x</main>")),
+            "<!doctype html><html dir=ltr lang=en><meta charset=utf-8>\
+             <title>Track – Nafitha</title><link href=/main.css rel=stylesheet></head>\
+             <body><main>x</main></body></html>"
+        );
+        assert_eq!(
+            template.fill(Locale::Ar, "a<b", None),
+            "<!doctype html><html dir=rtl lang=ar><meta charset=utf-8>\
+             <title>a&lt;b</title><link href=/main.css rel=stylesheet></head>\
+             <body><noscript><p>JS</p></noscript></body></html>"
+        );
+        let source = "<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">\n  <head>\n    \
+            <title>نافذة</title>\n  </head>\n  <body>\n  </body>\n</html>";
+        let filled = Template::parse(source)
+            .unwrap()
+            .fill(Locale::En, "T", Some("B"));
+        assert!(
+            filled.contains("<html dir=ltr lang=en>\n  <head>"),
+            "{filled}"
+        );
+        assert!(filled.contains("<title>T</title>"), "{filled}");
+        assert!(filled.ends_with("<body>B</body>\n</html>"), "{filled}");
+        assert!(Template::parse("<html><body></body></html>").is_none());
+    }
+
+    #[test]
+    fn answers_travel_in_elements_no_text_can_close() {
+        let html = islands(&[Preload {
+            path: "/api/v1/track/x?a=1&b=\"2\"".into(),
+            status: 404,
+            body: r#"{"message":"</script><script>alert(1)</script>"}"#.into(),
+        }]);
+        assert_eq!(
+            html,
+            "<script type=application/json data-preload=\"/api/v1/track/x?a=1&amp;b=&quot;2&quot;\" \
+             data-status=404>{\"message\":\"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\"}</script>"
+        );
+        let back = html
+            .split_once('>')
+            .unwrap()
+            .1
+            .strip_suffix("</script>")
+            .unwrap();
+        let value: serde_json::Value = serde_json::from_str(back).unwrap();
+        assert_eq!(value["message"], "</script><script>alert(1)</script>");
+    }
+
+    #[test]
+    fn only_the_portals_languages_are_asked_for() {
+        assert_eq!(query_lang("ref=1&lang=en"), Some(Locale::En));
+        assert_eq!(query_lang("lang=ar"), Some(Locale::Ar));
+        assert_eq!(query_lang("lang=fr"), None);
+        assert_eq!(query_lang("lang=%65n"), Some(Locale::En));
+        assert_eq!(query_lang(""), None);
+    }
+}

@@ -13,13 +13,14 @@ runs=${RUNS:-3}
 tools=bench/.lighthouse
 lighthouse=$tools/node_modules/.bin/lighthouse
 [ -x "$lighthouse" ] || npm install --silent --no-audit --no-fund --prefix "$tools" lighthouse@12.8.2
-[ -f dist/index.html ] && [ -x target/release/nafitha-server ] || make build
+server=${CARGO_TARGET_DIR:-target}/release/nafitha-server
+[ -f dist/index.html ] && [ -x "$server" ] || make build
 
 data=$(mktemp -d /tmp/nafitha-lighthouse.XXXXXX)
 port=$(free_port)
 base=http://127.0.0.1:$port
 NAFITHA_DIST=dist NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn \
-  NAFITHA_TRACK_PER_MINUTE=0 target/release/nafitha-server >"$data/server.log" 2>&1 &
+  NAFITHA_TRACK_PER_MINUTE=0 "$server" >"$data/server.log" 2>&1 &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
 for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done

@@ -51,6 +51,8 @@ mod records;
 mod router;
 #[cfg(all(target_family = "wasm", not(feature = "backoffice")))]
 mod takeover;
+#[cfg(not(feature = "backoffice"))]
+mod url;
 
 #[cfg(feature = "backoffice")]
 mod staff;

@@ -361,7 +361,7 @@ mod public {
                 crate::router::query_value(&location.search.get(), "period").unwrap_or_default();
             Some(format!(
                 "/api/v1/stats?period={}",
-                nafitha_domain::url::encode_component(&period)
+                crate::url::encode_component(&period)
             ))
         });
         let body = move || {

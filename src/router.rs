@@ -38,7 +38,7 @@ pub fn query_value(search: &str, key: &str) -> Option<String> {
         .filter_map(|pair| pair.split_once('=').or(Some((pair, ""))))
         .find(|(k, _)| *k == key)
         .map(|(_, v)| {
-            nafitha_domain::url::decode_component(&v.replace('+', " ")).unwrap_or_default()
+            crate::url::decode_component(&v.replace('+', " ")).unwrap_or_default()
         })
 }
 

@@ -29,7 +29,7 @@ test.describe("with a browser that prefers English", () => {
     await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();
 
     await page.goto("/track?ref=123&lang=ar");
-    await page.getByRole("button", { name: /English/ }).click();
+    await page.getByRole("link", { name: /English/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Track a request" })).toBeVisible();
     await expect(page).toHaveURL(/\/track\?ref=123$/);
     await page.reload();
@@ -50,7 +50,7 @@ test.describe("with a browser that prefers French", () => {
 test("switching to English changes the page and is remembered after a reload", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "الخدمات الحكومية" })).toBeVisible();
-  await page.getByRole("button", { name: /English/ }).click();
+  await page.getByRole("link", { name: /English/ }).click();
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
   await expect(page.getByRole("heading", { level: 1, name: "Government services" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Road damage report" })).toBeVisible();
@@ -59,7 +59,7 @@ test("switching to English changes the page and is remembered after a reload", a
   await page.reload();
   await expect(page.locator("html")).toHaveAttribute("lang", "en");
   await expect(page.getByRole("heading", { level: 1, name: "Government services" })).toBeVisible();
-  await page.getByRole("button", { name: /العربية/ }).click();
+  await page.getByRole("link", { name: /العربية/ }).click();
   await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
 });
 
@@ -102,7 +102,7 @@ test("a deep link to a service loads its start page, and survives a reload", asy
 
   await page.reload();
   await expect(page.getByRole("heading", { level: 1, name: "رخصة بناء" })).toBeVisible();
-  await page.getByRole("button", { name: /English/ }).click();
+  await page.getByRole("link", { name: /English/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Construction permit" })).toBeVisible();
   await expect(page.getByText("SAR 500")).toBeVisible();
   await expect(page.getByText("10 working days")).toBeVisible();
@@ -161,7 +161,7 @@ test("the keyboard alone reaches the skip link, the language switch and a servic
   await page.keyboard.press("Shift+Tab");
   await expect(page.getByRole("link", { name: "Track a request" })).toBeFocused();
   await page.keyboard.press("Shift+Tab");
-  await expect(page.getByRole("button", { name: /العربية/ })).toBeFocused();
+  await expect(page.getByRole("link", { name: /العربية/ })).toBeFocused();
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1, name: "تصريح حفريات" })).toBeVisible();
 });

@@ -187,6 +187,34 @@ async function expectNoAxeViolations(page) {
   expect(found, `axe violations on ${page.url()}`).toEqual([]);
 }
 
+/**
+ * Axe, and no sideways scrolling, on a page opened without JavaScript: both need a
+ * script of their own (Playwright runs none in such a page), so the page's
+ * address is opened again in a browser with JavaScript, its HTML as the server sent it
+ * but with its scripts taken out and its `<noscript>` notices shown (as a browser without
+ * JavaScript shows them), at the same size, with the same cookies.
+ */
+async function expectAccessibleWithoutScripts(page) {
+  const browser = page.context().browser();
+  const context = await browser.newContext({ viewport: page.viewportSize() });
+  await context.addCookies(await page.context().cookies());
+  const copy = await context.newPage();
+  await copy.route("**/*", async (route) => {
+    const request = route.request();
+    if (request.resourceType() === "script" || request.url().endsWith(".wasm")) return route.abort();
+    if (request.resourceType() !== "document") return route.continue();
+    const response = await route.fetch();
+    const body = (await response.text())
+      .replace(/<script\b(?![^>]*application\/json)[\s\S]*?<\/script>/g, "")
+      .replace(/<(\/?)noscript>/g, "<$1div>");
+    return route.fulfill({ response, body });
+  });
+  await copy.goto(page.url());
+  await expectNoAxeViolations(copy);
+  await expectNoHorizontalScroll(copy);
+  await context.close();
+}
+
 /** Opens `path` with the language already chosen, as a returning user would have it. */
 async function openIn(page, locale, path) {
   // Any page of the origin gives access to its storage; robots.txt is the lightest.
@@ -212,6 +240,7 @@ module.exports = {
   test,
   expect,
   expectNoAxeViolations,
+  expectAccessibleWithoutScripts,
   openIn,
   expectNoHorizontalScroll,
   uniqueMobile,

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use nafitha_domain::account::{CodeRequest, CodeVerification, Me, MyRequest, RequestDetail};
 use nafitha_domain::filing::{FiledRequest, TrackedRequest};
 use nafitha_domain::lifecycle::ActionRequest;
-use nafitha_domain::url::encode_component;
+use crate::url::encode_component;
 use nafitha_domain::{Locale, ReferenceNumber, ServiceDetail, ServiceSummary};
 
 use super::{decode, fetch, load, to_json, ApiError, Loaded};

@@ -7,12 +7,14 @@ use nafitha_domain::Locale;
 use crate::i18n::{tr, Texts};
 use crate::state::use_locale;
 
+/// The switch to the other language. In the citizens' apps it is a link to the same
+/// address with `?lang=` (so it works without JavaScript: the server renders the page in
+/// that language and remembers it); with JavaScript the app switches in place. The
+/// staff's apps always run, so theirs is a button.
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let locale = use_locale();
-    let switch = move |_| {
-        #[cfg(not(feature = "backoffice"))]
-        crate::state::forget_asked_language();
+    let switch = move || {
         locale.locale.update(|l| {
             *l = match l {
                 Locale::Ar => Locale::En,
@@ -20,17 +22,58 @@ pub fn LanguageSwitch() -> impl IntoView {
             }
         })
     };
+    let label = move || {
+        view! {
+            <span class="visually-hidden" lang=move || locale.locale.get().tag()>
+                {tr(|t| t.switch_language_label)} ": "
+            </span>
+            {tr(|t| t.other_language_name)}
+        }
+    };
+    #[cfg(not(feature = "backoffice"))]
+    {
+        let location = crate::router::use_location();
+        let other = tr(|t| t.other_language_tag);
+        let href = move || {
+            let other = other();
+            let mut pairs: Vec<String> = location.search.with(|search| {
+                search
+                    .trim_start_matches('?')
+                    .split('&')
+                    .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
+                    .map(str::to_owned)
+                    .collect()
+            });
+            pairs.push(format!("lang={other}"));
+            format!("{}?{}", location.path.get(), pairs.join("&"))
+        };
+        // `target="_self"` keeps the router off it: the click switches in place.
+        view! {
+            <a
+                href=href
+                target="_self"
+                class="language-switch"
+                hreflang=other
+                lang=other
+                on:click=move |ev: leptos::ev::MouseEvent| {
+                    ev.prevent_default();
+                    crate::state::forget_asked_language();
+                    switch();
+                }
+            >
+                {label}
+            </a>
+        }
+    }
+    #[cfg(feature = "backoffice")]
     view! {
         <button
             type="button"
             class="language-switch"
             lang=tr(|t| t.other_language_tag)
-            on:click=switch
+            on:click=move |_| switch()
         >
-            <span class="visually-hidden" lang=move || locale.locale.get().tag()>
-                {tr(|t| t.switch_language_label)} ": "
-            </span>
-            {tr(|t| t.other_language_name)}
+            {label}
         </button>
     }
 }

@@ -96,7 +96,7 @@ pub fn HomePage() -> AnyView {
         let path = if value.is_empty() {
             "/".to_owned()
         } else {
-            format!("/?q={}", nafitha_domain::url::encode_component(value))
+            format!("/?q={}", crate::url::encode_component(value))
         };
         crate::router::navigate(&path, true);
     };

@@ -16,7 +16,7 @@ use crate::state::use_locale;
 pub fn sign_in_prompt(here: String) -> AnyView {
     let href = format!(
         "/sign-in?next={}",
-        nafitha_domain::url::encode_component(&here)
+        crate::url::encode_component(&here)
     );
     view! {
         <p class="notice">{tr(|t| t.citizen.sign_in_needed)}</p>

@@ -146,8 +146,15 @@ async fn cache_headers(request: Request, next: Next) -> Response {
         let value = if hashed { IMMUTABLE } else { REVALIDATE };
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(value));
-        // The file was chosen by Accept-Encoding (`.br`, `.gz` or plain): caches must know.
-        headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        // The file was chosen by Accept-Encoding (`.br`, `.gz` or plain): caches must know
+        // (a rendered page's compression says so itself).
+        let said = headers
+            .get_all(header::VARY)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.contains("accept-encoding")));
+        if !said {
+            headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+        }
     }
     response
 }

@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::{ConnectInfo, OriginalUri, Request};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -49,6 +49,9 @@ pub struct Template {
     after_title: String,
     /// What the page's `<body>` holds (its notice for a browser without JavaScript).
     body: String,
+    /// The same without that notice (a rendered page needs none; anything else, a
+    /// script say, stays).
+    body_without_notice: String,
     /// From `</body>` to the end.
     end: String,
 }
@@ -62,11 +65,19 @@ impl Template {
         let title_end = title_at + html[title_at..].find("</title>")? + "</title>".len();
         let body_at = title_end + html[title_end..].find("<body>")? + "<body>".len();
         let body_end = body_at + html[body_at..].rfind("</body>")?;
+        let body = &html[body_at..body_end];
+        let body_without_notice = match (body.find("<noscript>"), body.find("</noscript>")) {
+            (Some(from), Some(to)) if from < to => {
+                format!("{}{}", &body[..from], &body[to + "</noscript>".len()..])
+            }
+            _ => body.to_owned(),
+        };
         Some(Template {
             before_html: html[..html_at].to_owned(),
             head: html[head_at..title_at].to_owned(),
             after_title: html[title_end..body_at].to_owned(),
-            body: html[body_at..body_end].to_owned(),
+            body: body.to_owned(),
+            body_without_notice,
             end: html[body_end..].to_owned(),
         })
     }
@@ -81,7 +92,8 @@ impl Template {
         template
     }
 
-    /// The page in `locale`, titled `title`, with `body` (the template's own when `None`).
+    /// The page in `locale`, titled `title`, with `body` in place of the template's
+    /// notice (the template's body as it is when `None`).
     fn fill(&self, locale: Locale, title: &str, body: Option<&str>) -> String {
         let mut page = String::with_capacity(
             self.before_html.len()
@@ -102,7 +114,13 @@ impl Template {
         page.push_str(&escape_text(title));
         page.push_str("</title>");
         page.push_str(&self.after_title);
-        page.push_str(body.unwrap_or(&self.body));
+        match body {
+            Some(body) => {
+                page.push_str(body);
+                page.push_str(&self.body_without_notice);
+            }
+            None => page.push_str(&self.body),
+        }
         page.push_str(&self.end);
         page
     }
@@ -129,14 +147,19 @@ impl Pages {
         }
         // Only the head: a body is never read, and it could not be held across the awaits.
         let (request, _) = request.into_parts();
-        let path = request.uri.path().to_owned();
-        let search = request
-            .uri
+        // The address as asked: the records app is nested under its screens, which strips
+        // them from the request's own.
+        let uri = request
+            .extensions
+            .get::<OriginalUri>()
+            .map_or_else(|| request.uri.clone(), |original| original.0.clone());
+        let path = uri.path().to_owned();
+        let search = uri
             .query()
             .map(|query| format!("?{query}"))
             .unwrap_or_default();
         let headers = &request.headers;
-        let asked = query_lang(request.uri.query().unwrap_or_default());
+        let asked = query_lang(uri.query().unwrap_or_default());
         let cookies = header_text(headers, header::COOKIE);
         let locale = Locale::choose(
             asked.map(Locale::tag),
@@ -151,17 +174,23 @@ impl Pages {
                 locale,
                 asked: asked.is_some(),
             };
-            let (rendered, answers) = self.render_with_answers(boot, &request).await;
-            let title = if rendered.title.is_empty() {
-                title.to_owned()
-            } else {
-                format!("{} – {title}", rendered.title)
-            };
-            let body = format!("{}{}", rendered.body, islands(&answers));
-            (
-                StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK),
-                template.fill(locale, &title, Some(&body)),
-            )
+            match self.render_with_answers(boot, &request).await {
+                Some((rendered, answers)) => {
+                    let title = if rendered.title.is_empty() {
+                        title.to_owned()
+                    } else {
+                        format!("{} – {title}", rendered.title)
+                    };
+                    let body = format!("{}{}", rendered.body, islands(&answers));
+                    (
+                        StatusCode::from_u16(rendered.status).unwrap_or(StatusCode::OK),
+                        template.fill(locale, &title, Some(&body)),
+                    )
+                }
+                // A bug in a page is the app's page for that one request, never a
+                // server down: the app renders it in the browser.
+                None => (StatusCode::OK, template.fill(locale, title, None)),
+            }
         } else {
             (StatusCode::OK, template.fill(locale, title, None))
         };
@@ -190,15 +219,22 @@ impl Pages {
     }
 
     /// Renders `boot`'s page, fetching the answers it asks for, then rendering again with
-    /// them, until it asks for nothing new (at most [`MOST_ANSWERS`] answers).
+    /// them, until it asks for nothing new (at most [`MOST_ANSWERS`] answers). `None`
+    /// when rendering panicked (logged).
     async fn render_with_answers(
         &self,
         boot: Boot,
         request: &axum::http::request::Parts,
-    ) -> (Rendered, Vec<Preload>) {
+    ) -> Option<(Rendered, Vec<Preload>)> {
         let mut answers: Vec<Preload> = Vec::new();
         loop {
-            let rendered = render(boot.clone(), answers.clone());
+            let rendered = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                render(boot.clone(), answers.clone())
+            }));
+            let Ok(rendered) = rendered else {
+                tracing::error!(path = %boot.path, "rendering the page panicked; sent the app's page");
+                return None;
+            };
             let new: Vec<String> = rendered
                 .wanted
                 .iter()
@@ -206,7 +242,7 @@ impl Pages {
                 .cloned()
                 .collect();
             if new.is_empty() || answers.len() >= MOST_ANSWERS {
-                return (rendered, answers);
+                return Some((rendered, answers));
             }
             for path in new.into_iter().take(MOST_ANSWERS - answers.len()) {
                 answers.push(self.ask(path, request, boot.locale).await);
@@ -310,7 +346,7 @@ mod tests {
 
     const MINIFIED: &str = "<!doctype html><html dir=rtl lang=ar><meta charset=utf-8>\
         <title>نافذة</title><link href=/main.css rel=stylesheet></head><body><noscript>\
-        <p>JS</p></noscript></body></html>";
+        <p>JS</p></noscript><script type=module>start()</script></body></html>";
 
     #[test]
     fn the_page_is_filled_in_its_language_with_its_title_and_body() {
@@ -319,13 +355,13 @@ mod tests {
             template.fill(Locale::En, "Track – Nafitha", Some("<main>x</main>")),
             "<!doctype html><html dir=ltr lang=en><meta charset=utf-8>\
              <title>Track – Nafitha</title><link href=/main.css rel=stylesheet></head>\
-             <body><main>x</main></body></html>"
+             <body><main>x</main><script type=module>start()</script></body></html>"
         );
         assert_eq!(
             template.fill(Locale::Ar, "a<b", None),
             "<!doctype html><html dir=rtl lang=ar><meta charset=utf-8>\
              <title>a&lt;b</title><link href=/main.css rel=stylesheet></head>\
-             <body><noscript><p>JS</p></noscript></body></html>"
+             <body><noscript><p>JS</p></noscript><script type=module>start()</script></body></html>"
         );
         let source = "<!doctype html>\n<html lang=\"ar\" dir=\"rtl\">\n  <head>\n    \
             <title>نافذة</title>\n  </head>\n  <body>\n  </body>\n</html>";

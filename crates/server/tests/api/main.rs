@@ -18,6 +18,7 @@ mod metrics;
 mod notify;
 mod open311;
 mod openapi;
+mod pages;
 mod partners;
 mod process;
 mod ratings;

@@ -51,15 +51,50 @@ async fn the_health_check_answers_ok_when_the_database_does() {
     }
 }
 
+/// An app's page as the server sends it in Arabic: as built, with the language set on
+/// `<html>` by the server (`pages::Template`).
+fn served_in_arabic(page: &str) -> String {
+    page.replacen("<html lang=\"ar\" dir=\"rtl\">", "<html dir=rtl lang=ar>", 1)
+}
+
+/// The loaders of the citizens' and records apps' fake pages (helpers.rs).
+const CITIZENS_APP: &str = "import init from '/nafitha-web-0123456789abcdef.js'";
+const RECORDS_APP: &str = "import init from '/records/nafitha-web-1a2b3c4d5e6f7a8b.js'";
+
 #[tokio::test]
 async fn deep_links_get_the_app_with_200_and_are_never_cached() {
     for app in spawn_apps().await {
-        for path in ["/", "/services/epm-road-damage", "/track/123"] {
+        for path in [
+            "/sign-in",
+            "/requests/123",
+            "/services/epm-road-damage/apply",
+        ] {
             let response = app.get(path).await;
             assert_eq!(response.status(), 200, "{path}");
             assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
-            assert_eq!(response.headers()["vary"], "accept-encoding", "{path}");
-            assert_eq!(response.text().await.unwrap(), INDEX_HTML, "{path}");
+            let vary: Vec<_> = response.headers().get_all("vary").iter().collect();
+            assert!(
+                vary.iter().any(|v| v.to_str().unwrap().contains("accept-encoding")),
+                "{path}: {vary:?}"
+            );
+            assert_eq!(
+                response.text().await.unwrap(),
+                served_in_arabic(INDEX_HTML),
+                "{path}"
+            );
+        }
+        // The public pages come rendered, with the app to take them over.
+        for (path, status) in [
+            ("/", 200),
+            ("/services/epm-road-damage", 200),
+            ("/track/123", 404),
+        ] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), status, "{path}");
+            assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
+            let html = response.text().await.unwrap();
+            assert!(html.contains("<main"), "{path}");
+            assert!(html.contains(CITIZENS_APP), "{path}");
         }
     }
 }
@@ -91,7 +126,9 @@ async fn the_back_office_is_its_own_app_under_staff() {
             404
         );
         // Citizens' addresses that merely start with "staff" are the citizens' app.
-        assert_eq!(app.get("/staffing").await.text().await.unwrap(), INDEX_HTML);
+        let staffing = app.get("/staffing").await;
+        assert_eq!(staffing.status(), 404);
+        assert!(staffing.text().await.unwrap().contains(CITIZENS_APP));
     }
 }
 
@@ -182,12 +219,22 @@ async fn licences_their_verification_and_the_figures_are_the_records_app() {
             "/licences/1234567890/certificate",
             "/verify",
             "/verify/1234567890",
-            "/performance",
-            "/performance?period=12m",
         ] {
             let response = app.get(path).await;
             assert_eq!(response.status(), 200, "{path}");
-            assert_eq!(response.text().await.unwrap(), RECORDS_INDEX_HTML, "{path}");
+            assert_eq!(
+                response.text().await.unwrap(),
+                served_in_arabic(RECORDS_INDEX_HTML),
+                "{path}"
+            );
+        }
+        // The figures are rendered by the server, in the records app's page.
+        for path in ["/performance", "/performance?period=12m"] {
+            let response = app.get(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            let html = response.text().await.unwrap();
+            assert!(html.contains("<main"), "{path}");
+            assert!(html.contains(RECORDS_APP), "{path}");
         }
         // Neighbouring addresses stay the citizens' app.
         for path in [
@@ -196,11 +243,8 @@ async fn licences_their_verification_and_the_figures_are_the_records_app() {
             "/services/licences",
             "/performances",
         ] {
-            assert_eq!(
-                app.get(path).await.text().await.unwrap(),
-                INDEX_HTML,
-                "{path}"
-            );
+            let html = app.get(path).await.text().await.unwrap();
+            assert!(html.contains(CITIZENS_APP), "{path}");
         }
         let script = app.get("/records/nafitha-web-1a2b3c4d5e6f7a8b.js").await;
         assert_eq!(script.status(), 200);
@@ -328,7 +372,7 @@ async fn each_app_page_allows_exactly_its_own_inline_scripts_by_hash() {
         let pages = [
             ("/", &citizens),
             ("/services/epm-road-damage", &citizens),
-            ("/track/123", &citizens),
+            ("/requests/123", &citizens),
             ("/staff", &staff),
             ("/staff/", &staff),
             ("/staff/requests/123", &staff),
@@ -350,7 +394,7 @@ async fn app_pages_and_files_carry_every_security_header_and_hsts_over_https() {
     for app in spawn_apps().await {
         for path in [
             "/",
-            "/track/123",
+            "/requests/123",
             "/staff",
             "/staff/requests/123",
             "/nafitha-web-0123456789abcdef.js",

@@ -310,10 +310,18 @@ fn load_text(
     Effect::new(move |_| {
         tick.track();
         let path = path();
-        // The first run finds the answer already in the page: nothing to fetch.
+        // The first run finds the answer already in the page: nothing to fetch. (A kept
+        // load keeps it, as it keeps one fetched.)
         #[cfg(not(feature = "backoffice"))]
-        if std::mem::take(&mut preloaded) && shown.get_value() == path {
-            return;
+        if let Some(held) = preloaded.take() {
+            if shown.get_value() == path {
+                if let (Some(_), Some(path)) = (since, path.as_deref()) {
+                    if (200..300).contains(&held.status) && !answer.failed() {
+                        kept::put(path, &held.body);
+                    }
+                }
+                return;
+            }
         }
         // Loading something else, or again after a failure, clears what is shown; loading
         // the same again after a change keeps it until the new answer, so the page is not

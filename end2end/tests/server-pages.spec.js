@@ -137,8 +137,8 @@ test.describe("without JavaScript", () => {
     await expect(page.getByRole("link", { name: /غير صحيح/ })).toHaveAttribute("href", "#field-ref");
     await expectAccessibleWithoutScripts(page);
 
-    await page.getByRole("link", { name: "الأداء والتقييمات" }).click();
-    await expect(page.getByRole("heading", { level: 1, name: "الأداء والتقييمات" })).toBeVisible();
+    await page.getByRole("link", { name: "أداء الجهات ورضا المستفيدين" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "أداء الجهات" })).toBeVisible();
     await expect(page.getByRole("table").first()).toBeVisible();
     await page.getByRole("link", { name: /12 شهرًا|الأشهر الـ?12|السنة/ }).first().click();
     await expect(page).toHaveURL(/period=12m/);
@@ -171,7 +171,7 @@ test.describe("without JavaScript", () => {
     await expectAccessibleWithoutScripts(page);
 
     await page.goto("/performance");
-    await expect(page.getByRole("heading", { level: 1, name: "Performance and ratings" })).toBeVisible();
+    await expect(page.getByRole("heading", { level: 1, name: "How agencies perform" })).toBeVisible();
     await expect(page.getByRole("table").first()).toBeVisible();
     await expectAccessibleWithoutScripts(page);
 

@@ -196,7 +196,7 @@ async function expectNoAxeViolations(page) {
  */
 async function expectAccessibleWithoutScripts(page) {
   const browser = page.context().browser();
-  const context = await browser.newContext({ viewport: page.viewportSize() });
+  const context = await browser.newContext({ javaScriptEnabled: true, viewport: page.viewportSize() });
   await context.addCookies(await page.context().cookies());
   const copy = await context.newPage();
   await copy.route("**/*", async (route) => {

@@ -64,24 +64,20 @@ impl Preloaded {
 }
 
 /// Shows the held answer for `path()` (read once, untracked) in `answer`, and marks it as
-/// `shown`; true when it did. Without a [`Preloaded`] context (a page the server did not
+/// `shown`; returns it when it did. Without a [`Preloaded`] context (a page the server did not
 /// render) nothing happens.
 pub(super) fn seed(
     path: &dyn Fn() -> Option<String>,
     answer: &dyn Answer,
     shown: StoredValue<Option<String>>,
-) -> bool {
-    let Some(preloaded) = use_context::<Preloaded>() else {
-        return false;
-    };
-    let Some(path) = untrack(path) else {
-        return false;
-    };
+) -> Option<Preload> {
+    let preloaded = use_context::<Preloaded>()?;
+    let path = untrack(path)?;
     match preloaded.take(&path) {
         Some(held) => {
-            answer.arrived(answer_of(held.status, held.body));
+            answer.arrived(answer_of(held.status, held.body.clone()));
             shown.set_value(Some(path));
-            true
+            Some(held)
         }
         None => {
             #[cfg(server)]
@@ -90,7 +86,7 @@ pub(super) fn seed(
                     held.wanted.push(path);
                 }
             });
-            false
+            None
         }
     }
 }

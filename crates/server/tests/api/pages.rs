@@ -4,7 +4,11 @@
 
 use crate::helpers::{spawn_apps, TestApp};
 
-async fn page(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> (u16, String, reqwest::header::HeaderMap) {
+async fn page(
+    app: &TestApp,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> (u16, String, reqwest::header::HeaderMap) {
     let mut request = app.client.get(app.url(path));
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -20,22 +24,35 @@ async fn the_catalogue_comes_rendered_with_its_answer_in_the_page() {
     for app in spawn_apps().await {
         let (status, html, headers) = page(&app, "/", &[]).await;
         assert_eq!(status, 200, "{}", app.engine);
-        assert!(html.starts_with("<!doctype html><html dir=rtl lang=ar>"), "{html}");
+        assert!(
+            html.starts_with("<!doctype html><html dir=rtl lang=ar>"),
+            "{html}"
+        );
         assert!(html.contains("<title>الخدمات الحكومية – نافذة</title>"));
         assert!(html.contains("<h1 tabindex=\"-1\">الخدمات الحكومية</h1>"));
         assert!(html.contains("href=\"/services/epm-road-damage\""));
         assert!(!html.contains("جارٍ التحميل"), "nothing left loading");
         // The answer the page was rendered from, as the API gives it.
         let island = html
-            .split("<script type=application/json data-preload=\"/api/v1/services\" data-status=200>")
+            .split(
+                "<script type=application/json data-preload=\"/api/v1/services\" data-status=200>",
+            )
             .nth(1)
             .and_then(|rest| rest.split("</script>").next())
             .expect("the catalogue's answer in the page");
         let services: serde_json::Value = serde_json::from_str(island).unwrap();
         let direct: serde_json::Value = app.get("/api/v1/services").await.json().await.unwrap();
         assert_eq!(services, direct);
-        let vary: Vec<_> = headers.get_all("vary").iter().map(|v| v.to_str().unwrap()).collect();
-        assert!(vary.iter().any(|v| v.contains("cookie") && v.contains("accept-language")), "{vary:?}");
+        let vary: Vec<_> = headers
+            .get_all("vary")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert!(
+            vary.iter()
+                .any(|v| v.contains("cookie") && v.contains("accept-language")),
+            "{vary:?}"
+        );
         assert!(headers.get("set-cookie").is_none());
     }
 }
@@ -49,19 +66,44 @@ async fn the_language_is_the_links_then_the_remembered_then_the_browsers() {
         assert!(html.contains("<h1 tabindex=\"-1\">Government services</h1>"));
 
         let (_, html, _) = page(&app, "/", &[("accept-language", "fr-FR,fr")]).await;
-        assert!(html.contains("<html dir=rtl lang=ar>"), "Arabic unless English");
+        assert!(
+            html.contains("<html dir=rtl lang=ar>"),
+            "Arabic unless English"
+        );
 
-        let (_, html, _) = page(&app, "/", &[("accept-language", "en"), ("cookie", "a=1; nafitha_lang=ar")]).await;
-        assert!(html.contains("<html dir=rtl lang=ar>"), "the cookie over the browser");
+        let (_, html, _) = page(
+            &app,
+            "/",
+            &[
+                ("accept-language", "en"),
+                ("cookie", "a=1; nafitha_lang=ar"),
+            ],
+        )
+        .await;
+        assert!(
+            html.contains("<html dir=rtl lang=ar>"),
+            "the cookie over the browser"
+        );
 
-        let (_, html, headers) = page(&app, "/performance?lang=en", &[("cookie", "nafitha_lang=ar")]).await;
-        assert!(html.contains("<html dir=ltr lang=en>"), "the link over the cookie");
+        let (_, html, headers) = page(
+            &app,
+            "/performance?lang=en",
+            &[("cookie", "nafitha_lang=ar")],
+        )
+        .await;
+        assert!(
+            html.contains("<html dir=ltr lang=en>"),
+            "the link over the cookie"
+        );
         assert_eq!(
             headers["set-cookie"],
             "nafitha_lang=en; Path=/; Max-Age=31536000; SameSite=Lax; Secure"
         );
         let (_, _, headers) = page(&app, "/?lang=de", &[]).await;
-        assert!(headers.get("set-cookie").is_none(), "only the portal's languages");
+        assert!(
+            headers.get("set-cookie").is_none(),
+            "only the portal's languages"
+        );
     }
 }
 
@@ -79,9 +121,18 @@ async fn missing_things_are_404_and_a_malformed_reference_is_explained() {
         // Not a reference: said as the form says it, with nothing asked of the API.
         let (status, html, _) = page(&app, "/track?ref=123", &en).await;
         assert_eq!(status, 200);
-        assert!(html.contains("<title>Error: Track a request – Nafitha</title>"), "{html}");
-        assert!(html.contains("href=\"#field-ref\""), "the error summary links the field");
-        assert!(html.contains("value=\"123\""), "what was typed stays in the box");
+        assert!(
+            html.contains("<title>Error: Track a request – Nafitha</title>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"#field-ref\""),
+            "the error summary links the field"
+        );
+        assert!(
+            html.contains("value=\"123\""),
+            "what was typed stays in the box"
+        );
         assert!(!html.contains("data-preload"));
 
         // A well-formed reference that does not exist.
@@ -102,7 +153,10 @@ async fn a_tracked_request_shows_its_public_facts_never_the_callers_or_applicant
         assert_eq!(status, 200, "{}", app.engine);
         assert!(html.contains("Road damage report"), "{html}");
         assert!(html.contains("History"));
-        assert!(!html.contains("Test Applicant"), "the applicant's name is never public");
+        assert!(
+            !html.contains("Test Applicant"),
+            "the applicant's name is never public"
+        );
         assert!(!html.contains("0551234567") && !html.contains("551234567"));
         // The confirmation's public part alike.
         let (status, html, _) = page(&app, &format!("/confirmation/{reference}"), &en).await;
@@ -120,7 +174,12 @@ async fn pages_needing_the_app_are_its_page_and_only_gets_and_heads_are_pages() 
         assert!(!html.contains("<main"), "the app's page, not a rendering");
         let post = app.client.post(app.url("/")).send().await.unwrap();
         assert_eq!(post.status(), 405);
-        let head = app.client.head(app.url("/performance")).send().await.unwrap();
+        let head = app
+            .client
+            .head(app.url("/performance"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(head.status(), 200);
     }
 }

@@ -54,7 +54,11 @@ async fn the_health_check_answers_ok_when_the_database_does() {
 /// An app's page as the server sends it in Arabic: as built, with the language set on
 /// `<html>` by the server (`pages::Template`).
 fn served_in_arabic(page: &str) -> String {
-    page.replacen("<html lang=\"ar\" dir=\"rtl\">", "<html dir=rtl lang=ar>", 1)
+    page.replacen(
+        "<html lang=\"ar\" dir=\"rtl\">",
+        "<html dir=rtl lang=ar>",
+        1,
+    )
 }
 
 /// The loaders of the citizens' and records apps' fake pages (helpers.rs).
@@ -74,7 +78,8 @@ async fn deep_links_get_the_app_with_200_and_are_never_cached() {
             assert_eq!(response.headers()["cache-control"], "no-cache", "{path}");
             let vary: Vec<_> = response.headers().get_all("vary").iter().collect();
             assert!(
-                vary.iter().any(|v| v.to_str().unwrap().contains("accept-encoding")),
+                vary.iter()
+                    .any(|v| v.to_str().unwrap().contains("accept-encoding")),
                 "{path}: {vary:?}"
             );
             assert_eq!(

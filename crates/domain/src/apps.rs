@@ -57,7 +57,7 @@ pub fn rendered_by_server(path: &str) -> bool {
     let filing = path
         .strip_prefix("/services/")
         .is_some_and(|rest| rest.trim_end_matches('/').ends_with("/apply"));
-    !(app_only || filing || path.starts_with("/staff"))
+    !(app_only || filing || at_or_under(path, "/staff"))
 }
 
 /// `path` is `screen` or an address under it (`/licences/1`, not `/licencesx`).
@@ -80,6 +80,7 @@ mod tests {
             "/performance",
             "/no-such-page",
             "/services/apply",
+            "/staffing",
         ] {
             assert!(rendered_by_server(path), "{path}");
         }
@@ -92,6 +93,7 @@ mod tests {
             "/licences/1",
             "/verify",
             "/staff",
+            "/staff/requests/1",
         ] {
             assert!(!rendered_by_server(path), "{path}");
         }

@@ -45,6 +45,8 @@ pub struct Template {
     before_html: String,
     /// From after the `<html …>` start tag to before `<title>`.
     head: String,
+    /// The page's own title (the Arabic one).
+    title: String,
     /// From after `</title>` to the end of `<body>` (its start tag included).
     after_title: String,
     /// What the page's `<body>` holds (its notice for a browser without JavaScript).
@@ -75,6 +77,7 @@ impl Template {
         Some(Template {
             before_html: html[..html_at].to_owned(),
             head: html[head_at..title_at].to_owned(),
+            title: html[title_at + "<title>".len()..title_end - "</title>".len()].to_owned(),
             after_title: html[title_end..body_at].to_owned(),
             body: body.to_owned(),
             body_without_notice,
@@ -166,7 +169,8 @@ impl Pages {
             cookie_value(&cookies, LANGUAGE_COOKIE),
             &header_text(headers, header::ACCEPT_LANGUAGE),
         );
-        let title = locale.pick("نافذة", "Nafitha");
+        // Until a page's heading names it: the app's own title, or its English name.
+        let title = locale.pick(&template.title, "Nafitha");
         let (status, html) = if rendered_by_server(&path) {
             let boot = Boot {
                 path,
@@ -176,10 +180,11 @@ impl Pages {
             };
             match self.render_with_answers(boot, &request).await {
                 Some((rendered, answers)) => {
+                    // The page's own, as its heading sets it in the browser.
                     let title = if rendered.title.is_empty() {
                         title.to_owned()
                     } else {
-                        format!("{} – {title}", rendered.title)
+                        rendered.title.clone()
                     };
                     let body = format!("{}{}", rendered.body, islands(&answers));
                     (
@@ -200,6 +205,8 @@ impl Pages {
             header::CONTENT_TYPE,
             HeaderValue::from_static("text/html; charset=utf-8"),
         );
+        // Every answer, a 404 too: a page is only as fresh as its data.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
         // One address, a page per language and per signed-in state of the cookie.
         headers.insert(
             header::VARY,

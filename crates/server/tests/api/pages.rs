@@ -28,7 +28,7 @@ async fn the_catalogue_comes_rendered_with_its_answer_in_the_page() {
             html.starts_with("<!doctype html><html dir=rtl lang=ar>"),
             "{html}"
         );
-        assert!(html.contains("<title>الخدمات الحكومية – نافذة</title>"));
+        assert!(html.contains("<title>الخدمات الحكومية - نافذة</title>"));
         assert!(html.contains("<h1 tabindex=\"-1\">الخدمات الحكومية</h1>"));
         assert!(html.contains("href=\"/services/epm-road-damage\""));
         assert!(!html.contains("جارٍ التحميل"), "nothing left loading");
@@ -122,7 +122,7 @@ async fn missing_things_are_404_and_a_malformed_reference_is_explained() {
         let (status, html, _) = page(&app, "/track?ref=123", &en).await;
         assert_eq!(status, 200);
         assert!(
-            html.contains("<title>Error: Track a request – Nafitha</title>"),
+            html.contains("<title>Error: Track a request - Nafitha</title>"),
             "{html}"
         );
         assert!(

@@ -380,7 +380,7 @@ mod tests {
             "{filled}"
         );
         assert!(filled.contains("<title>T</title>"), "{filled}");
-        assert!(filled.ends_with("<body>B</body>\n</html>"), "{filled}");
+        assert!(filled.ends_with("<body>B\n  </body>\n</html>"), "{filled}");
         assert!(Template::parse("<html><body></body></html>").is_none());
     }
 

@@ -4,7 +4,7 @@
 use nafitha_server::clock::Clock;
 use nafitha_server::config::{NotifyConfig, SmsGateway};
 
-use crate::helpers::{spawn_apps, spawn_apps_with, Options, INDEX_HTML};
+use crate::helpers::{spawn_apps, spawn_apps_with, Options};
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -19,7 +19,7 @@ async fn requests_are_counted_by_method_route_template_and_status() {
             app.get("/api/v1/services/no-such-service").await.status(),
             404
         );
-        assert_eq!(app.get("/track/ABC123").await.status(), 200);
+        assert_eq!(app.get("/requests/ABC123").await.status(), 200);
 
         // Act
         let text = app.metrics().await;
@@ -135,9 +135,12 @@ async fn the_metrics_are_not_served_on_the_public_port() {
     for app in spawn_apps().await {
         let response = app.get("/metrics").await;
 
-        // The public port answers with the app, as for any page it does not know.
-        assert_eq!(response.status(), 200, "{}", app.engine);
-        assert_eq!(response.text().await.unwrap(), INDEX_HTML, "{}", app.engine);
+        // The public port answers with the citizens' "not found" page, as for any address
+        // it does not know.
+        assert_eq!(response.status(), 404, "{}", app.engine);
+        let page = response.text().await.unwrap();
+        assert!(page.contains("<main"), "{}", app.engine);
+        assert!(!page.contains("nafitha_http"), "{}", app.engine);
         assert!(app.metrics().await.contains("nafitha_http_requests_total"));
     }
 }

@@ -90,5 +90,7 @@ pub fn render(boot: Boot, answers: Vec<Preload>) -> Rendered {
     }
 }
 
+pub mod needs_script;
+
 #[cfg(test)]
 mod tests;

@@ -181,8 +181,14 @@ test.describe("without JavaScript", () => {
   });
 
   test("signing in and filing say, in both languages, what they need and where to go instead", async ({ page }) => {
+    await page.goto("/services/mof-general-inquiry/apply");
+    await expect(page.getByRole("link", { name: "هذه الخدمة وطريقة التواصل مع جهتها" })).toHaveAttribute(
+      "href",
+      "/services/mof-general-inquiry?lang=ar",
+    );
     for (const address of ["/sign-in", "/services/mof-general-inquiry/apply"]) {
       await page.goto(address);
+      await expect(page.getByRole("banner")).toBeVisible();
       await expect(page.getByRole("heading", { name: "تحتاج هذه الصفحة إلى JavaScript" })).toBeVisible();
       await expect(page.getByRole("heading", { name: "This page needs JavaScript" })).toBeVisible();
       await expect(page.getByRole("link", { name: "Track a request by its reference" })).toHaveAttribute("href", "/track?lang=en");

@@ -664,3 +664,31 @@ fn odd_addresses_render_without_panicking() {
         }
     }
 }
+
+#[test]
+fn pages_needing_the_app_say_so_in_the_pages_language_first_with_the_frame() {
+    for (locale, first, second) in [
+        (Locale::En, "<h1>This page needs JavaScript</h1>", "<h2>تحتاج هذه الصفحة إلى JavaScript</h2>"),
+        (Locale::Ar, "<h1>تحتاج هذه الصفحة إلى JavaScript</h1>", "<h2>This page needs JavaScript</h2>"),
+    ] {
+        let html = super::needs_script::render(Boot {
+            path: "/services/epm-road-damage/apply".into(),
+            search: String::new(),
+            locale,
+            asked: false,
+        });
+        assert!(html.contains("class=\"site-header\""), "the frame");
+        let (at_first, at_second) = (html.find(first).unwrap(), html.find(second).unwrap());
+        assert!(at_first < at_second, "{locale:?}: {html}");
+        assert!(html.contains("href=\"/services/epm-road-damage?lang=ar\""));
+        assert!(html.contains("href=\"/services/epm-road-damage?lang=en\""));
+    }
+    let html = super::needs_script::render(Boot {
+        path: "/sign-in".into(),
+        search: String::new(),
+        locale: Locale::Ar,
+        asked: false,
+    });
+    assert!(!html.contains("/services/sign-in"), "no service link off a filing page");
+    assert!(html.contains("href=\"/track?lang=en\""));
+}

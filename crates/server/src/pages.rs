@@ -6,7 +6,9 @@
 //! The API answers it was rendered from are fetched here through the API's own router
 //! (same handlers, limits and caches as the app's own calls, with none of the caller's
 //! credentials), and travel in the page, so the app takes over without fetching them
-//! again. Every other page of these apps is the app's page, to run.
+//! again. Every other page of these apps is the app's page, to run, with the portal's
+//! frame and a notice for a browser without JavaScript in `<noscript>`
+//! (`nafitha_web::ssr::needs_script`).
 //!
 //! Either way the page comes in the language `Locale::choose` gives for the request (its
 //! `?lang=`, the `nafitha_lang` cookie, then `Accept-Language`), set on `<html>` before
@@ -25,7 +27,7 @@ use tower::ServiceExt;
 use nafitha_domain::apps::rendered_by_server;
 use nafitha_domain::locale::{cookie_value, LANGUAGE_COOKIE};
 use nafitha_domain::Locale;
-use nafitha_web::ssr::{render, Preload, Rendered};
+use nafitha_web::ssr::{needs_script, render, Preload, Rendered};
 use nafitha_web::Boot;
 
 /// The API's answers one page may wait for: a page loads one or two, and a hostile
@@ -197,7 +199,20 @@ impl Pages {
                 None => (StatusCode::OK, template.fill(locale, title, None)),
             }
         } else {
-            (StatusCode::OK, template.fill(locale, title, None))
+            // The app's page, with what a browser without JavaScript shows instead.
+            let boot = Boot {
+                path,
+                search,
+                locale,
+                asked: asked.is_some(),
+            };
+            let notice = std::panic::catch_unwind(|| needs_script::render(boot))
+                .map(|notice| format!("<noscript>{notice}</noscript>"))
+                .ok();
+            (
+                StatusCode::OK,
+                template.fill(locale, title, notice.as_deref()),
+            )
         };
         let mut response = (status, html).into_response();
         let headers = response.headers_mut();

@@ -171,7 +171,25 @@ async fn pages_needing_the_app_are_its_page_and_only_gets_and_heads_are_pages() 
         let (status, html, _) = page(&app, "/sign-in", &[("accept-language", "en")]).await;
         assert_eq!(status, 200);
         assert!(html.contains("<html dir=ltr lang=en>"));
-        assert!(!html.contains("<main"), "the app's page, not a rendering");
+        // The app's page; without JavaScript, the frame and what needs it, English first.
+        let notice = html
+            .split_once("<noscript>")
+            .and_then(|(_, rest)| rest.split_once("</noscript>"))
+            .map(|(notice, _)| notice)
+            .expect("a notice");
+        assert!(
+            notice.contains("<h1>This page needs JavaScript</h1>"),
+            "{notice}"
+        );
+        assert!(notice.contains("<h2>تحتاج هذه الصفحة إلى JavaScript</h2>"));
+        assert_eq!(html.matches("<main").count(), 1, "inside the notice only");
+        // A filing page links its service's page, which says how to reach the agency.
+        let (_, html, _) = page(&app, "/services/epm-road-damage/apply", &[]).await;
+        assert!(
+            html.contains("href=\"/services/epm-road-damage?lang=ar\""),
+            "{html}"
+        );
+        assert!(html.contains("href=\"/services/epm-road-damage?lang=en\""));
         let post = app.client.post(app.url("/")).send().await.unwrap();
         assert_eq!(post.status(), 405);
         let head = app

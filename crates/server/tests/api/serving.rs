@@ -4,8 +4,7 @@
 use serde_json::Value;
 
 use crate::helpers::{
-    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, INDEX_HTML, LICENSING_INDEX_HTML,
-    RECORDS_INDEX_HTML, STAFF_INDEX_HTML,
+    spawn_apps, spawn_apps_with, Options, DESK_INDEX_HTML, LICENSING_INDEX_HTML, STAFF_INDEX_HTML,
 };
 
 /// SHA-256 (base64) of the inline scripts of the fake pages in helpers.rs, computed apart
@@ -51,14 +50,25 @@ async fn the_health_check_answers_ok_when_the_database_does() {
     }
 }
 
-/// An app's page as the server sends it in Arabic: as built, with the language set on
-/// `<html>` by the server (`pages::Template`).
-fn served_in_arabic(page: &str) -> String {
-    page.replacen(
-        "<html lang=\"ar\" dir=\"rtl\">",
-        "<html dir=rtl lang=ar>",
-        1,
-    )
+/// Checks that `html` is an app's page (its `loader`) as the server sends it in Arabic for
+/// an address that needs the app: the language set on `<html>` (`pages::Template`), and
+/// the frame with a notice for a browser without JavaScript, inside `<noscript>` only.
+fn assert_app_page(html: &str, loader: &str, path: &str) {
+    assert!(
+        html.starts_with("<!doctype html><html dir=rtl lang=ar>"),
+        "{path}: {html}"
+    );
+    assert!(html.contains(loader), "{path}");
+    let (before, rest) = html.split_once("<noscript>").expect("a notice");
+    let (notice, after) = rest.split_once("</noscript>").expect("a notice, closed");
+    assert!(
+        notice.contains("<main") && notice.contains("تحتاج هذه الصفحة إلى JavaScript"),
+        "{path}"
+    );
+    assert!(
+        !before.contains("<main") && !after.contains("<main"),
+        "{path}"
+    );
 }
 
 /// The loaders of the citizens' and records apps' fake pages (helpers.rs).
@@ -82,11 +92,7 @@ async fn deep_links_get_the_app_with_200_and_are_never_cached() {
                     .any(|v| v.to_str().unwrap().contains("accept-encoding")),
                 "{path}: {vary:?}"
             );
-            assert_eq!(
-                response.text().await.unwrap(),
-                served_in_arabic(INDEX_HTML),
-                "{path}"
-            );
+            assert_app_page(&response.text().await.unwrap(), CITIZENS_APP, path);
         }
         // The public pages come rendered, with the app to take them over.
         for (path, status) in [
@@ -227,11 +233,7 @@ async fn licences_their_verification_and_the_figures_are_the_records_app() {
         ] {
             let response = app.get(path).await;
             assert_eq!(response.status(), 200, "{path}");
-            assert_eq!(
-                response.text().await.unwrap(),
-                served_in_arabic(RECORDS_INDEX_HTML),
-                "{path}"
-            );
+            assert_app_page(&response.text().await.unwrap(), RECORDS_APP, path);
         }
         // The figures are rendered by the server, in the records app's page.
         for path in ["/performance", "/performance?period=12m"] {

@@ -5,7 +5,9 @@
 // - Pages (navigations) come from the network first; the answer is kept, by address, so
 //   a page seen online opens offline; an address never seen shows the offline page.
 // - Never the API (`/api/`), never anything but GET, never the staff's apps (`/staff`):
-//   answers that carry a person's data or change something are not kept here.
+//   answers that carry a person's data or change something are not kept here. A kept
+//   public page holds the public answers it was rendered with (decision 0018); offline
+//   the app does not take them as fresh.
 // - A new version of this file takes over at once (skipWaiting, clients.claim); pages
 //   already open keep what they loaded, and the next navigation uses it. The server
 //   sends this file with `Cache-Control: no-cache`, so browsers check it each time.

@@ -18,6 +18,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use leptos::prelude::*;
 
 pub use crate::api::Preload;
+/// How the apps read a query (`?lang=` on the server too).
+pub use crate::router::query_value;
 use crate::api::Preloaded;
 use crate::Boot;
 

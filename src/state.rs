@@ -69,15 +69,13 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The pairs of the address's query, as written.
+/// The pairs of the query `search` (`?a=1&lang=en`) but `lang`, as written.
 #[cfg(not(feature = "backoffice"))]
-fn query_pairs() -> Vec<String> {
-    let search = window().location().search().unwrap_or_default();
+pub fn pairs_but_lang(search: &str) -> Vec<&str> {
     search
         .trim_start_matches('?')
         .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(str::to_owned)
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
         .collect()
 }
 
@@ -85,15 +83,16 @@ fn query_pairs() -> Vec<String> {
 /// language, a reload keeps their choice rather than the link's.
 #[cfg(not(feature = "backoffice"))]
 pub fn forget_asked_language() {
-    let pairs = query_pairs();
-    if !pairs.iter().any(|pair| pair.starts_with("lang=")) {
+    let location = window().location();
+    let search = location.search().unwrap_or_default();
+    if !search
+        .trim_start_matches('?')
+        .split('&')
+        .any(|pair| pair.starts_with("lang="))
+    {
         return;
     }
-    let kept: Vec<String> = pairs
-        .into_iter()
-        .filter(|pair| !pair.starts_with("lang="))
-        .collect();
-    let location = window().location();
+    let kept = pairs_but_lang(&search);
     let query = if kept.is_empty() {
         String::new()
     } else {
@@ -134,16 +133,8 @@ fn cookies() -> String {
 fn remember(locale: Locale) {
     #[cfg(not(feature = "backoffice"))]
     {
-        let secure = if window().location().protocol().as_deref() == Ok("https:") {
-            "; Secure"
-        } else {
-            ""
-        };
-        let cookie = format!(
-            "{}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-            nafitha_domain::locale::LANGUAGE_COOKIE,
-            locale.tag()
-        );
+        let secure = window().location().protocol().as_deref() == Ok("https:");
+        let cookie = nafitha_domain::locale::language_cookie(locale, secure);
         let _ = js_sys::Reflect::set(
             &document(),
             &wasm_bindgen::JsValue::from_str("cookie"),

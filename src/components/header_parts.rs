@@ -8,7 +8,7 @@ use crate::i18n::{tr, Texts};
 use crate::state::use_locale;
 
 /// The switch to the other language. In the citizens' apps it is a link to the same
-/// address with `?lang=` (so it works without JavaScript: the server renders the page in
+/// page with `?lang=` (so it works without JavaScript: the server renders the page in
 /// that language and remembers it); with JavaScript the app switches in place. The
 /// staff's apps always run, so theirs is a button.
 #[component]
@@ -34,18 +34,16 @@ pub fn LanguageSwitch() -> impl IntoView {
     {
         let location = crate::router::use_location();
         let other = tr(|t| t.other_language_tag);
+        // Only a query, so the link stays on this page whatever its path (`//host/x` is a
+        // path too).
         let href = move || {
             let other = other();
-            let mut pairs: Vec<String> = location.search.with(|search| {
-                search
-                    .trim_start_matches('?')
-                    .split('&')
-                    .filter(|pair| !pair.is_empty() && !pair.starts_with("lang="))
-                    .map(str::to_owned)
-                    .collect()
-            });
-            pairs.push(format!("lang={other}"));
-            format!("{}?{}", location.path.get(), pairs.join("&"))
+            location.search.with(|search| {
+                let mut pairs = crate::state::pairs_but_lang(search);
+                let lang = format!("lang={other}");
+                pairs.push(&lang);
+                format!("?{}", pairs.join("&"))
+            })
         };
         // `target="_self"` keeps the router off it: the click switches in place.
         view! {

@@ -63,12 +63,7 @@ fn part(locale: Locale, level: u8, service: Option<&str>) -> impl IntoView {
 /// The frame and the notice at `boot`'s address, in `boot`'s language first, as HTML.
 pub fn render(boot: Boot) -> String {
     let locale = boot.locale;
-    let service = boot
-        .path
-        .strip_prefix("/services/")
-        .and_then(|rest| rest.trim_end_matches('/').strip_suffix("/apply"))
-        .filter(|code| !code.is_empty() && !code.contains('/'))
-        .map(str::to_owned);
+    let service = nafitha_domain::apps::filing_service(&boot.path).map(str::to_owned);
     let other = match locale {
         Locale::Ar => Locale::En,
         Locale::En => Locale::Ar,

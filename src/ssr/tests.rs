@@ -656,11 +656,22 @@ fn odd_addresses_render_without_panicking() {
         "/confirmation/%FF",
         "/performance?period=../../etc",
         "/verify/%20",
+        "//evil.example/x",
+        "/x?lang=en&a=%22%3E",
         long.as_str(),
     ] {
         for locale in Locale::ALL {
             let page = page(address, locale, Vec::new());
             assert!(page.body.contains("<main"), "{address:?}");
+            // The language switch stays on this page, whatever the path says.
+            let switch = page
+                .body
+                .split("class=\"language-switch\"")
+                .next()
+                .and_then(|before| before.rsplit("<a ").next())
+                .unwrap_or_default();
+            assert!(switch.starts_with("href=\"?"), "{address:?}: {switch}");
+            assert!(!page.body.contains("evil.example"), "{address:?}");
         }
     }
 }

@@ -54,10 +54,16 @@ pub fn rendered_by_server(path: &str) -> bool {
     let app_only = ["/sign-in", "/requests", "/licences", "/verify"]
         .iter()
         .any(|screen| at_or_under(path, screen));
-    let filing = path
-        .strip_prefix("/services/")
-        .is_some_and(|rest| rest.trim_end_matches('/').ends_with("/apply"));
-    !(app_only || filing || at_or_under(path, "/staff"))
+    !(app_only || filing_service(path).is_some() || at_or_under(path, "/staff"))
+}
+
+/// The service a filing page (`/services/{code}/apply`) files with, as its address spells
+/// it.
+pub fn filing_service(path: &str) -> Option<&str> {
+    path.strip_prefix("/services/")?
+        .trim_end_matches('/')
+        .strip_suffix("/apply")
+        .filter(|code| !code.is_empty() && !code.contains('/'))
 }
 
 /// `path` is `screen` or an address under it (`/licences/1`, not `/licencesx`).
@@ -69,6 +75,16 @@ fn at_or_under(path: &str, screen: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filing_page_names_its_service() {
+        assert_eq!(filing_service("/services/x/apply"), Some("x"));
+        assert_eq!(filing_service("/services/x/apply/"), Some("x"));
+        assert_eq!(filing_service("/services/apply"), None);
+        assert_eq!(filing_service("/services//apply"), None);
+        assert_eq!(filing_service("/services/a/b/apply"), None);
+        assert_eq!(filing_service("/services/x"), None);
+    }
 
     #[test]
     fn public_pages_are_rendered_by_the_server_and_session_pages_are_not() {

@@ -93,6 +93,16 @@ impl Locale {
 /// apps write it, and the server reads it to render a page in that language.
 pub const LANGUAGE_COOKIE: &str = "nafitha_lang";
 
+/// The cookie that remembers `locale` for a year, for the whole site, sent along with
+/// links from other sites (`SameSite=Lax`), over HTTPS only when `secure`.
+pub fn language_cookie(locale: Locale, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    format!(
+        "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        locale.tag()
+    )
+}
+
 /// The value of the cookie `name` in a `Cookie` header (or the browser's
 /// `document.cookie`, which has the same form), if it is there.
 pub fn cookie_value<'a>(header: &'a str, name: &str) -> Option<&'a str> {
@@ -166,6 +176,18 @@ mod tests {
         assert_eq!(Locale::from_tag("EN_gb"), Some(Locale::En));
         assert_eq!(Locale::from_tag("fr"), None);
         assert_eq!(Locale::from_tag(""), None);
+    }
+
+    #[test]
+    fn the_language_cookie_is_secure_only_over_https() {
+        assert_eq!(
+            language_cookie(Locale::En, true),
+            "nafitha_lang=en; Path=/; Max-Age=31536000; SameSite=Lax; Secure"
+        );
+        assert_eq!(
+            language_cookie(Locale::Ar, false),
+            "nafitha_lang=ar; Path=/; Max-Age=31536000; SameSite=Lax"
+        );
     }
 
     #[test]

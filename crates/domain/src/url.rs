@@ -1,10 +1,10 @@
 //! Percent-encoding of one component of an address (a path segment, a query's value), as
 //! the browser's `encodeURIComponent` and `decodeURIComponent` do it.
 //!
-//! The apps build API paths and links with these both in the browser and when the server
-//! renders a page (decision 0018), so an address is spelled byte for byte the same on
-//! both sides: the server's answers travel in the page keyed by the path the app will ask
-//! for. Pure Rust, no tables: a few hundred bytes of WASM.
+//! The server renders the apps' pages with these (decision 0018); in the browser the apps
+//! call the browser's own functions (`src/url.rs`), which these match (tested against
+//! Node's), so an address is spelled byte for byte the same on both sides: the server's
+//! answers travel in the page keyed by the path the app will ask for.
 
 /// The characters `encodeURIComponent` leaves as they are, besides ASCII letters and
 /// digits.

@@ -25,20 +25,14 @@ use axum::Router;
 use tower::ServiceExt;
 
 use nafitha_domain::apps::rendered_by_server;
-use nafitha_domain::locale::{cookie_value, LANGUAGE_COOKIE};
+use nafitha_domain::locale::{cookie_value, language_cookie, LANGUAGE_COOKIE};
 use nafitha_domain::Locale;
-use nafitha_web::ssr::{needs_script, render, Preload, Rendered};
+use nafitha_web::ssr::{needs_script, query_value, render, Preload, Rendered};
 use nafitha_web::Boot;
 
 /// The API's answers one page may wait for: a page loads one or two, and a hostile
 /// address cannot make the server fetch more.
 const MOST_ANSWERS: usize = 4;
-
-/// Headers of the caller's a page's API calls carry: what the limits count by (the
-/// client's address, through trusted proxies) and the language errors are written in.
-/// Never its cookies or credentials: a rendered page is anyone's.
-const PASSED_ON: [header::HeaderName; 1] = [header::ACCEPT_LANGUAGE];
-const FORWARDED: [&str; 2] = ["x-forwarded-for", "x-real-ip"];
 
 /// The page of one app (Trunk's `index.html`), cut where the server fills it in.
 #[derive(Clone, Debug)]
@@ -136,13 +130,20 @@ impl Template {
 pub struct Pages {
     api: Router,
     secure_cookie: bool,
+    client_ip_header: Option<header::HeaderName>,
 }
 
 impl Pages {
     /// `api` answers the paths under `/api/v1` (with that prefix removed), as the nested
-    /// API router does.
-    pub fn new(api: Router, secure_cookie: bool) -> Pages {
-        Pages { api, secure_cookie }
+    /// API router does; `client_ip_header` is the header trusted proxies put the
+    /// client's address in, if any.
+    pub fn new(api: Router, secure_cookie: bool, client_ip_header: Option<&str>) -> Pages {
+        Pages {
+            api,
+            secure_cookie,
+            client_ip_header: client_ip_header
+                .and_then(|name| header::HeaderName::from_bytes(name.as_bytes()).ok()),
+        }
     }
 
     /// Answers a GET or HEAD of a page of the app whose page is `template`.
@@ -222,17 +223,13 @@ impl Pages {
         );
         // Every answer, a 404 too: a page is only as fresh as its data.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-        // One address, a page per language and per signed-in state of the cookie.
+        // One address, a page per language (the cookie, or the browser's languages).
         headers.insert(
             header::VARY,
             HeaderValue::from_static("cookie, accept-language"),
         );
         if let Some(locale) = asked {
-            let secure = if self.secure_cookie { "; Secure" } else { "" };
-            let cookie = format!(
-                "{LANGUAGE_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
-                locale.tag()
-            );
+            let cookie = language_cookie(locale, self.secure_cookie);
             if let Ok(value) = HeaderValue::from_str(&cookie) {
                 headers.insert(header::SET_COOKIE, value);
             }
@@ -272,8 +269,11 @@ impl Pages {
         }
     }
 
-    /// The API's answer to a GET of `path` (as `/api/v1/…`), asked as the page's caller
-    /// but without its credentials.
+    /// The API's answer to a GET of `path` (as `/api/v1/…`), asked as the page's caller:
+    /// with its language (errors are written in it) and, so the limits count the caller
+    /// and not the server, its address (the peer, and the header trusted proxies put it
+    /// in, `NAFITHA_CLIENT_IP_HEADER`); never its cookies or credentials, since a
+    /// rendered page is anyone's.
     async fn ask(
         &self,
         path: String,
@@ -286,18 +286,15 @@ impl Pages {
             .uri(inner)
             .body(Body::empty())
             .unwrap_or_default();
-        for name in PASSED_ON {
-            if let Some(value) = caller.headers.get(&name) {
-                request.headers_mut().insert(name, value.clone());
-            }
-        }
-        if !request.headers().contains_key(header::ACCEPT_LANGUAGE) {
-            request.headers_mut().insert(
-                header::ACCEPT_LANGUAGE,
-                HeaderValue::from_static(locale.tag()),
-            );
-        }
-        for name in FORWARDED {
+        let language = caller
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .cloned()
+            .unwrap_or(HeaderValue::from_static(locale.tag()));
+        request
+            .headers_mut()
+            .insert(header::ACCEPT_LANGUAGE, language);
+        if let Some(name) = &self.client_ip_header {
             for value in caller.headers.get_all(name) {
                 request.headers_mut().append(name, value.clone());
             }
@@ -319,11 +316,10 @@ impl Pages {
     }
 }
 
-/// The `lang` of a query, when it names one of the portal's languages.
+/// The `lang` of a query, when it names one of the portal's languages, read as the app
+/// reads it (`query_value`).
 fn query_lang(query: &str) -> Option<Locale> {
-    url::form_urlencoded::parse(query.as_bytes())
-        .find(|(key, _)| key == "lang")
-        .and_then(|(_, value)| Locale::from_tag(&value))
+    query_value(query, "lang").and_then(|tag| Locale::from_tag(&tag))
 }
 
 fn header_text(headers: &HeaderMap, name: header::HeaderName) -> String {
@@ -427,6 +423,11 @@ mod tests {
         assert_eq!(query_lang("lang=ar"), Some(Locale::Ar));
         assert_eq!(query_lang("lang=fr"), None);
         assert_eq!(query_lang("lang=%65n"), Some(Locale::En));
+        assert_eq!(
+            query_lang("%6Cang=en"),
+            None,
+            "keys are read as written, as the app does"
+        );
         assert_eq!(query_lang(""), None);
     }
 }

@@ -343,6 +343,7 @@ pub fn build_router(state: AppState, config: &Config) -> Router {
     let pages = Pages::new(
         api.clone().with_state(state.clone()),
         config.served_over_https(),
+        config.client_ip_header.as_deref(),
     );
     let router = Router::new()
         .nest("/api/v1", api)

@@ -2,7 +2,7 @@
 //! language (`?lang=`, the cookie, `Accept-Language`), the API answers they carry, and
 //! what they never carry.
 
-use crate::helpers::{spawn_apps, TestApp};
+use crate::helpers::{spawn_apps, spawn_apps_with, Options, TestApp};
 
 async fn page(
     app: &TestApp,
@@ -199,5 +199,34 @@ async fn pages_needing_the_app_are_its_page_and_only_gets_and_heads_are_pages() 
             .await
             .unwrap();
         assert_eq!(head.status(), 200);
+    }
+}
+
+#[tokio::test]
+async fn a_pages_lookups_count_against_its_caller_behind_a_proxy_not_the_server() {
+    let mut options = Options {
+        client_ip_header: Some("x-client-ip".into()),
+        ..Options::default()
+    };
+    options.limits.track_per_minute = 2;
+    for app in spawn_apps_with(options).await {
+        let reference = app.file_for("0551234568").await;
+        let path = format!("/track?ref={reference}");
+        let en = |client: &'static str| [("accept-language", "en"), ("x-client-ip", client)];
+        // Two callers, two lookups each: within each one's limit.
+        for client in ["203.0.113.1", "203.0.113.2"] {
+            for _ in 0..2 {
+                let (status, html, _) = page(&app, &path, &en(client)).await;
+                assert_eq!(status, 200, "{}", app.engine);
+                assert!(html.contains("History"), "{client}: {html}");
+            }
+        }
+        // The first caller's third lookup is over its limit: the page says so.
+        let (_, html, _) = page(&app, &path, &en("203.0.113.1")).await;
+        assert!(
+            !html.contains("<h2 id=\"timeline-title\">History</h2>"),
+            "{html}"
+        );
+        assert!(html.contains("data-status=429"), "{html}");
     }
 }

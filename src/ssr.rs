@@ -71,8 +71,7 @@ pub fn render(boot: Boot, answers: Vec<Preload>) -> Rendered {
     let records = nafitha_domain::apps::in_records_app(&boot.path);
     let preloaded = Preloaded::new(answers);
     let page = ServerPage::default();
-    let owner = Owner::new();
-    let body = owner.with(|| {
+    let body = alone(|| {
         provide_context(preloaded.clone());
         provide_context(page.clone());
         if records {
@@ -81,8 +80,6 @@ pub fn render(boot: Boot, answers: Vec<Preload>) -> Rendered {
             view! { <crate::app::App boot/> }.to_html()
         }
     });
-    // Frees the page's signals now, rather than with the thread.
-    owner.unset_with_forced_cleanup();
     let facts = std::mem::take(&mut *page.0.lock().unwrap_or_else(PoisonError::into_inner));
     Rendered {
         body,
@@ -90,6 +87,15 @@ pub fn render(boot: Boot, answers: Vec<Preload>) -> Rendered {
         status: if facts.not_found { 404 } else { 200 },
         wanted: preloaded.wanted(),
     }
+}
+
+/// Renders what `render` builds under an owner of its own, freed as soon as it is done
+/// (rather than with the thread).
+fn alone(render: impl FnOnce() -> String) -> String {
+    let owner = Owner::new();
+    let html = owner.with(render);
+    owner.unset_with_forced_cleanup();
+    html
 }
 
 pub mod needs_script;

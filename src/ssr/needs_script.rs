@@ -68,8 +68,7 @@ pub fn render(boot: Boot) -> String {
         Locale::Ar => Locale::En,
         Locale::En => Locale::Ar,
     };
-    let owner = Owner::new();
-    let html = owner.with(|| {
+    super::alone(|| {
         site_frame(boot, move || {
             view! {
                 {part(locale, 1, service.as_deref())}
@@ -77,7 +76,5 @@ pub fn render(boot: Boot) -> String {
             }
         })
         .to_html()
-    });
-    owner.unset_with_forced_cleanup();
-    html
+    })
 }

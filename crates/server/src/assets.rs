@@ -45,8 +45,10 @@ pub fn app_service(dist: &Path, pages: Option<&Pages>) -> Router {
     let mut router = Router::new().fallback_service(app(dist, pages));
     let records = dist.join("records");
     if records.join("index.html").is_file() {
+        // Built once (its page read once), nested at each of its screens.
+        let records = app(&records, pages);
         for screen in RECORDS_SCREENS {
-            router = router.nest_service(screen, app(&records, pages));
+            router = router.nest_service(screen, records.clone());
         }
     }
     let staff = dist.join("staff");
@@ -54,14 +56,16 @@ pub fn app_service(dist: &Path, pages: Option<&Pages>) -> Router {
         router = router.nest_service("/staff", app(&staff, None));
         let desk = staff.join("desk");
         if desk.join("index.html").is_file() {
+            let desk = app(&desk, None);
             for screen in DESK_SCREENS {
-                router = router.nest_service(screen, app(&desk, None));
+                router = router.nest_service(screen, desk.clone());
             }
         }
         let licensing = staff.join("licensing");
         if licensing.join("index.html").is_file() {
+            let licensing = app(&licensing, None);
             for screen in LICENSING_SCREENS {
-                router = router.nest_service(screen, app(&licensing, None));
+                router = router.nest_service(screen, licensing.clone());
             }
         }
     }

@@ -174,13 +174,13 @@ impl Pages {
         );
         // Until a page's heading names it: the app's own title, or its English name.
         let title = locale.pick(&template.title, "Nafitha");
-        let (status, html) = if rendered_by_server(&path) {
-            let boot = Boot {
-                path,
-                search,
-                locale,
-                asked: asked.is_some(),
-            };
+        let boot = Boot {
+            path,
+            search,
+            locale,
+            asked: asked.is_some(),
+        };
+        let (status, html) = if rendered_by_server(&boot.path) {
             match self.render_with_answers(boot, &request).await {
                 Some((rendered, answers)) => {
                     // The page's own, as its heading sets it in the browser.
@@ -201,14 +201,10 @@ impl Pages {
             }
         } else {
             // The app's page, with what a browser without JavaScript shows instead.
-            let boot = Boot {
-                path,
-                search,
-                locale,
-                asked: asked.is_some(),
-            };
+            let path = boot.path.clone();
             let notice = std::panic::catch_unwind(|| needs_script::render(boot))
                 .map(|notice| format!("<noscript>{notice}</noscript>"))
+                .inspect_err(|_| tracing::error!(%path, "rendering the notice panicked; sent the app's page without it"))
                 .ok();
             (
                 StatusCode::OK,

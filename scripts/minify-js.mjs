@@ -1,7 +1,7 @@
 // Minifies the JS that wasm-bindgen wrote into dist/ (Trunk 0.21's own minifier fails on
-// it) and rewrites the Subresource Integrity hashes that Trunk put in dist/index.html for
-// those files, so the browser still checks what it loads. Run after `trunk build`.
-import { createHash } from "node:crypto";
+// it), the app's loader inlined in dist/index.html (src/loader.js, which Trunk's HTML
+// minifier leaves as it is in a module script) and the service worker. Run after
+// `trunk build`.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createRequire } from "node:module";
@@ -19,18 +19,21 @@ for (const name of readdirSync(dist).filter((f) => /-[0-9a-f]{16,}\.js$/.test(f)
   const source = readFileSync(path, "utf8");
   const { code } = esbuild.transformSync(source, { minify: true, format: "esm", target: "es2020" });
   writeFileSync(path, code);
-
-  const integrity = "sha384-" + createHash("sha384").update(code).digest("base64");
-  // The app's files are linked from the site's root, from /staff/ for the back office,
-  // from /staff/desk/ or /staff/licensing/ for the intake and licensing desks, or from
-  // /records/ for the records app.
-  const link = new RegExp(`(href=/(?:staff/(?:desk/|licensing/)?|records/)?${name.replace(/[.]/g, "[.]")} integrity=)sha384-[A-Za-z0-9+/=]+`);
-  if (!link.test(index)) {
-    throw new Error(`index.html has no integrity attribute for ${name}`);
+  if (!index.includes(`/${name}'`)) {
+    throw new Error(`${indexPath} does not load ${name}`);
   }
-  index = index.replace(link, `$1${integrity}`);
   console.log(`minified ${name}: ${source.length} -> ${code.length} bytes`);
 }
+
+// The loader: Trunk leaves a pattern parameter it could not read as `{name}`.
+const loader = /(<script type=module>)([\s\S]*?)(<\/script>)/;
+const [, , text] = index.match(loader) ?? [];
+if (text === undefined || text.includes("{loader}") || !text.includes("import(js)")) {
+  throw new Error(`${indexPath} lacks the app's loader (src/loader.js, Trunk.toml)`);
+}
+const { code: loaderCode } = esbuild.transformSync(text, { minify: true, format: "esm", target: "es2020" });
+index = index.replace(loader, (_, open, _text, close) => `${open}${loaderCode.trim()}${close}`);
+console.log(`minified the loader: ${text.length} -> ${loaderCode.trim().length} bytes`);
 writeFileSync(indexPath, index);
 
 // The service worker (public/sw.js, copied as it is by Trunk): a classic script, minified

@@ -96,6 +96,33 @@ test.describe("the app takes over the server's page", () => {
       }
     }
   });
+
+  test("the app is fetched once the server's page is painted, and its takeover is not a later, larger paint", async ({ page }) => {
+    // Every largest-contentful-paint entry the browser reports, as it reports them.
+    await page.addInitScript(() => {
+      window.largestPaints = [];
+      new PerformanceObserver((list) => window.largestPaints.push(...list.getEntries().map((e) => e.startTime))).observe({
+        type: "largest-contentful-paint",
+        buffered: true,
+      });
+    });
+    // The citizens' app and the records app (the figures), each with its own loader.
+    for (const address of ["/", "/performance"]) {
+      await page.goto(address);
+      await expect(page.locator("html"), address).toHaveAttribute("data-app", "ready");
+      const { painted, fetched, largest } = await page.evaluate(() => ({
+        painted: performance.getEntriesByName("first-contentful-paint")[0].startTime,
+        fetched: performance.getEntriesByType("resource").filter((r) => r.name.endsWith("_bg.wasm")).map((r) => r.startTime),
+        largest: window.largestPaints,
+      }));
+      expect(fetched, address).toHaveLength(1);
+      expect(fetched[0], `${address}: the WASM asked for before the first paint`).toBeGreaterThanOrEqual(painted);
+      expect(largest.length, address).toBeGreaterThan(0);
+      for (const at of largest) {
+        expect(at, `${address}: a largest paint after the app was fetched`).toBeLessThanOrEqual(fetched[0]);
+      }
+    }
+  });
 });
 
 test.describe("without JavaScript", () => {

@@ -133,10 +133,17 @@ fn looks_like_a_file(path: &str) -> bool {
 }
 
 /// True for names like `nafitha-web-0123456789abcdef_bg.wasm` or `index-0123456789abcdef.css`:
-/// Trunk puts a hex content hash of at least 16 digits after the last `-`.
+/// Trunk puts a hex content hash of at least 16 digits after the last `-` of a `.js`,
+/// `.wasm` or `.css` file (as `public/sw.js` reads them). An app's address never ends so,
+/// whatever its last segment holds, so no page is cached as if it could never change.
 pub fn is_hashed_asset(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or_default();
-    let stem = name.split('.').next().unwrap_or_default();
+    let Some((stem, extension)) = name.split_once('.') else {
+        return false;
+    };
+    if !matches!(extension, "js" | "wasm" | "css") {
+        return false;
+    }
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-')
         .is_some_and(|(_, hash)| hash.len() >= 16 && hash.chars().all(|c| c.is_ascii_hexdigit()))
@@ -254,6 +261,11 @@ mod tests {
         assert!(!is_hashed_asset("/icons/icon-192.png"));
         assert!(!is_hashed_asset("/services/epm-road-damage"));
         assert!(!is_hashed_asset("/nafitha-web-notahexhashatall.js"));
+        // Addresses of the apps whose last segment ends like a hash are pages.
+        assert!(!is_hashed_asset("/services/road-0123456789abcdef"));
+        assert!(!is_hashed_asset("/track/x-0123456789abcdef0123"));
+        assert!(!is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b.js.map"));
+        assert!(!is_hashed_asset("/nafitha-web-1a2b3c4d5e6f7a8b.html"));
     }
 
     #[test]

@@ -101,6 +101,36 @@ test("in Arabic: a tracked request reloaded offline shows what this device last 
   await expect(page.getByText(grouped)).toBeVisible();
 });
 
+test("in English: a kept tracking page is not taken as fresh when the server is out of reach and the device seems online", async ({ page, context, request }, testInfo) => {
+  test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
+  const reference = await fileInquiry(request, "Huda Saleh", "A question about fees");
+  const grouped = new RegExp(`^${reference.slice(0, 4)}\\s${reference.slice(4, 8)}\\s${reference.slice(8)}$`);
+  await underServiceWorker(page, "en", "/");
+  await page.goto(`/track?ref=${reference}`);
+  await expect(page.getByText(grouped)).toBeVisible();
+
+  // The device online, the server out of reach (down, or a captive portal): the worker's
+  // fetch of the page and the app's of the answer both fail.
+  const unreachable = (url) => url.pathname === "/track" || url.pathname.startsWith("/api/");
+  await context.route(unreachable, (route) => route.abort("connectionrefused"));
+  const asked = page.waitForEvent("requestfailed", (r) => r.url().includes(`/api/v1/track/${reference}`));
+  await page.reload();
+  // The kept page, marked so; the app asked again rather than showing its old answer as fresh.
+  await expect(page.locator("html")).toHaveAttribute("data-kept", "");
+  await asked;
+  await expect(page.getByText(grouped)).toBeVisible();
+  const notice = page.getByRole("status").filter({ hasText: "You are offline. This is where the request stood when this device last received it, on" });
+  await expect(notice).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  // Reachable again: the next visit is fresh, and unmarked.
+  await context.unroute(unreachable);
+  await page.reload();
+  await expect(page.locator("html")).not.toHaveAttribute("data-kept", "");
+  await expect(page.getByText(grouped)).toBeVisible();
+  await expect(notice).toHaveCount(0);
+});
+
 test("in English: a request sent offline goes out from another page when the connection returns, once", async ({ page, context }, testInfo) => {
   test.skip(testInfo.project.name !== "mobile", "offline is a phone's case");
   const mobile = uniqueMobile();

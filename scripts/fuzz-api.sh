@@ -136,11 +136,15 @@ run() {
     --workers 2 --request-timeout 30 "$@"
 }
 # Intake staff first: the admin's run may well disable their account (and so end their
-# session), as an admin may.
+# session), as an admin may. Each operation runs as the role it is for: the look-ups'
+# audit is a supervisor's (the admin's run has it), filing for someone and looking them
+# up are intake staff's (403 for an admin, as tested in crates/server/tests).
 echo "fuzz-api: signed in as intake staff"
-NAFITHA_FUZZ_STAFF_SESSION=$intake run --max-time 30 --include-tag intake
+NAFITHA_FUZZ_STAFF_SESSION=$intake run --max-time 30 --include-tag intake \
+  --exclude-operation-id list_lookups --exclude-operation-id export_lookups
 echo "fuzz-api: signed in as an agency admin and as a citizen"
-run --max-time "$seconds" "${sessions[@]}"
+run --max-time "$seconds" "${sessions[@]}" --exclude-operation-id look_up \
+  --exclude-operation-id create_filing --exclude-operation-id record_enquiry
 echo "fuzz-api: signing in and out"
 run --max-time 30 --include-operation-id sign_in --include-operation-id sign_out \
   --include-operation-id sign_out_staff

@@ -18,3 +18,31 @@ wrk_row() {
   errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
   printf '| %s | `%s` | %s | %s | %s | %s |\n' "$label" "$shown" "$rps" "$p50" "$p99" "${errors:-0}"
 }
+
+# serve_seeded SERVER TAG: starts SERVER on a free port with a fresh data directory (the
+# seeded catalogue, dist/ as the web build, the tracking limit off: every call comes from
+# one address), waits until it answers, and stops it and removes the directory on exit.
+# Sets `base` (its URL) and `data` (its directory).
+serve_seeded() {
+  local server=$1 tag=$2 port
+  data=$(mktemp -d "/tmp/nafitha-$tag.XXXXXX")
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  NAFITHA_DIST=dist NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn \
+    NAFITHA_TRACK_PER_MINUTE=0 "$server" >"$data/server.log" 2>&1 &
+  served_by=$!
+  trap 'kill "$served_by" 2>/dev/null || true; wait "$served_by" 2>/dev/null || true; rm -rf "$data"' EXIT
+  for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+}
+
+# file_one_request: files a road-damage report at `base`, as the app files one, and
+# prints its reference number.
+file_one_request() {
+  curl -fs -X POST "$base/api/v1/requests" -H 'Content-Type: application/json' \
+    -H "Idempotency-Key: bench-$(date +%s%N)" --data-binary @- <<'JSON' |
+{"service_code":"epm-road-damage","locale":"ar",
+ "applicant":{"name":"مستفيد تجريبي","phone":"0501234567"},
+ "answers":{"damage":"pothole","danger":"no","details":"حفرة في الطريق","location":{"address":"الدمام"}}}
+JSON
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["reference"])'
+}

@@ -16,23 +16,9 @@ lighthouse=$tools/node_modules/.bin/lighthouse
 server=${CARGO_TARGET_DIR:-target}/release/nafitha-server
 [ -f dist/index.html ] && [ -x "$server" ] || make build
 
-data=$(mktemp -d /tmp/nafitha-lighthouse.XXXXXX)
-port=$(free_port)
-base=http://127.0.0.1:$port
-NAFITHA_DIST=dist NAFITHA_DATA_DIR=$data NAFITHA_ADDR=127.0.0.1:$port NAFITHA_LOG=warn \
-  NAFITHA_TRACK_PER_MINUTE=0 "$server" >"$data/server.log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data"' EXIT
-for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
-
+serve_seeded "$server" lighthouse
 # A request to track, filed as the app files one.
-reference=$(curl -fs -X POST "$base/api/v1/requests" -H 'Content-Type: application/json' \
-  -H "Idempotency-Key: lighthouse-$(date +%s)" --data-binary @- <<'JSON' |
-{"service_code":"epm-road-damage","locale":"ar",
- "applicant":{"name":"مستفيد تجريبي","phone":"0501234567"},
- "answers":{"damage":"pothole","danger":"no","details":"حفرة في الطريق","location":{"address":"الدمام"}}}
-JSON
-  python3 -c 'import json, sys; print(json.load(sys.stdin)["reference"])')
+reference=$(file_one_request)
 
 echo "| page | performance | LCP | CLS | accessibility |"
 echo "|---|---:|---:|---:|---:|"

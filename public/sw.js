@@ -6,8 +6,8 @@
 //   a page seen online opens offline; an address never seen shows the offline page.
 // - Never the API (`/api/`), never anything but GET, never the staff's apps (`/staff`):
 //   answers that carry a person's data or change something are not kept here. A kept
-//   public page holds the public answers it was rendered with (decision 0018); served
-//   from here it is marked `data-kept`, and the app does not take them as fresh.
+//   public page holds the public answers it was rendered with (decision 0018); it is
+//   served from here without them, so the app never takes them as fresh.
 // - A new version of this file takes over at once (skipWaiting, clients.claim); pages
 //   already open keep what they loaded, and the next navigation uses it. The server
 //   sends this file with `Cache-Control: no-cache`, so browsers check it each time.
@@ -80,16 +80,17 @@ async function page(request) {
     return response;
   } catch (error) {
     const kept = await pages.match(request.url);
-    if (kept) return markedKept(kept);
+    if (kept) return withoutAnswers(kept);
     return (await pages.match(OFFLINE)) || Response.error();
   }
 }
 
-// A kept page as it was kept, its `<html>` marked `data-kept`: the answers written in it
-// may be old, and the app must not take them as fresh because the device seems online
-// (the network failed all the same: the server down, a captive portal; takeover.rs).
-async function markedKept(kept) {
-  const html = (await kept.text()).replace("<html", "<html data-kept");
+// A kept page without the API's answers the server wrote in it (decision 0018): they may
+// be old, and the app, finding none, loads its own and falls back to those the device
+// kept, with their time (decision 0019), even when the device seems online (the network
+// failed all the same: the server down, a captive portal).
+async function withoutAnswers(kept) {
+  const html = (await kept.text()).replace(/<script[^>]*\bdata-preload\b[\s\S]*?<\/script>/g, "");
   const headers = new Headers(kept.headers);
   headers.delete("content-encoding");
   headers.delete("content-length");

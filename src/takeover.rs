@@ -5,8 +5,8 @@
 //!
 //! What the reader did meanwhile is carried over: what they typed in a field, the field
 //! they were in, and how far they had scrolled. Nothing is fetched again: the answers are
-//! handed to `load` ([`Preloaded`]), unless the page is one the service worker kept
-//! (the device offline, or the page marked `data-kept`): its answers may be old.
+//! handed to `load` ([`Preloaded`]), unless the device is offline (the page is then one
+//! the service worker kept, and its answers may be old).
 
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,14 +28,10 @@ pub fn take_page() -> Option<(Preloaded, Kept)> {
     let document = document();
     let body = document.body()?;
     body.query_selector("main").ok().flatten()?;
-    // A page the device kept (offline, or the service worker's `data-kept` when the
-    // network failed while the device seemed online): its answers may be old, so the
-    // pages load theirs and show, when that fails, the last ones kept with the time they
-    // arrived.
-    let kept_page = !window().navigator().on_line()
-        || document
-            .document_element()
-            .is_some_and(|html| html.has_attribute("data-kept"));
+    // Offline, this is a page the device kept: its answers may be old, so the pages load
+    // theirs and show, when that fails, the last ones kept with the time they arrived.
+    // (The service worker serves a kept page without them, online or not: sw.js.)
+    let online = window().navigator().on_line();
     let mut answers = Vec::new();
     while let Some(island) = body.query_selector("script[data-preload]").ok().flatten() {
         answers.push(Preload {
@@ -48,7 +44,7 @@ pub fn take_page() -> Option<(Preloaded, Kept)> {
         });
         island.remove();
     }
-    if kept_page {
+    if !online {
         answers.clear();
     }
     let mut typed = Vec::new();

@@ -67,15 +67,18 @@ curl -fsS "$base/api/v1/openapi.json" -o "$dir/openapi.json"
 
 # The sessions the fuzzer sends where the document asks for them: an agency admin of the
 # demo staff (printed at start-up), and a citizen signed in with the code of the SMS in the
-# outbox log, who has filed a request first (so that their pages are not all empty).
+# outbox log, who has filed a request first (so that their pages are not all empty), and
+# two shop licence applications the municipality approved: one bill left unpaid, one paid
+# (so a licence), so that the bills' and licences' operations reach past "not found".
 # `cookie_value NAME` reads that cookie's value from the response headers on stdin.
 cookie_value() { tr -d '\r' | sed -n "s/^[Ss]et-[Cc]ookie: $1=\([^;]*\).*/\1/p" | head -n 1; }
 json=(-H 'content-type: application/json')
 
-# `staff_session ROLE`: the session of the first agency's demo ROLE.
+# `staff_session ROLE [AGENCY]`: the session of AGENCY's demo ROLE (the first agency's).
 staff_session() {
   local user password
-  read -r user password < <(awk -v role="$1" '$1 ~ "^demo\\.[a-z]+\\." role "$" { print $1, $2; exit }' "$dir/server.out")
+  read -r user password < <(awk -v role="$1" -v agency="${2:-[a-z]+}" \
+    '$1 ~ "^demo\\." agency "\\." role "$" { print $1, $2; exit }' "$dir/server.out")
   curl -fsS -o /dev/null -D - "${json[@]}" \
     --data "{\"username\":\"$user\",\"password\":\"$password\"}" "$base/api/v1/staff/session" \
     | cookie_value nafitha_staff
@@ -90,6 +93,28 @@ reference=$(curl -fsS "${json[@]}" -H "Idempotency-Key: fuzz-setup-$port" --data
   "answers": { "damage": "pothole", "danger": "no", "details": "A hole",
     "location": { "address": "King Fahd Road, Dammam" } } }' "$base/api/v1/requests" \
   | sed -n 's/.*"reference":"\([0-9]*\)".*/\1/p')
+# `approved_permit N`: a shop licence application by the citizen, with its document,
+# approved by the municipality's supervisor (which bills its fee); prints its reference.
+supervisor=$(staff_session supervisor epm)
+approved_permit() {
+  local document filed
+  document=$(printf '%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' \
+    | curl -fsS -H 'content-type: application/pdf' --data-binary @- \
+      "$base/api/v1/uploads?service=epm-shop-health-licence&field=documents" \
+    | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+  filed=$(curl -fsS "${json[@]}" -H "Idempotency-Key: fuzz-permit-$1-$port" --data '{
+    "service_code": "epm-shop-health-licence", "locale": "en",
+    "applicant": { "name": "Fuzz Applicant", "phone": "'$phone'" },
+    "answers": { "cr_number": "1010654321", "licence_number": "M-4410", "workers": 3,
+      "handles_food": "no", "documents": ["'$document'"] } }' "$base/api/v1/requests" \
+    | sed -n 's/.*"reference":"\([0-9]*\)".*/\1/p')
+  for action in '{"action":"acknowledge"}' '{"action":"resolve","message":"Approved"}'; do
+    curl -fsS -o /dev/null "${json[@]}" -b "nafitha_staff=$supervisor" --data "$action" \
+      "$base/api/v1/staff/requests/$filed/actions"
+  done
+  echo "$filed"
+}
+permits=("$(approved_permit 1)" "$(approved_permit 2)")
 curl -fsS -o /dev/null "${json[@]}" -H "accept-language: en" --data "{\"phone\":\"$phone\"}" \
   "$base/api/v1/auth/otp"
 code=
@@ -101,20 +126,33 @@ done
 citizen=$(curl -fsS -o /dev/null -D - "${json[@]}" \
   --data "{\"phone\":\"$phone\",\"code\":\"$code\"}" "$base/api/v1/auth/verify" \
   | cookie_value nafitha_session)
-if [ -z "$staff" ] || [ -z "$intake" ] || [ -z "$citizen" ] || [ -z "$reference" ]; then
+# The first bill paid (through the log adapter, which pays at once): its licence.
+bills=$(curl -fsS -b "nafitha_session=$citizen" "$base/api/v1/account/bills" \
+  | python3 -c 'import json, sys; print(" ".join(b["number"] for b in json.load(sys.stdin)))' || true)
+read -r paid unpaid <<<"$bills"
+licence=$(curl -fsS -X POST -b "nafitha_session=$citizen" "$base/api/v1/account/bills/$paid/pay" \
+  | sed -n 's/.*"licence":"\([0-9]*\)".*/\1/p' || true)
+if [ -z "$staff" ] || [ -z "$intake" ] || [ -z "$citizen" ] || [ -z "$reference" ] \
+  || [ -z "${permits[1]}" ] || [ -z "${unpaid:-}" ] || [ -z "$licence" ]; then
   echo "fuzz-api: could not prepare (admin: ${staff:+yes}, intake: ${intake:+yes}," \
-    "citizen: ${citizen:+yes}, request: ${reference:-none})" >&2
+    "citizen: ${citizen:+yes}, request: ${reference:-none}, permits: ${permits[*]}," \
+    "bills: ${bills:-none}, licence: ${licence:-none})" >&2
   exit 1
 fi
 export NAFITHA_FUZZ_STAFF_SESSION=$staff NAFITHA_FUZZ_CITIZEN_SESSION=$citizen
 
-# Half the time, a path's reference or service code is one that exists (the request just
-# filed, a service of the admin's agency), so the fuzzer gets past "not found".
+# Half the time, a path's reference, service code or number is one that exists (the
+# citizen's requests, a service of the admin's agency, the citizen's unpaid bill and
+# licence), so the fuzzer gets past "not found".
 config="$dir/fuzz-api.toml"
 cat scripts/fuzz-api.toml - >"$config" <<TOML
 
 [dictionaries.references]
-values = ["$reference"]
+values = ["$reference", "${permits[0]}", "${permits[1]}"]
+
+# A bill's number (fourteen digits) or a licence's (ten): the one left unpaid, the licence.
+[dictionaries.numbers]
+values = ["$unpaid", "$licence"]
 
 [dictionaries.services]
 values = ["epm-road-damage", "epm-bill-inquiry"]
@@ -122,6 +160,7 @@ values = ["epm-road-damage", "epm-bill-inquiry"]
 [parameters]
 "path.reference" = { dictionary = "references", probability = 0.5 }
 "path.code" = { dictionary = "services", probability = 0.5 }
+"path.number" = { dictionary = "numbers", probability = 0.5 }
 "query.service" = { dictionary = "services", probability = 0.5 }
 TOML
 

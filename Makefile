@@ -29,7 +29,7 @@ build-server:
 # 0012) into dist/staff/desk/, the licensing desk (`licensing`, decision 0015) into
 # dist/staff/licensing/ and the records app (`records`, decision 0014) into dist/records/,
 # in that order (each build empties its own directory); esbuild minifies wasm-bindgen's JS
-# (and its integrity hash is rewritten); the server then writes .br and .gz beside each
+# and the app's loader in each page; the server then writes .br and .gz beside each
 # file so they are served precompressed.
 build-web: build-server
 	trunk build --release

@@ -21,7 +21,8 @@ wrk_row() {
 
 # serve_seeded SERVER TAG: starts SERVER on a free port with a fresh data directory (the
 # seeded catalogue, dist/ as the web build, the tracking limit off: every call comes from
-# one address), waits until it answers, and stops it and removes the directory on exit.
+# one address), waits until it answers (else prints its log and fails), and stops it and
+# removes the directory on exit (the caller's own EXIT trap, if any, is replaced).
 # Sets `base` (its URL) and `data` (its directory).
 serve_seeded() {
   local server=$1 tag=$2 port
@@ -33,6 +34,7 @@ serve_seeded() {
   served_by=$!
   trap 'kill "$served_by" 2>/dev/null || true; wait "$served_by" 2>/dev/null || true; rm -rf "$data"' EXIT
   for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+  curl -fs "$base/healthz" >/dev/null || { cat "$data/server.log" >&2; return 1; }
 }
 
 # file_one_request: files a road-damage report at `base`, as the app files one, and

@@ -87,8 +87,8 @@ async function page(request) {
 
 // A kept page without the API's answers the server wrote in it (decision 0018): they may
 // be old, and the app, finding none, loads its own and falls back to those the device
-// kept, with their time (decision 0019), even when the device seems online (the network
-// failed all the same: the server down, a captive portal).
+// kept, with their time (decision 0019), even when the device seems online (the request
+// failed all the same: the server out of reach, the connection dropped).
 async function withoutAnswers(kept) {
   const html = (await kept.text()).replace(/<script[^>]*\bdata-preload\b[\s\S]*?<\/script>/g, "");
   const headers = new Headers(kept.headers);

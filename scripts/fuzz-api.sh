@@ -2,16 +2,18 @@
 # Fuzzes the API from its own OpenAPI document: starts the server given (the release
 # build by default) on a free port with a new data directory, the seeded catalogue and
 # the demo staff, checks the document with openapi-spec-validator, then runs schemathesis
-# with every check, twice: as a signed-in agency admin (the staff cookie) and without
-# signing in. Both come from tools/venv (`make setup` installs them). Fails on any
-# failure; the server is stopped and its files removed whatever the result.
+# with every check, three times: as intake staff (their operations), as an agency admin
+# and a citizen (every other operation, each also sent without its session), and for
+# signing in and out. Both tools come from tools/venv (`make setup` installs them). Fails
+# on any failure; the server is stopped and its files removed whatever the result.
 #   scripts/fuzz-api.sh [path/to/nafitha-server]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 server=${1:-${CARGO_TARGET_DIR:-target}/release/nafitha-server}
 venv=tools/venv/bin
-# Bounds: examples per operation and seconds per run (two runs), so the step stays
+# Bounds: examples per operation and seconds for the main run (the other two have 30 s),
+# so the step stays
 # within a few minutes on two cores. FUZZ_EXAMPLES=200 FUZZ_SECONDS=600 digs deeper.
 examples=${FUZZ_EXAMPLES:-30}
 seconds=${FUZZ_SECONDS:-90}
@@ -81,7 +83,7 @@ staff_session() {
     '$1 ~ "^demo\\." agency "\\." role "$" { print $1, $2; exit }' "$dir/server.out")
   curl -fsS -o /dev/null -D - "${json[@]}" \
     --data "{\"username\":\"$user\",\"password\":\"$password\"}" "$base/api/v1/staff/session" \
-    | cookie_value nafitha_staff
+    | cookie_value nafitha_staff || true
 }
 staff=$(staff_session admin)
 intake=$(staff_session intake)
@@ -96,6 +98,10 @@ reference=$(curl -fsS "${json[@]}" -H "Idempotency-Key: fuzz-setup-$port" --data
 # `approved_permit N`: a shop licence application by the citizen, with its document,
 # approved by the municipality's supervisor (which bills its fee); prints its reference.
 supervisor=$(staff_session supervisor epm)
+if [ -z "$supervisor" ]; then
+  echo "fuzz-api: could not prepare (the municipality's supervisor did not sign in)" >&2
+  exit 1
+fi
 approved_permit() {
   local document filed
   document=$(printf '%%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n' \
@@ -129,11 +135,12 @@ citizen=$(curl -fsS -o /dev/null -D - "${json[@]}" \
 # The first bill paid (through the log adapter, which pays at once): its licence.
 bills=$(curl -fsS -b "nafitha_session=$citizen" "$base/api/v1/account/bills" \
   | python3 -c 'import json, sys; print(" ".join(b["number"] for b in json.load(sys.stdin)))' || true)
-read -r paid unpaid <<<"$bills"
+read -r paid unpaid _ <<<"$bills" || true
 licence=$(curl -fsS -X POST -b "nafitha_session=$citizen" "$base/api/v1/account/bills/$paid/pay" \
   | sed -n 's/.*"licence":"\([0-9]*\)".*/\1/p' || true)
 if [ -z "$staff" ] || [ -z "$intake" ] || [ -z "$citizen" ] || [ -z "$reference" ] \
-  || [ -z "${permits[1]}" ] || [ -z "${unpaid:-}" ] || [ -z "$licence" ]; then
+  || [ -z "${permits[0]}" ] || [ -z "${permits[1]}" ] || [ -z "${unpaid:-}" ] \
+  || [ -z "$licence" ]; then
   echo "fuzz-api: could not prepare (admin: ${staff:+yes}, intake: ${intake:+yes}," \
     "citizen: ${citizen:+yes}, request: ${reference:-none}, permits: ${permits[*]}," \
     "bills: ${bills:-none}, licence: ${licence:-none})" >&2

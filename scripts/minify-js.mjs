@@ -37,7 +37,7 @@ console.log(`minified the loader: ${text.length} -> ${loaderCode.trim().length} 
 writeFileSync(indexPath, index);
 
 // The service worker (public/sw.js, copied as it is by Trunk): a classic script, minified
-// as one (no integrity attribute names it). It counts in the citizens' app's budget.
+// as one. It counts in the citizens' app's budget.
 const worker = join(dist, "sw.js");
 if (existsSync(worker)) {
   const source = readFileSync(worker, "utf8");

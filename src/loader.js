@@ -9,9 +9,20 @@
 // the first), and its takeover then redraws the same content, which the browser does not
 // count again. Any other page has nothing to show until the app runs: it starts at once,
 // its two files fetched side by side.
+//
+// Once the app runs, `app-started` is sent: the page registers its service worker then,
+// so that the worker's first fill of its cache finds the app's files in the browser's
+// cache instead of downloading them a second time alongside the page (index.html, records.html).
+// If the app cannot be had (a flaky network), the page stays as the server sent it.
+// (Trunk fills this file in by name, so it must never hold a word in braces like the
+// names of the page's pattern parameters.)
 const start = () => {
   const module = fetch(wasm);
-  import(js).then((app) => app.default({ module_or_path: module }));
+  module.catch(() => {});
+  import(js)
+    .then((app) => app.default({ module_or_path: module }))
+    .then(() => dispatchEvent(new Event("app-started")))
+    .catch((error) => console.error("the app could not start", error));
 };
 if (!document.body.querySelector("main") || document.visibilityState === "hidden") {
   start();

@@ -23,7 +23,7 @@ pub struct Kept {
 
 /// Takes the server's answers out of the page, notes what the reader did, and empties
 /// `<body>` for the app. `None` when the page was not rendered by the server (the
-/// app's page as built, or one the device kept).
+/// app's page as built).
 pub fn take_page() -> Option<(Preloaded, Kept)> {
     let document = document();
     let body = document.body()?;

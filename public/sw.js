@@ -85,7 +85,8 @@ async function page(request) {
   }
 }
 
-// A kept page without the API's answers the server wrote in it (decision 0018): they may
+// A kept page without the API's answers the server wrote in it (the data blocks
+// `crates/server/src/pages.rs` writes and `src/takeover.rs` reads; decision 0018): they may
 // be old, and the app, finding none, loads its own and falls back to those the device
 // kept, with their time (decision 0019), even when the device seems online (the request
 // failed all the same: the server out of reach, the connection dropped).

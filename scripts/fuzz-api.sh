@@ -13,8 +13,8 @@ cd "$(dirname "$0")/.."
 server=${1:-${CARGO_TARGET_DIR:-target}/release/nafitha-server}
 venv=tools/venv/bin
 # Bounds: examples per operation and seconds for the main run (the other two have 30 s),
-# so the step stays
-# within a few minutes on two cores. FUZZ_EXAMPLES=200 FUZZ_SECONDS=600 digs deeper.
+# so the step stays within a few minutes on two cores. FUZZ_EXAMPLES=200
+# FUZZ_SECONDS=600 digs deeper.
 examples=${FUZZ_EXAMPLES:-30}
 seconds=${FUZZ_SECONDS:-90}
 # Fixed, so a failure can be replayed; FUZZ_SEED=random explores new ground.

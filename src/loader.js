@@ -10,9 +10,9 @@
 // count again. Any other page has nothing to show until the app runs: it starts at once,
 // its two files fetched side by side.
 //
-// Once the app runs, `app-started` is sent: the page registers its service worker then,
-// so that the worker's first fill of its cache finds the app's files in the browser's
-// cache instead of downloading them a second time alongside the page (index.html, records.html).
+// Once the app runs, `app-started` is sent: the page registers its service worker then
+// (index.html, records.html), so that the worker's first fill of its cache finds the
+// app's files in the browser's cache instead of downloading them a second time.
 // If the app cannot be had (a flaky network), the page stays as the server sent it.
 // (Trunk fills this file in by name, so it must never hold a word in braces like the
 // names of the page's pattern parameters.)

@@ -27,6 +27,7 @@ pub struct Kept {
 pub fn take_page() -> Option<(Preloaded, Kept)> {
     let document = document();
     let body = document.body()?;
+    // A rendered page has a `<main>` (the sign `src/loader.js` reads too).
     body.query_selector("main").ok().flatten()?;
     // Offline, this is a page the device kept: its answers may be old, so the pages load
     // theirs and show, when that fails, the last ones kept with the time they arrived.

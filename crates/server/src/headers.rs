@@ -4,8 +4,8 @@
 //! An app's policy allows scripts from the site itself and, by their SHA-256, the inline
 //! scripts its `index.html` holds (the app's loader, `src/loader.js`; the service worker's
 //! registration): the hashes are computed from the file when the server starts, so a
-//! rebuilt app cannot go out of step with its policy. This module decides what the headers say; serving files and caching
-//! belong to `assets`.
+//! rebuilt app cannot go out of step with its policy. This module decides what the
+//! headers say; serving files and caching belong to `assets`.
 
 use std::path::Path;
 
